@@ -1,0 +1,49 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+/** node:util parseArgs, with its errors turned into one-line usage errors. */
+export function parse<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see aibench --help)`);
+  }
+}
+
+export const selectionOptions = {
+  suites: { type: 'string' },
+  tasks: { type: 'string' },
+  'tasks-path': { type: 'string', multiple: true },
+  config: { type: 'string' },
+} as const;
+
+export const HELP = `aibench — benchmark LLMs on machine-verified React/TypeScript and Rust tasks
+
+Usage:
+  aibench run --models <list> [options]   run models on tasks; write results.json, transcripts.jsonl, report.md
+  aibench validate [selection]            every reference must pass, every mutant must fail as its why.md says
+  aibench tasks [selection]               list the tasks
+  aibench report <results.json>           re-render report.md from a results file (to stdout)
+
+Models (comma-separated): provider/model[@label]
+  anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
+  ollama/<model>  <provider declared in aibench.yml>/<model>
+  reference           the tasks' reference solutions (no key, $0): the harness's self-check
+  replay:<file>       re-grade the replies recorded in an earlier results.json (no API calls)
+
+Selection:
+  --suites react,rust       --tasks react/L1-statcard,rust/L1-merge-intervals
+  --tasks-path <dir>        extra task suites in the same format (repeatable)
+  --config <aibench.yml>    providers, prices and run defaults (default: ./aibench.yml if present)
+
+Run options:
+  --attempts N (3)  --trials N (1)  --concurrency N (4: model calls)  --grade-concurrency N
+  --max-tokens N (16000)  --feedback-chars N (4000)  --max-cost USD  --out DIR (aibench-out)
+
+Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate failed
+            4 --max-cost reached · 5 API faults dominate the run`;

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+
+/** What one step of untrusted (or toolchain) execution produced. */
+export interface ExecResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** Output as kept under the cap: head and tail, with a marker where the middle was dropped. */
+  stdout: string;
+  stderr: string;
+  /** Bytes actually written, before capping. */
+  stdoutBytes: number;
+  stderrBytes: number;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Bytes kept per stream (head + tail). */
+  outputCap?: number;
+  stdin?: string;
+}
+
+const DEFAULT_CAP = 1024 * 1024;
+
+/** Keeps the first and last `cap/2` bytes of a stream without ever holding more than `cap`. */
+class CappedBuffer {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  total = 0;
+  constructor(private readonly cap: number) {}
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    const half = this.cap / 2;
+    if (this.headBytes < half) {
+      const take = chunk.subarray(0, half - this.headBytes);
+      this.head.push(take);
+      this.headBytes += take.length;
+      chunk = chunk.subarray(take.length);
+    }
+    if (!chunk.length) return;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - (this.tail[0]?.length ?? 0) >= half) this.tailBytes -= this.tail.shift()!.length;
+  }
+  toString(): string {
+    const head = Buffer.concat(this.head).toString('utf8');
+    let tail = Buffer.concat(this.tail);
+    const dropped = this.total - this.headBytes - tail.length;
+    if (dropped <= 0) return head + tail.toString('utf8');
+    if (tail.length > this.cap / 2) tail = tail.subarray(tail.length - this.cap / 2);
+    return `${head}\n[… ${this.total - this.headBytes - tail.length} bytes of output dropped …]\n${tail.toString('utf8')}`;
+  }
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone: nothing left in the group.
+  }
+}
+
+/**
+ * Runs a command in its own process group with exactly `env` (no inheritance), a wall-clock limit and
+ * capped output. On timeout — and after a normal exit, to reap anything it left running — the whole
+ * group is killed, so a submission cannot leave a fork bomb or a sleeper behind.
+ */
+export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResult> {
+  const [cmd, ...args] = argv;
+  if (!cmd) throw new Error('execCapped: empty command');
+  const cap = opts.outputCap ?? DEFAULT_CAP;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out = new CappedBuffer(cap);
+    const err = new CappedBuffer(cap);
+    let timedOut = false;
+    let settled = false;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdin.on('error', () => {});
+    child.stdin.end(opts.stdin ?? '');
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      resolve({
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
+        timedOut,
+        stdout: out.toString(),
+        stderr: err.toString(),
+        stdoutBytes: out.total,
+        stderrBytes: err.total,
+        durationMs: Date.now() - started,
+      });
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, opts.timeoutMs);
+    let grace: NodeJS.Timeout | undefined;
+    child.on('error', (e) => {
+      err.push(Buffer.from(`failed to start ${cmd}: ${e.message}\n`));
+      exit = { code: null, signal: null };
+      finish();
+    });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Reap the rest of the group; its members may still hold our pipes open.
+      killGroup(child.pid);
+      grace = setTimeout(finish, 2000);
+    });
+    child.on('close', finish);
+  });
+}

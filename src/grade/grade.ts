@@ -1,0 +1,90 @@
+import os from 'node:os';
+import path from 'node:path';
+import { extractFiles } from '../prompt/extract.js';
+import type { FileMap } from '../tasks/files.js';
+import type { Task } from '../tasks/loader.js';
+import { forbiddenPatternViolation } from './checks.js';
+import { composeFeedback, MALFORMED_HINT, bound } from './feedback.js';
+import { toolchainFor } from './toolchains/index.js';
+import type { GradeEnv } from './toolchains/types.js';
+import type { GradeResult, Observation } from './types.js';
+import { decideOutcome } from './verdict.js';
+import { createWorkspace, removeWorkspace } from './workspace.js';
+
+export interface GradeOptions {
+  env: GradeEnv;
+  slot: number;
+  feedbackChars: number;
+  /** Parent folder for workspaces (default: the OS temp dir). */
+  workRoot?: string;
+  keepWorkspace?: boolean;
+}
+
+/** The task's one editable path, when `editable` names exactly one file (no glob). */
+export function singleEditablePath(task: Task): string | null {
+  return task.editable.length === 1 && !/[*?[\]{}!]/.test(task.editable[0]!) ? task.editable[0]! : null;
+}
+
+/** Grades a model reply: extract its files, then grade them. */
+export function gradeReply(task: Task, reply: string, opts: GradeOptions): Promise<GradeResult> {
+  const extraction = extractFiles(reply, {
+    isEditable: task.isEditable,
+    knownFiles: [...task.starter.keys()].filter((rel) => task.isEditable(rel)),
+    singleEditable: singleEditablePath(task),
+  });
+  return gradeFiles(task, extraction.files, opts, extraction.rejected);
+}
+
+/**
+ * Grades files in a fresh workspace with the suite's toolchain, then the task's checks. Only editable
+ * paths are used; the rest are reported back as rejected. The verdict comes from parsed results alone.
+ */
+export async function gradeFiles(
+  task: Task,
+  files: FileMap,
+  opts: GradeOptions,
+  rejectedIn: { path: string; reason: string }[] = [],
+): Promise<GradeResult> {
+  const started = Date.now();
+  const rejected = [...rejectedIn];
+  const accepted: FileMap = new Map();
+  for (const [rel, content] of files) {
+    if (task.isEditable(rel)) accepted.set(rel, content);
+    else rejected.push({ path: rel, reason: 'not an editable file for this task' });
+  }
+  const base = { files: [...accepted.keys()], rejected, steps: [], tests: null, failingTests: [] };
+  if (!accepted.size) {
+    const feedback = bound(
+      `Result: FAILED (malformed): no usable file in your reply.\n${rejected.map((r) => `- ${r.path}: ${r.reason}`).join('\n')}\n\n${MALFORMED_HINT}\nEditable paths: ${task.editable.join(', ')}`,
+      opts.feedbackChars,
+    );
+    return { ...base, outcome: 'malformed', feedback, gradeMs: Date.now() - started };
+  }
+
+  const ws = createWorkspace(opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'), task, accepted, opts.env.fixtures.get(task.suite.name));
+  let obs: Observation;
+  try {
+    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles: new Set(accepted.keys()) });
+    if (!obs.failedStep && decideOutcome(obs) === 'pass') {
+      const violation = forbiddenPatternViolation(task.checks, accepted);
+      if (violation) {
+        obs.steps.push({ name: violation.check, ok: false, status: 'failed', durationMs: 0, exitCode: null });
+        obs.failedStep = { name: violation.check, class: 'check' };
+        obs.diagnostics = violation.message;
+      }
+    }
+  } finally {
+    if (!opts.keepWorkspace) removeWorkspace(ws);
+  }
+  const outcome = decideOutcome(obs);
+  const roots = [ws.dir, ws.root, opts.env.cacheDir];
+  return {
+    ...base,
+    outcome,
+    steps: obs.steps,
+    tests: obs.tests,
+    failingTests: obs.failures.map((f) => f.name),
+    feedback: outcome === 'pass' || outcome === 'infra' ? null : composeFeedback(outcome, obs, rejected, roots, opts.feedbackChars),
+    gradeMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureFixture } from '../../tasks/fixture.js';
+import { execCapped } from '../exec.js';
+import { parseVitestReport } from '../parse-vitest.js';
+import { sandboxEnv } from '../sandbox.js';
+import { emptyObservation, stepRecord, type Toolchain } from './types.js';
+
+/** React / TypeScript tasks: `tsc` (typecheck) then vitest (hidden tests, JSON report) in the fixture's setup. */
+export const nodeToolchain: Toolchain = {
+  async prepare(suite, env, log) {
+    if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
+    env.fixtures.set(suite.name, await ensureFixture(suite, env.cacheDir, log));
+  },
+
+  async grade({ task, ws, env }) {
+    const obs = emptyObservation();
+    const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
+    const node = process.execPath;
+
+    const tsc = await execCapped([node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'], {
+      cwd: ws.dir,
+      env: procEnv,
+      timeoutMs: task.timeouts.build * 1000,
+    });
+    const tscOk = tsc.exitCode === 0 && !tsc.timedOut;
+    obs.steps.push(stepRecord('typecheck', tsc, tscOk));
+    if (!tscOk) {
+      obs.failedStep = { name: 'typecheck', class: tsc.timedOut ? 'timeout' : 'build' };
+      obs.diagnostics = `${tsc.stdout}\n${tsc.stderr}`;
+      return obs;
+    }
+
+    // The report goes to the harness's private folder; the submission's process is not told where.
+    const reportPath = path.join(ws.private, 'vitest-report.json');
+    const vitest = await execCapped(
+      [node, 'node_modules/vitest/vitest.mjs', 'run', '--reporter=json', `--outputFile=${reportPath}`],
+      { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1000 },
+    );
+    const report = parseVitestReport(existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : null);
+    if (vitest.timedOut) {
+      obs.steps.push(stepRecord('test', vitest, false));
+      obs.failedStep = { name: 'test', class: 'timeout' };
+      obs.diagnostics = `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
+      return obs;
+    }
+    if (!report) {
+      obs.steps.push(stepRecord('test', vitest, false));
+      obs.failedStep = { name: 'test', class: 'test' };
+      obs.diagnostics = `The test run ended without a test report (exit code ${vitest.exitCode}); did the code exit the process?\n${vitest.stderr.slice(-1500)}`;
+      return obs;
+    }
+    obs.tests = { expected: task.expectedTests, passed: report.passed, failed: report.failed, skipped: report.skipped };
+    obs.failures = report.failures;
+    if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join('\n');
+    const ok = report.failed === 0 && report.fileErrors.length === 0 && vitest.exitCode === 0;
+    obs.steps.push(stepRecord('test', vitest, ok));
+    if (!ok) obs.failedStep = { name: 'test', class: 'test' };
+    return obs;
+  },
+};

@@ -1,0 +1,45 @@
+import type { Task, Suite } from '../../tasks/loader.js';
+import type { ExecResult } from '../exec.js';
+import type { Observation, StepRecord } from '../types.js';
+import type { Workspace } from '../workspace.js';
+
+/** Per-run state a toolchain prepared once (fixture install, toolchain probes). */
+export interface GradeEnv {
+  cacheDir: string;
+  /** node suites: suite name -> folder holding the installed fixture's node_modules. */
+  fixtures: Map<string, string>;
+  /** Whether the nightly Rust toolchain is usable (ThreadSanitizer checks need it). */
+  nightly: boolean;
+  hostEnv: NodeJS.ProcessEnv;
+}
+
+export interface ToolchainContext {
+  task: Task;
+  ws: Workspace;
+  /** The grading pool's slot: Rust reuses one target dir per task and slot. */
+  slot: number;
+  env: GradeEnv;
+  /** Files the model wrote (relative paths): their diagnostics are shown in full. */
+  modelFiles: Set<string>;
+}
+
+export interface Toolchain {
+  /** Once per run, before any grading: install or probe what every grading will share. */
+  prepare(suite: Suite, env: GradeEnv, log: (line: string) => void): Promise<void>;
+  /** Build, test (and run the task's toolchain-specific checks) in a prepared workspace. */
+  grade(ctx: ToolchainContext): Promise<Observation>;
+}
+
+export function stepRecord(name: string, r: ExecResult, ok: boolean): StepRecord {
+  return {
+    name,
+    ok,
+    status: r.timedOut ? 'timeout' : ok ? 'ok' : 'failed',
+    durationMs: r.durationMs,
+    exitCode: r.exitCode,
+  };
+}
+
+export function emptyObservation(): Observation {
+  return { steps: [], failedStep: null, tests: null, failures: [], diagnostics: '' };
+}

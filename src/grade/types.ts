@@ -1,0 +1,46 @@
+import type { FailureClass, Outcome } from '../results/schema.js';
+
+export type StepStatus = 'ok' | 'failed' | 'timeout' | 'unavailable' | 'skipped';
+
+export interface StepRecord {
+  name: string;
+  ok: boolean;
+  status: StepStatus;
+  durationMs: number;
+  exitCode: number | null;
+}
+
+export interface TestCounts {
+  expected: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface TestFailure {
+  name: string;
+  message: string;
+}
+
+/** What a toolchain (plus checks) observed for one workspace; the verdict is decided from this alone. */
+export interface Observation {
+  steps: StepRecord[];
+  /** The step that failed first and the class its failure means (infra: the host could not run it). */
+  failedStep: { name: string; class: Exclude<FailureClass, 'malformed'> } | null;
+  tests: TestCounts | null;
+  failures: TestFailure[];
+  /** Compiler / typecheck / check output for the feedback (already cleaned of hidden-test source). */
+  diagnostics: string;
+}
+
+export interface GradeResult {
+  outcome: Outcome;
+  files: string[];
+  rejected: { path: string; reason: string }[];
+  steps: StepRecord[];
+  tests: TestCounts | null;
+  failingTests: string[];
+  /** For a failed attempt: what the model is told. Null on a pass. */
+  feedback: string | null;
+  gradeMs: number;
+}

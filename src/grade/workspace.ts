@@ -1,0 +1,47 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FileMap } from '../tasks/files.js';
+import type { Task } from '../tasks/loader.js';
+
+export interface Workspace {
+  /** The project folder the toolchain runs in. */
+  dir: string;
+  /** Writable scratch (HOME, TMPDIR) for the untrusted code; outside `dir`. */
+  scratch: string;
+  /** Harness-only folder (reports); the untrusted process is not told of it. */
+  private: string;
+  root: string;
+}
+
+function writeTree(dir: string, files: FileMap): void {
+  for (const [rel, content] of files) {
+    const abs = path.join(dir, rel);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+}
+
+/**
+ * A fresh workspace for one grading: starter → the model's (already editable-filtered) files → hidden
+ * tests and protected files last, so a submission can neither replace nor add test or build configuration.
+ * `nodeModules`, for node suites, is the run's shared fixture install, linked — never installed here.
+ */
+export function createWorkspace(parent: string, task: Task, modelFiles: FileMap, nodeModules?: string): Workspace {
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(path.join(parent, `${task.suite.name}-${task.id}-`));
+  const ws: Workspace = { root, dir: path.join(root, 'project'), scratch: path.join(root, 'scratch'), private: path.join(root, 'private') };
+  for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync(d, { recursive: true });
+  writeTree(ws.dir, task.starter);
+  writeTree(ws.dir, modelFiles);
+  writeTree(ws.dir, task.hidden);
+  if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
+  if (nodeModules) {
+    rmSync(path.join(ws.dir, 'node_modules'), { recursive: true, force: true });
+    symlinkSync(nodeModules, path.join(ws.dir, 'node_modules'), 'dir');
+  }
+  return ws;
+}
+
+export function removeWorkspace(ws: Workspace): void {
+  rmSync(ws.root, { recursive: true, force: true, maxRetries: 3 });
+}

@@ -1,0 +1,62 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { InfraFault } from './faults.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+import type { ChatReply, ChatRequest, ModelSpec, Provider, Usage } from './types.js';
+
+export interface HttpProviderOptions {
+  apiKey: string;
+  /** Undefined: the SDK's own default, which honours ANTHROPIC_BASE_URL / OPENAI_BASE_URL. */
+  baseURL?: string;
+  timeoutMs: number;
+  retry: RetryPolicy;
+}
+
+function anthropicUsage(u: Anthropic.Usage): Usage {
+  return {
+    inputTokens: u.input_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+    cacheWriteTokens: u.cache_creation_input_tokens ?? 0,
+    cacheReadTokens: u.cache_read_input_tokens ?? 0,
+    reasoningTokens: 0,
+  };
+}
+
+/** Claude models through the official SDK (Messages API). */
+export class AnthropicProvider implements Provider {
+  private readonly client: Anthropic;
+  constructor(
+    readonly spec: ModelSpec,
+    private readonly opts: HttpProviderOptions,
+  ) {
+    // The harness owns retries (so every fault is visible in results); the SDK makes one try per call.
+    this.client = new Anthropic({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs });
+  }
+
+  chat(request: ChatRequest): Promise<ChatReply> {
+    return withRetries(
+      async () => {
+        const started = Date.now();
+        const msg = await this.client.messages.create({
+          model: this.spec.model,
+          max_tokens: request.maxTokens,
+          system: request.system,
+          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        });
+        const latencyMs = Date.now() - started;
+        if (!msg || !Array.isArray(msg.content) || !msg.usage) {
+          throw new InfraFault('malformed-response', `${this.spec.raw}: response without content or usage`, true);
+        }
+        const usage = anthropicUsage(msg.usage);
+        const text = msg.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+        if (msg.stop_reason === 'max_tokens') {
+          throw new InfraFault('truncated', `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`, false, usage);
+        }
+        if (!text.trim()) throw new InfraFault('empty-reply', `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`, true, usage);
+        return { text, usage, modelId: msg.model, latencyMs, stopReason: msg.stop_reason === 'end_turn' ? 'end' : msg.stop_reason };
+      },
+      this.spec.raw,
+      this.opts.retry,
+      request.onFault,
+    );
+  }
+}

@@ -1,0 +1,138 @@
+import { gradeReply, type GradeOptions } from '../grade/grade.js';
+import { FatalApiError, InfraFault } from '../models/faults.js';
+import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
+import { ZERO_USAGE, type ChatMessage, type ChatReply, type Provider, type Usage } from '../models/types.js';
+import { buildFeedbackMessage, buildTaskMessage, SYSTEM_PROMPT } from '../prompt/build.js';
+import type { AttemptRecord, TrialRecord } from '../results/schema.js';
+import type { Task } from '../tasks/loader.js';
+import type { Budget } from './budget.js';
+import type { Journal } from './journal.js';
+import type { Pool } from './pool.js';
+
+export interface TrialContext {
+  attempts: number;
+  maxTokens: number;
+  price: Price | null;
+  modelPool: Pool;
+  gradePool: Pool;
+  grade: Omit<GradeOptions, 'slot'>;
+  budget: Budget;
+  journal: Journal;
+  /** Called after each attempt (progress display). */
+  onAttempt?: (attempt: AttemptRecord) => void;
+}
+
+
+function summarize(model: string, task: Task, trial: number, attempts: AttemptRecord[]): TrialRecord {
+  const passedAt = attempts.find((a) => a.outcome === 'pass')?.n ?? null;
+  const last = attempts.at(-1);
+  return {
+    model,
+    task: task.key,
+    trial,
+    passed: passedAt !== null,
+    outcome: passedAt !== null ? 'pass' : (last?.outcome ?? 'infra'),
+    passedAtAttempt: passedAt,
+    attempts,
+    cost: sumCosts(attempts.map((a) => a.cost)),
+    usage: attempts.reduce<Usage>((u, a) => addUsage(u, a.usage), ZERO_USAGE),
+    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
+    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
+  };
+}
+
+/**
+ * One trial of one model on one task: up to N attempts, each graded, each failure's feedback sent back
+ * in the same conversation. An API fault that survives the retries ends the trial as `infra` without
+ * consuming an attempt; a fatal API error (bad model id, refused key) aborts the run.
+ * Returns null when the budget stopped the trial before its first request.
+ */
+export async function runTrial(provider: Provider, task: Task, trial: number, ctx: TrialContext): Promise<TrialRecord | null> {
+  const model = provider.spec.name;
+  const conversation: ChatMessage[] = [buildTaskMessage(task)];
+  const attempts: AttemptRecord[] = [];
+  const key = { model, task: task.key, trial };
+
+  for (let n = 1; n <= ctx.attempts; n++) {
+    if (ctx.budget.exhausted) break;
+    const startedAt = new Date().toISOString();
+    const faults: AttemptRecord['faults'] = [];
+    let billedByFaults: Usage = ZERO_USAGE;
+    const onFault = (fault: InfraFault, willRetry: boolean): void => {
+      faults.push({ cause: fault.kind, message: fault.message, retried: willRetry, at: new Date().toISOString() });
+      if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
+      ctx.journal.transcript({ type: 'fault', ...key, attempt: n, cause: fault.kind, message: fault.message, retried: willRetry });
+    };
+    ctx.journal.transcript({ type: 'request', ...key, attempt: n, system: SYSTEM_PROMPT, messages: conversation });
+    const requestStarted = Date.now();
+    let reply: ChatReply;
+    try {
+      reply = await ctx.modelPool.use(() =>
+        provider.chat({ system: SYSTEM_PROMPT, messages: conversation, maxTokens: ctx.maxTokens, context: { taskKey: task.key, trial, attempt: n }, onFault }),
+      );
+    } catch (err) {
+      if (err instanceof FatalApiError) throw err;
+      const fault = err instanceof InfraFault ? err : new InfraFault('harness', String(err), false);
+      if (!faults.some((f) => f.message === fault.message && !f.retried)) onFault(fault, false);
+      const cost = costOf(billedByFaults, ctx.price);
+      ctx.budget.add(cost);
+      const record: AttemptRecord = {
+        n,
+        outcome: 'infra',
+        reply: null,
+        modelId: null,
+        stopReason: null,
+        files: [],
+        rejected: [],
+        steps: [],
+        tests: null,
+        failingTests: [],
+        feedback: null,
+        faults,
+        usage: billedByFaults,
+        cost,
+        modelMs: Date.now() - requestStarted,
+        gradeMs: 0,
+        startedAt,
+      };
+      attempts.push(record);
+      ctx.journal.attempt(key, record);
+      ctx.onAttempt?.(record);
+      break;
+    }
+    const usage = addUsage(reply.usage, billedByFaults);
+    const cost = costOf(usage, ctx.price);
+    ctx.budget.add(cost);
+    ctx.journal.transcript({ type: 'reply', ...key, attempt: n, text: reply.text, usage: reply.usage, modelId: reply.modelId, latencyMs: reply.latencyMs });
+
+    const graded = await ctx.gradePool.use((slot) => gradeReply(task, reply.text, { ...ctx.grade, slot }));
+    const record: AttemptRecord = {
+      n,
+      outcome: graded.outcome,
+      reply: reply.text,
+      modelId: reply.modelId,
+      stopReason: reply.stopReason,
+      files: graded.files,
+      rejected: graded.rejected,
+      steps: graded.steps,
+      tests: graded.tests,
+      failingTests: graded.failingTests,
+      feedback: n < ctx.attempts ? graded.feedback : null,
+      faults,
+      usage,
+      cost,
+      modelMs: reply.latencyMs,
+      gradeMs: graded.gradeMs,
+      startedAt,
+    };
+    attempts.push(record);
+    ctx.journal.attempt(key, record);
+    ctx.onAttempt?.(record);
+    if (graded.outcome === 'pass' || graded.outcome === 'infra' || !graded.feedback) break;
+    conversation.push({ role: 'assistant', content: reply.text }, buildFeedbackMessage(graded.feedback, n, ctx.attempts));
+  }
+  if (!attempts.length) return null;
+  const record = summarize(model, task, trial, attempts);
+  ctx.journal.trial(record);
+  return record;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** `tasks/<suite>/suite.yml` */
+export const suiteFileSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+  title: z.string().min(1).optional(),
+  toolchain: z.enum(['node', 'rust']),
+  /** node only: folder (relative to the suite) with package.json, lockfile and config files. */
+  fixture: z.string().min(1).optional(),
+});
+export type SuiteFile = z.infer<typeof suiteFileSchema>;
+
+const forbidCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal('forbid'),
+  /** A regular expression that must not match any file the model wrote. */
+  pattern: z.string().min(1),
+  message: z.string().min(1),
+});
+
+const tsanCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal('tsan'),
+  /** The `[[test]]` target (harness = false) to run under ThreadSanitizer. */
+  target: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  timeout: z.number().positive().max(3600).optional(),
+});
+
+export const checkSchema = z.discriminatedUnion('kind', [forbidCheckSchema, tsanCheckSchema]);
+export type Check = z.infer<typeof checkSchema>;
+
+/** `tasks/<suite>/<id>/task.yml` */
+export const taskFileSchema = z.strictObject({
+  id: z.string().regex(/^L[1-9][0-9]*-[a-z0-9-]+$/, 'like L1-statcard'),
+  level: z.number().int().min(1).max(9),
+  title: z.string().min(1),
+  capability: z.string().min(1),
+  editable: z.array(z.string().min(1)).min(1),
+  tests: z.number().int().positive(),
+  timeouts: z
+    .strictObject({
+      build: z.number().positive().max(3600).optional(),
+      test: z.number().positive().max(3600).optional(),
+    })
+    .optional(),
+  checks: z.array(checkSchema).default([]),
+});
+export type TaskFile = z.infer<typeof taskFileSchema>;
+
+/** Front matter of `mutants/<name>/why.md`: what `aibench validate` must observe. */
+export const mutantExpectationSchema = z.strictObject({
+  class: z.enum(['malformed', 'build', 'test', 'timeout', 'check']),
+  fails: z.array(z.string().min(1)).optional(),
+});
+export type MutantExpectation = z.infer<typeof mutantExpectationSchema>;
+
+/** Formats a zod error as `field.path: message` for the first issue. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.length ? issue.path.join('.') : '(top level)';
+  return `${path}: ${issue.message}`;
+}

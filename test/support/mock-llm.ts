@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One scripted answer. `text` answers with a normal completion in the server's wire format. */
+export type Scripted =
+  | { text: string; usage?: Partial<MockUsage>; stop?: 'end' | 'length'; model?: string }
+  | { status: number; body?: unknown; headers?: Record<string, string> }
+  | { hang: true }
+  | { reset: true }
+  | { raw: string; status?: number };
+
+export interface MockUsage {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+  reasoning: number;
+}
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: {
+    model: string;
+    system?: string;
+    messages: { role: string; content: string }[];
+    max_tokens?: number;
+    max_completion_tokens?: number;
+  };
+}
+
+const DEFAULT_USAGE: MockUsage = { input: 1000, output: 500, cacheWrite: 0, cacheRead: 0, reasoning: 0 };
+
+/**
+ * A local model server speaking the real wire formats: Anthropic Messages (`POST /v1/messages`) or
+ * OpenAI Chat Completions (`POST /v1/chat/completions`). Answers come from a script, in order, or from
+ * a function of the request; every request is recorded.
+ */
+export class MockLlmServer {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | null = null;
+  private readonly hung = new Set<ServerResponse>();
+  private queue: Scripted[] = [];
+
+  constructor(
+    readonly wire: 'anthropic' | 'openai',
+    private readonly fallback?: (req: RecordedRequest, index: number) => Scripted,
+  ) {}
+
+  script(...answers: Scripted[]): this {
+    this.queue.push(...answers);
+    return this;
+  }
+
+  /** Base URL as the SDK wants it: Anthropic's SDK appends /v1/messages, OpenAI's /chat/completions. */
+  get baseURL(): string {
+    const port = (this.server!.address() as AddressInfo).port;
+    return this.wire === 'anthropic' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/v1`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const expected = this.wire === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
+    if (req.method !== 'POST' || req.url !== expected) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
+      return;
+    }
+    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    this.requests.push(recorded);
+    const answer = this.queue.shift() ?? this.fallback?.(recorded, this.requests.length - 1);
+    if (!answer) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'mock: script exhausted' } }));
+      return;
+    }
+    if ('hang' in answer) {
+      this.hung.add(res);
+      return;
+    }
+    if ('reset' in answer) {
+      req.socket.destroy();
+      return;
+    }
+    if ('raw' in answer) {
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json' }).end(answer.raw);
+      return;
+    }
+    if ('status' in answer) {
+      const body = answer.body ?? this.errorBody(answer.status);
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(body));
+      return;
+    }
+    const usage = { ...DEFAULT_USAGE, ...answer.usage };
+    const model = answer.model ?? recorded.body.model;
+    res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}` });
+    res.end(JSON.stringify(this.wire === 'anthropic' ? anthropicMessage(answer.text, usage, model, answer.stop) : openaiCompletion(answer.text, usage, model, answer.stop)));
+  }
+
+  private errorBody(status: number): unknown {
+    const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status === 404 ? 'not_found_error' : 'api_error';
+    return this.wire === 'anthropic'
+      ? { type: 'error', error: { type, message: `mock ${status}` } }
+      : { error: { message: `mock ${status}`, type, code: null } };
+  }
+}
+
+function anthropicMessage(text: string, u: MockUsage, model: string, stop?: 'end' | 'length') {
+  return {
+    id: `msg_${Math.random().toString(36).slice(2)}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: text ? [{ type: 'text', text }] : [],
+    stop_reason: stop === 'length' ? 'max_tokens' : 'end_turn',
+    stop_sequence: null,
+    usage: {
+      input_tokens: u.input,
+      output_tokens: u.output,
+      cache_creation_input_tokens: u.cacheWrite,
+      cache_read_input_tokens: u.cacheRead,
+    },
+  };
+}
+
+function openaiCompletion(text: string, u: MockUsage, model: string, stop?: 'end' | 'length') {
+  return {
+    id: `chatcmpl-${Math.random().toString(36).slice(2)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: stop === 'length' ? 'length' : 'stop' }],
+    usage: {
+      // OpenAI counts cached tokens inside prompt_tokens, and reasoning inside completion_tokens.
+      prompt_tokens: u.input + u.cacheRead,
+      completion_tokens: u.output,
+      total_tokens: u.input + u.cacheRead + u.output,
+      prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    },
+  };
+}
