@@ -29568,6 +29568,7 @@ function sandboxEnv(scratch, extra = {}, hostEnv = process.env) {
     RUSTUP_HOME: rustupHome,
     CARGO_TERM_COLOR: "never",
     CARGO_NET_OFFLINE: "true",
+    RUST_BACKTRACE: "0",
     ...extra
   };
 }
@@ -29807,7 +29808,7 @@ function emptyObservation() {
 var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
-    env.fixtures.set(suite.name, await ensureFixture(suite, env.cacheDir, log));
+    env.fixtures.set(suite.name, path5.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
     const obs = emptyObservation();
@@ -38066,7 +38067,7 @@ function planRun(opts) {
   const specs = opts.models.map(parseModelSpec);
   const dup = specs.find((s, i) => specs.findIndex((o) => o.name === s.name) !== i);
   if (dup) throw new UsageError(`--models: "${dup.name}" is listed twice; give one an @label`);
-  const all = loadTasks([builtinTasksRoot(), ...opts.tasksPaths ?? []]);
+  const all = loadTasks([...opts.builtinTasks === false ? [] : [builtinTasksRoot()], ...opts.tasksPaths ?? []]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
   const providers = createProviders(specs, {
     env,

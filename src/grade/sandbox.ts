@@ -48,6 +48,7 @@ export function sandboxEnv(scratch: string, extra: Record<string, string> = {}, 
     RUSTUP_HOME: rustupHome,
     CARGO_TERM_COLOR: 'never',
     CARGO_NET_OFFLINE: 'true',
+    RUST_BACKTRACE: '0',
     ...extra,
   };
 }

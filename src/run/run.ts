@@ -24,8 +24,10 @@ export interface RunOptions {
   models: string[];
   suites?: string[];
   tasks?: string[];
-  /** Extra task roots (a user's own suites); the built-in suites are always available. */
+  /** Extra task roots (a user's own suites). */
   tasksPaths?: string[];
+  /** Include the shipped suites (default true; the harness's own tests turn it off). */
+  builtinTasks?: boolean;
   settings: RunSettings;
   config: ConfigFile;
   out: string;
@@ -63,7 +65,7 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
   const specs = opts.models.map(parseModelSpec);
   const dup = specs.find((s, i) => specs.findIndex((o) => o.name === s.name) !== i);
   if (dup) throw new UsageError(`--models: "${dup.name}" is listed twice; give one an @label`);
-  const all = loadTasks([builtinTasksRoot(), ...(opts.tasksPaths ?? [])]);
+  const all = loadTasks([...(opts.builtinTasks === false ? [] : [builtinTasksRoot()]), ...(opts.tasksPaths ?? [])]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
   const providers = createProviders(specs, {
     env,

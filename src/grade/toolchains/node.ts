@@ -10,7 +10,7 @@ import { emptyObservation, stepRecord, type Toolchain } from './types.js';
 export const nodeToolchain: Toolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
-    env.fixtures.set(suite.name, await ensureFixture(suite, env.cacheDir, log));
+    env.fixtures.set(suite.name, path.join(await ensureFixture(suite, env.cacheDir, log), 'node_modules'));
   },
 
   async grade({ task, ws, env }) {

@@ -6,7 +6,7 @@ import type { Workspace } from '../workspace.js';
 /** Per-run state a toolchain prepared once (fixture install, toolchain probes). */
 export interface GradeEnv {
   cacheDir: string;
-  /** node suites: suite name -> folder holding the installed fixture's node_modules. */
+  /** node suites: suite name -> the installed fixture's node_modules folder (linked into workspaces). */
   fixtures: Map<string, string>;
   /** Whether the nightly Rust toolchain is usable (ThreadSanitizer checks need it). */
   nightly: boolean;

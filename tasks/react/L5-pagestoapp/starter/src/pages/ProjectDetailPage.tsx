@@ -1,0 +1,22 @@
+import type { Project } from '../data/projects';
+
+const STATUS_LABELS: Record<Project['status'], string> = {
+  active: 'Active',
+  paused: 'Paused',
+  done: 'Done',
+};
+
+export interface ProjectDetailPageProps {
+  project: Project;
+}
+
+export function ProjectDetailPage({ project }: ProjectDetailPageProps) {
+  return (
+    <article>
+      <h1>{project.name}</h1>
+      <p>{project.description}</p>
+      <p>Status: {STATUS_LABELS[project.status]}</p>
+      <a href="/projects">Back to projects</a>
+    </article>
+  );
+}

@@ -1,0 +1,28 @@
+//! Merging closed integer intervals.
+
+/// The error returned for an interval whose `start` is greater than its `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidInterval {
+    /// Position of the offending interval in the input slice.
+    pub index: usize,
+    pub start: i64,
+    pub end: i64,
+}
+
+/// Merges overlapping and adjacent closed intervals; see the ticket for the exact rules.
+pub fn merge(intervals: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, InvalidInterval> {
+    let mut indexed: Vec<(i64, i64, usize)> =
+        intervals.iter().enumerate().map(|(i, &(s, e))| (s, e, i)).collect();
+    indexed.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(indexed.len());
+    for (start, end, index) in indexed {
+        if start > end {
+            return Err(InvalidInterval { index, start, end });
+        }
+        match out.last_mut() {
+            Some(last) if start <= last.1.saturating_add(1) => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    Ok(out)
+}
