@@ -29849,6 +29849,12 @@ ${vitest.stderr.slice(-1500)}`;
     obs.tests = { expected: task.expectedTests, passed: report.passed, failed: report.failed, skipped: report.skipped };
     obs.failures = report.failures;
     if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join("\n");
+    if (vitest.exitCode !== 0 && report.failed === 0 && !report.fileErrors.length) {
+      const errorLines = `${vitest.stdout}
+${vitest.stderr}`.split("\n").filter((l) => /^\s*(?:\w*Error\b|Unhandled|TypeError|This error)/.test(l));
+      obs.diagnostics = `Errors were raised outside any test (an unhandled promise rejection, or an error thrown after a test ended):
+${errorLines.slice(0, 10).join("\n")}`;
+    }
     const ok = report.failed === 0 && report.fileErrors.length === 0 && vitest.exitCode === 0;
     obs.steps.push(stepRecord("test", vitest, ok));
     if (!ok) obs.failedStep = { name: "test", class: "test" };

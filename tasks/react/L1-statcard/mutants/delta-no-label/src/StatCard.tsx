@@ -1,0 +1,82 @@
+import { useId, type JSX } from 'react';
+
+export type StatFormat = 'number' | 'currency' | 'percent';
+
+export interface StatCardProps {
+  /** What the metric is, e.g. "Monthly revenue". Also the card's accessible name. */
+  label: string;
+  /** The metric. `null`, `undefined` or a non-finite number (NaN, ±Infinity) means "no data". */
+  value?: number | null;
+  /** How `value` is displayed. Default: 'number'. */
+  format?: StatFormat;
+  /** ISO 4217 code, used only when `format` is 'currency'. Default: 'USD'. */
+  currency?: string;
+  /** Change versus the previous period, in percent: 4.2 means "up 4.2 %". Omitted: no delta. */
+  delta?: number;
+  /** The data is still being fetched. Default: false. */
+  loading?: boolean;
+}
+
+function formatValue(value: number, format: StatFormat, currency: string): string {
+  switch (format) {
+    case 'currency':
+      return new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      }).format(value);
+    case 'percent':
+      return new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(value);
+    default:
+      return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(value);
+  }
+}
+
+function Delta({ delta }: { delta: number }): JSX.Element {
+  // Direction follows the value as displayed (one decimal), so -0.04 is "no change", not "-0.0%".
+  const tenths = Math.round(Math.abs(delta) * 10);
+  const magnitude = (tenths / 10).toFixed(1);
+  const direction = tenths === 0 ? 'flat' : delta > 0 ? 'up' : 'down';
+  const text = direction === 'up' ? `+${magnitude}%` : direction === 'down' ? `-${magnitude}%` : `${magnitude}%`;
+  const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : null;
+  return (
+    <p className={`stat-card__delta stat-card__delta--${direction}`}>
+      {arrow && <span>{arrow} </span>}
+      {text}
+    </p>
+  );
+}
+
+export function StatCard({
+  label,
+  value,
+  format = 'number',
+  currency = 'USD',
+  delta,
+  loading = false,
+}: StatCardProps): JSX.Element {
+  const labelId = useId();
+  const hasValue = typeof value === 'number' && Number.isFinite(value);
+  let body: JSX.Element;
+  if (loading) {
+    body = <p className="stat-card__value">Loading…</p>;
+  } else if (!hasValue) {
+    body = <p className="stat-card__value">—</p>;
+  } else {
+    body = (
+      <>
+        <p className="stat-card__value">{formatValue(value, format, currency)}</p>
+        {delta !== undefined && <Delta delta={delta} />}
+      </>
+    );
+  }
+  return (
+    <div className="stat-card" role="group" aria-labelledby={labelId} aria-busy={loading || undefined}>
+      <h3 id={labelId} className="stat-card__label">
+        {label}
+      </h3>
+      {body}
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { validateTasks } from '../src/run/validate.js';
+import { builtinTasksRoot, loadTasks, selectTasks } from '../src/tasks/loader.js';
+
+/**
+ * The benchmark's own proof, with the real toolchains: every shipped reference passes and every mutant
+ * fails with the class (and in the tests) its why.md names. A grader that passes broken code or fails
+ * correct code would make every published number a lie.
+ */
+describe.each(['rust', 'react'])('the %s suite', (suite) => {
+  it('separates references from mutants', { timeout: 900_000 }, async () => {
+    const tasks = selectTasks(loadTasks([builtinTasksRoot()]), [suite], undefined);
+    expect(tasks.map((t) => t.level)).toEqual([1, 2, 3, 4, 5]);
+    const items = await validateTasks(tasks, { feedbackChars: 4000, concurrency: 2 });
+    const offenders = items.filter((i) => !i.ok).map((i) => `${i.task} ${i.subject}: ${i.detail}`);
+    expect(offenders).toEqual([]);
+    const refs = items.filter((i) => i.subject === 'reference');
+    expect(refs).toHaveLength(5);
+    expect(items.length - refs.length).toBeGreaterThanOrEqual(21);
+    for (const task of tasks) {
+      const minimum = task.level === 1 ? 3 : task.level === 5 && suite === 'rust' ? 5 : 4;
+      expect(task.mutants.length, task.key).toBeGreaterThanOrEqual(minimum);
+    }
+  });
+});
