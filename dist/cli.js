@@ -87,17 +87,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path17) {
-      const ctrl = callVisitor(key, node2, visitor, path17);
+    function visit_(key, node2, visitor, path18) {
+      const ctrl = callVisitor(key, node2, visitor, path18);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visit_(key, ctrl, visitor, path17);
+        replaceNode(key, path18, ctrl);
+        return visit_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path17 = Object.freeze(path17.concat(node2));
+          path18 = Object.freeze(path18.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path17);
+            const ci = visit_(i, node2.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -108,13 +108,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path17 = Object.freeze(path17.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path17);
+          const cv = visit_("value", node2.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -135,17 +135,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path17) {
-      const ctrl = await callVisitor(key, node2, visitor, path17);
+    async function visitAsync_(key, node2, visitor, path18) {
+      const ctrl = await callVisitor(key, node2, visitor, path18);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path17, ctrl);
-        return visitAsync_(key, ctrl, visitor, path17);
+        replaceNode(key, path18, ctrl);
+        return visitAsync_(key, ctrl, visitor, path18);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path17 = Object.freeze(path17.concat(node2));
+          path18 = Object.freeze(path18.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path17);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path18);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -156,13 +156,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path17 = Object.freeze(path17.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path17);
+          path18 = Object.freeze(path18.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path18);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path17);
+          const cv = await visitAsync_("value", node2.value, visitor, path18);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -189,23 +189,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path17) {
+    function callVisitor(key, node2, visitor, path18) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path17);
+        return visitor(key, node2, path18);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path17);
+        return visitor.Map?.(key, node2, path18);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path17);
+        return visitor.Seq?.(key, node2, path18);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path17);
+        return visitor.Pair?.(key, node2, path18);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path17);
+        return visitor.Scalar?.(key, node2, path18);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path17);
+        return visitor.Alias?.(key, node2, path18);
       return void 0;
     }
-    function replaceNode(key, path17, node2) {
-      const parent = path17[path17.length - 1];
+    function replaceNode(key, path18, node2) {
+      const parent = path18[path18.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -817,10 +817,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path17, value) {
+    function collectionFromPath(schema, path18, value) {
       let v = value;
-      for (let i = path17.length - 1; i >= 0; --i) {
-        const k = path17[i];
+      for (let i = path18.length - 1; i >= 0; --i) {
+        const k = path18[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -839,7 +839,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
+    var isEmptyPath = (path18) => path18 == null || typeof path18 === "object" && !!path18[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -869,11 +869,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path17, value) {
-        if (isEmptyPath(path17))
+      addIn(path18, value) {
+        if (isEmptyPath(path18))
           this.add(value);
         else {
-          const [key, ...rest] = path17;
+          const [key, ...rest] = path18;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -887,8 +887,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        const [key, ...rest] = path17;
+      deleteIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -902,8 +902,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        const [key, ...rest] = path17;
+      getIn(path18, keepScalar) {
+        const [key, ...rest] = path18;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -921,8 +921,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path17) {
-        const [key, ...rest] = path17;
+      hasIn(path18) {
+        const [key, ...rest] = path18;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -932,8 +932,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        const [key, ...rest] = path17;
+      setIn(path18, value) {
+        const [key, ...rest] = path18;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -3448,9 +3448,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path17, value) {
+      addIn(path18, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path17, value);
+          this.contents.addIn(path18, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3525,14 +3525,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path17) {
-        if (Collection.isEmptyPath(path17)) {
+      deleteIn(path18) {
+        if (Collection.isEmptyPath(path18)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path18) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3547,10 +3547,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path17, keepScalar) {
-        if (Collection.isEmptyPath(path17))
+      getIn(path18, keepScalar) {
+        if (Collection.isEmptyPath(path18))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path18, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3561,10 +3561,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path17) {
-        if (Collection.isEmptyPath(path17))
+      hasIn(path18) {
+        if (Collection.isEmptyPath(path18))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path18) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3581,13 +3581,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path17, value) {
-        if (Collection.isEmptyPath(path17)) {
+      setIn(path18, value) {
+        if (Collection.isEmptyPath(path18)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path18), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path17, value);
+          this.contents.setIn(path18, value);
         }
       }
       /**
@@ -5548,9 +5548,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path17) => {
+    visit2.itemAtPath = (cst, path18) => {
       let item = cst;
-      for (const [field, index] of path17) {
+      for (const [field, index] of path18) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5559,23 +5559,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path17) => {
-      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
-      const field = path17[path17.length - 1][0];
+    visit2.parentCollection = (cst, path18) => {
+      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
+      const field = path18[path18.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path17, item, visitor) {
-      let ctrl = visitor(item, path17);
+    function _visit(path18, item, visitor) {
+      let ctrl = visitor(item, path18);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path18.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5586,10 +5586,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path17);
+            ctrl = ctrl(item, path18);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -7595,8 +7595,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path17, { windows } = {}) => {
-      const segs = path17.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path18, { windows } = {}) => {
+      const segs = path18.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -9117,7 +9117,7 @@ var require_picomatch2 = __commonJS({
 });
 
 // src/cli/main.ts
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/config/load.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -9969,10 +9969,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path17) {
-  if (!path17)
+function getElementAtPath(obj, path18) {
+  if (!path18)
     return obj;
-  return path17.reduce((acc, key) => acc?.[key], obj);
+  return path18.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -10312,11 +10312,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path17, issues) {
+function prefixIssues(path18, issues) {
   return issues.map((iss) => {
     var _a5;
     (_a5 = iss).path ?? (_a5.path = []);
-    iss.path.unshift(path17);
+    iss.path.unshift(path18);
     return iss;
   });
 }
@@ -10778,16 +10778,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path17 = []) => {
+  const processError = (error63, path18 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path17, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path18, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path17, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path17, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
       } else {
-        const fullpath = [...path17, ...issue2.path];
+        const fullpath = [...path18, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -10826,17 +10826,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path17 = []) => {
+  const processError = (error63, path18 = []) => {
     var _a5;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path17, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path18, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path17, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path17, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path18, ...issue2.path]);
       } else {
-        const fullpath = [...path17, ...issue2.path];
+        const fullpath = [...path18, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -10875,8 +10875,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path17 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path17) {
+  const path18 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path18) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -12784,9 +12784,9 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
           }`;
     doc.write(`const input = payload.value;`);
     const ids = /* @__PURE__ */ Object.create(null);
-    let counter = 0;
+    let counter2 = 0;
     for (const key of normalized.allKeys) {
-      ids[key] = `key_${counter++}`;
+      ids[key] = `key_${counter2++}`;
     }
     doc.write(memo2 ? `const newResult = memo.alloc(inst, payload, {}, ctx);` : `const newResult = {};`);
     for (const key of normalized.allKeys) {
@@ -28014,13 +28014,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path17 = ref.slice(1).split("/").filter(Boolean);
-  if (path17.length === 0) {
+  const path18 = ref.slice(1).split("/").filter(Boolean);
+  if (path18.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path17[0] === defsKey) {
-    const key = path17[1] === void 0 ? void 0 : decodeJSONPointerSegment(path17[1]);
+  if (path18[0] === defsKey) {
+    const key = path18[1] === void 0 ? void 0 : decodeJSONPointerSegment(path18[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -28912,8 +28912,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error62) {
   const issue2 = error62.issues[0];
   if (!issue2) return "invalid";
-  const path17 = issue2.path.length ? issue2.path.join(".") : "(top level)";
-  return `${path17}: ${issue2.message}`;
+  const path18 = issue2.path.length ? issue2.path.join(".") : "(top level)";
+  return `${path18}: ${issue2.message}`;
 }
 
 // src/models/prices.json
@@ -29527,22 +29527,22 @@ function renderReport(results) {
 }
 
 // src/run/environment.ts
-import { execFile as execFile3 } from "node:child_process";
-import { existsSync as existsSync5, readFileSync as readFileSync6 } from "node:fs";
-import path8 from "node:path";
+import { execFile as execFile4 } from "node:child_process";
+import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
+import path9 from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify as promisify3 } from "node:util";
+import { promisify as promisify4 } from "node:util";
 
 // src/grade/sandbox.ts
+import { execFile } from "node:child_process";
+import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync as readFileSync3, rmdirSync, writeFileSync } from "node:fs";
+import os3 from "node:os";
+import path3 from "node:path";
+import { promisify } from "node:util";
+
+// src/grade/sandbox-env.ts
 import os2 from "node:os";
 import path2 from "node:path";
-function sandboxLevel() {
-  return {
-    level: "process",
-    features: ["process-group-kill", "env-allowlist", "wall-clock-limit", "output-cap", "fresh-workspace", "protected-files-restored-last"],
-    missing: ["network-namespace", "pid-namespace", "separate-user"]
-  };
-}
 function toolchainHomes(env) {
   const home = env.HOME ?? os2.homedir();
   return {
@@ -29573,31 +29573,166 @@ function sandboxEnv(scratch, extra = {}, hostEnv = process.env) {
   };
 }
 
+// src/grade/sandbox.ts
+var exec = promisify(execFile);
+var BASE_FEATURES = ["process-group-kill", "env-allowlist", "wall-clock-limit", "output-cap", "fresh-workspace", "protected-files-restored-last"];
+function hiddenPaths(hostEnv, extra) {
+  const candidates = [
+    os3.tmpdir(),
+    "/tmp",
+    "/var/tmp",
+    hostEnv.HOME ?? os3.homedir(),
+    "/root",
+    "/home",
+    process.cwd(),
+    hostEnv.GITHUB_WORKSPACE,
+    hostEnv.RUNNER_TEMP,
+    ...extra
+  ];
+  return [...new Set(candidates.filter((p) => Boolean(p)).map((p) => path3.resolve(p)))].filter((p) => p.split("/").filter(Boolean).length >= 1 && existsSync2(p)).filter((p) => !["/usr", "/bin", "/lib", "/etc", "/opt", "/proc", "/dev", "/sys"].includes(p));
+}
+function uidProcessCount() {
+  let n = 0;
+  const uid = process.getuid?.() ?? 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (new RegExp(`^Uid:\\s+${uid}\\b`, "m").test(readFileSync3(`/proc/${pid}/status`, "utf8"))) n++;
+    } catch {
+    }
+  }
+  return n;
+}
+function limitArgs(mounts, prlimit) {
+  if (!prlimit) return [];
+  const args = ["prlimit", "--core=0", `--fsize=${1 << 30}`, `--nproc=${uidProcessCount() + 512}`, "--nofile=8192"];
+  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes("rust-target"))) args.push(`--as=${16 * 1024 ** 3}`);
+  return [...args, "--"];
+}
+function cgroupV1() {
+  const pids = "/sys/fs/cgroup/pids";
+  const memory = "/sys/fs/cgroup/memory";
+  try {
+    for (const root of [pids, memory]) mkdirSync(path3.join(root, "aibench"), { recursive: true });
+  } catch {
+    return null;
+  }
+  return {
+    join(id) {
+      const groups = [path3.join(pids, "aibench", id), path3.join(memory, "aibench", id)];
+      try {
+        for (const g of groups) mkdirSync(g, { recursive: true });
+        writeFileSync(path3.join(groups[0], "pids.max"), "1024");
+        writeFileSync(path3.join(groups[1], "memory.limit_in_bytes"), String(6 * 1024 ** 3));
+      } catch {
+        return { prefix: [], cleanup: () => {
+        } };
+      }
+      const procs = groups.map((g) => `${g}/cgroup.procs`).join(" ");
+      return {
+        prefix: ["sh", "-c", `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`, "aibench-sandbox"],
+        cleanup: () => {
+          for (const g of groups) {
+            try {
+              rmdirSync(g);
+            } catch {
+            }
+          }
+        }
+      };
+    }
+  };
+}
+var counter = 0;
+async function detectSandbox(hostEnv, protect = []) {
+  const features = [...BASE_FEATURES];
+  const missing = [];
+  let bwrap = false;
+  if (hostEnv.AIBENCH_SANDBOX !== "process") {
+    try {
+      await exec("bwrap", ["--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "true"], { timeout: 1e4 });
+      bwrap = true;
+    } catch {
+      bwrap = false;
+    }
+  }
+  if (bwrap) features.push("user-namespace", "pid-namespace", "network-namespace (loopback only)", "read-only-filesystem", "hidden-harness-and-home");
+  else missing.push("namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)");
+  let prlimit = false;
+  try {
+    await exec("prlimit", ["--core=0", "--", "true"], { timeout: 1e4 });
+    prlimit = true;
+    features.push("rlimits (processes, file size, core)");
+  } catch {
+    missing.push("rlimits (prlimit not found)");
+  }
+  const cgroup = hostEnv.AIBENCH_SANDBOX === "process" ? null : cgroupV1();
+  if (cgroup) features.push("cgroup (memory 6 GiB, 1024 processes)");
+  else missing.push("cgroup memory/process caps (needs root or a delegated cgroup)");
+  const hidden = hiddenPaths(hostEnv, protect);
+  const { cargoHome, rustupHome } = toolchainHomes(hostEnv);
+  const toolchains = [cargoHome, rustupHome, path3.dirname(process.execPath)].filter((p) => existsSync2(p));
+  return {
+    level: bwrap ? "namespaces" : "process",
+    features,
+    missing,
+    wrap(argv, mounts) {
+      const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {
+      } };
+      if (!bwrap) return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+      const box = [
+        "bwrap",
+        "--unshare-all",
+        "--unshare-user",
+        "--uid",
+        "1000",
+        "--gid",
+        "1000",
+        "--cap-drop",
+        "ALL",
+        "--die-with-parent",
+        "--new-session",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        ...hidden.flatMap((p) => ["--tmpfs", p]),
+        ...[...toolchains, ...mounts.readable].flatMap((p) => ["--ro-bind", p, p]),
+        ...mounts.writable.flatMap((p) => ["--bind", p, p]),
+        "--"
+      ];
+      return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv], cleanup: group.cleanup };
+    }
+  };
+}
+
 // src/grade/toolchains/node.ts
-import { existsSync as existsSync4, readFileSync as readFileSync5 } from "node:fs";
-import path5 from "node:path";
+import { existsSync as existsSync5, readFileSync as readFileSync6 } from "node:fs";
+import path6 from "node:path";
 
 // src/tasks/fixture.ts
-import { execFile } from "node:child_process";
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync4, renameSync, rmSync, writeFileSync } from "node:fs";
-import path4 from "node:path";
-import { promisify } from "node:util";
+import { execFile as execFile2 } from "node:child_process";
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync5, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path5 from "node:path";
+import { promisify as promisify2 } from "node:util";
 
 // src/tasks/files.ts
 import { createHash } from "node:crypto";
-import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
-import path3 from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync4, statSync } from "node:fs";
+import path4 from "node:path";
 function readTree(dir, skip = () => false) {
   const files = /* @__PURE__ */ new Map();
-  if (!existsSync2(dir)) return files;
+  if (!existsSync3(dir)) return files;
   const walk = (abs, rel) => {
-    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync2(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.name === "node_modules" || entry.name === "target") continue;
       if (skip(childRel)) continue;
-      const childAbs = path3.join(abs, entry.name);
+      const childAbs = path4.join(abs, entry.name);
       if (entry.isDirectory()) walk(childAbs, childRel);
-      else if (entry.isFile()) files.set(childRel, readFileSync3(childAbs, "utf8"));
+      else if (entry.isFile()) files.set(childRel, readFileSync4(childAbs, "utf8"));
     }
   };
   walk(dir, "");
@@ -29625,22 +29760,22 @@ function isDirectory(p) {
 }
 
 // src/tasks/fixture.ts
-var run = promisify(execFile);
+var run = promisify2(execFile2);
 function cacheRoot(env = process.env) {
-  if (env.AIBENCH_CACHE) return path4.resolve(env.AIBENCH_CACHE);
-  const base = env.XDG_CACHE_HOME ?? path4.join(env.HOME ?? "/tmp", ".cache");
-  return path4.join(base, "aibench");
+  if (env.AIBENCH_CACHE) return path5.resolve(env.AIBENCH_CACHE);
+  const base = env.XDG_CACHE_HOME ?? path5.join(env.HOME ?? "/tmp", ".cache");
+  return path5.join(base, "aibench");
 }
 function fixtureKey(suite) {
-  const lock = readFileSync4(path4.join(suite.fixture.dir, "package-lock.json"), "utf8");
+  const lock = readFileSync5(path5.join(suite.fixture.dir, "package-lock.json"), "utf8");
   return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
 }
 async function ensureFixture(suite, cache, log) {
-  const target = path4.join(cache, "fixtures", fixtureKey(suite));
-  if (existsSync3(path4.join(target, ".complete"))) return target;
+  const target = path5.join(cache, "fixtures", fixtureKey(suite));
+  if (existsSync4(path5.join(target, ".complete"))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync(path4.join(staging, f), readFileSync4(path4.join(suite.fixture.dir, f)));
+  mkdirSync2(staging, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync2(path5.join(staging, f), readFileSync5(path5.join(suite.fixture.dir, f)));
   log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
   try {
     await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
@@ -29649,14 +29784,42 @@ async function ensureFixture(suite, cache, log) {
     const e = err;
     throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`);
   }
-  writeFileSync(path4.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync3(target) && !existsSync3(path4.join(target, ".complete"))) rmSync(target, { recursive: true, force: true });
+  writeFileSync2(path5.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync4(target) && !existsSync4(path5.join(target, ".complete"))) rmSync(target, { recursive: true, force: true });
   try {
     renameSync(staging, target);
   } catch {
     rmSync(staging, { recursive: true, force: true });
   }
   return target;
+}
+
+// src/grade/parse-vitest.ts
+function parseVitestReport(json2) {
+  if (!json2) return null;
+  let report;
+  try {
+    report = JSON.parse(json2);
+  } catch {
+    return null;
+  }
+  if (!report || !Array.isArray(report.testResults)) return null;
+  const summary = { passed: 0, failed: 0, skipped: 0, failures: [], fileErrors: [] };
+  for (const file2 of report.testResults) {
+    const tests = Array.isArray(file2.assertionResults) ? file2.assertionResults : [];
+    if (file2.status === "failed" && file2.message && !tests.some((t) => t.status === "failed")) {
+      summary.fileErrors.push(file2.message);
+    }
+    for (const t of tests) {
+      const name = t.fullName || [...t.ancestorTitles ?? [], t.title ?? ""].join(" > ");
+      if (t.status === "passed") summary.passed++;
+      else if (t.status === "failed") {
+        summary.failed++;
+        summary.failures.push({ name, message: (t.failureMessages ?? []).join("\n") });
+      } else summary.skipped++;
+    }
+  }
+  return summary;
 }
 
 // src/grade/exec.ts
@@ -29719,10 +29882,24 @@ function execCapped(argv, opts) {
     const out = new CappedBuffer(cap);
     const err = new CappedBuffer(cap);
     let timedOut = false;
+    let outputExceeded = false;
+    const killBytes = opts.outputKillBytes ?? 64 * 1024 * 1024;
+    const watch = () => {
+      if (!outputExceeded && out.total + err.total > killBytes) {
+        outputExceeded = true;
+        killGroup(child.pid);
+      }
+    };
     let settled = false;
     let exit = null;
-    child.stdout.on("data", (c) => out.push(c));
-    child.stderr.on("data", (c) => err.push(c));
+    child.stdout.on("data", (c) => {
+      out.push(c);
+      watch();
+    });
+    child.stderr.on("data", (c) => {
+      err.push(c);
+      watch();
+    });
     child.stdin.on("error", () => {
     });
     child.stdin.end(opts.stdin ?? "");
@@ -29735,6 +29912,7 @@ function execCapped(argv, opts) {
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
+        outputExceeded,
         stdout: out.toString(),
         stderr: err.toString(),
         stdoutBytes: out.total,
@@ -29762,40 +29940,12 @@ function execCapped(argv, opts) {
   });
 }
 
-// src/grade/parse-vitest.ts
-function parseVitestReport(json2) {
-  if (!json2) return null;
-  let report;
-  try {
-    report = JSON.parse(json2);
-  } catch {
-    return null;
-  }
-  if (!report || !Array.isArray(report.testResults)) return null;
-  const summary = { passed: 0, failed: 0, skipped: 0, failures: [], fileErrors: [] };
-  for (const file2 of report.testResults) {
-    const tests = Array.isArray(file2.assertionResults) ? file2.assertionResults : [];
-    if (file2.status === "failed" && file2.message && !tests.some((t) => t.status === "failed")) {
-      summary.fileErrors.push(file2.message);
-    }
-    for (const t of tests) {
-      const name = t.fullName || [...t.ancestorTitles ?? [], t.title ?? ""].join(" > ");
-      if (t.status === "passed") summary.passed++;
-      else if (t.status === "failed") {
-        summary.failed++;
-        summary.failures.push({ name, message: (t.failureMessages ?? []).join("\n") });
-      } else summary.skipped++;
-    }
-  }
-  return summary;
-}
-
 // src/grade/toolchains/types.ts
 function stepRecord(name, r, ok) {
   return {
     name,
     ok,
-    status: r.timedOut ? "timeout" : ok ? "ok" : "failed",
+    status: r.timedOut || r.outputExceeded ? "timeout" : ok ? "ok" : "failed",
     durationMs: r.durationMs,
     exitCode: r.exitCode
   };
@@ -29803,18 +29953,27 @@ function stepRecord(name, r, ok) {
 function emptyObservation() {
   return { steps: [], failedStep: null, tests: null, failures: [], diagnostics: "" };
 }
+async function execSandboxed(env, argv, mounts, opts) {
+  const wrapped = env.sandbox.wrap(argv, mounts);
+  try {
+    return await execCapped(wrapped.argv, opts);
+  } finally {
+    wrapped.cleanup();
+  }
+}
 
 // src/grade/toolchains/node.ts
 var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
-    env.fixtures.set(suite.name, path5.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
+    env.fixtures.set(suite.name, path6.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node2 = process.execPath;
-    const tsc = await execCapped([node2, "node_modules/typescript/bin/tsc", "-p", ".", "--pretty", "false"], {
+    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)] };
+    const tsc = await execSandboxed(env, [node2, "node_modules/typescript/bin/tsc", "-p", ".", "--pretty", "false"], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1e3
@@ -29827,16 +29986,18 @@ var nodeToolchain = {
 ${tsc.stderr}`;
       return obs;
     }
-    const reportPath = path5.join(ws.private, "vitest-report.json");
-    const vitest = await execCapped(
-      [node2, "node_modules/vitest/vitest.mjs", "run", "--reporter=json", `--outputFile=${reportPath}`],
+    const reportPath = path6.join(ws.private, "vitest-report.json");
+    const vitest = await execSandboxed(
+      env,
+      [node2, "--max-old-space-size=3072", "node_modules/vitest/vitest.mjs", "run", "--configLoader=runner", "--reporter=json", `--outputFile=${reportPath}`],
+      mounts,
       { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1e3 }
     );
-    const report = parseVitestReport(existsSync4(reportPath) ? readFileSync5(reportPath, "utf8") : null);
-    if (vitest.timedOut) {
+    const report = parseVitestReport(existsSync5(reportPath) ? readFileSync6(reportPath, "utf8") : null);
+    if (vitest.timedOut || vitest.outputExceeded) {
       obs.steps.push(stepRecord("test", vitest, false));
       obs.failedStep = { name: "test", class: "timeout" };
-      obs.diagnostics = `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
+      obs.diagnostics = vitest.outputExceeded ? "The test run was stopped for flooding its output (tens of MiB): remove the runaway logging." : `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
       return obs;
     }
     if (!report) {
@@ -29863,9 +30024,9 @@ ${errorLines.slice(0, 10).join("\n")}`;
 };
 
 // src/grade/toolchains/rust.ts
-import { execFile as execFile2 } from "node:child_process";
-import path7 from "node:path";
-import { promisify as promisify2 } from "node:util";
+import { execFile as execFile3 } from "node:child_process";
+import path8 from "node:path";
+import { promisify as promisify3 } from "node:util";
 
 // src/grade/parse-cargo.ts
 function cargoDiagnostics(stdout, isModelFile) {
@@ -29935,8 +30096,12 @@ function parseLibtest(stdout) {
   return summary;
 }
 
+// src/grade/toolchains/rust.ts
+import { mkdirSync as mkdirSync4 } from "node:fs";
+
 // src/grade/toolchains/tsan.ts
-import path6 from "node:path";
+import path7 from "node:path";
+import { mkdirSync as mkdirSync3 } from "node:fs";
 var REPORT_START = "WARNING: ThreadSanitizer:";
 function tsanReportsIn(stderr, modelFiles) {
   const files = [...modelFiles];
@@ -29949,14 +30114,18 @@ async function runTsanCheck(check2, ctx, baseEnv) {
       diagnostics: `The ${check2.name} check needs the nightly Rust toolchain, which this host does not have: the verdict cannot be established.`
     };
   }
+  const targetDir = path7.join(ctx.env.cacheDir, "rust-tsan", `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`);
+  mkdirSync3(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
-    CARGO_TARGET_DIR: path6.join(ctx.env.cacheDir, "rust-tsan", `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`),
+    CARGO_TARGET_DIR: targetDir,
     RUSTFLAGS: "-Zsanitizer=thread",
     TSAN_OPTIONS: "halt_on_error=0 exitcode=66 report_signal_unsafe=0"
   };
-  const r = await execCapped(
+  const r = await execSandboxed(
+    ctx.env,
     ["cargo", "+nightly", "test", "--offline", "--release", "--target", "x86_64-unknown-linux-gnu", "--test", check2.target],
+    { writable: [ctx.ws.root, targetDir], readable: [], unlimitedAddressSpace: true },
     { cwd: ctx.ws.dir, env, timeoutMs: (check2.timeout ?? 120) * 1e3 }
   );
   const reports = tsanReportsIn(r.stderr, ctx.modelFiles);
@@ -29975,13 +30144,13 @@ ${r.stderr.split("\n").slice(-25).join("\n")}`;
 }
 
 // src/grade/toolchains/rust.ts
-var exec = promisify2(execFile2);
+var exec2 = promisify3(execFile3);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
 async function probeNightly(hostEnv) {
   try {
-    await exec("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
+    await exec2("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -29994,9 +30163,11 @@ var rustToolchain = {
   async grade(ctx) {
     const { task, ws, env, slot, modelFiles } = ctx;
     const obs = emptyObservation();
-    const targetDir = path7.join(env.cacheDir, "rust-target", `${task.suite.name}-${task.id}-w${slot}`);
+    const targetDir = path8.join(env.cacheDir, "rust-target", `${task.suite.name}-${task.id}-w${slot}`);
     const procEnv = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "1" }, env.hostEnv);
-    const build = await execCapped(["cargo", "build", "--offline", "--all-targets", "--message-format=json"], {
+    mkdirSync4(targetDir, { recursive: true });
+    const mounts = { writable: [ws.root, targetDir], readable: [] };
+    const build = await execSandboxed(env, ["cargo", "build", "--offline", "--all-targets", "--message-format=json"], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1e3
@@ -30010,7 +30181,7 @@ var rustToolchain = {
       return obs;
     }
     const targets = hiddenTestTargets(task).flatMap((t) => ["--test", t]);
-    const test = await execCapped(["cargo", "test", "--offline", "--no-fail-fast", ...targets], {
+    const test = await execSandboxed(env, ["cargo", "test", "--offline", "--no-fail-fast", ...targets], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.test * 1e3
@@ -30018,10 +30189,10 @@ var rustToolchain = {
     const summary = parseLibtest(test.stdout);
     obs.tests = { expected: task.expectedTests, passed: summary.passed, failed: summary.failed, skipped: summary.skipped };
     obs.failures = summary.failures;
-    if (test.timedOut) {
+    if (test.timedOut || test.outputExceeded) {
       obs.steps.push(stepRecord("test", test, false));
       obs.failedStep = { name: "test", class: "timeout" };
-      obs.diagnostics = `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
+      obs.diagnostics = test.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
       return obs;
     }
     const testOk = test.exitCode === 0 && summary.failed === 0;
@@ -30054,18 +30225,18 @@ function toolchainFor(suite) {
 }
 
 // src/run/environment.ts
-var exec2 = promisify3(execFile3);
+var exec3 = promisify4(execFile4);
 function packageRoot() {
-  let dir = path8.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync5(path8.join(dir, "package.json")); i++) dir = path8.dirname(dir);
+  let dir = path9.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync6(path9.join(dir, "package.json")); i++) dir = path9.dirname(dir);
   return dir;
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version2 = JSON.parse(readFileSync6(path8.join(root, "package.json"), "utf8")).version;
+  const version2 = JSON.parse(readFileSync7(path9.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version: version2, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
-    const { stdout } = await exec2("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
+    const { stdout } = await exec3("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
     return { version: version2, commit: stdout.trim() || null };
   } catch {
     return { version: version2, commit: null };
@@ -30073,14 +30244,17 @@ async function harnessIdentity(env) {
 }
 async function versionOf(cmd, args) {
   try {
-    const { stdout } = await exec2(cmd, args, { timeout: 3e4 });
+    const { stdout } = await exec3(cmd, args, { timeout: 3e4 });
     return stdout.trim().split("\n")[0] ?? null;
   } catch {
     return null;
   }
 }
-async function prepareGrading(tasks, hostEnv, log) {
-  const env = { cacheDir: cacheRoot(hostEnv), fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv };
+async function prepareGrading(tasks, hostEnv, log, protect = []) {
+  const cacheDir = cacheRoot(hostEnv);
+  const sandbox = await detectSandbox(hostEnv, [packageRoot(), cacheDir, ...protect, ...tasks.map((t) => t.suite.dir)]);
+  if (sandbox.level !== "namespaces") log(`warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`);
+  const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains = { node: process.version };
   for (const suite of suites) {
@@ -30102,8 +30276,8 @@ async function prepareGrading(tasks, hostEnv, log) {
 
 // src/run/run.ts
 import { randomUUID } from "node:crypto";
-import { accessSync, constants, existsSync as existsSync7, mkdirSync as mkdirSync4, rmSync as rmSync3 } from "node:fs";
-import path15 from "node:path";
+import { accessSync, constants, existsSync as existsSync8, mkdirSync as mkdirSync7, rmSync as rmSync3 } from "node:fs";
+import path16 from "node:path";
 
 // src/models/faults.ts
 var InfraFault = class extends Error {
@@ -31879,12 +32053,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path17(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path18(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path18 = statics.reduce((previousValue, currentValue, index) => {
+  const path19 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -31901,7 +32075,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path17(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path18.split(/[?#]/, 1)[0];
+  const pathOnly = path19.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -31922,12 +32096,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path17(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path18}
+${path19}
 ${underline}`);
   }
-  return path18;
+  return path19;
 };
-var path9 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path10 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -31946,7 +32120,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path9`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
   }
 };
 
@@ -33281,7 +33455,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path9`/chat/completions/${completionID}`, options);
+    return this._client.get(path10`/chat/completions/${completionID}`, options);
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -33297,7 +33471,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path9`/chat/completions/${completionID}`, { body, ...options });
+    return this._client.post(path10`/chat/completions/${completionID}`, { body, ...options });
   }
   /**
    * List stored Chat Completions. Only Chat Completions that have been stored with
@@ -33325,7 +33499,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path9`/chat/completions/${completionID}`, options);
+    return this._client.delete(path10`/chat/completions/${completionID}`, options);
   }
   parse(body, options) {
     validateInputTools(body.tools);
@@ -33497,7 +33671,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path9`/batches/${batchID}`, options);
+    return this._client.get(path10`/batches/${batchID}`, options);
   }
   /**
    * List your organization's batches.
@@ -33511,7 +33685,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path9`/batches/${batchID}/cancel`, options);
+    return this._client.post(path10`/batches/${batchID}/cancel`, options);
   }
 };
 
@@ -33535,7 +33709,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path9`/assistants/${assistantID}`, {
+    return this._client.get(path10`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -33546,7 +33720,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path9`/assistants/${assistantID}`, {
+    return this._client.post(path10`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -33570,7 +33744,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path9`/assistants/${assistantID}`, {
+    return this._client.delete(path10`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -33673,7 +33847,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path9`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path10`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -33692,7 +33866,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path9`/chatkit/threads/${threadID}`, {
+    return this._client.get(path10`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -33726,7 +33900,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path9`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path10`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -33745,7 +33919,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path9`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
+    return this._client.getAPIList(path10`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
   }
 };
 
@@ -33768,7 +33942,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path9`/threads/${threadID}/messages`, {
+    return this._client.post(path10`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -33781,7 +33955,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path9`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path10`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -33793,7 +33967,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path9`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path10`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -33805,7 +33979,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path9`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path10`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -33818,7 +33992,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path9`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path10`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -33834,7 +34008,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path9`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path10`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -33847,7 +34021,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path9`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path10`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -34429,7 +34603,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path9`/threads/${threadID}/runs`, {
+    return this._client.post(path10`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -34445,7 +34619,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path9`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path10`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -34457,7 +34631,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path9`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path10`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -34469,7 +34643,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path9`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path10`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -34482,7 +34656,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path9`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path10`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -34560,7 +34734,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path9`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path10`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -34613,7 +34787,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path9`/threads/${threadID}`, {
+    return this._client.get(path10`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -34624,7 +34798,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path9`/threads/${threadID}`, {
+    return this._client.post(path10`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -34636,7 +34810,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path9`/threads/${threadID}`, {
+    return this._client.delete(path10`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -34698,7 +34872,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path9`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path10`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -34719,20 +34893,20 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path9`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path10`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path9`/containers/${container_id}/files/${fileID}`, options);
+    return this._client.get(path10`/containers/${container_id}/files/${fileID}`, options);
   }
   /**
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path9`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path10`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options
     });
@@ -34742,7 +34916,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path9`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path10`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -34766,7 +34940,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path9`/containers/${containerID}`, options);
+    return this._client.get(path10`/containers/${containerID}`, options);
   }
   /**
    * List Containers
@@ -34778,7 +34952,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path9`/containers/${containerID}`, {
+    return this._client.delete(path10`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -34793,7 +34967,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path9`/conversations/${conversationID}/items`, {
+    return this._client.post(path10`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options
@@ -34804,20 +34978,20 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path9`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
+    return this._client.get(path10`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
   }
   /**
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path9`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path9`/conversations/${conversation_id}/items/${itemID}`, options);
+    return this._client.delete(path10`/conversations/${conversation_id}/items/${itemID}`, options);
   }
 };
 
@@ -34837,19 +35011,19 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path9`/conversations/${conversationID}`, options);
+    return this._client.get(path10`/conversations/${conversationID}`, options);
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path9`/conversations/${conversationID}`, { body, ...options });
+    return this._client.post(path10`/conversations/${conversationID}`, { body, ...options });
   }
   /**
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path9`/conversations/${conversationID}`, options);
+    return this._client.delete(path10`/conversations/${conversationID}`, options);
   }
 };
 Conversations.Items = Items;
@@ -34904,14 +35078,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path9`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
+    return this._client.get(path10`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path9`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -34927,20 +35101,20 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path9`/evals/${evalID}/runs`, { body, ...options });
+    return this._client.post(path10`/evals/${evalID}/runs`, { body, ...options });
   }
   /**
    * Get an evaluation run by ID.
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path9`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.get(path10`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path9`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path10`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options
     });
@@ -34950,14 +35124,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path9`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.delete(path10`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path9`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.post(path10`/evals/${eval_id}/runs/${runID}`, options);
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -34983,13 +35157,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path9`/evals/${evalID}`, options);
+    return this._client.get(path10`/evals/${evalID}`, options);
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path9`/evals/${evalID}`, { body, ...options });
+    return this._client.post(path10`/evals/${evalID}`, { body, ...options });
   }
   /**
    * List evaluations for a project.
@@ -35001,7 +35175,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path9`/evals/${evalID}`, options);
+    return this._client.delete(path10`/evals/${evalID}`, options);
   }
 };
 Evals.Runs = Runs2;
@@ -35037,7 +35211,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path9`/files/${fileID}`, options);
+    return this._client.get(path10`/files/${fileID}`, options);
   }
   /**
    * Returns a list of files.
@@ -35049,13 +35223,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path9`/files/${fileID}`, options);
+    return this._client.delete(path10`/files/${fileID}`, options);
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path9`/files/${fileID}/content`, {
+    return this._client.get(path10`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -35158,7 +35332,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path9`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
+    return this._client.getAPIList(path10`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -35169,7 +35343,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path9`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path10`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options
     });
@@ -35191,7 +35365,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path9`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -35213,7 +35387,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path9`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
+    return this._client.delete(path10`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
   }
 };
 
@@ -35242,7 +35416,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path9`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
   }
 };
 
@@ -35285,7 +35459,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path9`/fine_tuning/jobs/${fineTuningJobID}`, options);
+    return this._client.get(path10`/fine_tuning/jobs/${fineTuningJobID}`, options);
   }
   /**
    * List your organization's fine-tuning jobs
@@ -35312,7 +35486,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path9`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
+    return this._client.post(path10`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
   }
   /**
    * Get status updates for a fine-tuning job.
@@ -35328,7 +35502,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path9`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
   }
   /**
    * Pause a fine-tune job.
@@ -35341,7 +35515,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path9`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
+    return this._client.post(path10`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
   }
   /**
    * Resume a fine-tune job.
@@ -35354,7 +35528,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path9`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
+    return this._client.post(path10`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -35417,7 +35591,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path9`/models/${model}`, options);
+    return this._client.get(path10`/models/${model}`, options);
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -35431,7 +35605,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path9`/models/${model}`, options);
+    return this._client.delete(path10`/models/${model}`, options);
   }
 };
 
@@ -35460,7 +35634,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path9`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path10`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -35475,7 +35649,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path9`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path10`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -35491,7 +35665,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path9`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path10`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -35506,7 +35680,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path9`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path10`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -35954,7 +36128,7 @@ var InputItems = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path9`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path10`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -35992,7 +36166,7 @@ var Responses = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path9`/responses/${responseID}`, {
+    return this._client.get(path10`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false
@@ -36014,7 +36188,7 @@ var Responses = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path9`/responses/${responseID}`, {
+    return this._client.delete(path10`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -36041,7 +36215,7 @@ var Responses = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path9`/responses/${responseID}/cancel`, options);
+    return this._client.post(path10`/responses/${responseID}/cancel`, options);
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -36071,7 +36245,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path9`/skills/${skillID}/content`, {
+    return this._client.get(path10`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -36086,7 +36260,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version2, params, options) {
     const { skill_id } = params;
-    return this._client.get(path9`/skills/${skill_id}/versions/${version2}/content`, {
+    return this._client.get(path10`/skills/${skill_id}/versions/${version2}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -36104,20 +36278,20 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path9`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path10`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version2, params, options) {
     const { skill_id } = params;
-    return this._client.get(path9`/skills/${skill_id}/versions/${version2}`, options);
+    return this._client.get(path10`/skills/${skill_id}/versions/${version2}`, options);
   }
   /**
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path9`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path10`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options
     });
@@ -36127,7 +36301,7 @@ var Versions = class extends APIResource {
    */
   delete(version2, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path9`/skills/${skill_id}/versions/${version2}`, options);
+    return this._client.delete(path10`/skills/${skill_id}/versions/${version2}`, options);
   }
 };
 Versions.Content = Content3;
@@ -36149,13 +36323,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path9`/skills/${skillID}`, options);
+    return this._client.get(path10`/skills/${skillID}`, options);
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path9`/skills/${skillID}`, { body, ...options });
+    return this._client.post(path10`/skills/${skillID}`, { body, ...options });
   }
   /**
    * List all skills for the current project.
@@ -36167,7 +36341,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path9`/skills/${skillID}`, options);
+    return this._client.delete(path10`/skills/${skillID}`, options);
   }
 };
 Skills.Content = Content2;
@@ -36189,7 +36363,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path9`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path10`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -36231,7 +36405,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path9`/uploads/${uploadID}/cancel`, options);
+    return this._client.post(path10`/uploads/${uploadID}/cancel`, options);
   }
   /**
    * Completes the
@@ -36251,7 +36425,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path9`/uploads/${uploadID}/complete`, { body, ...options });
+    return this._client.post(path10`/uploads/${uploadID}/complete`, { body, ...options });
   }
 };
 Uploads.Parts = Parts;
@@ -36281,7 +36455,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path9`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path10`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36292,7 +36466,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path9`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path10`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36303,7 +36477,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path9`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path10`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36320,7 +36494,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path9`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path10`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
   /**
    * Wait for the given file batch to be processed.
@@ -36400,7 +36574,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path9`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path10`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36411,7 +36585,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path9`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path10`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36421,7 +36595,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path9`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path10`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36431,7 +36605,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path9`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path10`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36445,7 +36619,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path9`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path10`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36520,7 +36694,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path9`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path10`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
 };
 
@@ -36545,7 +36719,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path9`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path10`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36554,7 +36728,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path9`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path10`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36574,7 +36748,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path9`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path10`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36584,7 +36758,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path9`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path10`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -36607,7 +36781,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path9`/videos/${videoID}`, options);
+    return this._client.get(path10`/videos/${videoID}`, options);
   }
   /**
    * List recently generated videos for the current project.
@@ -36619,7 +36793,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path9`/videos/${videoID}`, options);
+    return this._client.delete(path10`/videos/${videoID}`, options);
   }
   /**
    * Create a character from an uploaded video.
@@ -36633,7 +36807,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path9`/videos/${videoID}/content`, {
+    return this._client.get(path10`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -36657,13 +36831,13 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path9`/videos/characters/${characterID}`, options);
+    return this._client.get(path10`/videos/characters/${characterID}`, options);
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path9`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path10`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -36887,9 +37061,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path17, query, defaultBaseURL) {
+  buildURL(path18, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url2 = isAbsoluteURL(path17) ? new URL(path17) : new URL(baseURL + (baseURL.endsWith("/") && path17.startsWith("/") ? path17.slice(1) : path17));
+    const url2 = isAbsoluteURL(path18) ? new URL(path18) : new URL(baseURL + (baseURL.endsWith("/") && path18.startsWith("/") ? path18.slice(1) : path18));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url2.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -36914,24 +37088,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url: url2, options }) {
   }
-  get(path17, opts) {
-    return this.methodRequest("get", path17, opts);
+  get(path18, opts) {
+    return this.methodRequest("get", path18, opts);
   }
-  post(path17, opts) {
-    return this.methodRequest("post", path17, opts);
+  post(path18, opts) {
+    return this.methodRequest("post", path18, opts);
   }
-  patch(path17, opts) {
-    return this.methodRequest("patch", path17, opts);
+  patch(path18, opts) {
+    return this.methodRequest("patch", path18, opts);
   }
-  put(path17, opts) {
-    return this.methodRequest("put", path17, opts);
+  put(path18, opts) {
+    return this.methodRequest("put", path18, opts);
   }
-  delete(path17, opts) {
-    return this.methodRequest("delete", path17, opts);
+  delete(path18, opts) {
+    return this.methodRequest("delete", path18, opts);
   }
-  methodRequest(method, path17, opts) {
+  methodRequest(method, path18, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path17, ...opts2 };
+      return { method, path: path18, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -37035,8 +37209,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path17, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path17, ...opts2 })) : { method: "get", path: path17, ...opts });
+  getAPIList(path18, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path18, ...opts2 })) : { method: "get", path: path18, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -37115,8 +37289,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path17, query, defaultBaseURL } = options;
-    const url2 = this.buildURL(path17, query, defaultBaseURL);
+    const { method, path: path18, query, defaultBaseURL } = options;
+    const url2 = this.buildURL(path18, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -37476,21 +37650,21 @@ Fix the problem and reply with the complete corrected files, following the same 
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync7, readdirSync as readdirSync2, existsSync as existsSync6 } from "node:fs";
-import path10 from "node:path";
+import { readFileSync as readFileSync8, readdirSync as readdirSync3, existsSync as existsSync7 } from "node:fs";
+import path11 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function builtinTasksRoot() {
-  let dir = path10.dirname(fileURLToPath2(import.meta.url));
+  let dir = path11.dirname(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync6(path10.join(dir, "tasks", "react", "suite.yml"))) return path10.join(dir, "tasks");
-    dir = path10.dirname(dir);
+    if (existsSync7(path11.join(dir, "tasks", "react", "suite.yml"))) return path11.join(dir, "tasks");
+    dir = path11.dirname(dir);
   }
   throw new Error("cannot find the built-in tasks/ folder next to the aibench package");
 }
 function readYaml(file2, schema) {
   let raw;
   try {
-    raw = (0, import_yaml2.parse)(readFileSync7(file2, "utf8"));
+    raw = (0, import_yaml2.parse)(readFileSync8(file2, "utf8"));
   } catch (err) {
     throw new UsageError(`${file2}: not valid YAML (${err.message.split("\n")[0]})`);
   }
@@ -37500,9 +37674,9 @@ function readYaml(file2, schema) {
 }
 var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name) {
-  const whyPath = path10.join(dir, "why.md");
-  if (!existsSync6(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
-  const text = readFileSync7(whyPath, "utf8");
+  const whyPath = path11.join(dir, "why.md");
+  if (!existsSync7(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
+  const text = readFileSync8(whyPath, "utf8");
   const match = FRONT_MATTER.exec(text);
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
   const parsed = mutantExpectationSchema.safeParse((0, import_yaml2.parse)(match[1]));
@@ -37511,21 +37685,21 @@ function loadMutant(dir, name) {
 }
 var DEFAULT_TIMEOUTS = { node: { build: 60, test: 90 }, rust: { build: 180, test: 90 } };
 function loadTask(suite, dir) {
-  const taskFile = path10.join(dir, "task.yml");
+  const taskFile = path11.join(dir, "task.yml");
   const meta3 = readYaml(taskFile, taskFileSchema);
-  const folder = path10.basename(dir);
+  const folder = path11.basename(dir);
   if (meta3.id !== folder) throw new UsageError(`${taskFile}: id: "${meta3.id}" must equal the folder name "${folder}"`);
-  const promptPath = path10.join(dir, "prompt.md");
-  if (!existsSync6(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
+  const promptPath = path11.join(dir, "prompt.md");
+  if (!existsSync7(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = (0, import_picomatch.default)(meta3.editable, { dot: false });
-  const starter = readTree(path10.join(dir, "starter"));
-  const hidden = readTree(path10.join(dir, "hidden"));
+  const starter = readTree(path11.join(dir, "starter"));
+  const hidden = readTree(path11.join(dir, "hidden"));
   const protectedPaths = [...hidden.keys(), ...suite.fixture?.files.keys() ?? []];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
-  const mutantsDir = path10.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync2(mutantsDir).filter((m) => isDirectory(path10.join(mutantsDir, m))).sort().map((m) => loadMutant(path10.join(mutantsDir, m), m)) : [];
-  const prompt = readFileSync7(promptPath, "utf8");
+  const mutantsDir = path11.join(dir, "mutants");
+  const mutants = isDirectory(mutantsDir) ? readdirSync3(mutantsDir).filter((m) => isDirectory(path11.join(mutantsDir, m))).sort().map((m) => loadMutant(path11.join(mutantsDir, m), m)) : [];
+  const prompt = readFileSync8(promptPath, "utf8");
   return {
     key: `${suite.name}/${meta3.id}`,
     id: meta3.id,
@@ -37542,19 +37716,19 @@ function loadTask(suite, dir) {
     checks: meta3.checks,
     starter,
     hidden,
-    reference: readTree(path10.join(dir, "reference")),
+    reference: readTree(path11.join(dir, "reference")),
     mutants,
-    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync7(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
+    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync8(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
   };
 }
 function loadSuite(dir) {
-  const meta3 = readYaml(path10.join(dir, "suite.yml"), suiteFileSchema);
+  const meta3 = readYaml(path11.join(dir, "suite.yml"), suiteFileSchema);
   const suite = { name: meta3.name, title: meta3.title ?? meta3.name, toolchain: meta3.toolchain, dir };
   if (meta3.toolchain === "node") {
-    if (!meta3.fixture) throw new UsageError(`${path10.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir = path10.join(dir, meta3.fixture);
+    if (!meta3.fixture) throw new UsageError(`${path11.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
+    const fixtureDir = path11.join(dir, meta3.fixture);
     for (const required2 of ["package.json", "package-lock.json"]) {
-      if (!existsSync6(path10.join(fixtureDir, required2))) throw new UsageError(`${fixtureDir}: missing ${required2}`);
+      if (!existsSync7(path11.join(fixtureDir, required2))) throw new UsageError(`${fixtureDir}: missing ${required2}`);
     }
     suite.fixture = { dir: fixtureDir, files: readTree(fixtureDir, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
@@ -37565,13 +37739,13 @@ function loadTasks(roots) {
   const seen = /* @__PURE__ */ new Set();
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
-    for (const name of readdirSync2(root).sort()) {
-      const suiteDir = path10.join(root, name);
-      if (!existsSync6(path10.join(suiteDir, "suite.yml"))) continue;
+    for (const name of readdirSync3(root).sort()) {
+      const suiteDir = path11.join(root, name);
+      if (!existsSync7(path11.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
-      for (const id of readdirSync2(suiteDir).sort()) {
-        const taskDir = path10.join(suiteDir, id);
-        if (!existsSync6(path10.join(taskDir, "task.yml"))) continue;
+      for (const id of readdirSync3(suiteDir).sort()) {
+        const taskDir = path11.join(suiteDir, id);
+        if (!existsSync7(path11.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
         if (seen.has(task.key)) throw new UsageError(`${taskDir}: task "${task.key}" is defined twice`);
         seen.add(task.key);
@@ -37627,8 +37801,8 @@ var Budget = class {
 };
 
 // src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync2, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import path11 from "node:path";
+import { appendFileSync, mkdirSync as mkdirSync5, renameSync as renameSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import path12 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
   transcripts: "transcripts.jsonl",
@@ -37637,17 +37811,17 @@ var OUTPUT_FILES = {
 };
 function writeAtomic(file2, content) {
   const tmp = `${file2}.tmp-${process.pid}`;
-  writeFileSync2(tmp, content);
+  writeFileSync3(tmp, content);
   renameSync2(tmp, file2);
 }
 var Journal = class {
   constructor(dir) {
     this.dir = dir;
-    mkdirSync2(dir, { recursive: true });
+    mkdirSync5(dir, { recursive: true });
   }
   dir;
   file(name) {
-    return path11.join(this.dir, OUTPUT_FILES[name]);
+    return path12.join(this.dir, OUTPUT_FILES[name]);
   }
   attempt(key, attempt) {
     appendFileSync(this.file("journal"), `${JSON.stringify({ type: "attempt", ...key, attempt })}
@@ -37691,11 +37865,11 @@ var Pool = class {
 };
 
 // src/grade/grade.ts
-import os3 from "node:os";
-import path14 from "node:path";
+import os4 from "node:os";
+import path15 from "node:path";
 
 // src/prompt/extract.ts
-import path12 from "node:path";
+import path13 from "node:path";
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function fencedBlocks(reply) {
   const lines = reply.replace(/\r\n?/g, "\n").split("\n");
@@ -37744,7 +37918,7 @@ function safeRelativePath(raw) {
   const slashed = raw.replace(/\\/g, "/").replace(/^\.\//, "");
   if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0")) return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
-  const normal = path12.posix.normalize(slashed);
+  const normal = path13.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
 }
 function extractFiles(reply, rules) {
@@ -37859,27 +38033,27 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { mkdirSync as mkdirSync3, mkdtempSync, rmSync as rmSync2, symlinkSync, writeFileSync as writeFileSync3 } from "node:fs";
-import path13 from "node:path";
+import { mkdirSync as mkdirSync6, mkdtempSync, rmSync as rmSync2, symlinkSync, writeFileSync as writeFileSync4 } from "node:fs";
+import path14 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path13.join(dir, rel);
-    mkdirSync3(path13.dirname(abs), { recursive: true });
-    writeFileSync3(abs, content);
+    const abs = path14.join(dir, rel);
+    mkdirSync6(path14.dirname(abs), { recursive: true });
+    writeFileSync4(abs, content);
   }
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
-  mkdirSync3(parent, { recursive: true });
-  const root = mkdtempSync(path13.join(parent, `${task.suite.name}-${task.id}-`));
-  const ws = { root, dir: path13.join(root, "project"), scratch: path13.join(root, "scratch"), private: path13.join(root, "private") };
-  for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync3(d, { recursive: true });
+  mkdirSync6(parent, { recursive: true });
+  const root = mkdtempSync(path14.join(parent, `${task.suite.name}-${task.id}-`));
+  const ws = { root, dir: path14.join(root, "project"), scratch: path14.join(root, "scratch"), private: path14.join(root, "private") };
+  for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync6(d, { recursive: true });
   writeTree(ws.dir, task.starter);
   writeTree(ws.dir, modelFiles);
   writeTree(ws.dir, task.hidden);
   if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
   if (nodeModules) {
-    rmSync2(path13.join(ws.dir, "node_modules"), { recursive: true, force: true });
-    symlinkSync(nodeModules, path13.join(ws.dir, "node_modules"), "dir");
+    rmSync2(path14.join(ws.dir, "node_modules"), { recursive: true, force: true });
+    symlinkSync(nodeModules, path14.join(ws.dir, "node_modules"), "dir");
   }
   return ws;
 }
@@ -37919,7 +38093,7 @@ Editable paths: ${task.editable.join(", ")}`,
     );
     return { ...base, outcome: "malformed", feedback, gradeMs: Date.now() - started };
   }
-  const ws = createWorkspace(opts.workRoot ?? path14.join(os3.tmpdir(), "aibench-work"), task, accepted, opts.env.fixtures.get(task.suite.name));
+  const ws = createWorkspace(opts.workRoot ?? path15.join(os4.tmpdir(), "aibench-work"), task, accepted, opts.env.fixtures.get(task.suite.name));
   let obs;
   try {
     obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles: new Set(accepted.keys()) });
@@ -38056,16 +38230,16 @@ async function runTrial(provider, task, trial, ctx) {
 // src/run/run.ts
 function ensureWritableOut(out) {
   try {
-    mkdirSync4(out, { recursive: true });
+    mkdirSync7(out, { recursive: true });
     accessSync(out, constants.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
-  const journal = path15.join(out, OUTPUT_FILES.journal);
-  if (existsSync7(journal) && !existsSync7(path15.join(out, OUTPUT_FILES.results))) {
+  const journal = path16.join(out, OUTPUT_FILES.journal);
+  if (existsSync8(journal) && !existsSync8(path16.join(out, OUTPUT_FILES.results))) {
     throw new UsageError(`--out: ${out} holds an unfinished run's journal; choose another --out (nothing there was touched)`);
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync3(path15.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync3(path16.join(out, f), { force: true });
 }
 function planRun(opts) {
   const env = opts.env ?? process.env;
@@ -38094,7 +38268,7 @@ async function runBenchmark(opts) {
   const log = opts.log ?? (() => {
   });
   const { tasks, providers } = planRun(opts);
-  const out = path15.resolve(opts.out);
+  const out = path16.resolve(opts.out);
   ensureWritableOut(out);
   const journal = new Journal(out);
   const table = priceTable(opts.config.prices);
@@ -38104,7 +38278,7 @@ async function runBenchmark(opts) {
     if (!price) warnings.push(`no price for ${model}: its cost is reported as n/a, never as $0; add it under prices: in aibench.yml`);
   }
   warnings.forEach((w) => log(`warning: ${w}`));
-  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log);
+  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out]);
   const results = {
     schemaVersion: 1,
     runId: randomUUID(),
@@ -38119,7 +38293,7 @@ async function runBenchmark(opts) {
     },
     prices: { asOf: table.asOf, models: prices },
     toolchains,
-    sandbox: sandboxLevel(),
+    sandbox: { level: gradeEnv.sandbox.level, features: gradeEnv.sandbox.features, missing: gradeEnv.sandbox.missing },
     config: {
       attempts: opts.settings.attempts,
       trials: opts.settings.trials,
@@ -38187,7 +38361,7 @@ async function runBenchmark(opts) {
 }
 
 // src/run/validate.ts
-import os4 from "node:os";
+import os5 from "node:os";
 function mutantVerdict(result, expect) {
   if (result.outcome === "pass") return { ok: false, detail: "PASSED \u2014 the hidden tests do not catch this mistake" };
   if (result.outcome !== expect.class) return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
@@ -38201,7 +38375,7 @@ async function validateTasks(tasks, opts) {
   const log = opts.log ?? (() => {
   });
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
-  const pool = new Pool(opts.concurrency ?? Math.max(1, Math.min(4, os4.availableParallelism())));
+  const pool = new Pool(opts.concurrency ?? Math.max(1, Math.min(4, os5.availableParallelism())));
   const jobs = tasks.flatMap((task) => [
     { task, subject: "reference", files: task.reference, expect: null },
     ...task.mutants.map((m) => ({ task, subject: `mutant:${m.name}`, files: m.files, expect: m.expect }))
@@ -38281,8 +38455,8 @@ Exit codes: 0 ok \xB7 1 internal error \xB7 2 bad input or missing key \xB7 3 va
 // src/cli/main.ts
 function selection(values) {
   const { config: config2, path: configPath } = loadConfigFile(values.config);
-  const fromConfig = (config2.tasksPath ?? []).map((p) => path16.resolve(path16.dirname(configPath ?? "."), p));
-  const roots = [builtinTasksRoot(), ...fromConfig, ...(values["tasks-path"] ?? []).map((p) => path16.resolve(p))];
+  const fromConfig = (config2.tasksPath ?? []).map((p) => path17.resolve(path17.dirname(configPath ?? "."), p));
+  const roots = [builtinTasksRoot(), ...fromConfig, ...(values["tasks-path"] ?? []).map((p) => path17.resolve(p))];
   const tasks = selectTasks(loadTasks(roots), splitList(values.suites), splitList(values.tasks));
   return { config: config2, tasks, extraRoots: roots.slice(1) };
 }
@@ -38324,8 +38498,8 @@ async function cmdRun(argv, io) {
   });
   const totals = runTotals(outcome.results);
   io.out(`${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ""}`);
-  io.out(`results: ${path16.join(outcome.outDir, "results.json")}
-report:  ${path16.join(outcome.outDir, "report.md")}`);
+  io.out(`results: ${path17.join(outcome.outDir, "results.json")}
+report:  ${path17.join(outcome.outDir, "report.md")}`);
   if (outcome.fatal) io.err(`aibench: ${outcome.fatal}`);
   if (outcome.exitCode === ExitCode.infraDominated) io.err("aibench: API faults ended most trials; the pass rate above would mislead");
   if (outcome.exitCode === ExitCode.budgetExhausted) io.err("aibench: --max-cost reached; the report covers what was paid for");

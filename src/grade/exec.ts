@@ -5,6 +5,8 @@ export interface ExecResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** Killed for flooding its output past the limit. */
+  outputExceeded: boolean;
   /** Output as kept under the cap: head and tail, with a marker where the middle was dropped. */
   stdout: string;
   stderr: string;
@@ -20,6 +22,8 @@ export interface ExecOptions {
   timeoutMs: number;
   /** Bytes kept per stream (head + tail). */
   outputCap?: number;
+  /** Total bytes of output after which the process group is killed (a flood is not a test run). */
+  outputKillBytes?: number;
   stdin?: string;
 }
 
@@ -86,10 +90,24 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
     const out = new CappedBuffer(cap);
     const err = new CappedBuffer(cap);
     let timedOut = false;
+    let outputExceeded = false;
+    const killBytes = opts.outputKillBytes ?? 64 * 1024 * 1024;
+    const watch = (): void => {
+      if (!outputExceeded && out.total + err.total > killBytes) {
+        outputExceeded = true;
+        killGroup(child.pid);
+      }
+    };
     let settled = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdout.on('data', (c: Buffer) => {
+      out.push(c);
+      watch();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err.push(c);
+      watch();
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(opts.stdin ?? '');
     const finish = (): void => {
@@ -101,6 +119,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
         exitCode: exit?.code ?? null,
         signal: exit?.signal ?? null,
         timedOut,
+        outputExceeded,
         stdout: out.toString(),
         stderr: err.toString(),
         stdoutBytes: out.total,

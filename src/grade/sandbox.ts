@@ -1,54 +1,185 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { toolchainHomes } from './sandbox-env.js';
 
-/** The isolation the host actually gave untrusted code; recorded in every results file. */
+const exec = promisify(execFile);
+
+/** The isolation the host actually gave untrusted code; recorded in every results file and report. */
 export interface SandboxLevel {
-  level: string;
+  level: 'namespaces' | 'process';
   features: string[];
   missing: string[];
 }
 
-/** What this build of the harness provides on every host. Stronger levels are added where the host allows. */
-export function sandboxLevel(): SandboxLevel {
-  return {
-    level: 'process',
-    features: ['process-group-kill', 'env-allowlist', 'wall-clock-limit', 'output-cap', 'fresh-workspace', 'protected-files-restored-last'],
-    missing: ['network-namespace', 'pid-namespace', 'separate-user'],
-  };
+/** Per step: what the untrusted process may write and read beyond the read-only system. */
+export interface SandboxMounts {
+  /** Writable: the attempt's workspace, its build cache. Everything else is read-only or hidden. */
+  writable: string[];
+  /** Re-exposed read-only inside hidden folders (toolchains, the shared fixture install). */
+  readable: string[];
+  /** The process needs an unlimited address space (ThreadSanitizer reserves terabytes of shadow memory). */
+  unlimitedAddressSpace?: boolean;
 }
 
-function toolchainHomes(env: NodeJS.ProcessEnv): { cargoHome: string; rustupHome: string } {
-  const home = env.HOME ?? os.homedir();
-  return {
-    cargoHome: env.CARGO_HOME ?? path.join(home, '.cargo'),
-    rustupHome: env.RUSTUP_HOME ?? path.join(home, '.rustup'),
-  };
+/** How untrusted commands are wrapped on this host; decided once per run by {@link detectSandbox}. */
+export interface Sandbox extends SandboxLevel {
+  wrap(argv: string[], mounts: SandboxMounts): { argv: string[]; cleanup: () => void };
+}
+
+const BASE_FEATURES = ['process-group-kill', 'env-allowlist', 'wall-clock-limit', 'output-cap', 'fresh-workspace', 'protected-files-restored-last'];
+
+/** Folders the untrusted process must not see: the harness, its outputs, the checkout, credentials. */
+export function hiddenPaths(hostEnv: NodeJS.ProcessEnv, extra: string[]): string[] {
+  const candidates = [
+    os.tmpdir(),
+    '/tmp',
+    '/var/tmp',
+    hostEnv.HOME ?? os.homedir(),
+    '/root',
+    '/home',
+    process.cwd(),
+    hostEnv.GITHUB_WORKSPACE,
+    hostEnv.RUNNER_TEMP,
+    ...extra,
+  ];
+  return [...new Set(candidates.filter((p): p is string => Boolean(p)).map((p) => path.resolve(p)))]
+    .filter((p) => p.split('/').filter(Boolean).length >= 1 && existsSync(p))
+    .filter((p) => !['/usr', '/bin', '/lib', '/etc', '/opt', '/proc', '/dev', '/sys'].includes(p));
+}
+
+function uidProcessCount(): number {
+  let n = 0;
+  const uid = process.getuid?.() ?? 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (new RegExp(`^Uid:\\s+${uid}\\b`, 'm').test(readFileSync(`/proc/${pid}/status`, 'utf8'))) n++;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return n;
 }
 
 /**
- * The complete environment untrusted code runs with: an allowlist, never the harness's own env, so API
- * keys, GITHUB_TOKEN, INPUT_* and the like are simply absent. HOME and TMPDIR point into the workspace's
- * scratch folder; the toolchains are found through explicit PATH entries.
+ * Resource limits through prlimit: no core dumps, bounded file size (a submission cannot fill the
+ * disk), bounded processes (a fork bomb stalls, the machine stays usable), bounded address space for
+ * the Rust tools. RLIMIT_NPROC counts every process of the real user, so the bound sits above the
+ * user's current count.
  */
-export function sandboxEnv(scratch: string, extra: Record<string, string> = {}, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const { cargoHome, rustupHome } = toolchainHomes(hostEnv);
-  const pathEntries = [path.dirname(process.execPath), path.join(cargoHome, 'bin'), '/usr/local/bin', '/usr/bin', '/bin'];
+function limitArgs(mounts: SandboxMounts, prlimit: boolean): string[] {
+  if (!prlimit) return [];
+  const args = ['prlimit', '--core=0', `--fsize=${1 << 30}`, `--nproc=${uidProcessCount() + 512}`, '--nofile=8192'];
+  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes('rust-target'))) args.push(`--as=${16 * 1024 ** 3}`);
+  return [...args, '--'];
+}
+
+/** cgroup v1 (pids + memory) when the harness may create groups: a hard memory cap and a process cap. */
+function cgroupV1(): { join: (id: string) => { prefix: string[]; cleanup: () => void } } | null {
+  const pids = '/sys/fs/cgroup/pids';
+  const memory = '/sys/fs/cgroup/memory';
+  try {
+    for (const root of [pids, memory]) mkdirSync(path.join(root, 'aibench'), { recursive: true });
+  } catch {
+    return null;
+  }
   return {
-    PATH: [...new Set(pathEntries)].join(':'),
-    HOME: scratch,
-    TMPDIR: scratch,
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    TZ: 'UTC',
-    CI: 'true',
-    TERM: 'dumb',
-    NO_COLOR: '1',
-    FORCE_COLOR: '0',
-    CARGO_HOME: cargoHome,
-    RUSTUP_HOME: rustupHome,
-    CARGO_TERM_COLOR: 'never',
-    CARGO_NET_OFFLINE: 'true',
-    RUST_BACKTRACE: '0',
-    ...extra,
+    join(id) {
+      const groups = [path.join(pids, 'aibench', id), path.join(memory, 'aibench', id)];
+      try {
+        for (const g of groups) mkdirSync(g, { recursive: true });
+        writeFileSync(path.join(groups[0]!, 'pids.max'), '1024');
+        writeFileSync(path.join(groups[1]!, 'memory.limit_in_bytes'), String(6 * 1024 ** 3));
+      } catch {
+        return { prefix: [], cleanup: () => {} };
+      }
+      const procs = groups.map((g) => `${g}/cgroup.procs`).join(' ');
+      return {
+        prefix: ['sh', '-c', `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`, 'aibench-sandbox'],
+        cleanup: () => {
+          for (const g of groups) {
+            try {
+              rmdirSync(g);
+            } catch {
+              // Still draining: the kernel frees it when the last process is reaped.
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+let counter = 0;
+
+/**
+ * Probes, once per run, the strongest isolation this host gives: bubblewrap namespaces (user, PID,
+ * network with loopback only, IPC, UTS; read-only system; harness, checkout, home and temp folders
+ * hidden), cgroup limits, and rlimits. Falls back to process-level isolation and says what is missing.
+ */
+export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[] = []): Promise<Sandbox> {
+  const features = [...BASE_FEATURES];
+  const missing: string[] = [];
+  let bwrap = false;
+  if (hostEnv.AIBENCH_SANDBOX !== 'process') {
+    try {
+      await exec('bwrap', ['--unshare-all', '--unshare-user', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', 'true'], { timeout: 10_000 });
+      bwrap = true;
+    } catch {
+      bwrap = false;
+    }
+  }
+  if (bwrap) features.push('user-namespace', 'pid-namespace', 'network-namespace (loopback only)', 'read-only-filesystem', 'hidden-harness-and-home');
+  else missing.push('namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)');
+  let prlimit = false;
+  try {
+    await exec('prlimit', ['--core=0', '--', 'true'], { timeout: 10_000 });
+    prlimit = true;
+    features.push('rlimits (processes, file size, core)');
+  } catch {
+    missing.push('rlimits (prlimit not found)');
+  }
+  const cgroup = hostEnv.AIBENCH_SANDBOX === 'process' ? null : cgroupV1();
+  if (cgroup) features.push('cgroup (memory 6 GiB, 1024 processes)');
+  else missing.push('cgroup memory/process caps (needs root or a delegated cgroup)');
+  const hidden = hiddenPaths(hostEnv, protect);
+  const { cargoHome, rustupHome } = toolchainHomes(hostEnv);
+  const toolchains = [cargoHome, rustupHome, path.dirname(process.execPath)].filter((p) => existsSync(p));
+
+  return {
+    level: bwrap ? 'namespaces' : 'process',
+    features,
+    missing,
+    wrap(argv, mounts) {
+      const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {} };
+      if (!bwrap) return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+      const box = [
+        'bwrap',
+        '--unshare-all',
+        '--unshare-user',
+        '--uid',
+        '1000',
+        '--gid',
+        '1000',
+        '--cap-drop',
+        'ALL',
+        '--die-with-parent',
+        '--new-session',
+        '--ro-bind',
+        '/',
+        '/',
+        '--dev',
+        '/dev',
+        '--proc',
+        '/proc',
+        ...hidden.flatMap((p) => ['--tmpfs', p]),
+        ...[...toolchains, ...mounts.readable].flatMap((p) => ['--ro-bind', p, p]),
+        ...mounts.writable.flatMap((p) => ['--bind', p, p]),
+        '--',
+      ];
+      return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv], cleanup: group.cleanup };
+    },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { sandboxLevel } from '../grade/sandbox.js';
+import { detectSandbox } from '../grade/sandbox.js';
 import type { GradeEnv } from '../grade/toolchains/types.js';
 import { toolchainFor } from '../grade/toolchains/index.js';
 import { cacheRoot } from '../tasks/fixture.js';
@@ -47,8 +47,14 @@ export async function prepareGrading(
   tasks: Task[],
   hostEnv: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  /** Extra folders untrusted code must not see (the run's output folder). */
+  protect: string[] = [],
 ): Promise<{ env: GradeEnv; toolchains: Record<string, string> }> {
-  const env: GradeEnv = { cacheDir: cacheRoot(hostEnv), fixtures: new Map(), nightly: false, hostEnv };
+  const cacheDir = cacheRoot(hostEnv);
+  // The harness's own package holds every task's reference solution: never visible to a submission.
+  const sandbox = await detectSandbox(hostEnv, [packageRoot(), cacheDir, ...protect, ...tasks.map((t) => t.suite.dir)]);
+  if (sandbox.level !== 'namespaces') log(`warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`);
+  const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };
   for (const suite of suites) {
@@ -68,4 +74,3 @@ export async function prepareGrading(
   return { env, toolchains };
 }
 
-export { sandboxLevel };

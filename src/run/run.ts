@@ -15,7 +15,7 @@ import { renderReport } from '../report/markdown.js';
 import { hashFiles, sha256 } from '../tasks/files.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { Budget } from './budget.js';
-import { harnessIdentity, prepareGrading, sandboxLevel } from './environment.js';
+import { harnessIdentity, prepareGrading } from './environment.js';
 import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
 import { runTrial } from './trial.js';
@@ -98,7 +98,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   }
   warnings.forEach((w) => log(`warning: ${w}`));
 
-  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log);
+  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out]);
   const results: Results = {
     schemaVersion: 1,
     runId: randomUUID(),
@@ -113,7 +113,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
     },
     prices: { asOf: table.asOf, models: prices },
     toolchains,
-    sandbox: sandboxLevel(),
+    sandbox: { level: gradeEnv.sandbox.level, features: gradeEnv.sandbox.features, missing: gradeEnv.sandbox.missing },
     config: {
       attempts: opts.settings.attempts,
       trials: opts.settings.trials,

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureFixture } from '../../tasks/fixture.js';
-import { execCapped } from '../exec.js';
 import { parseVitestReport } from '../parse-vitest.js';
-import { sandboxEnv } from '../sandbox.js';
-import { emptyObservation, stepRecord, type Toolchain } from './types.js';
+import { sandboxEnv } from '../sandbox-env.js';
+import { emptyObservation, execSandboxed, stepRecord, type Toolchain } from './types.js';
 
 /** React / TypeScript tasks: `tsc` (typecheck) then vitest (hidden tests, JSON report) in the fixture's setup. */
 export const nodeToolchain: Toolchain = {
@@ -17,8 +16,10 @@ export const nodeToolchain: Toolchain = {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
+    // Node's heap cap turns a JS memory bomb into a crash of the test run, not of the machine.
+    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)!] };
 
-    const tsc = await execCapped([node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'], {
+    const tsc = await execSandboxed(env, [node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1000,
@@ -33,15 +34,19 @@ export const nodeToolchain: Toolchain = {
 
     // The report goes to the harness's private folder; the submission's process is not told where.
     const reportPath = path.join(ws.private, 'vitest-report.json');
-    const vitest = await execCapped(
-      [node, 'node_modules/vitest/vitest.mjs', 'run', '--reporter=json', `--outputFile=${reportPath}`],
+    const vitest = await execSandboxed(
+      env,
+      [node, '--max-old-space-size=3072', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader=runner', '--reporter=json', `--outputFile=${reportPath}`],
+      mounts,
       { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1000 },
     );
     const report = parseVitestReport(existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : null);
-    if (vitest.timedOut) {
+    if (vitest.timedOut || vitest.outputExceeded) {
       obs.steps.push(stepRecord('test', vitest, false));
       obs.failedStep = { name: 'test', class: 'timeout' };
-      obs.diagnostics = `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
+      obs.diagnostics = vitest.outputExceeded
+        ? 'The test run was stopped for flooding its output (tens of MiB): remove the runaway logging.'
+        : `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
       return obs;
     }
     if (!report) {

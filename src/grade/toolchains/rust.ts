@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Task } from '../../tasks/loader.js';
-import { execCapped } from '../exec.js';
 import { cargoDiagnostics } from '../parse-cargo.js';
 import { parseLibtest } from '../parse-libtest.js';
-import { sandboxEnv } from '../sandbox.js';
+import { mkdirSync } from 'node:fs';
+import { sandboxEnv } from '../sandbox-env.js';
 import { runTsanCheck } from './tsan.js';
-import { emptyObservation, stepRecord, type Toolchain } from './types.js';
+import { emptyObservation, execSandboxed, stepRecord, type Toolchain } from './types.js';
 
 const exec = promisify(execFile);
 
@@ -40,8 +40,10 @@ export const rustToolchain: Toolchain = {
     const obs = emptyObservation();
     const targetDir = path.join(env.cacheDir, 'rust-target', `${task.suite.name}-${task.id}-w${slot}`);
     const procEnv = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '1' }, env.hostEnv);
+    mkdirSync(targetDir, { recursive: true });
+    const mounts = { writable: [ws.root, targetDir], readable: [] };
 
-    const build = await execCapped(['cargo', 'build', '--offline', '--all-targets', '--message-format=json'], {
+    const build = await execSandboxed(env, ['cargo', 'build', '--offline', '--all-targets', '--message-format=json'], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1000,
@@ -56,7 +58,7 @@ export const rustToolchain: Toolchain = {
     }
 
     const targets = hiddenTestTargets(task).flatMap((t) => ['--test', t]);
-    const test = await execCapped(['cargo', 'test', '--offline', '--no-fail-fast', ...targets], {
+    const test = await execSandboxed(env, ['cargo', 'test', '--offline', '--no-fail-fast', ...targets], mounts, {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.test * 1000,
@@ -64,10 +66,12 @@ export const rustToolchain: Toolchain = {
     const summary = parseLibtest(test.stdout);
     obs.tests = { expected: task.expectedTests, passed: summary.passed, failed: summary.failed, skipped: summary.skipped };
     obs.failures = summary.failures;
-    if (test.timedOut) {
+    if (test.timedOut || test.outputExceeded) {
       obs.steps.push(stepRecord('test', test, false));
       obs.failedStep = { name: 'test', class: 'timeout' };
-      obs.diagnostics = `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
+      obs.diagnostics = test.outputExceeded
+        ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
+        : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
       return obs;
     }
     const testOk = test.exitCode === 0 && summary.failed === 0;

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Check } from '../../tasks/schema.js';
-import { execCapped } from '../exec.js';
+import { mkdirSync } from 'node:fs';
 import type { StepRecord } from '../types.js';
-import { stepRecord, type ToolchainContext } from './types.js';
+import { execSandboxed, stepRecord, type ToolchainContext } from './types.js';
 
 type TsanCheck = Extract<Check, { kind: 'tsan' }>;
 
@@ -33,14 +33,18 @@ export async function runTsanCheck(
       diagnostics: `The ${check.name} check needs the nightly Rust toolchain, which this host does not have: the verdict cannot be established.`,
     };
   }
+  const targetDir = path.join(ctx.env.cacheDir, 'rust-tsan', `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`);
+  mkdirSync(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
-    CARGO_TARGET_DIR: path.join(ctx.env.cacheDir, 'rust-tsan', `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`),
+    CARGO_TARGET_DIR: targetDir,
     RUSTFLAGS: '-Zsanitizer=thread',
     TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 report_signal_unsafe=0',
   };
-  const r = await execCapped(
+  const r = await execSandboxed(
+    ctx.env,
     ['cargo', '+nightly', 'test', '--offline', '--release', '--target', 'x86_64-unknown-linux-gnu', '--test', check.target],
+    { writable: [ctx.ws.root, targetDir], readable: [], unlimitedAddressSpace: true },
     { cwd: ctx.ws.dir, env, timeoutMs: (check.timeout ?? 120) * 1000 },
   );
   const reports = tsanReportsIn(r.stderr, ctx.modelFiles);

@@ -1,5 +1,6 @@
 import type { Task, Suite } from '../../tasks/loader.js';
-import type { ExecResult } from '../exec.js';
+import type { Sandbox, SandboxMounts } from '../sandbox.js';
+import { execCapped, type ExecResult } from '../exec.js';
 import type { Observation, StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
 
@@ -11,6 +12,8 @@ export interface GradeEnv {
   /** Whether the nightly Rust toolchain is usable (ThreadSanitizer checks need it). */
   nightly: boolean;
   hostEnv: NodeJS.ProcessEnv;
+  /** How untrusted commands are isolated on this host (decided once per run). */
+  sandbox: Sandbox;
 }
 
 export interface ToolchainContext {
@@ -34,7 +37,7 @@ export function stepRecord(name: string, r: ExecResult, ok: boolean): StepRecord
   return {
     name,
     ok,
-    status: r.timedOut ? 'timeout' : ok ? 'ok' : 'failed',
+    status: r.timedOut || r.outputExceeded ? 'timeout' : ok ? 'ok' : 'failed',
     durationMs: r.durationMs,
     exitCode: r.exitCode,
   };
@@ -42,4 +45,19 @@ export function stepRecord(name: string, r: ExecResult, ok: boolean): StepRecord
 
 export function emptyObservation(): Observation {
   return { steps: [], failedStep: null, tests: null, failures: [], diagnostics: '' };
+}
+
+/** Runs one untrusted step inside the run's sandbox, with only `mounts` writable or re-exposed. */
+export async function execSandboxed(
+  env: GradeEnv,
+  argv: string[],
+  mounts: SandboxMounts,
+  opts: Parameters<typeof execCapped>[1],
+): Promise<ExecResult> {
+  const wrapped = env.sandbox.wrap(argv, mounts);
+  try {
+    return await execCapped(wrapped.argv, opts);
+  } finally {
+    wrapped.cleanup();
+  }
 }

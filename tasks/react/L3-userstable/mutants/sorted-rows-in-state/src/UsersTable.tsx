@@ -1,0 +1,83 @@
+import { useState } from 'react';
+import type { SortDirection, SortKey, User } from './types';
+
+export interface UsersTableProps {
+  users: User[];
+}
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'email', label: 'Email' },
+  { key: 'age', label: 'Age' },
+  { key: 'joined', label: 'Joined' },
+];
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+
+function compareBy(key: SortKey, a: User, b: User): number {
+  switch (key) {
+    case 'name':
+    case 'email':
+      return collator.compare(a[key], b[key]);
+    case 'age':
+      return a.age - b.age;
+    case 'joined':
+      return Date.parse(a.joined) - Date.parse(b.joined);
+  }
+}
+
+interface SortState {
+  key: SortKey;
+  direction: SortDirection;
+}
+
+export function UsersTable({ users }: UsersTableProps) {
+  const [sort, setSort] = useState<SortState | null>(null);
+  const [rows, setRows] = useState<User[]>(users);
+
+  function onHeaderClick(key: SortKey) {
+    const next: SortState =
+      sort && sort.key === key
+        ? { key, direction: sort.direction === 'ascending' ? 'descending' : 'ascending' }
+        : { key, direction: 'ascending' };
+    const sign = next.direction === 'ascending' ? 1 : -1;
+    setSort(next);
+    setRows([...rows].sort((a, b) => sign * compareBy(next.key, a, b)));
+  }
+
+  return (
+    <table>
+      <thead>
+        <tr>
+          {COLUMNS.map(({ key, label }) => {
+            const active = sort?.key === key;
+            return (
+              <th key={key} scope="col" aria-sort={active ? sort.direction : 'none'}>
+                <button type="button" onClick={() => onHeaderClick(key)}>
+                  {label}
+                  {active && <span aria-hidden="true">{sort.direction === 'ascending' ? ' ▲' : ' ▼'}</span>}
+                </button>
+              </th>
+            );
+          })}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={COLUMNS.length}>No users</td>
+          </tr>
+        ) : (
+          rows.map((user) => (
+            <tr key={user.id}>
+              <td>{user.name}</td>
+              <td>{user.email}</td>
+              <td>{user.age}</td>
+              <td>{user.joined}</td>
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
