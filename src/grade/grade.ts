@@ -4,6 +4,7 @@ import { extractFiles } from '../prompt/extract.js';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
 import { forbiddenPatternViolation } from './checks.js';
+import { scanForTampering } from './tamper.js';
 import { composeFeedback, MALFORMED_HINT, bound } from './feedback.js';
 import { toolchainFor } from './toolchains/index.js';
 import type { GradeEnv } from './toolchains/types.js';
@@ -52,7 +53,7 @@ export async function gradeFiles(
     if (task.isEditable(rel)) accepted.set(rel, content);
     else rejected.push({ path: rel, reason: 'not an editable file for this task' });
   }
-  const base = { files: [...accepted.keys()], rejected, steps: [], tests: null, failingTests: [] };
+  const base = { files: [...accepted.keys()], rejected, steps: [], tests: null, failingTests: [], suspect: [] as string[] };
   if (!accepted.size) {
     const feedback = bound(
       `Result: FAILED (malformed): no usable file in your reply.\n${rejected.map((r) => `- ${r.path}: ${r.reason}`).join('\n')}\n\n${MALFORMED_HINT}\nEditable paths: ${task.editable.join(', ')}`,
@@ -61,12 +62,25 @@ export async function gradeFiles(
     return { ...base, outcome: 'malformed', feedback, gradeMs: Date.now() - started };
   }
 
+  // In-process tricks (forged results, patched test globals, exiting early) are refused before anything runs.
+  const tampering = scanForTampering(accepted, task.suite.toolchain, task.allow);
+  if (tampering.length) {
+    const evidence = tampering.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    const feedback = bound(
+      `Result: FAILED (check): the submission does what the output contract forbids.\n${tampering.map((h) => `- ${h.file}:${h.line}: ${h.message}`).join('\n')}`,
+      opts.feedbackChars,
+    );
+    return { ...base, outcome: 'check', suspect: evidence, steps: [{ name: 'tamper-scan', ok: false, status: 'failed', durationMs: 0, exitCode: null }], feedback, gradeMs: Date.now() - started };
+  }
+
   const ws = createWorkspace(opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'), task, accepted, opts.env.fixtures.get(task.suite.name));
   let obs: Observation;
+  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
+  const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
-    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles: new Set(accepted.keys()) });
+    const modelFiles = new Set(accepted.keys());
+    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles, runChecks: !violation });
     if (!obs.failedStep && decideOutcome(obs) === 'pass') {
-      const violation = forbiddenPatternViolation(task.checks, accepted);
       if (violation) {
         obs.steps.push({ name: violation.check, ok: false, status: 'failed', durationMs: 0, exitCode: null });
         obs.failedStep = { name: violation.check, class: 'check' };

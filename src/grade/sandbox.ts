@@ -20,6 +20,8 @@ export interface SandboxMounts {
   writable: string[];
   /** Re-exposed read-only inside hidden folders (toolchains, the shared fixture install). */
   readable: string[];
+  /** Inside the writable ones but read-only: hidden tests and protected config, so code under test cannot rewrite them. */
+  readOnly?: string[];
   /** The process needs an unlimited address space (ThreadSanitizer reserves terabytes of shadow memory). */
   unlimitedAddressSpace?: boolean;
 }
@@ -177,6 +179,7 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         ...hidden.flatMap((p) => ['--tmpfs', p]),
         ...[...toolchains, ...mounts.readable].flatMap((p) => ['--ro-bind', p, p]),
         ...mounts.writable.flatMap((p) => ['--bind', p, p]),
+        ...(mounts.readOnly ?? []).filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]),
         '--',
       ];
       return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv], cleanup: group.cleanup };

@@ -43,4 +43,6 @@ export interface GradeResult {
   /** For a failed attempt: what the model is told. Null on a pass. */
   feedback: string | null;
   gradeMs: number;
+  /** Evidence that the submission games the grader (tamper-scan hits, test special-casing). */
+  suspect: string[];
 }

@@ -11,6 +11,8 @@ export interface Workspace {
   /** Harness-only folder (reports); the untrusted process is not told of it. */
   private: string;
   root: string;
+  /** Absolute paths of the files the harness restored last (hidden tests, configs, manifests). */
+  protectedPaths: string[];
 }
 
 function writeTree(dir: string, files: FileMap): void {
@@ -21,6 +23,12 @@ function writeTree(dir: string, files: FileMap): void {
   }
 }
 
+/** Top-level folders holding hidden files and nothing editable (e.g. `tests/`): read-only as a whole, so no test can be added. */
+function protectedDirs(task: Task): string[] {
+  const tops = new Set([...task.hidden.keys()].filter((rel) => rel.includes('/')).map((rel) => rel.split('/')[0]!));
+  return [...tops].filter((top) => !task.isEditable(`${top}/x.ts`) && !task.isEditable(`${top}/x.rs`) && !task.isEditable(`${top}/x.tsx`));
+}
+
 /**
  * A fresh workspace for one grading: starter → the model's (already editable-filtered) files → hidden
  * tests and protected files last, so a submission can neither replace nor add test or build configuration.
@@ -29,7 +37,15 @@ function writeTree(dir: string, files: FileMap): void {
 export function createWorkspace(parent: string, task: Task, modelFiles: FileMap, nodeModules?: string): Workspace {
   mkdirSync(parent, { recursive: true });
   const root = mkdtempSync(path.join(parent, `${task.suite.name}-${task.id}-`));
-  const ws: Workspace = { root, dir: path.join(root, 'project'), scratch: path.join(root, 'scratch'), private: path.join(root, 'private') };
+  const dir = path.join(root, 'project');
+  const protectedRel = [...task.hidden.keys(), ...(task.suite.fixture?.files.keys() ?? []), ...[...task.starter.keys()].filter((rel) => !task.isEditable(rel))];
+  const ws: Workspace = {
+    root,
+    dir,
+    scratch: path.join(root, 'scratch'),
+    private: path.join(root, 'private'),
+    protectedPaths: [...new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path.join(dir, rel)),
+  };
   for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync(d, { recursive: true });
   writeTree(ws.dir, task.starter);
   writeTree(ws.dir, modelFiles);

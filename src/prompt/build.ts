@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../models/types.js';
 import { sha256, type FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
+import { TAMPER_CONTRACT } from '../grade/tamper.js';
 import { formatFiles } from './format-files.js';
 
 /** The output contract. Its hash is recorded in every result: a change here is a change of benchmark. */
@@ -14,6 +15,7 @@ Output contract:
   \`\`\`
 - Only write files the task lets you edit. Never write tests, build configuration, manifests or lockfiles.
 - Do not use diffs, placeholders or "rest unchanged" comments: each block replaces the whole file.
+- ${TAMPER_CONTRACT}
 - Your code is built and run against hidden tests. If it fails, you will get the grader's output and may reply with corrected files.`;
 
 export const PROMPT_HASH = sha256(SYSTEM_PROMPT);

@@ -54,6 +54,8 @@ export const attemptSchema = z.strictObject({
   failingTests: z.array(z.string()),
   /** What the grader sent back for the next attempt (null when none was sent). */
   feedback: z.string().nullable(),
+  /** Evidence that the submission games the grader; empty for an honest attempt. */
+  suspect: z.array(z.string()),
   faults: z.array(faultSchema),
   usage: usageSchema,
   /** USD; null when the model has no known price. */

@@ -20,11 +20,13 @@ export interface ValidationItem {
 export function mutantVerdict(result: GradeResult, expect: { class: string; fails?: string[] }): { ok: boolean; detail: string } {
   if (result.outcome === 'pass') return { ok: false, detail: 'PASSED — the hidden tests do not catch this mistake' };
   if (result.outcome !== expect.class) return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
-  const missing = (expect.fails ?? []).filter((f) => !result.failingTests.some((name) => name.includes(f)));
+  // `fails` names failing hidden tests (class test) or the failing check step (class check).
+  const failing = [...result.failingTests, ...result.steps.filter((s) => !s.ok).map((s) => s.name)];
+  const missing = (expect.fails ?? []).filter((f) => !failing.some((name) => name.includes(f)));
   if (missing.length) {
-    return { ok: false, detail: `failed as ${result.outcome}, but not in: ${missing.join('; ')} (failing: ${result.failingTests.join('; ') || 'none'})` };
+    return { ok: false, detail: `failed as ${result.outcome}, but not in: ${missing.join('; ')} (failing: ${failing.join('; ') || 'none'})` };
   }
-  return { ok: true, detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.length} named test(s)` : ''}` };
+  return { ok: true, detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.join(', ').slice(0, 120)}` : ''}` };
 }
 
 /**

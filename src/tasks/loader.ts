@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { TAMPER_RULES } from '../grade/tamper.js';
 import { hashFiles, isDirectory, readTree, type FileMap } from './files.js';
 import {
   describeZodError,
@@ -47,6 +48,8 @@ export interface Task {
   expectedTests: number;
   timeouts: { build: number; test: number };
   checks: Check[];
+  /** Tamper-scan rules lifted for this task. */
+  allow: string[];
   starter: FileMap;
   hidden: FileMap;
   reference: FileMap;
@@ -100,6 +103,9 @@ function loadTask(suite: Suite, dir: string): Task {
   const promptPath = path.join(dir, 'prompt.md');
   if (!existsSync(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = picomatch(meta.editable, { dot: false });
+  const knownRules = new Set(['*', ...TAMPER_RULES[suite.toolchain].map((r) => r.id)]);
+  const unknownRule = meta.allow.find((r) => !knownRules.has(r));
+  if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(', ')})`);
   const starter = readTree(path.join(dir, 'starter'));
   const hidden = readTree(path.join(dir, 'hidden'));
   const protectedPaths = [...hidden.keys(), ...(suite.fixture?.files.keys() ?? [])];
@@ -127,6 +133,7 @@ function loadTask(suite: Suite, dir: string): Task {
     expectedTests: meta.tests,
     timeouts: { ...DEFAULT_TIMEOUTS[suite.toolchain], ...meta.timeouts },
     checks: meta.checks,
+    allow: meta.allow,
     starter,
     hidden,
     reference: readTree(path.join(dir, 'reference')),

@@ -44,6 +44,8 @@ export const taskFileSchema = z.strictObject({
     })
     .optional(),
   checks: z.array(checkSchema).default([]),
+  /** Tamper-scan rules this task needs lifted (e.g. fs-access for a file tool), or `*` for none at all. */
+  allow: z.array(z.string().min(1)).default([]),
 });
 export type TaskFile = z.infer<typeof taskFileSchema>;
 

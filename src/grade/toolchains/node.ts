@@ -17,7 +17,7 @@ export const nodeToolchain: Toolchain = {
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
     // Node's heap cap turns a JS memory bomb into a crash of the test run, not of the machine.
-    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)!] };
+    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)!], readOnly: ws.protectedPaths };
 
     const tsc = await execSandboxed(env, [node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'], mounts, {
       cwd: ws.dir,

@@ -41,7 +41,7 @@ export const rustToolchain: Toolchain = {
     const targetDir = path.join(env.cacheDir, 'rust-target', `${task.suite.name}-${task.id}-w${slot}`);
     const procEnv = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '1' }, env.hostEnv);
     mkdirSync(targetDir, { recursive: true });
-    const mounts = { writable: [ws.root, targetDir], readable: [] };
+    const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
 
     const build = await execSandboxed(env, ['cargo', 'build', '--offline', '--all-targets', '--message-format=json'], mounts, {
       cwd: ws.dir,
@@ -83,7 +83,7 @@ export const rustToolchain: Toolchain = {
     }
     if (summary.passed !== task.expectedTests) return obs;
 
-    for (const check of task.checks) {
+    for (const check of ctx.runChecks ? task.checks : []) {
       if (check.kind !== 'tsan') continue;
       const result = await runTsanCheck(check, ctx, procEnv);
       obs.steps.push(result.step);

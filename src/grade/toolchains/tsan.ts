@@ -1,60 +1,131 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../../tasks/schema.js';
-import { mkdirSync } from 'node:fs';
 import type { StepRecord } from '../types.js';
 import { execSandboxed, stepRecord, type ToolchainContext } from './types.js';
 
 type TsanCheck = Extract<Check, { kind: 'tsan' }>;
 
-const REPORT_START = 'WARNING: ThreadSanitizer:';
+const ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
+const FRAME = /^ {4}#\d+ /;
 
-/**
- * Splits ThreadSanitizer's stderr into reports and keeps those with a stack frame in a file the model
- * wrote. Un-instrumented std and libtest raise reports of their own; only the submission's are its fault.
- */
-export function tsanReportsIn(stderr: string, modelFiles: Iterable<string>): string[] {
-  const files = [...modelFiles];
-  return stderr
-    .split(/^={10,}$/m)
-    .filter((block) => block.includes(REPORT_START))
-    .filter((block) => files.some((f) => block.includes(`/${f}:`)))
-    .map((block) => block.trim());
+export interface TsanReport {
+  warning: string;
+  /** Access headers with the frames in the submission's files (workspace prefix removed). */
+  sections: { header: string; frames: string[] }[];
+  symbolized: boolean;
 }
 
-/** Runs a `harness = false` stress target under ThreadSanitizer with the nightly toolchain. */
+/**
+ * Parses ThreadSanitizer's stderr into reports (WARNING … SUMMARY). A report counts against the
+ * submission when a frame of one of its access sections lies in the workspace's `src/`: std and the
+ * check program raise reports of their own that are not the submission's fault.
+ */
+export function parseTsanReports(stderr: string, srcPrefixes: string[]): { counted: TsanReport[]; unsymbolized: number } {
+  const counted: TsanReport[] = [];
+  let unsymbolized = 0;
+  let current: { warning: string; lines: string[] } | null = null;
+  const finish = (): void => {
+    if (!current) return;
+    const sections: TsanReport['sections'] = [];
+    let section: { header: string; frames: string[]; access: boolean } | null = null;
+    let symbolized = false;
+    for (const line of current.lines) {
+      if (FRAME.test(line)) {
+        if (/\.rs:\d+/.test(line)) symbolized = true;
+        const prefix = srcPrefixes.find((p) => line.includes(p));
+        if (section?.access && prefix) section.frames.push(line.replace(prefix, 'src/').trim());
+      } else if (/^ {2}\S/.test(line)) {
+        section = { header: line.trim(), frames: [], access: ACCESS_HEADER.test(line) };
+        sections.push(section);
+      }
+    }
+    if (!symbolized) unsymbolized++;
+    const mine = sections.filter((s) => s.frames.length);
+    if (mine.length) counted.push({ warning: current.warning, sections: mine, symbolized });
+    current = null;
+  };
+  for (const line of stderr.split('\n')) {
+    if (line.startsWith('WARNING: ThreadSanitizer:')) {
+      finish();
+      current = { warning: line.trim(), lines: [] };
+    } else if (line.startsWith('SUMMARY: ThreadSanitizer:')) finish();
+    else current?.lines.push(line);
+  }
+  finish();
+  return { counted, unsymbolized };
+}
+
+function unavailable(check: TsanCheck, why: string): { step: StepRecord; diagnostics: string } {
+  return {
+    step: { name: check.name, ok: false, status: 'unavailable', durationMs: 0, exitCode: null },
+    diagnostics: `The ${check.name} check could not run on this host (${why}): the verdict cannot be established.`,
+  };
+}
+
+/**
+ * Builds a `harness = false` stress target with the nightly toolchain under ThreadSanitizer and runs the
+ * binary directly (cargo's exit code mixes compile errors and panics). Verdict, in order: timeout fails;
+ * a sanitizer fault or an unsymbolized report is the host's problem (unavailable, never a pass); a race
+ * in the submission's files fails; the program must print its completion line and exit 0 or 66.
+ */
 export async function runTsanCheck(
   check: TsanCheck,
   ctx: ToolchainContext,
   baseEnv: Record<string, string>,
 ): Promise<{ step: StepRecord; diagnostics: string }> {
-  if (!ctx.env.nightly) {
-    return {
-      step: { name: check.name, ok: false, status: 'unavailable', durationMs: 0, exitCode: null },
-      diagnostics: `The ${check.name} check needs the nightly Rust toolchain, which this host does not have: the verdict cannot be established.`,
-    };
-  }
+  if (!ctx.env.nightly) return unavailable(check, 'no nightly Rust toolchain');
+  if (process.platform !== 'linux' || process.arch !== 'x64') return unavailable(check, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
   const targetDir = path.join(ctx.env.cacheDir, 'rust-tsan', `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`);
   mkdirSync(targetDir, { recursive: true });
-  const env = {
+  const env: Record<string, string> = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
-    RUSTFLAGS: '-Zsanitizer=thread',
-    TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 report_signal_unsafe=0',
+    // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
+    RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
+    TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 symbolize=1',
   };
-  const r = await execSandboxed(
+  const mounts = { writable: [ctx.ws.root, targetDir], readable: [], readOnly: ctx.ws.protectedPaths, unlimitedAddressSpace: true };
+  const timeoutMs = (check.timeout ?? 180) * 1000;
+  const build = await execSandboxed(
     ctx.env,
-    ['cargo', '+nightly', 'test', '--offline', '--release', '--target', 'x86_64-unknown-linux-gnu', '--test', check.target],
-    { writable: [ctx.ws.root, targetDir], readable: [], unlimitedAddressSpace: true },
-    { cwd: ctx.ws.dir, env, timeoutMs: (check.timeout ?? 120) * 1000 },
+    ['cargo', '+nightly', 'test', '--offline', '--target', 'x86_64-unknown-linux-gnu', '--test', check.target, '--no-run', '--message-format=json-render-diagnostics'],
+    mounts,
+    { cwd: ctx.ws.dir, env, timeoutMs },
   );
-  const reports = tsanReportsIn(r.stderr, ctx.modelFiles);
-  const completed = r.exitCode === 0 || r.exitCode === 66;
-  const ok = !r.timedOut && completed && reports.length === 0;
-  let diagnostics = '';
-  if (reports.length) {
-    diagnostics = `ThreadSanitizer found ${reports.length} data race report(s) in your code under a concurrent producer/consumer stress:\n\n${reports.slice(0, 2).join('\n\n')}`;
-  } else if (!completed) {
-    diagnostics = `The ${check.name} stress run failed (exit ${r.exitCode}):\n${r.stderr.split('\n').slice(-25).join('\n')}`;
+  const executable = build.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => {
+      try {
+        return JSON.parse(l) as { reason?: string; target?: { name?: string }; executable?: string | null };
+      } catch {
+        return {};
+      }
+    })
+    .find((m) => m.reason === 'compiler-artifact' && m.target?.name === check.target && m.executable)?.executable;
+  if (build.timedOut) return { step: stepRecord(check.name, build, false), diagnostics: `The ${check.name} build ran past its time limit.` };
+  if (build.exitCode !== 0 || !executable) return unavailable(check, `the nightly ThreadSanitizer build failed: ${build.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`);
+
+  const run = await execSandboxed(ctx.env, [executable], mounts, { cwd: ctx.ws.dir, env, timeoutMs });
+  const step = (ok: boolean): StepRecord => ({ ...stepRecord(check.name, run, ok), durationMs: build.durationMs + run.durationMs });
+  if (run.timedOut || run.outputExceeded) return { step: step(false), diagnostics: `The ${check.name} stress run did not finish within ${timeoutMs / 1000} s (a lost wake-up or a livelock?).` };
+  if (/FATAL: ThreadSanitizer|CHECK failed/.test(run.stderr)) return unavailable(check, 'ThreadSanitizer itself failed on this host');
+  const prefixes = [`${ctx.ws.dir}/src/`];
+  const { counted, unsymbolized } = parseTsanReports(run.stderr, prefixes);
+  if (unsymbolized) return unavailable(check, 'ThreadSanitizer reports could not be symbolized (no llvm-symbolizer or addr2line)');
+  if (counted.length) {
+    const shown = counted.slice(0, 3).map((r) => [r.warning, ...r.sections.flatMap((s) => [`  ${s.header}`, ...s.frames.map((f) => `    ${f}`)])].join('\n'));
+    return {
+      step: step(false),
+      diagnostics: `ThreadSanitizer found ${counted.length} data race report(s) in your code while a producer and a consumer thread ran concurrently:\n\n${shown.join('\n\n')}`,
+    };
   }
-  return { step: stepRecord(check.name, r, ok), diagnostics };
+  const completed = run.stdout.split('\n').some((l) => l.startsWith('tsan-check: complete'));
+  if (!completed || (run.exitCode !== 0 && run.exitCode !== 66)) {
+    const panic = run.stderr.split('\n').findIndex((l) => l.includes('panicked at'));
+    const detail = panic >= 0 ? run.stderr.split('\n').slice(panic, panic + 2).join('\n') : `exit code ${run.exitCode}`;
+    return { step: step(false), diagnostics: `The ${check.name} stress program did not complete:\n${detail}` };
+  }
+  return { step: step(true), diagnostics: '' };
 }

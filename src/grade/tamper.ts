@@ -1,0 +1,88 @@
+import type { FileMap } from '../tasks/files.js';
+
+/**
+ * Code a submission has no business containing: ways to escape grading (exit the test process, spawn
+ * processes, read secrets or files, patch the test framework, forge results). The sandbox contains what
+ * it can; this scan catches the in-process tricks a sandbox cannot see (a test process that forges its
+ * own results). The output contract tells models these are forbidden; a task may `allow` a rule it
+ * needs (the `wc` clone reads files and sets its exit code).
+ */
+export interface TamperRule {
+  id: string;
+  pattern: RegExp;
+  message: string;
+}
+
+const COMMON: TamperRule[] = [
+  { id: 'proc-fs', pattern: /\/proc\//, message: 'reads /proc (process memory, environments, descriptors)' },
+  { id: 'forged-results', pattern: /test result: ok|\.\.\. ok\\n|numPassedTests|"numFailedTests"|assertionResults/, message: 'contains test-runner result text' },
+];
+
+export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
+  node: [
+    ...COMMON,
+    {
+      id: 'test-framework',
+      pattern: /(?:from\s+|require\(\s*|import\(\s*)['"](?:vitest(?:\/[^'"]*)?|@vitest\/[^'"]*|chai|@testing-library\/[^'"]*)['"]/,
+      message: 'imports the test framework',
+    },
+    {
+      id: 'test-globals',
+      pattern: /\b(?:globalThis|window|global|self)\s*(?:\.\s*|\[\s*['"`])(?:expect|describe|it|test|vi|chai|beforeEach|afterEach|__vitest\w*)\b|\b__vitest_\w+/,
+      message: 'touches the test framework globals',
+    },
+    { id: 'asymmetric-match', pattern: /\basymmetricMatch\b/, message: 'defines an always-equal matcher (asymmetricMatch)' },
+    { id: 'process-control', pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/, message: 'controls the test process' },
+    {
+      id: 'node-builtins',
+      pattern: /['"](?:node:)?(?:child_process|fs|fs\/promises|net|http|https|http2|dgram|worker_threads|cluster|vm|v8|inspector|module|os)['"]/,
+      message: 'imports a Node.js system module',
+    },
+    { id: 'env-access', pattern: /\bprocess\s*\.\s*env\b(?!\s*\.\s*NODE_ENV\b)/, message: 'reads environment variables' },
+    {
+      id: 'prototype-tamper',
+      pattern: /\b(?:Object|Array|Function|Promise|String|Number|Element|Node|HTMLElement)\.prototype\.\w+\s*=(?!=)|Object\.(?:defineProperty|setPrototypeOf)\s*\(\s*(?:globalThis|window|Object\.prototype|Array\.prototype)/,
+      message: 'patches built-in prototypes or globals',
+    },
+  ],
+  rust: [
+    ...COMMON,
+    { id: 'process-exit', pattern: /\bprocess\s*::\s*(?:exit|abort)\b/, message: 'exits the process' },
+    { id: 'process-spawn', pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/, message: 'spawns processes' },
+    { id: 'env-access', pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/, message: 'reads or changes environment variables' },
+    { id: 'fs-access', pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/, message: 'uses the file system' },
+    { id: 'network', pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/, message: 'uses the network' },
+    { id: 'compile-time-include', pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/, message: 'embeds files at compile time' },
+    { id: 'linker-tricks', pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/, message: 'uses linker attributes or foreign functions' },
+    { id: 'raw-output', pattern: /\bio\s*::\s*stdout\s*\(\s*\)|\blibc\b/, message: 'writes to the raw output streams' },
+  ],
+};
+
+export interface TamperHit {
+  rule: string;
+  message: string;
+  file: string;
+  line: number;
+  excerpt: string;
+}
+
+/** Pure: every rule the files break that the task does not allow (`*` allows all). */
+export function scanForTampering(files: FileMap, toolchain: 'node' | 'rust', allow: string[]): TamperHit[] {
+  if (allow.includes('*')) return [];
+  const hits: TamperHit[] = [];
+  for (const rule of TAMPER_RULES[toolchain]) {
+    if (allow.includes(rule.id)) continue;
+    for (const [file, content] of files) {
+      const m = rule.pattern.exec(content);
+      if (!m) continue;
+      const line = content.slice(0, m.index).split('\n').length;
+      hits.push({ rule: rule.id, message: rule.message, file, line, excerpt: (content.split('\n')[line - 1] ?? '').trim().slice(0, 160) });
+      break;
+    }
+  }
+  return hits;
+}
+
+/** The contract sentence the system prompt carries, so no model is failed for a rule it was not told. */
+export const TAMPER_CONTRACT =
+  'Your code must not: exit, kill or spawn processes; read environment variables, /proc or files (unless the task is about files); use the network (unless the task is about it); import, patch or imitate the test framework (no test-framework imports, no changes to globals or built-in prototypes, no always-equal objects, no printed test-result text); embed files at compile time. Submissions that do are failed as tampering.';
