@@ -6,10 +6,14 @@ import {
   UsageError,
   attemptLine,
   builtinTasksRoot,
+  compareResults,
+  comparisonSection,
+  findResultsFiles,
   gradeFiles,
   harnessIdentity,
   loadConfigFile,
   loadTasks,
+  mergeRunFiles,
   numberFrom,
   oneLine,
   percent,
@@ -22,12 +26,12 @@ import {
   selectTasks,
   splitList,
   usd
-} from "./chunks/chunk-AKBJEMOO.js";
+} from "./chunks/chunk-N7ZV6J2N.js";
 import "./chunks/chunk-7LF3CAPK.js";
 import "./chunks/chunk-JM7FHWGO.js";
 
 // src/cli/main.ts
-import path from "node:path";
+import path2 from "node:path";
 
 // src/run/validate.ts
 import os from "node:os";
@@ -64,6 +68,9 @@ async function validateTasks(tasks, opts) {
   return items;
 }
 
+// src/cli/commands-extra.ts
+import path from "node:path";
+
 // src/cli/args.ts
 import { parseArgs } from "node:util";
 function parse(argv, options) {
@@ -91,6 +98,10 @@ Usage:
   aibench validate [selection]            every reference must pass, every mutant must fail as its why.md says
   aibench tasks [selection]               list the tasks
   aibench report <results.json>           re-render report.md from a results file (to stdout)
+  aibench merge <results.json|dir>... [--out DIR]
+                                          merge shards of one run (e.g. a CI matrix) into one results.json + report.md
+  aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json] [--stale-days N]
+                                          per-task flips, pass-rate and cost deltas vs a baseline run
 
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
@@ -106,15 +117,59 @@ Selection:
 Run options:
   --attempts N (3)  --trials N (1)  --concurrency N (4: model calls)  --grade-concurrency N
   --max-tokens N (16000)  --feedback-chars N (4000)  --max-cost USD  --out DIR (aibench-out)
+  --resume DIR              continue an interrupted run: paid attempts are kept, never re-requested
 
 Exit codes: 0 ok \xB7 1 internal error \xB7 2 bad input or missing key \xB7 3 validate failed
-            4 --max-cost reached \xB7 5 API faults dominate the run`;
+            4 --max-cost reached \xB7 5 API faults dominate the run \xB7 6 compare: a task regressed`;
+
+// src/cli/commands-extra.ts
+var REGRESSION_EXIT = 6;
+async function cmdMerge(argv, io) {
+  const { values, positionals } = parse(argv, { out: { type: "string", default: "aibench-out" } });
+  if (!positionals.length)
+    throw new UsageError(
+      "merge: name the shards' results.json files or folders holding them, e.g. aibench merge shards/ --out merged"
+    );
+  const missing = positionals.find((p) => !findResultsFiles([p]).length);
+  if (missing) throw new UsageError(`merge: no results.json at ${missing}`);
+  const files = findResultsFiles(positionals);
+  const { results, outDir } = mergeRunFiles(files, values.out);
+  const t = runTotals(results);
+  io.err(
+    `merged ${files.length} shard(s): ${results.models.length} model(s) \xD7 ${results.tasks.length} task(s)`
+  );
+  io.out(
+    `${t.passes}/${t.graded} passed (${percent(t.passRate)}), total cost ${usd(t.cost)}${t.infra ? `, ${t.infra} infra` : ""}`
+  );
+  io.out(`results: ${path.join(outDir, "results.json")}
+report:  ${path.join(outDir, "report.md")}`);
+  return results.status === "budget-exhausted" ? ExitCode.budgetExhausted : ExitCode.ok;
+}
+async function cmdCompare(argv, io) {
+  const { values, positionals } = parse(argv, {
+    "fail-on-regression": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    "stale-days": { type: "string" }
+  });
+  if (positionals.length !== 2)
+    throw new UsageError(
+      "compare: name two results files, the baseline first: aibench compare base/results.json head/results.json"
+    );
+  const stale = values["stale-days"] === void 0 ? void 0 : Number(values["stale-days"]);
+  if (stale !== void 0 && !(stale >= 0))
+    throw new UsageError(`--stale-days: "${values["stale-days"]}" is not a number of days`);
+  const [base, head] = positionals.map(readResults);
+  const cmp = compareResults(head, base, stale === void 0 ? {} : { staleAfterDays: stale });
+  if (values.json) io.out(JSON.stringify(cmp, null, 2));
+  else io.out(comparisonSection(cmp, { trials: head.config.trials, maxFlips: Number.POSITIVE_INFINITY }));
+  return values["fail-on-regression"] && cmp.regressions.length ? REGRESSION_EXIT : ExitCode.ok;
+}
 
 // src/cli/main.ts
 function selection(values) {
   const { config, path: configPath } = loadConfigFile(values.config);
-  const fromConfig = (config.tasksPath ?? []).map((p) => path.resolve(path.dirname(configPath ?? "."), p));
-  const roots = [builtinTasksRoot(), ...fromConfig, ...(values["tasks-path"] ?? []).map((p) => path.resolve(p))];
+  const fromConfig = (config.tasksPath ?? []).map((p) => path2.resolve(path2.dirname(configPath ?? "."), p));
+  const roots = [builtinTasksRoot(), ...fromConfig, ...(values["tasks-path"] ?? []).map((p) => path2.resolve(p))];
   const tasks = selectTasks(loadTasks(roots), splitList(values.suites), splitList(values.tasks));
   return { config, tasks, extraRoots: roots.slice(1) };
 }
@@ -129,7 +184,8 @@ async function cmdRun(argv, io) {
     "max-tokens": { type: "string" },
     "feedback-chars": { type: "string" },
     "max-cost": { type: "string" },
-    out: { type: "string", default: "aibench-out" }
+    out: { type: "string", default: "aibench-out" },
+    resume: { type: "string" }
   });
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
@@ -150,14 +206,15 @@ async function cmdRun(argv, io) {
     tasksPaths: extraRoots,
     settings,
     config,
-    out: values.out,
+    out: values.resume ?? values.out,
+    resume: values.resume !== void 0,
     log: io.err,
     onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty))
   });
   const totals = runTotals(outcome.results);
   io.out(`${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ""}`);
-  io.out(`results: ${path.join(outcome.outDir, "results.json")}
-report:  ${path.join(outcome.outDir, "report.md")}`);
+  io.out(`results: ${path2.join(outcome.outDir, "results.json")}
+report:  ${path2.join(outcome.outDir, "report.md")}`);
   if (outcome.fatal) io.err(`aibench: ${outcome.fatal}`);
   if (outcome.exitCode === ExitCode.infraDominated) io.err("aibench: API faults ended most trials; the pass rate above would mislead");
   if (outcome.exitCode === ExitCode.budgetExhausted) io.err("aibench: --max-cost reached; the report covers what was paid for");
@@ -203,6 +260,10 @@ async function main(argv, io) {
         return await cmdTasks(rest, io);
       case "report":
         return await cmdReport(rest, io);
+      case "merge":
+        return await cmdMerge(rest, io);
+      case "compare":
+        return await cmdCompare(rest, io);
       case "--version":
         io.out((await harnessIdentity(process.env)).version);
         return ExitCode.ok;
@@ -213,7 +274,7 @@ async function main(argv, io) {
         io.out(HELP);
         return command ? ExitCode.ok : ExitCode.usage;
       default:
-        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report; see aibench --help)`);
+        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

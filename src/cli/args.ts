@@ -29,6 +29,10 @@ Usage:
   aibench validate [selection]            every reference must pass, every mutant must fail as its why.md says
   aibench tasks [selection]               list the tasks
   aibench report <results.json>           re-render report.md from a results file (to stdout)
+  aibench merge <results.json|dir>... [--out DIR]
+                                          merge shards of one run (e.g. a CI matrix) into one results.json + report.md
+  aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json] [--stale-days N]
+                                          per-task flips, pass-rate and cost deltas vs a baseline run
 
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
@@ -44,6 +48,7 @@ Selection:
 Run options:
   --attempts N (3)  --trials N (1)  --concurrency N (4: model calls)  --grade-concurrency N
   --max-tokens N (16000)  --feedback-chars N (4000)  --max-cost USD  --out DIR (aibench-out)
+  --resume DIR              continue an interrupted run: paid attempts are kept, never re-requested
 
 Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate failed
-            4 --max-cost reached · 5 API faults dominate the run`;
+            4 --max-cost reached · 5 API faults dominate the run · 6 compare: a task regressed`;

@@ -11,6 +11,7 @@ import { runBenchmark } from '../run/run.js';
 import { validateTasks } from '../run/validate.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
 import { attemptLine } from './progress.js';
+import { cmdCompare, cmdMerge } from './commands-extra.js';
 import { HELP, parse, selectionOptions } from './args.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
@@ -35,6 +36,7 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     'feedback-chars': { type: 'string' },
     'max-cost': { type: 'string' },
     out: { type: 'string', default: 'aibench-out' },
+    resume: { type: 'string' },
   });
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
@@ -55,7 +57,8 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     tasksPaths: extraRoots,
     settings,
     config,
-    out: values.out!,
+    out: values.resume ?? values.out!,
+    resume: values.resume !== undefined,
     log: io.err,
     onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty)),
   });
@@ -112,6 +115,10 @@ export async function main(argv: string[], io: Out): Promise<number> {
         return await cmdTasks(rest, io);
       case 'report':
         return await cmdReport(rest, io);
+      case 'merge':
+        return await cmdMerge(rest, io);
+      case 'compare':
+        return await cmdCompare(rest, io);
       case '--version':
         io.out((await harnessIdentity(process.env)).version);
         return ExitCode.ok;
@@ -122,7 +129,7 @@ export async function main(argv: string[], io: Out): Promise<number> {
         io.out(HELP);
         return command ? ExitCode.ok : ExitCode.usage;
       default:
-        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report; see aibench --help)`);
+        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -56,7 +56,8 @@ export function summarizeModels(results: Pick<Results, 'models' | 'tasks' | 'tri
 }
 
 function summarizeTrials(suite: string, trials: TrialRecord[]): SuiteSummary {
-  const infra = trials.filter((t) => t.outcome === 'infra').length;
+  // Ended by an API fault, or stopped by the budget before a verdict: neither says anything about the model.
+  const infra = trials.filter((t) => t.outcome === 'infra' || (t.stoppedBy && !t.passed)).length;
   return {
     suite,
     passes: trials.filter((t) => t.passed).length,

@@ -98,7 +98,12 @@ function pairs(results: Results): Map<string, { model: string; task: string; sid
     const key = `${t.model}\u0000${t.task}`;
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
-  return new Map([...groups].map(([key, trials]) => [key, { model: trials[0]!.model, task: trials[0]!.task, side: side(trials) }]));
+  return new Map(
+    [...groups].map(([key, trials]) => [
+      key,
+      { model: trials[0]!.model, task: trials[0]!.task, side: side(trials) },
+    ]),
+  );
 }
 
 function delta(base: number | null, head: number | null): Delta {
@@ -110,30 +115,48 @@ function rate(passes: number, graded: number): number | null {
 }
 
 function list(items: string[], max = 5): string {
-  return items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
+  return items.length > max
+    ? `${items.slice(0, max).join(', ')} and ${items.length - max} more`
+    : items.join(', ');
 }
 
-function fingerprintWarnings(head: Results, base: Results): { warnings: string[]; changedTasks: Set<string> } {
+function fingerprintWarnings(
+  head: Results,
+  base: Results,
+): { warnings: string[]; changedTasks: Set<string> } {
   const warnings: string[] = [];
   const baseHashes = new Map(base.tasks.map((t) => [t.key, t.hash]));
-  const changed = head.tasks.filter((t) => baseHashes.has(t.key) && baseHashes.get(t.key) !== t.hash).map((t) => t.key);
+  const changed = head.tasks
+    .filter((t) => baseHashes.has(t.key) && baseHashes.get(t.key) !== t.hash)
+    .map((t) => t.key);
   if (head.fingerprints.tasks !== base.fingerprints.tasks && changed.length) {
-    warnings.push(`tasks changed since the baseline (${list(changed)}): flips on those may come from the task edit, not the model`);
+    warnings.push(
+      `tasks changed since the baseline (${list(changed)}): flips on those may come from the task edit, not the model`,
+    );
   }
   if (head.fingerprints.prices !== base.fingerprints.prices) {
-    const asOf = head.prices.asOf === base.prices.asOf ? '' : ` (as of ${base.prices.asOf} → ${head.prices.asOf})`;
-    warnings.push(`prices differ from the baseline's${asOf}: cost deltas mix price changes with usage changes`);
+    const asOf =
+      head.prices.asOf === base.prices.asOf ? '' : ` (as of ${base.prices.asOf} → ${head.prices.asOf})`;
+    warnings.push(
+      `prices differ from the baseline's${asOf}: cost deltas mix price changes with usage changes`,
+    );
   }
   if (head.fingerprints.prompt !== base.fingerprints.prompt) {
-    warnings.push(`the harness prompt changed since the baseline (${base.fingerprints.prompt} → ${head.fingerprints.prompt})`);
+    warnings.push(
+      `the harness prompt changed since the baseline (${base.fingerprints.prompt} → ${head.fingerprints.prompt})`,
+    );
   }
   if (head.harness.version !== base.harness.version) {
     warnings.push(`the baseline ran aibench ${base.harness.version}, this run ${head.harness.version}`);
   }
   for (const k of ['attempts', 'trials', 'maxTokens'] as const) {
-    if (head.config[k] !== base.config[k]) warnings.push(`${k} differs from the baseline's (${base.config[k]} → ${head.config[k]}): pass rates are not like for like`);
+    if (head.config[k] !== base.config[k])
+      warnings.push(
+        `${k} differs from the baseline's (${base.config[k]} → ${head.config[k]}): pass rates are not like for like`,
+      );
   }
-  if (base.status !== 'complete') warnings.push(`the baseline run ended ${base.status}: tasks it did not finish are not compared`);
+  if (base.status !== 'complete')
+    warnings.push(`the baseline run ended ${base.status}: tasks it did not finish are not compared`);
   return { warnings, changedTasks: new Set(changed) };
 }
 
@@ -151,7 +174,20 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
   const regressions: TaskFlip[] = [];
   const fixes: TaskFlip[] = [];
   const notComparable: string[] = [];
-  const perModel = new Map<string, { compared: number; hp: number; hg: number; bp: number; bg: number; hc: (number | null)[]; bc: (number | null)[]; reg: number; fix: number }>();
+  const perModel = new Map<
+    string,
+    {
+      compared: number;
+      hp: number;
+      hg: number;
+      bp: number;
+      bg: number;
+      hc: (number | null)[];
+      bc: (number | null)[];
+      reg: number;
+      fix: number;
+    }
+  >();
   let compared = 0;
   for (const [key, h] of headPairs) {
     const b = basePairs.get(key);
@@ -161,7 +197,17 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
       continue;
     }
     compared++;
-    const m = perModel.get(h.model) ?? { compared: 0, hp: 0, hg: 0, bp: 0, bg: 0, hc: [], bc: [], reg: 0, fix: 0 };
+    const m = perModel.get(h.model) ?? {
+      compared: 0,
+      hp: 0,
+      hg: 0,
+      bp: 0,
+      bg: 0,
+      hc: [],
+      bc: [],
+      reg: 0,
+      fix: 0,
+    };
     m.compared++;
     m.hp += h.side.passes;
     m.hg += h.side.graded;
@@ -171,7 +217,13 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
     m.bc.push(b.side.cost);
     const hr = h.side.passes / h.side.graded;
     const br = b.side.passes / b.side.graded;
-    const flip: TaskFlip = { model: h.model, task: h.task, base: b.side, head: h.side, taskChanged: changedTasks.has(h.task) };
+    const flip: TaskFlip = {
+      model: h.model,
+      task: h.task,
+      base: b.side,
+      head: h.side,
+      taskChanged: changedTasks.has(h.task),
+    };
     if (hr < br) {
       regressions.push(flip);
       m.reg++;
@@ -196,20 +248,35 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
   const stale = ageDays !== null && ageDays > staleAfter;
   const commit = opts.meta?.commit ?? null;
   if (stale) {
-    warnings.unshift(`the baseline is ${Math.floor(ageDays!)} days old${commit ? ` (${commit.slice(0, 7)})` : ''}: it may not reflect the default branch any more`);
+    warnings.unshift(
+      `the baseline is ${Math.floor(ageDays!)} days old${commit ? ` (${commit.slice(0, 7)})` : ''}: it may not reflect the default branch any more`,
+    );
   }
   if (!compared) warnings.push('no (model, task) pair was graded in both runs: nothing to compare');
   const onlyInHead = [...headPairs].filter(([k]) => !basePairs.has(k)).map(([, p]) => `${p.model} ${p.task}`);
   const onlyInBase = [...basePairs].filter(([k]) => !headPairs.has(k)).map(([, p]) => `${p.model} ${p.task}`);
   return {
-    baseline: { runId: base.runId, commit, ref: opts.meta?.ref ?? null, runUrl: opts.meta?.runUrl ?? null, startedAt: base.startedAt, ageDays },
+    baseline: {
+      runId: base.runId,
+      commit,
+      ref: opts.meta?.ref ?? null,
+      runUrl: opts.meta?.runUrl ?? null,
+      startedAt: base.startedAt,
+      ageDays,
+    },
     compared,
     regressions,
     fixes,
     onlyInHead,
     onlyInBase,
     notComparable,
-    passRate: { ...delta(rate(bp, bg), rate(hp, hg)), basePasses: bp, headPasses: hp, baseGraded: bg, headGraded: hg },
+    passRate: {
+      ...delta(rate(bp, bg), rate(hp, hg)),
+      basePasses: bp,
+      headPasses: hp,
+      baseGraded: bg,
+      headGraded: hg,
+    },
     cost: delta(sumCosts(models.map((m) => m.cost.base)), sumCosts(models.map((m) => m.cost.head))),
     models,
     stale,

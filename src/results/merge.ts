@@ -14,7 +14,12 @@ export interface Shard {
   source: string;
 }
 
-const STATUS_RANK: Record<Results['status'], number> = { complete: 0, 'budget-exhausted': 1, running: 2, aborted: 3 };
+const STATUS_RANK: Record<Results['status'], number> = {
+  complete: 0,
+  'budget-exhausted': 1,
+  running: 2,
+  aborted: 3,
+};
 
 function uniq<T>(items: T[], key: (t: T) => string): T[] {
   const seen = new Map<string, T>();
@@ -22,9 +27,17 @@ function uniq<T>(items: T[], key: (t: T) => string): T[] {
   return [...seen.values()];
 }
 
-function sameAcross(shards: Shard[], what: string, get: (r: Results) => string | number | null, warnings: string[]): void {
+function sameAcross(
+  shards: Shard[],
+  what: string,
+  get: (r: Results) => string | number | null,
+  warnings: string[],
+): void {
   const values = uniq(shards, (s) => String(get(s.results)));
-  if (values.length > 1) warnings.push(`shards differ in ${what}: ${values.map((s) => `${get(s.results)} (${s.source})`).join(' vs ')}`);
+  if (values.length > 1)
+    warnings.push(
+      `shards differ in ${what}: ${values.map((s) => `${get(s.results)} (${s.source})`).join(' vs ')}`,
+    );
 }
 
 /**
@@ -50,8 +63,14 @@ export function mergeResults(shards: Shard[]): Results {
   sameAcross(shards, 'price table date', (r) => r.prices.asOf, warnings);
   sameAcross(shards, 'sandbox level', (r) => r.sandbox.level, warnings);
 
-  const models = uniq(shards.flatMap((s) => s.results.models), (m) => m.name);
-  const tasks = uniq(shards.flatMap((s) => s.results.tasks), (t) => t.key);
+  const models = uniq(
+    shards.flatMap((s) => s.results.models),
+    (m) => m.name,
+  );
+  const tasks = uniq(
+    shards.flatMap((s) => s.results.tasks),
+    (t) => t.key,
+  );
   for (const t of tasks) {
     const other = shards.flatMap((s) => s.results.tasks).find((o) => o.key === t.key && o.hash !== t.hash);
     if (other) warnings.push(`shards graded different versions of ${t.key} (${t.hash} vs ${other.hash})`);
@@ -61,7 +80,10 @@ export function mergeResults(shards: Shard[]): Results {
     for (const t of s.results.trials) {
       const key = `${t.model} ${t.task} #${t.trial}`;
       const before = seen.get(key);
-      if (before) throw new UsageError(`merge: ${key} appears in both ${before} and ${s.source}; each trial must come from one shard`);
+      if (before)
+        throw new UsageError(
+          `merge: ${key} appears in both ${before} and ${s.source}; each trial must come from one shard`,
+        );
       seen.set(key, s.source);
     }
   }
@@ -69,11 +91,23 @@ export function mergeResults(shards: Shard[]): Results {
   const taskOrder = new Map(tasks.map((t, i) => [t.key, i]));
   const trials = shards
     .flatMap((s) => s.results.trials)
-    .sort((a, b) => a.trial - b.trial || taskOrder.get(a.task)! - taskOrder.get(b.task)! || modelOrder.get(a.model)! - modelOrder.get(b.model)!);
+    .sort(
+      (a, b) =>
+        a.trial - b.trial ||
+        taskOrder.get(a.task)! - taskOrder.get(b.task)! ||
+        modelOrder.get(a.model)! - modelOrder.get(b.model)!,
+    );
 
-  const prices = Object.fromEntries(models.map((m) => [m.name, shards.map((s) => s.results.prices.models[m.name]).find((p) => p !== undefined) ?? null]));
+  const prices = Object.fromEntries(
+    models.map((m) => [
+      m.name,
+      shards.map((s) => s.results.prices.models[m.name]).find((p) => p !== undefined) ?? null,
+    ]),
+  );
   const caps = shards.map((s) => s.results.config.maxCost);
-  const weakest = [...shards].sort((a, b) => b.results.sandbox.missing.length - a.results.sandbox.missing.length)[0]!.results.sandbox;
+  const weakest = [...shards].sort(
+    (a, b) => b.results.sandbox.missing.length - a.results.sandbox.missing.length,
+  )[0]!.results.sandbox;
   const status = shards.map((s) => s.results.status).sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])[0]!;
   const finished = shards.map((s) => s.results.finishedAt);
   const runIds = shards.map((s) => s.results.runId).sort();
@@ -93,7 +127,10 @@ export function mergeResults(shards: Shard[]): Results {
       prices: sha256(JSON.stringify(prices)),
     },
     prices: { asOf: first.prices.asOf, models: prices },
-    toolchains: Object.assign({}, ...[...shards].reverse().map((s) => s.results.toolchains)) as Record<string, string>,
+    toolchains: Object.assign({}, ...[...shards].reverse().map((s) => s.results.toolchains)) as Record<
+      string,
+      string
+    >,
     // Report the weakest isolation any shard obtained: the merged run is only as isolated as that.
     sandbox: weakest,
     config: {
@@ -104,7 +141,14 @@ export function mergeResults(shards: Shard[]): Results {
     models,
     tasks,
     trials,
-    warnings: [...uniq(shards.flatMap((s) => s.results.warnings), (w) => w), ...warnings, `merged from ${shards.length} shard(s)`],
+    warnings: [
+      ...uniq(
+        shards.flatMap((s) => s.results.warnings),
+        (w) => w,
+      ),
+      ...warnings,
+      `merged from ${shards.length} shard(s)`,
+    ],
   };
 }
 
@@ -138,7 +182,10 @@ export function mergeRunFiles(files: string[], out: string): { results: Results;
   if (files.some((f) => path.dirname(path.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
-  const shards = files.map((f) => ({ results: readResults(f), source: path.relative(process.cwd(), f) || f }));
+  const shards = files.map((f) => ({
+    results: readResults(f),
+    source: path.relative(process.cwd(), f) || f,
+  }));
   const results = mergeResults(shards);
   mkdirSync(outDir, { recursive: true });
   writeAtomic(path.join(outDir, OUTPUT_FILES.results), serializeResults(results));

@@ -79,6 +79,8 @@ export const trialSchema = z.strictObject({
   usage: usageSchema,
   modelMs: z.number().nonnegative(),
   gradeMs: z.number().nonnegative(),
+  /** `budget`: --max-cost stopped the trial before it used its attempts (not counted as graded). */
+  stoppedBy: z.enum(['budget']).nullable(),
 });
 export type TrialRecord = z.infer<typeof trialSchema>;
 

@@ -2,6 +2,18 @@ import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serializeResults } from '../results/io.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
+import type { ChatReply, Usage } from '../models/types.js';
+import type { RunHeader } from './resume.js';
+
+/** A model reply that was paid for, with what it cost (faults billed on the way included). */
+export interface PaidReply {
+  n: number;
+  reply: ChatReply;
+  usage: Usage;
+  cost: number | null;
+  faults: AttemptRecord['faults'];
+  startedAt: string;
+}
 
 export const OUTPUT_FILES = {
   results: 'results.json',
@@ -31,8 +43,17 @@ export class Journal {
     return path.join(this.dir, OUTPUT_FILES[name]);
   }
 
+  header(header: RunHeader): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify(header)}\n`);
+  }
+
   attempt(key: { model: string; task: string; trial: number }, attempt: AttemptRecord): void {
     appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'attempt', ...key, attempt })}\n`);
+  }
+
+  /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
+  paid(key: { model: string; task: string; trial: number }, paid: PaidReply): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'paid', ...key, paid })}\n`);
   }
 
   trial(record: TrialRecord): void {

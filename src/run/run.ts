@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunSettings, ConfigFile } from '../config/schema.js';
 import { ExitCode, UsageError, oneLine } from '../errors.js';
@@ -18,6 +18,7 @@ import { Budget } from './budget.js';
 import { harnessIdentity, prepareGrading } from './environment.js';
 import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
+import { readJournal, trialKey, type RunHeader } from './resume.js';
 import { runTrial } from './trial.js';
 
 export interface RunOptions {
@@ -31,6 +32,8 @@ export interface RunOptions {
   settings: RunSettings;
   config: ConfigFile;
   out: string;
+  /** Continue the interrupted run in `out`: its journal decides models, tasks and settings; paid attempts are kept. */
+  resume?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   onAttempt?: (info: { model: string; task: string; trial: number; attempt: AttemptRecord }) => void;
@@ -44,16 +47,25 @@ export interface RunOutcome {
   fatal?: string;
 }
 
-function ensureWritableOut(out: string): void {
+function ensureWritableOut(out: string, resume: boolean): void {
   try {
     mkdirSync(out, { recursive: true });
     accessSync(out, constants.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
-  const journal = path.join(out, OUTPUT_FILES.journal);
-  if (existsSync(journal) && !existsSync(path.join(out, OUTPUT_FILES.results))) {
-    throw new UsageError(`--out: ${out} holds an unfinished run's journal; choose another --out (nothing there was touched)`);
+  if (resume) return;
+  // Never throw away what an interrupted run paid for: it can be resumed.
+  if (existsSync(path.join(out, OUTPUT_FILES.journal))) {
+    let status = 'unknown';
+    try {
+      status = (JSON.parse(readFileSync(path.join(out, OUTPUT_FILES.results), 'utf8')) as { status?: string }).status ?? status;
+    } catch {
+      // No readable results: treat as unfinished.
+    }
+    if (status === 'running' || status === 'unknown') {
+      throw new UsageError(`--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`);
+    }
   }
   for (const f of Object.values(OUTPUT_FILES)) rmSync(path.join(out, f), { force: true });
 }
@@ -83,13 +95,37 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
 }
 
 /** Runs every (model × task × trial), journaling as it goes; writes results.json, transcripts.jsonl, report.md. */
-export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
-  const env = opts.env ?? process.env;
-  const log = opts.log ?? (() => {});
+export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
+  const env = request.env ?? process.env;
+  const log = request.log ?? (() => {});
+  const out = path.resolve(request.out);
+  const prior = request.resume ? readJournal(out) : null;
+  const opts: RunOptions = prior
+    ? {
+        ...request,
+        models: prior.header.models,
+        tasks: prior.header.tasks,
+        suites: undefined,
+        tasksPaths: prior.header.tasksPaths,
+        builtinTasks: prior.header.builtinTasks,
+        settings: prior.header.settings,
+      }
+    : request;
   const { tasks, providers } = planRun(opts);
-  const out = path.resolve(opts.out);
-  ensureWritableOut(out);
+  ensureWritableOut(out, Boolean(prior));
   const journal = new Journal(out);
+  const header: RunHeader = prior?.header ?? {
+    type: 'run',
+    runId: randomUUID(),
+    startedAt: new Date().toISOString(),
+    models: opts.models,
+    tasks: tasks.map((t) => t.key),
+    tasksPaths: opts.tasksPaths ?? [],
+    builtinTasks: opts.builtinTasks !== false,
+    settings: opts.settings,
+  };
+  if (!prior) journal.header(header);
+  else log(`resuming run ${header.runId}: ${prior.trials.size} trial(s) done, ${[...prior.attempts.values()].flat().length} attempt(s) kept`);
   const table = priceTable(opts.config.prices);
   const prices = Object.fromEntries(providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]));
   const warnings: string[] = [];
@@ -101,9 +137,9 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out]);
   const results: Results = {
     schemaVersion: 1,
-    runId: randomUUID(),
+    runId: header.runId,
     status: 'running',
-    startedAt: new Date().toISOString(),
+    startedAt: header.startedAt,
     finishedAt: null,
     harness: await harnessIdentity(env),
     fingerprints: {
@@ -130,6 +166,8 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   journal.results(results);
 
   const budget = new Budget(opts.settings.maxCost);
+  for (const attempt of [...(prior?.attempts.values() ?? [])].flat()) budget.add(attempt.cost);
+  for (const pending of prior?.paid.values() ?? []) for (const p of pending.values()) budget.add(p.cost);
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
   const order = new Map<string, number>();
@@ -141,11 +179,24 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   let fatal: string | undefined;
   const finished: TrialRecord[] = [];
 
+  const publish = (record: TrialRecord): void => {
+    finished.push(record);
+    results.trials = [...finished].sort(
+      (a, b) => order.get(`${a.model}|${a.task}|${a.trial}`)! - order.get(`${b.model}|${b.task}|${b.trial}`)!,
+    );
+    journal.results(results);
+  };
+
   await Promise.all(
     jobs.map(async ({ provider, task, trial }) => {
       if (fatal) return;
+      const key = trialKey(provider.spec.name, task.key, trial);
+      const done = prior?.trials.get(key);
+      if (done) return publish(done);
       try {
         const record = await runTrial(provider, task, trial, {
+          prior: prior?.attempts.get(key),
+          paid: prior?.paid.get(key),
           attempts: opts.settings.attempts,
           maxTokens: opts.settings.maxTokens,
           price: prices[provider.spec.name] ?? null,
@@ -156,12 +207,7 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
           journal,
           onAttempt: (attempt) => opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt }),
         });
-        if (!record) return;
-        finished.push(record);
-        results.trials = [...finished].sort(
-          (a, b) => order.get(`${a.model}|${a.task}|${a.trial}`)! - order.get(`${b.model}|${b.task}|${b.trial}`)!,
-        );
-        journal.results(results);
+        if (record) publish(record);
       } catch (err) {
         if (err instanceof FatalApiError) {
           fatal ??= oneLine(err);
@@ -173,9 +219,13 @@ export async function runBenchmark(opts: RunOptions): Promise<RunOutcome> {
   );
 
   results.finishedAt = new Date().toISOString();
-  results.status = fatal ? 'aborted' : budget.exhausted && finished.length < jobs.length ? 'budget-exhausted' : 'complete';
+  const cut = finished.length < jobs.length || finished.some((t) => t.stoppedBy === 'budget');
+  results.status = fatal ? 'aborted' : budget.exhausted && cut ? 'budget-exhausted' : 'complete';
   if (fatal) results.warnings.push(`run aborted: ${fatal}`);
-  if (results.status === 'budget-exhausted') results.warnings.push(`--max-cost ${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started`);
+  if (results.status === 'budget-exhausted') {
+    const stopped = finished.filter((t) => t.stoppedBy === 'budget').length;
+    results.warnings.push(`--max-cost $${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started, ${stopped} stopped before using all attempts`);
+  }
   journal.results(results);
   journal.report(renderReport(results));
   const totals = runTotals(results);

@@ -1,12 +1,12 @@
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
 import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
-import { ZERO_USAGE, type ChatMessage, type ChatReply, type Provider, type Usage } from '../models/types.js';
+import { ZERO_USAGE, type ChatMessage, type Provider, type Usage } from '../models/types.js';
 import { buildFeedbackMessage, buildTaskMessage, SYSTEM_PROMPT } from '../prompt/build.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
 import type { Task } from '../tasks/loader.js';
 import type { Budget } from './budget.js';
-import type { Journal } from './journal.js';
+import type { Journal, PaidReply } from './journal.js';
 import type { Pool } from './pool.js';
 
 export interface TrialContext {
@@ -20,8 +20,11 @@ export interface TrialContext {
   journal: Journal;
   /** Called after each attempt (progress display). */
   onAttempt?: (attempt: AttemptRecord) => void;
+  /** Attempts an interrupted run already graded: replayed into the conversation, never re-requested. */
+  prior?: AttemptRecord[];
+  /** Replies an interrupted run paid for but had not graded yet, by attempt number: graded, not re-requested. */
+  paid?: Map<number, PaidReply>;
 }
-
 
 function summarize(model: string, task: Task, trial: number, attempts: AttemptRecord[]): TrialRecord {
   const passedAt = attempts.find((a) => a.outcome === 'pass')?.n ?? null;
@@ -38,7 +41,74 @@ function summarize(model: string, task: Task, trial: number, attempts: AttemptRe
     usage: attempts.reduce<Usage>((u, a) => addUsage(u, a.usage), ZERO_USAGE),
     modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
     gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
+    stoppedBy: null,
   };
+}
+
+type Requested = { kind: 'reply'; paid: PaidReply } | { kind: 'infra'; record: AttemptRecord } | { kind: 'budget' };
+
+/**
+ * One model call for attempt `n`: inside a model-pool slot, and only while the budget allows (checked
+ * in the slot, so no queued request slips past the cap). The reply is journaled the moment it is paid
+ * for, before grading: a crash after payment never causes a second payment.
+ */
+async function requestReply(provider: Provider, task: Task, trial: number, n: number, conversation: ChatMessage[], ctx: TrialContext): Promise<Requested> {
+  const key = { model: provider.spec.name, task: task.key, trial };
+  const saved = ctx.paid?.get(n);
+  if (saved) return { kind: 'reply', paid: saved };
+  const startedAt = new Date().toISOString();
+  const faults: AttemptRecord['faults'] = [];
+  let billedByFaults: Usage = ZERO_USAGE;
+  const onFault = (fault: InfraFault, willRetry: boolean): void => {
+    faults.push({ cause: fault.kind, message: fault.message, retried: willRetry, at: new Date().toISOString() });
+    if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
+    ctx.journal.transcript({ type: 'fault', ...key, attempt: n, cause: fault.kind, message: fault.message, retried: willRetry });
+  };
+  const requestStarted = Date.now();
+  try {
+    const paid = await ctx.modelPool.use(async (): Promise<PaidReply | null> => {
+      if (ctx.budget.exhausted) return null;
+      ctx.journal.transcript({ type: 'request', ...key, attempt: n, system: SYSTEM_PROMPT, messages: conversation });
+      const reply = await provider.chat({ system: SYSTEM_PROMPT, messages: conversation, maxTokens: ctx.maxTokens, context: { taskKey: task.key, trial, attempt: n }, onFault });
+      const usage = addUsage(reply.usage, billedByFaults);
+      const bill: PaidReply = { n, reply, usage, cost: costOf(usage, ctx.price), faults, startedAt };
+      // Counted before the slot is released, so the next request in line sees this spend.
+      ctx.budget.add(bill.cost);
+      return bill;
+    });
+    if (!paid) return { kind: 'budget' };
+    const { reply } = paid;
+    ctx.journal.transcript({ type: 'reply', ...key, attempt: n, text: reply.text, usage: reply.usage, modelId: reply.modelId, latencyMs: reply.latencyMs });
+    ctx.journal.paid(key, paid);
+    return { kind: 'reply', paid };
+  } catch (err) {
+    if (err instanceof FatalApiError) throw err;
+    const fault = err instanceof InfraFault ? err : new InfraFault('harness', String(err), false);
+    if (!faults.some((f) => f.message === fault.message && !f.retried)) onFault(fault, false);
+    const cost = costOf(billedByFaults, ctx.price);
+    ctx.budget.add(cost);
+    const record: AttemptRecord = {
+      n,
+      outcome: 'infra',
+      reply: null,
+      modelId: null,
+      stopReason: null,
+      files: [],
+      rejected: [],
+      steps: [],
+      tests: null,
+      failingTests: [],
+      feedback: null,
+      suspect: [],
+      faults,
+      usage: billedByFaults,
+      cost,
+      modelMs: Date.now() - requestStarted,
+      gradeMs: 0,
+      startedAt,
+    };
+    return { kind: 'infra', record };
+  }
 }
 
 /**
@@ -52,60 +122,27 @@ export async function runTrial(provider: Provider, task: Task, trial: number, ct
   const conversation: ChatMessage[] = [buildTaskMessage(task)];
   const attempts: AttemptRecord[] = [];
   const key = { model, task: task.key, trial };
+  let stoppedByBudget = false;
+  for (const done of ctx.prior ?? []) {
+    attempts.push(done);
+    if (done.reply !== null && done.feedback) conversation.push({ role: 'assistant', content: done.reply }, buildFeedbackMessage(done.feedback, done.n, ctx.attempts));
+  }
+  const last = attempts.at(-1);
+  const finished = last !== undefined && (last.outcome === 'pass' || last.outcome === 'infra' || !last.feedback);
 
-  for (let n = 1; n <= ctx.attempts; n++) {
-    if (ctx.budget.exhausted) break;
-    const startedAt = new Date().toISOString();
-    const faults: AttemptRecord['faults'] = [];
-    let billedByFaults: Usage = ZERO_USAGE;
-    const onFault = (fault: InfraFault, willRetry: boolean): void => {
-      faults.push({ cause: fault.kind, message: fault.message, retried: willRetry, at: new Date().toISOString() });
-      if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
-      ctx.journal.transcript({ type: 'fault', ...key, attempt: n, cause: fault.kind, message: fault.message, retried: willRetry });
-    };
-    ctx.journal.transcript({ type: 'request', ...key, attempt: n, system: SYSTEM_PROMPT, messages: conversation });
-    const requestStarted = Date.now();
-    let reply: ChatReply;
-    try {
-      reply = await ctx.modelPool.use(() =>
-        provider.chat({ system: SYSTEM_PROMPT, messages: conversation, maxTokens: ctx.maxTokens, context: { taskKey: task.key, trial, attempt: n }, onFault }),
-      );
-    } catch (err) {
-      if (err instanceof FatalApiError) throw err;
-      const fault = err instanceof InfraFault ? err : new InfraFault('harness', String(err), false);
-      if (!faults.some((f) => f.message === fault.message && !f.retried)) onFault(fault, false);
-      const cost = costOf(billedByFaults, ctx.price);
-      ctx.budget.add(cost);
-      const record: AttemptRecord = {
-        n,
-        outcome: 'infra',
-        reply: null,
-        modelId: null,
-        stopReason: null,
-        files: [],
-        rejected: [],
-        steps: [],
-        tests: null,
-        failingTests: [],
-        feedback: null,
-        suspect: [],
-        faults,
-        usage: billedByFaults,
-        cost,
-        modelMs: Date.now() - requestStarted,
-        gradeMs: 0,
-        startedAt,
-      };
-      attempts.push(record);
-      ctx.journal.attempt(key, record);
-      ctx.onAttempt?.(record);
+  for (let n = attempts.length + 1; n <= ctx.attempts && !finished; n++) {
+    const requested = await requestReply(provider, task, trial, n, conversation, ctx);
+    if (requested.kind === 'budget') {
+      stoppedByBudget = true;
       break;
     }
-    const usage = addUsage(reply.usage, billedByFaults);
-    const cost = costOf(usage, ctx.price);
-    ctx.budget.add(cost);
-    ctx.journal.transcript({ type: 'reply', ...key, attempt: n, text: reply.text, usage: reply.usage, modelId: reply.modelId, latencyMs: reply.latencyMs });
-
+    if (requested.kind === 'infra') {
+      attempts.push(requested.record);
+      ctx.journal.attempt(key, requested.record);
+      ctx.onAttempt?.(requested.record);
+      break;
+    }
+    const { reply, usage, cost, faults, startedAt } = requested.paid;
     const graded = await ctx.gradePool.use((slot) => gradeReply(task, reply.text, { ...ctx.grade, slot }));
     const record: AttemptRecord = {
       n,
@@ -130,11 +167,11 @@ export async function runTrial(provider: Provider, task: Task, trial: number, ct
     attempts.push(record);
     ctx.journal.attempt(key, record);
     ctx.onAttempt?.(record);
-    if (graded.outcome === 'pass' || graded.outcome === 'infra' || !graded.feedback) break;
-    conversation.push({ role: 'assistant', content: reply.text }, buildFeedbackMessage(graded.feedback, n, ctx.attempts));
+    if (graded.outcome === 'pass' || graded.outcome === 'infra' || !record.feedback) break;
+    conversation.push({ role: 'assistant', content: reply.text }, buildFeedbackMessage(record.feedback, n, ctx.attempts));
   }
   if (!attempts.length) return null;
-  const record = summarize(model, task, trial, attempts);
+  const record = { ...summarize(model, task, trial, attempts), stoppedBy: stoppedByBudget ? ('budget' as const) : null };
   ctx.journal.trial(record);
   return record;
 }

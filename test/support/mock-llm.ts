@@ -41,6 +41,8 @@ export class MockLlmServer {
   private server: Server | null = null;
   private readonly hung = new Set<ServerResponse>();
   private queue: Scripted[] = [];
+  /** Delay before each answer, to widen windows in interruption tests. */
+  delayMs = 0;
 
   constructor(
     readonly wire: 'anthropic' | 'openai',
@@ -80,6 +82,7 @@ export class MockLlmServer {
     }
     const recorded: RecordedRequest = { path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
     this.requests.push(recorded);
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const answer = this.queue.shift() ?? this.fallback?.(recorded, this.requests.length - 1);
     if (!answer) {
       res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'mock: script exhausted' } }));

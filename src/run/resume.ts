@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunSettings } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+import { attemptSchema, trialSchema, type AttemptRecord, type TrialRecord } from '../results/schema.js';
+import { OUTPUT_FILES, type PaidReply } from './journal.js';
+
+/** The journal's first line: what the run was asked to do, so `--resume` redoes exactly that. */
+export interface RunHeader {
+  type: 'run';
+  runId: string;
+  startedAt: string;
+  models: string[];
+  tasks: string[];
+  tasksPaths: string[];
+  builtinTasks: boolean;
+  settings: RunSettings;
+}
+
+export interface JournalState {
+  header: RunHeader;
+  /** Attempts already paid for and graded, per trial key (`model|task|trial`), in order. */
+  attempts: Map<string, AttemptRecord[]>;
+  /** Trials that finished. */
+  trials: Map<string, TrialRecord>;
+  /** Replies paid for whose grading the interruption cut off, per trial key and attempt number. */
+  paid: Map<string, Map<number, PaidReply>>;
+}
+
+export function trialKey(model: string, task: string, trial: number): string {
+  return `${model}|${task}|${trial}`;
+}
+
+/**
+ * Reads an interrupted run's journal. A line cut by the crash (the last one, half-written) is ignored;
+ * everything before it was paid for and is kept.
+ */
+export function readJournal(out: string): JournalState {
+  const file = path.join(out, OUTPUT_FILES.journal);
+  if (!existsSync(file)) throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const parsed: unknown[] = [];
+  for (const [i, line] of lines.entries()) {
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      if (i !== lines.length - 1) throw new UsageError(`--resume: ${file} line ${i + 1} is corrupt`);
+    }
+  }
+  const header = parsed[0] as RunHeader | undefined;
+  if (header?.type !== 'run') throw new UsageError(`--resume: ${file} does not start with a run header`);
+  const attempts = new Map<string, AttemptRecord[]>();
+  const trials = new Map<string, TrialRecord>();
+  const paid = new Map<string, Map<number, PaidReply>>();
+  type Entry = { type: string; model?: string; task?: string; trial?: number; attempt?: unknown; record?: unknown; paid?: PaidReply };
+  for (const entry of parsed.slice(1) as Entry[]) {
+    if (entry.type === 'paid' && entry.paid) {
+      const key = trialKey(entry.model!, entry.task!, entry.trial!);
+      paid.set(key, (paid.get(key) ?? new Map()).set(entry.paid.n, entry.paid));
+    } else if (entry.type === 'attempt') {
+      const key = trialKey(entry.model!, entry.task!, entry.trial!);
+      attempts.set(key, [...(attempts.get(key) ?? []), attemptSchema.parse(entry.attempt)]);
+    } else if (entry.type === 'trial') {
+      const record = trialSchema.parse(entry.record);
+      trials.set(trialKey(record.model, record.task, record.trial), record);
+    }
+  }
+  // A paid reply that was graded afterwards is an attempt now: only the ungraded ones remain pending.
+  for (const [key, list] of attempts) for (const a of list) paid.get(key)?.delete(a.n);
+  return { header, attempts, trials, paid };
+}
