@@ -26,7 +26,7 @@ import {
   selectTasks,
   splitList,
   usd
-} from "./chunks/chunk-N7ZV6J2N.js";
+} from "./chunks/chunk-FFNPS6RW.js";
 import "./chunks/chunk-7LF3CAPK.js";
 import "./chunks/chunk-JM7FHWGO.js";
 
@@ -82,7 +82,10 @@ function parse(argv, options) {
       strict: true
     });
   } catch (err) {
-    throw new UsageError(`${err.message.split("\n")[0]} (see aibench --help)`);
+    const message = err.message.split("\n")[0];
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=<value>`);
+    throw new UsageError(`${message.replace(/\. To specify a positional.*$/, "")} (see aibench --help)`);
   }
 }
 var selectionOptions = {

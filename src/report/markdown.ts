@@ -101,6 +101,11 @@ export function renderReport(results: Results): string {
   for (const m of models) {
     out.push(`## ${m.model} — per task`, '', detailTable(results, m.model), '', `Model time ${seconds(m.modelMs)} · grading time ${seconds(m.gradeMs)}`, '');
   }
+  const suspects = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.suspect.map((s) => ({ t, a, s }))));
+  if (suspects.length) {
+    out.push('## ⚠️ Suspect attempts', '', 'Evidence that a submission games the grader (tamper-scan hits fail the attempt; special-casing is flagged for a human to judge).', '');
+    out.push(markdownTable([['Model', 'Task', 'Attempt', 'Evidence'], ...suspects.map(({ t, a, s }) => [cell(t.model), t.task, String(a.n), cell(s)])]), '');
+  }
   const faults = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.faults.map((f) => ({ t, a, f }))));
   if (faults.length) {
     out.push('## API faults', '');

@@ -1,4 +1,5 @@
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
+import { specialCasingEvidence } from '../grade/suspect.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
 import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
 import { ZERO_USAGE, type ChatMessage, type Provider, type Usage } from '../models/types.js';
@@ -144,6 +145,11 @@ export async function runTrial(provider: Provider, task: Task, trial: number, ct
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
     const graded = await ctx.gradePool.use((slot) => gradeReply(task, reply.text, { ...ctx.grade, slot }));
+    const previous = attempts.at(-1);
+    if (previous?.feedback) {
+      const known = [task.prompt, ...task.starter.values(), previous.reply ?? ''].join('\n');
+      graded.suspect.push(...specialCasingEvidence(previous.feedback, reply.text, known));
+    }
     const record: AttemptRecord = {
       n,
       outcome: graded.outcome,

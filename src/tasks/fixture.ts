@@ -37,7 +37,7 @@ export async function ensureFixture(suite: Suite, cache: string, log: (line: str
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     const e = err as { stderr?: string; message: string };
-    throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split('\n').slice(-3).join(' | ')}`, { cause: err });
   }
   writeFileSync(path.join(staging, '.complete'), new Date().toISOString());
   // A folder left by an install that died half-way is never complete: replace it.
