@@ -20,19 +20,32 @@ export const actionsArtifacts: ArtifactUploader = {
  */
 export async function uploadRunFiles(
   uploader: ArtifactUploader,
-  opts: { name: string; dir: string; files: string[]; runUrl: string | null; env: NodeJS.ProcessEnv; log: Logger },
+  opts: {
+    name: string;
+    dir: string;
+    files: string[];
+    runUrl: string | null;
+    env: NodeJS.ProcessEnv;
+    log: Logger;
+  },
 ): Promise<string | null> {
   const files = opts.files.map((f) => path.join(opts.dir, f)).filter((f) => existsSync(f));
   if (!opts.env.ACTIONS_RUNTIME_TOKEN || !opts.env.ACTIONS_RESULTS_URL) {
-    opts.log.warning(`the artifact service is not available here (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL unset): results stay in ${opts.dir}`);
+    opts.log.warning(
+      `the artifact service is not available here (ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL unset): results stay in ${opts.dir}`,
+    );
     return null;
   }
   try {
     const { id } = await uploader.upload(opts.name, files, opts.dir);
     opts.log.info(`uploaded artifact ${opts.name} (${files.map((f) => path.basename(f)).join(', ')})`);
-    return id !== undefined && opts.runUrl ? `${opts.runUrl.replace(/\/attempts\/\d+$/, '')}/artifacts/${id}` : opts.runUrl;
+    return id !== undefined && opts.runUrl
+      ? `${opts.runUrl.replace(/\/attempts\/\d+$/, '')}/artifacts/${id}`
+      : opts.runUrl;
   } catch (err) {
-    opts.log.warning(`could not upload the results artifact "${opts.name}" (${oneLine(err)}): results stay in ${opts.dir}`);
+    opts.log.warning(
+      `could not upload the results artifact "${opts.name}" (${oneLine(err)}): results stay in ${opts.dir}`,
+    );
     return null;
   }
 }

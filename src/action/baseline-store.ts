@@ -7,6 +7,24 @@ import type { Results } from '../results/schema.js';
 import { sha256 } from '../tasks/files.js';
 import type { Logger, TolerantCache } from './cache.js';
 
+/** Written beside every run's results.json (and so into the artifact and the cached baseline): which commit it measured. */
+export const CONTEXT_FILE = 'context.json';
+
+/** Reads the context.json beside a results file, if any (a baseline given as a path may carry one). */
+export function readContextFile(resultsFile: string): BaselineMeta | null {
+  const file = path.join(path.dirname(resultsFile), CONTEXT_FILE);
+  try {
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BaselineMeta) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes context.json beside a run's results.json. */
+export function writeContextFile(dir: string, meta: BaselineMeta): void {
+  writeFileSync(path.join(dir, CONTEXT_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+}
+
 export interface StoredBaseline {
   results: Results;
   meta: BaselineMeta | null;
@@ -29,15 +47,18 @@ export function baselineDir(runnerTemp: string): string {
 }
 
 /** Restores the newest baseline for this selection from the cache; null when there is none (or no cache). */
-export async function restoreBaseline(store: TolerantCache, prefix: string, dir: string, log: Logger): Promise<StoredBaseline | null> {
+export async function restoreBaseline(
+  store: TolerantCache,
+  prefix: string,
+  dir: string,
+  log: Logger,
+): Promise<StoredBaseline | null> {
   rmSync(dir, { recursive: true, force: true });
   const hit = await store.restore([dir], prefix, [prefix]);
   if (!hit) return null;
   try {
-    const results = readResults(path.join(dir, 'results.json'));
-    const metaFile = path.join(dir, 'baseline.json');
-    const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as BaselineMeta) : null;
-    return { results, meta, source: `cache ${hit}` };
+    const file = path.join(dir, 'results.json');
+    return { results: readResults(file), meta: readContextFile(file), source: `cache ${hit}` };
   } catch (err) {
     // An unreadable baseline (say, an older schema) is a missing baseline, not a failed run.
     log.warning(`ignoring the cached baseline ${hit}: ${oneLine(err)}`);
@@ -46,11 +67,18 @@ export async function restoreBaseline(store: TolerantCache, prefix: string, dir:
 }
 
 /** Saves this run's results (with where they came from) as the newest baseline for its selection. */
-export async function saveBaseline(store: TolerantCache, prefix: string, dir: string, results: Results, meta: BaselineMeta, uniqueId: string): Promise<string | null> {
+export async function saveBaseline(
+  store: TolerantCache,
+  prefix: string,
+  dir: string,
+  results: Results,
+  meta: BaselineMeta,
+  uniqueId: string,
+): Promise<string | null> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'results.json'), serializeResults(results));
-  writeFileSync(path.join(dir, 'baseline.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  writeContextFile(dir, meta);
   const key = `${prefix}${uniqueId}`;
   return (await store.save([dir], key)) ? key : null;
 }

@@ -71,7 +71,8 @@ export class TolerantCache {
     } catch (err) {
       const text = oneLine(err);
       // Another job of the same run saved this key first: that is a success for us.
-      if (/another job may be creating this cache|already exists/i.test(text)) this.log.info(`cache ${key}: ${text}`);
+      if (/another job may be creating this cache|already exists/i.test(text))
+        this.log.info(`cache ${key}: ${text}`);
       else this.log.warning(`cache save of ${key} failed (${text}); the next run will rebuild it`);
       return false;
     }
@@ -88,7 +89,10 @@ interface ToolCacheEntry {
 
 async function toolchainId(): Promise<string | null> {
   try {
-    const [cargo, rustc] = await Promise.all([exec('cargo', ['--version'], { timeout: 30_000 }), exec('rustc', ['-vV'], { timeout: 30_000 })]);
+    const [cargo, rustc] = await Promise.all([
+      exec('cargo', ['--version'], { timeout: 30_000 }),
+      exec('rustc', ['-vV'], { timeout: 30_000 }),
+    ]);
     return sha256(cargo.stdout + rustc.stdout);
   } catch {
     return null;
@@ -107,22 +111,41 @@ export async function toolCacheEntries(tasks: Task[], env: NodeJS.ProcessEnv): P
   for (const suite of suites) {
     if (suite.toolchain === 'node' && suite.fixture) {
       const key = fixtureKey(suite);
-      entries.push({ what: `${suite.name} fixture`, paths: [path.join(root, 'fixtures', key)], key: `aibench-fixture-${key}`, restoreKeys: [] });
+      entries.push({
+        what: `${suite.name} fixture`,
+        paths: [path.join(root, 'fixtures', key)],
+        key: `aibench-fixture-${key}`,
+        restoreKeys: [],
+      });
     }
   }
   if (suites.some((s) => s.toolchain === 'rust')) {
     const id = await toolchainId();
     if (id) {
       const prefix = `aibench-rust-${process.platform}-${process.arch}-${id}-`;
-      const taskHash = sha256(tasks.map((t) => t.hash).sort().join());
-      entries.push({ what: 'Rust build cache', paths: [path.join(root, 'rust-target')], key: `${prefix}${taskHash}`, restoreKeys: [prefix] });
+      const taskHash = sha256(
+        tasks
+          .map((t) => t.hash)
+          .sort()
+          .join(),
+      );
+      entries.push({
+        what: 'Rust build cache',
+        paths: [path.join(root, 'rust-target')],
+        key: `${prefix}${taskHash}`,
+        restoreKeys: [prefix],
+      });
     }
   }
   return entries;
 }
 
 /** Restores every entry; returns them with what was hit, for `saveToolCaches`. */
-export async function restoreToolCaches(store: TolerantCache, entries: ToolCacheEntry[], log: Logger): Promise<ToolCacheEntry[]> {
+export async function restoreToolCaches(
+  store: TolerantCache,
+  entries: ToolCacheEntry[],
+  log: Logger,
+): Promise<ToolCacheEntry[]> {
   for (const e of entries) {
     e.hit = await store.restore(e.paths, e.key, e.restoreKeys);
     log.info(`${e.what}: ${e.hit ? `restored from ${e.hit}` : 'not cached yet'}`);
@@ -131,7 +154,11 @@ export async function restoreToolCaches(store: TolerantCache, entries: ToolCache
 }
 
 /** Saves the entries whose exact key was not restored (cache keys are immutable). */
-export async function saveToolCaches(store: TolerantCache, entries: ToolCacheEntry[], log: Logger): Promise<void> {
+export async function saveToolCaches(
+  store: TolerantCache,
+  entries: ToolCacheEntry[],
+  log: Logger,
+): Promise<void> {
   for (const e of entries) {
     if (e.hit === e.key) continue;
     if (await store.save(e.paths, e.key)) log.info(`${e.what}: saved as ${e.key}`);

@@ -33,7 +33,11 @@ export interface RunContext {
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
 
 interface EventPayload {
-  pull_request?: { number?: number; head?: { sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } };
+  pull_request?: {
+    number?: number;
+    head?: { sha?: string; repo?: { full_name?: string } | null };
+    base?: { repo?: { full_name?: string } };
+  };
   repository?: { default_branch?: string; full_name?: string };
 }
 
@@ -61,13 +65,20 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     const head = pull.head?.repo?.full_name;
     const base = pull.base?.repo?.full_name ?? payload.repository?.full_name;
     // A deleted head repository (null) is a fork too: it was never this repository.
-    pr = { number: pull.number, headSha: pull.head?.sha ?? null, fork: !head || (base !== undefined && head !== base) };
+    pr = {
+      number: pull.number,
+      headSha: pull.head?.sha ?? null,
+      fork: !head || (base !== undefined && head !== base),
+    };
   }
   const ref = env.GITHUB_REF ?? null;
   const defaultBranch = payload.repository?.default_branch;
   // Scheduled runs always run on the default branch; their payload does not name it.
   const onDefaultBranch =
-    eventName === 'schedule' || (['push', 'workflow_dispatch'].includes(eventName) && !!defaultBranch && ref === `refs/heads/${defaultBranch}`);
+    eventName === 'schedule' ||
+    (['push', 'workflow_dispatch'].includes(eventName) &&
+      !!defaultBranch &&
+      ref === `refs/heads/${defaultBranch}`);
   return {
     eventName,
     repo: owner && repo ? { owner, repo } : null,
@@ -79,7 +90,10 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     job: env.GITHUB_JOB ?? 'job',
     runId,
     runAttempt,
-    runUrl: repoUrl && runId ? `${repoUrl}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}` : null,
+    runUrl:
+      repoUrl && runId
+        ? `${repoUrl}/actions/runs/${runId}${runAttempt && runAttempt !== '1' ? `/attempts/${runAttempt}` : ''}`
+        : null,
     repoUrl,
     pr,
     onDefaultBranch,

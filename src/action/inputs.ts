@@ -10,7 +10,8 @@ import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/lo
 import { INPUT, INPUT_DEFAULTS, type InputName } from './names.js';
 
 export type CommentMode = 'always' | 'on-change' | 'never';
-export type BaselineInput = { kind: 'cache' } | { kind: 'none' } | { kind: 'file'; path: string; results: Results };
+export type BaselineInput =
+  { kind: 'cache' } | { kind: 'none' } | { kind: 'file'; path: string; results: Results };
 
 /** Every input, parsed and validated once, before anything is spent. */
 export interface ActionInputs {
@@ -42,7 +43,9 @@ const FLAG_TO_INPUT = new Map<string, InputName>(Object.values(INPUT).map((name)
 
 /** Rewrites the core's `--flag` wording into the input's name, so the error says what to change in the workflow. */
 export function asInputMessage(message: string): string {
-  return message.replace(/--[a-z][a-z-]*/g, (flag) => (FLAG_TO_INPUT.has(flag) ? `input "${FLAG_TO_INPUT.get(flag)}"` : flag));
+  return message.replace(/--[a-z][a-z-]*/g, (flag) =>
+    FLAG_TO_INPUT.has(flag) ? `input "${FLAG_TO_INPUT.get(flag)}"` : flag,
+  );
 }
 
 function inputError(name: InputName, message: string): UsageError {
@@ -77,14 +80,21 @@ function passRate(value: string): number | null {
   const n = Number(pct ? value.slice(0, -1) : value);
   const rate = pct ? n / 100 : n;
   if (!Number.isFinite(n) || rate < 0 || rate > 1) {
-    throw inputError(INPUT.minPassRate, `"${value}" is not a pass rate; write a fraction from 0 to 1 (0.8) or a percentage (80%)`);
+    throw inputError(
+      INPUT.minPassRate,
+      `"${value}" is not a pass rate; write a fraction from 0 to 1 (0.8) or a percentage (80%)`,
+    );
   }
   return rate;
 }
 
 function existing(name: InputName, p: string, cwd: string, kind: 'file' | 'folder' | 'any'): string {
   const abs = path.resolve(cwd, p);
-  if (!existsSync(abs)) throw inputError(name, `${p} does not exist (paths are relative to the workspace; check out the repository first)`);
+  if (!existsSync(abs))
+    throw inputError(
+      name,
+      `${p} does not exist (paths are relative to the workspace; check out the repository first)`,
+    );
   const isDir = statSync(abs).isDirectory();
   if (kind === 'file' && isDir) throw inputError(name, `${p} is a folder; name a file`);
   if (kind === 'folder' && !isDir) throw inputError(name, `${p} is not a folder of task suites`);
@@ -96,17 +106,23 @@ function existing(name: InputName, p: string, cwd: string, kind: 'file' | 'folde
  * @actions/core does). Errors name the input and say what to change; nothing has been spent yet.
  */
 export function readInputs(get: (name: InputName) => string, cwd = process.cwd()): ActionInputs {
-  const raw = (name: InputName): string => get(name).trim() || (INPUT_DEFAULTS[name]?.startsWith('${{') ? '' : (INPUT_DEFAULTS[name] ?? ''));
+  const raw = (name: InputName): string =>
+    get(name).trim() || (INPUT_DEFAULTS[name]?.startsWith('${{') ? '' : (INPUT_DEFAULTS[name] ?? ''));
   const results = splitList(raw(INPUT.results));
   const mode = results.length ? 'merge' : 'run';
   const models = splitList(raw(INPUT.models));
   if (mode === 'run' && !models.length) {
-    throw inputError(INPUT.models, 'name at least one model, e.g. models: anthropic/claude-sonnet-4-6 (or set results: to publish earlier shards)');
+    throw inputError(
+      INPUT.models,
+      'name at least one model, e.g. models: anthropic/claude-sonnet-4-6 (or set results: to publish earlier shards)',
+    );
   }
   wrap(() => models.forEach(parseModelSpec));
 
   const configInput = raw(INPUT.config);
-  const { config, path: configPath } = wrap(() => loadConfigFile(configInput ? existing(INPUT.config, configInput, cwd, 'file') : undefined, cwd));
+  const { config, path: configPath } = wrap(() =>
+    loadConfigFile(configInput ? existing(INPUT.config, configInput, cwd, 'file') : undefined, cwd),
+  );
   const tasksPaths = [
     ...(config.tasksPath ?? []).map((p) => path.resolve(path.dirname(configPath ?? cwd), p)),
     ...splitList(raw(INPUT.tasksPath)).map((p) => existing(INPUT.tasksPath, p, cwd, 'folder')),
@@ -116,7 +132,16 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
   // A selection of only the user's own suites does not need (or parse) the shipped ones.
   const own = mode === 'run' && tasksPaths.length && suites.length ? wrap(() => loadTasks(tasksPaths)) : [];
   const builtinTasks = !(suites.length && suites.every((s) => own.some((t) => t.suite.name === s)));
-  const selected = mode === 'run' ? wrap(() => selectTasks(loadTasks([...(builtinTasks ? [builtinTasksRoot()] : []), ...tasksPaths]), suites, tasks)) : [];
+  const selected =
+    mode === 'run'
+      ? wrap(() =>
+          selectTasks(
+            loadTasks([...(builtinTasks ? [builtinTasksRoot()] : []), ...tasksPaths]),
+            suites,
+            tasks,
+          ),
+        )
+      : [];
 
   const settings = wrap(() =>
     resolveSettings(
@@ -127,7 +152,12 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
         concurrency: numberFrom(raw(INPUT.concurrency), `--${INPUT.concurrency}`),
         maxCost: numberFrom(raw(INPUT.maxCost), `--${INPUT.maxCost}`),
       },
-      { attempts: `input "${INPUT.attempts}"`, trials: `input "${INPUT.trials}"`, concurrency: `input "${INPUT.concurrency}"`, maxCost: `input "${INPUT.maxCost}"` },
+      {
+        attempts: `input "${INPUT.attempts}"`,
+        trials: `input "${INPUT.trials}"`,
+        concurrency: `input "${INPUT.concurrency}"`,
+        maxCost: `input "${INPUT.maxCost}"`,
+      },
     ),
   );
 
@@ -140,10 +170,17 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
   }
   const failOnRegression = boolean(INPUT.failOnRegression, raw(INPUT.failOnRegression));
   if (failOnRegression && baseline.kind === 'none') {
-    throw inputError(INPUT.failOnRegression, 'needs a baseline to find regressions against; set baseline: cache (or a results.json path), or fail-on-regression: false');
+    throw inputError(
+      INPUT.failOnRegression,
+      'needs a baseline to find regressions against; set baseline: cache (or a results.json path), or fail-on-regression: false',
+    );
   }
   const artifactName = raw(INPUT.artifactName);
-  if (/[":<>|*?\r\n\\/]/.test(artifactName)) throw inputError(INPUT.artifactName, `"${artifactName}" may not contain " : < > | * ? \\ / or line breaks`);
+  if (/[":<>|*?\r\n\\/]/.test(artifactName))
+    throw inputError(
+      INPUT.artifactName,
+      `"${artifactName}" may not contain " : < > | * ? \\ / or line breaks`,
+    );
 
   return {
     mode,

@@ -11,8 +11,23 @@ import type { Results } from '../results/schema.js';
 import type { PublishView } from '../report/summary.js';
 import { attemptLine } from '../cli/progress.js';
 import { runBenchmark } from '../run/run.js';
-import { baselineDir, baselineKeyPrefix, restoreBaseline, saveBaseline, type StoredBaseline } from './baseline-store.js';
-import { actionsCache, restoreToolCaches, saveToolCaches, toolCacheEntries, TolerantCache, type CacheBackend } from './cache.js';
+import {
+  baselineDir,
+  baselineKeyPrefix,
+  readContextFile,
+  restoreBaseline,
+  saveBaseline,
+  writeContextFile,
+  type StoredBaseline,
+} from './baseline-store.js';
+import {
+  actionsCache,
+  restoreToolCaches,
+  saveToolCaches,
+  toolCacheEntries,
+  TolerantCache,
+  type CacheBackend,
+} from './cache.js';
 import { readContext, type RunContext } from './context.js';
 import { evaluateGate } from './gate.js';
 import { asInputMessage, readInputs, type ActionInputs } from './inputs.js';
@@ -23,7 +38,12 @@ const log = { info: (l: string) => core.info(l), warning: (l: string) => core.wa
 
 /** Models whose key env var is unset: on fork PRs GitHub withholds every secret. */
 function modelsWithoutKeys(inputs: ActionInputs, env: NodeJS.ProcessEnv): Map<string, string[]> {
-  const ctx = { env, configProviders: inputs.config.providers, timeoutMs: 0, retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 } };
+  const ctx = {
+    env,
+    configProviders: inputs.config.providers,
+    timeoutMs: 0,
+    retry: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 },
+  };
   const out = new Map<string, string[]>();
   for (const raw of inputs.models) {
     const missing = missingKeys([parseModelSpec(raw)], ctx);
@@ -39,30 +59,72 @@ function skipReason(ctx: RunContext, missing: string[]): string {
   return `No API key is available to this run (${missing.join(', ')} unset): nothing was run and nothing was spent. ${why}`;
 }
 
-async function loadBaseline(inputs: ActionInputs, ctx: RunContext, store: TolerantCache, prefix: string): Promise<{ stored: StoredBaseline | null; note: string | null }> {
+async function loadBaseline(
+  inputs: ActionInputs,
+  ctx: RunContext,
+  store: TolerantCache,
+  prefix: string,
+): Promise<{ stored: StoredBaseline | null; note: string | null }> {
   if (inputs.baseline.kind === 'none') return { stored: null, note: null };
-  if (inputs.baseline.kind === 'file') return { stored: { results: inputs.baseline.results, meta: null, source: inputs.baseline.path }, note: null };
+  if (inputs.baseline.kind === 'file') {
+    return {
+      stored: {
+        results: inputs.baseline.results,
+        meta: readContextFile(inputs.baseline.path),
+        source: inputs.baseline.path,
+      },
+      note: null,
+    };
+  }
   const stored = await restoreBaseline(store, prefix, baselineDir(ctx.runnerTemp), log);
-  if (stored) core.info(`baseline: ${stored.source}${stored.meta?.commit ? ` (commit ${stored.meta.commit.slice(0, 7)})` : ''}`);
+  if (stored)
+    core.info(
+      `baseline: ${stored.source}${stored.meta?.commit ? ` (commit ${stored.meta.commit.slice(0, 7)})` : ''}`,
+    );
   return {
     stored,
-    note: stored ? null : 'No baseline yet for these models and tasks: a run on the default branch (push, schedule or manual dispatch) with baseline: cache saves one.',
+    note: stored
+      ? null
+      : 'No baseline yet for these models and tasks: a run on the default branch (push, schedule or manual dispatch) with baseline: cache saves one.',
   };
 }
 
 /** Runs the models (run mode) or merges shard results (merge mode); null when there is nothing to publish. */
-async function produce(inputs: ActionInputs, ctx: RunContext, store: TolerantCache, notes: string[]): Promise<{ results: Results; outDir: string; fatal?: string; save: () => Promise<void> } | null> {
+async function produce(
+  inputs: ActionInputs,
+  ctx: RunContext,
+  store: TolerantCache,
+  notes: string[],
+): Promise<{
+  results: Results;
+  outDir: string;
+  fatal?: string;
+  /** Model names the baseline is keyed by: those requested, even when some were skipped for want of a key. */
+  models: string[];
+  /** Some requested models did not run: the results must not become the baseline. */
+  partial: boolean;
+  save: () => Promise<void>;
+} | null> {
   const outDir = mkdtempSync(path.join(ctx.runnerTemp, 'aibench-out-'));
   if (inputs.mode === 'merge') {
     const files = findResultsFiles(inputs.results);
     if (!files.length) {
-      core.notice(`nothing to merge: no results.json under ${inputs.results.join(', ')} (did every shard skip for want of an API key?)`);
-      await publishSkip(`No shard results were found under \`${inputs.results.join(', ')}\`: nothing to publish.`);
+      core.notice(
+        `nothing to merge: no results.json under ${inputs.results.join(', ')} (did every shard skip for want of an API key?)`,
+      );
+      await publishSkip(
+        `No shard results were found under \`${inputs.results.join(', ')}\`: nothing to publish.`,
+      );
       return null;
     }
     core.info(`merging ${files.length} shard(s): ${files.join(', ')}`);
     const merged = mergeRunFiles(files, outDir);
-    return { ...merged, save: async () => {} };
+    return {
+      ...merged,
+      models: merged.results.models.map((m) => m.name),
+      partial: false,
+      save: async () => {},
+    };
   }
   const lacking = modelsWithoutKeys(inputs, process.env);
   const models = inputs.models.filter((m) => !lacking.has(m));
@@ -78,24 +140,35 @@ async function produce(inputs: ActionInputs, ctx: RunContext, store: TolerantCac
     core.warning(note);
     notes.push(note);
   }
-  const entries = inputs.cache ? await core.group('Restoring caches', async () => restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log)) : [];
+  const entries = inputs.cache
+    ? await core.group('Restoring caches', async () =>
+        restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log),
+      )
+    : [];
   let done = 0;
   const total = models.length * inputs.selected.length * inputs.settings.trials;
-  const outcome = await core.group(`Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`, () =>
-    runBenchmark({
-      models,
-      suites: inputs.suites,
-      tasks: inputs.tasks,
-      tasksPaths: inputs.tasksPaths,
-      builtinTasks: inputs.builtinTasks,
-      settings: inputs.settings,
-      config: inputs.config,
-      out: outDir,
-      log: (l) => core.info(l),
-      onAttempt: (info) => core.info(attemptLine(info, ++done, total, false)),
-    }),
+  const outcome = await core.group(
+    `Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`,
+    () =>
+      runBenchmark({
+        models,
+        suites: inputs.suites,
+        tasks: inputs.tasks,
+        tasksPaths: inputs.tasksPaths,
+        builtinTasks: inputs.builtinTasks,
+        settings: inputs.settings,
+        config: inputs.config,
+        out: outDir,
+        log: (l) => core.info(l),
+        onAttempt: (info) => core.info(attemptLine(info, ++done, total, false)),
+      }),
   );
-  return { ...outcome, save: () => core.group('Saving caches', () => saveToolCaches(store, entries, log)) };
+  return {
+    ...outcome,
+    models: inputs.models.map((m) => parseModelSpec(m).name),
+    partial: lacking.size > 0,
+    save: () => core.group('Saving caches', () => saveToolCaches(store, entries, log)),
+  };
 }
 
 /** inputs → run (or merge) → compare → publish → save baseline and caches → gate. */
@@ -107,33 +180,81 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
     core.setFailed(err instanceof UsageError ? err.message : `reading inputs failed: ${oneLine(err)}`);
     return;
   }
-  if (inputs.mode === 'merge' && inputs.models.length) core.warning(`input "${INPUT.models}" is ignored: input "${INPUT.results}" is set, so earlier shards are merged instead of running models`);
+  if (inputs.mode === 'merge' && inputs.models.length)
+    core.warning(
+      `input "${INPUT.models}" is ignored: input "${INPUT.results}" is set, so earlier shards are merged instead of running models`,
+    );
   const ctx = readContext(process.env);
   const store = new TolerantCache(backend, log);
   const notes: string[] = [];
   const produced = await produce(inputs, ctx, store, notes);
   if (!produced) return;
   const { results, outDir, fatal } = produced;
+  const meta = {
+    commit: ctx.pr?.headSha ?? ctx.sha,
+    ref: ctx.pr ? `refs/pull/${ctx.pr.number}` : ctx.ref,
+    runUrl: ctx.runUrl,
+    savedAt: new Date().toISOString(),
+  };
+  writeContextFile(outDir, meta);
 
-  const prefix = baselineKeyPrefix(results.models.map((m) => m.name), results.tasks.map((t) => t.key));
+  const prefix = baselineKeyPrefix(
+    produced.models,
+    results.tasks.map((t) => t.key),
+  );
   const { stored, note } = await loadBaseline(inputs, ctx, store, prefix);
   const comparison = stored ? compareResults(results, stored.results, { meta: stored.meta }) : null;
   comparison?.warnings.forEach((w) => core.warning(`baseline: ${w}`));
-  const gate = evaluateGate(results, comparison, { minPassRate: inputs.minPassRate, failOnRegression: inputs.failOnRegression, maxCost: inputs.settings.maxCost }, fatal);
-  const view: PublishView = { gate, comparison, baselineNote: note, notes, links: { run: ctx.runUrl, artifact: null, repo: ctx.repoUrl } };
+  const gate = evaluateGate(
+    results,
+    comparison,
+    {
+      minPassRate: inputs.minPassRate,
+      failOnRegression: inputs.failOnRegression,
+      maxCost: inputs.settings.maxCost,
+    },
+    fatal,
+  );
+  const view: PublishView = {
+    gate,
+    comparison,
+    baselineNote: note,
+    notes,
+    links: { run: ctx.runUrl, artifact: null, repo: ctx.repoUrl },
+  };
   await publishRun(results, outDir, view, ctx, inputs);
 
   const totals = runTotals(results);
   if (inputs.baseline.kind === 'cache' && ctx.onDefaultBranch) {
-    if (results.status === 'complete' && !totals.infraDominated) {
-      const meta = { commit: ctx.sha, ref: ctx.ref, runUrl: ctx.runUrl, savedAt: new Date().toISOString() };
-      const key = await saveBaseline(store, prefix, baselineDir(ctx.runnerTemp), results, meta, `${ctx.runId ?? Date.now()}-${ctx.runAttempt ?? 1}-${ctx.job}`);
+    // Only a run that measured everything may become the baseline: a cut or fault-ridden one would make
+    // the next PR's comparison report regressions that are only missing measurements.
+    const cut = produced.partial
+      ? { name: 'models', detail: 'some models were skipped for want of an API key' }
+      : gate.checks.find((c) => !c.ok && ['run', 'infra', 'max-cost'].includes(c.name));
+    if (results.status === 'complete' && !cut) {
+      const key = await saveBaseline(
+        store,
+        prefix,
+        baselineDir(ctx.runnerTemp),
+        results,
+        meta,
+        `${ctx.runId ?? Date.now()}-${ctx.runAttempt ?? 1}-${ctx.job}`,
+      );
       if (key) core.info(`saved this run as the baseline (${key})`);
-    } else core.info(`not saving a baseline: the run ended ${results.status}${totals.infraDominated ? ' with API faults dominating' : ''}`);
+    } else
+      core.info(
+        `not saving a baseline: ${cut ? `${cut.name}: ${cut.detail}` : `the run ended ${results.status}`}`,
+      );
   }
   await produced.save();
 
-  if (gate.failed) core.setFailed(`aibench gate failed: ${gate.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; ')}`);
+  if (gate.failed)
+    core.setFailed(
+      `aibench gate failed: ${gate.checks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.name}: ${c.detail}`)
+        .join('; ')}`,
+    );
   else core.info(`aibench: ${totals.passes}/${totals.graded} passed`);
 }
 
@@ -142,7 +263,9 @@ export async function run(): Promise<void> {
   try {
     await runAction();
   } catch (err) {
-    core.setFailed(err instanceof UsageError ? asInputMessage(err.message) : `aibench internal error: ${oneLine(err)}`);
+    core.setFailed(
+      err instanceof UsageError ? asInputMessage(err.message) : `aibench internal error: ${oneLine(err)}`,
+    );
     if (process.env.AIBENCH_DEBUG) core.debug(String((err as Error).stack));
   }
 }

@@ -5,6 +5,7 @@ import type { Results } from '../results/schema.js';
 import { commentMarker, renderComment } from '../report/comment.js';
 import { renderSummary, type PublishView } from '../report/summary.js';
 import { OUTPUT_FILES } from '../run/journal.js';
+import { CONTEXT_FILE } from './baseline-store.js';
 import { actionsArtifacts, uploadRunFiles, type ArtifactUploader } from './artifact.js';
 import type { RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
@@ -45,7 +46,14 @@ export async function writeSummary(body: string): Promise<boolean> {
 /** Whether `comment: on-change` has something to say: a flip, a failed gate, or nothing to compare with. */
 function changed(view: PublishView): boolean {
   const c = view.comparison;
-  return !c || c.regressions.length > 0 || c.fixes.length > 0 || (c.passRate.delta ?? 0) !== 0 || !!view.gate?.failed;
+  return (
+    !c ||
+    c.compared === 0 ||
+    c.regressions.length > 0 ||
+    c.fixes.length > 0 ||
+    (c.passRate.delta ?? 0) !== 0 ||
+    !!view.gate?.failed
+  );
 }
 
 /**
@@ -64,7 +72,7 @@ export async function publishRun(
     view.links.artifact = await uploadRunFiles(uploader, {
       name: inputs.artifactName,
       dir: outDir,
-      files: [OUTPUT_FILES.results, OUTPUT_FILES.transcripts, OUTPUT_FILES.report],
+      files: [OUTPUT_FILES.results, OUTPUT_FILES.transcripts, OUTPUT_FILES.report, CONTEXT_FILE],
       runUrl: ctx.runUrl,
       env: process.env,
       log,
@@ -76,14 +84,23 @@ export async function publishRun(
   });
 }
 
-async function postComment(results: Results, view: PublishView, ctx: RunContext, inputs: ActionInputs): Promise<void> {
+async function postComment(
+  results: Results,
+  view: PublishView,
+  ctx: RunContext,
+  inputs: ActionInputs,
+): Promise<void> {
   if (inputs.comment === 'never') return;
   if (!ctx.pr) {
-    core.info(`no PR comment: the ${ctx.eventName || 'current'} event has no pull request (the job summary has the results)`);
+    core.info(
+      `no PR comment: the ${ctx.eventName || 'current'} event has no pull request (the job summary has the results)`,
+    );
     return;
   }
   if (!ctx.repo || !inputs.token) {
-    core.warning(`no PR comment: ${!inputs.token ? 'input "github-token" is empty' : 'GITHUB_REPOSITORY is unset'}; the results are in the job summary`);
+    core.warning(
+      `no PR comment: ${!inputs.token ? 'input "github-token" is empty' : 'GITHUB_REPOSITORY is unset'}; the results are in the job summary`,
+    );
     return;
   }
   const marker = commentMarker(`${ctx.workflow}/${ctx.job}`);

@@ -47,18 +47,32 @@ export async function upsertStickyComment(opts: StickyCommentOptions): Promise<S
   const target = { owner: opts.owner, repo: opts.repo };
   try {
     const mine: IssueComment[] = [];
-    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, { ...target, issue_number: opts.issue, per_page: 100 })) {
+    for await (const page of octokit.paginate.iterator(octokit.rest.issues.listComments, {
+      ...target,
+      issue_number: opts.issue,
+      per_page: 100,
+    })) {
       // startsWith, not includes: a reply quoting our comment carries the marker too, but not first.
       mine.push(...(page.data as IssueComment[]).filter((c) => c.body?.trimStart().startsWith(opts.marker)));
     }
     const [existing, ...duplicates] = mine;
     if (existing) {
-      const { data } = await octokit.rest.issues.updateComment({ ...target, comment_id: existing.id, body: opts.body });
-      for (const d of duplicates) await octokit.rest.issues.deleteComment({ ...target, comment_id: d.id }).catch(() => undefined);
+      const { data } = await octokit.rest.issues.updateComment({
+        ...target,
+        comment_id: existing.id,
+        body: opts.body,
+      });
+      for (const d of duplicates)
+        await octokit.rest.issues.deleteComment({ ...target, comment_id: d.id }).catch(() => undefined);
       return { action: 'updated', id: data.id, url: data.html_url };
     }
-    if (!opts.create) return { action: 'skipped', reason: 'nothing changed against the baseline (comment: on-change)' };
-    const { data } = await octokit.rest.issues.createComment({ ...target, issue_number: opts.issue, body: opts.body });
+    if (!opts.create)
+      return { action: 'skipped', reason: 'nothing changed against the baseline (comment: on-change)' };
+    const { data } = await octokit.rest.issues.createComment({
+      ...target,
+      issue_number: opts.issue,
+      body: opts.body,
+    });
     return { action: 'created', id: data.id, url: data.html_url };
   } catch (err) {
     return { action: 'failed', ...describe(err) };

@@ -2,7 +2,16 @@ import { runTotals, summarizeModels } from '../results/aggregate.js';
 import type { Results } from '../results/schema.js';
 import { percent, usd } from './format.js';
 import { costPerPassTable, failureClassTable, retryImpactTable, summaryTable } from './markdown.js';
-import { alertsSection, comparisonSection, fitBlocks, gateSection, headline, modelDetail, type Block, type PublishView } from './summary.js';
+import {
+  alertsSection,
+  comparisonSection,
+  fitBlocks,
+  gateSection,
+  headline,
+  modelDetail,
+  type Block,
+  type PublishView,
+} from './summary.js';
 
 /** GitHub rejects an issue comment body over 65,536 characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
@@ -17,8 +26,16 @@ export function commentMarker(id: string): string {
 
 function title(results: Results, view: PublishView): string {
   const t = runTotals(results);
-  const verdict = view.gate?.checks.length ? (view.gate.failed ? '❌ gate failed' : '✅ gate passed') : t.passes === t.graded && t.graded ? '✅' : '⚠️';
-  const reg = view.comparison?.regressions.length ? ` · 🔻 ${view.comparison.regressions.length} regression(s)` : '';
+  const verdict = view.gate?.checks.length
+    ? view.gate.failed
+      ? '❌ gate failed'
+      : '✅ gate passed'
+    : t.passes === t.graded && t.graded
+      ? '✅'
+      : '⚠️';
+  const reg = view.comparison?.regressions.length
+    ? ` · 🔻 ${view.comparison.regressions.length} regression(s)`
+    : '';
   return `### AIBench · ${verdict} · ${t.passes}/${t.graded} passed (${percent(t.passRate)}) · ${usd(t.cost)}${reg}`;
 }
 
@@ -35,14 +52,23 @@ function footer(results: Results, view: PublishView, sha: string | null): string
  * The sticky PR comment: marker, verdict, baseline flips, Table III, then collapsible Tables VIII/IX and
  * per-model detail. Trimmed to GitHub's limit (detail first) with a link to the job summary and artifact.
  */
-export function renderComment(results: Results, view: PublishView, opts: { marker: string; sha?: string | null; limit?: number }): string {
+export function renderComment(
+  results: Results,
+  view: PublishView,
+  opts: { marker: string; sha?: string | null; limit?: number },
+): string {
   const models = summarizeModels(results);
   const limit = opts.limit ?? COMMENT_LIMIT_CHARS;
   const alerts = alertsSection(results, view.notes).split('\n');
   const blocks: Block[] = [
     { text: `${opts.marker}\n${title(results, view)}\n\n${headline(results)}` },
     { text: gateSection(view.gate) },
-    { text: alerts.length > 12 ? [...alerts.slice(0, 11), `> - … ${alerts.length - 11} more in the job summary`].join('\n') : alerts.join('\n') },
+    {
+      text:
+        alerts.length > 12
+          ? [...alerts.slice(0, 11), `> - … ${alerts.length - 11} more in the job summary`].join('\n')
+          : alerts.join('\n'),
+    },
     {
       text: view.comparison
         ? `#### Compared with the baseline\n\n${comparisonSection(view.comparison, { trials: results.config.trials, maxFlips: 30, repoUrl: view.links.repo })}`
@@ -70,6 +96,12 @@ export function renderComment(results: Results, view: PublishView, opts: { marke
   ];
   const where = view.links.run ? `the [job summary](${view.links.run})` : 'the job summary';
   const artifact = view.links.artifact ? ` and the [results artifact](${view.links.artifact})` : '';
-  const fitted = fitBlocks(blocks, limit, (s) => s.length, (n) => `> ✂️ **Trimmed to fit GitHub's 65,536-character comment limit:** ${n} section(s) left out. Full results: ${where}${artifact}.`);
+  const fitted = fitBlocks(
+    blocks,
+    limit,
+    (s) => s.length,
+    (n) =>
+      `> ✂️ **Trimmed to fit GitHub's 65,536-character comment limit:** ${n} section(s) left out. Full results: ${where}${artifact}.`,
+  );
   return fitted.text;
 }
