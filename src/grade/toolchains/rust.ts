@@ -4,10 +4,17 @@ import { promisify } from 'node:util';
 import type { Task } from '../../tasks/loader.js';
 import { cargoDiagnostics } from '../parse-cargo.js';
 import { parseLibtest } from '../parse-libtest.js';
-import { mkdirSync } from 'node:fs';
 import { sandboxEnv } from '../sandbox-env.js';
 import { runTsanCheck } from './tsan.js';
-import { emptyObservation, execSandboxed, stepRecord, type Toolchain } from './types.js';
+import type { Observation } from '../types.js';
+import { leaseDir } from '../dir-lease.js';
+import {
+  emptyObservation,
+  execSandboxed,
+  stepRecord,
+  type Toolchain,
+  type ToolchainContext,
+} from './types.js';
 
 const exec = promisify(execFile);
 
@@ -36,64 +43,96 @@ export const rustToolchain: Toolchain = {
   },
 
   async grade(ctx) {
-    const { task, ws, env, slot, modelFiles } = ctx;
-    const obs = emptyObservation();
-    const targetDir = path.join(env.cacheDir, 'rust-target', `${task.suite.name}-${task.id}-w${slot}`);
-    const procEnv = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '1' }, env.hostEnv);
-    mkdirSync(targetDir, { recursive: true });
-    const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
+    // One warm target folder per task, leased exclusively for the whole grading (see leaseDir).
+    const lease = leaseDir(
+      path.join(ctx.env.cacheDir, 'rust-target', `${ctx.task.suite.name}-${ctx.task.id}`),
+    );
+    try {
+      return await gradeIn(lease.dir, ctx);
+    } finally {
+      lease.release();
+    }
+  },
+};
 
-    const build = await execSandboxed(env, ['cargo', 'build', '--offline', '--all-targets', '--message-format=json'], mounts, {
+async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observation> {
+  const { task, ws, env, modelFiles } = ctx;
+  const obs = emptyObservation();
+  const procEnv = sandboxEnv(
+    ws.scratch,
+    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '1' },
+    env.hostEnv,
+  );
+  const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
+
+  const build = await execSandboxed(
+    env,
+    ['cargo', 'build', '--offline', '--all-targets', '--message-format=json'],
+    mounts,
+    {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1000,
-    });
-    const buildOk = build.exitCode === 0 && !build.timedOut;
-    obs.steps.push(stepRecord('build', build, buildOk));
-    if (!buildOk) {
-      obs.failedStep = { name: 'build', class: build.timedOut ? 'timeout' : 'build' };
-      const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
-      obs.diagnostics = errors.length ? errors.join('\n\n') : build.stderr.split('\n').slice(-40).join('\n');
-      return obs;
-    }
+    },
+  );
+  const buildOk = build.exitCode === 0 && !build.timedOut;
+  obs.steps.push(stepRecord('build', build, buildOk));
+  if (!buildOk) {
+    obs.failedStep = { name: 'build', class: build.timedOut ? 'timeout' : 'build' };
+    const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
+    obs.diagnostics = errors.length ? errors.join('\n\n') : build.stderr.split('\n').slice(-40).join('\n');
+    return obs;
+  }
 
-    const targets = hiddenTestTargets(task).flatMap((t) => ['--test', t]);
-    const test = await execSandboxed(env, ['cargo', 'test', '--offline', '--no-fail-fast', ...targets], mounts, {
+  const targets = hiddenTestTargets(task).flatMap((t) => ['--test', t]);
+  const test = await execSandboxed(
+    env,
+    ['cargo', 'test', '--offline', '--no-fail-fast', ...targets],
+    mounts,
+    {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.test * 1000,
-    });
-    const summary = parseLibtest(test.stdout);
-    obs.tests = { expected: task.expectedTests, passed: summary.passed, failed: summary.failed, skipped: summary.skipped };
-    obs.failures = summary.failures;
-    if (test.timedOut || test.outputExceeded) {
-      obs.steps.push(stepRecord('test', test, false));
-      obs.failedStep = { name: 'test', class: 'timeout' };
-      obs.diagnostics = test.outputExceeded
-        ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
-        : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
-      return obs;
-    }
-    const testOk = test.exitCode === 0 && summary.failed === 0;
-    obs.steps.push(stepRecord('test', test, testOk));
-    if (!testOk) {
-      obs.failedStep = { name: 'test', class: 'test' };
-      if (!summary.failures.length) obs.diagnostics = test.stderr.split('\n').slice(-30).join('\n');
-      return obs;
-    }
-    if (summary.passed !== task.expectedTests) return obs;
-
-    for (const check of ctx.runChecks ? task.checks : []) {
-      if (check.kind !== 'tsan') continue;
-      const result = await runTsanCheck(check, ctx, procEnv);
-      obs.steps.push(result.step);
-      if (!result.step.ok) {
-        const status = result.step.status;
-        obs.failedStep = { name: check.name, class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check' };
-        obs.diagnostics = result.diagnostics;
-        return obs;
-      }
-    }
+    },
+  );
+  const summary = parseLibtest(test.stdout);
+  obs.tests = {
+    expected: task.expectedTests,
+    passed: summary.passed,
+    failed: summary.failed,
+    skipped: summary.skipped,
+  };
+  obs.failures = summary.failures;
+  if (test.timedOut || test.outputExceeded) {
+    obs.steps.push(stepRecord('test', test, false));
+    obs.failedStep = { name: 'test', class: 'timeout' };
+    obs.diagnostics = test.outputExceeded
+      ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
+      : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
     return obs;
-  },
-};
+  }
+  const testOk = test.exitCode === 0 && summary.failed === 0;
+  obs.steps.push(stepRecord('test', test, testOk));
+  if (!testOk) {
+    obs.failedStep = { name: 'test', class: 'test' };
+    if (!summary.failures.length) obs.diagnostics = test.stderr.split('\n').slice(-30).join('\n');
+    return obs;
+  }
+  if (summary.passed !== task.expectedTests) return obs;
+
+  for (const check of ctx.runChecks ? task.checks : []) {
+    if (check.kind !== 'tsan') continue;
+    const result = await runTsanCheck(check, ctx, procEnv, path.join(targetDir, 'tsan'));
+    obs.steps.push(result.step);
+    if (!result.step.ok) {
+      const status = result.step.status;
+      obs.failedStep = {
+        name: check.name,
+        class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
+      };
+      obs.diagnostics = result.diagnostics;
+      return obs;
+    }
+  }
+  return obs;
+}

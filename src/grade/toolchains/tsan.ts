@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Check } from '../../tasks/schema.js';
 import type { StepRecord } from '../types.js';
 import { execSandboxed, stepRecord, type ToolchainContext } from './types.js';
@@ -73,10 +72,11 @@ export async function runTsanCheck(
   check: TsanCheck,
   ctx: ToolchainContext,
   baseEnv: Record<string, string>,
+  /** Inside the grading's leased target folder: exclusive, warm. */
+  targetDir: string,
 ): Promise<{ step: StepRecord; diagnostics: string }> {
   if (!ctx.env.nightly) return unavailable(check, 'no nightly Rust toolchain');
   if (process.platform !== 'linux' || process.arch !== 'x64') return unavailable(check, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  const targetDir = path.join(ctx.env.cacheDir, 'rust-tsan', `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`);
   mkdirSync(targetDir, { recursive: true });
   const env: Record<string, string> = {
     ...baseEnv,

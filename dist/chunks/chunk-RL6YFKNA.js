@@ -29535,7 +29535,7 @@ function renderReport(results) {
 
 // src/run/environment.ts
 import { execFile as execFile4 } from "node:child_process";
-import { existsSync as existsSync6, readFileSync as readFileSync7 } from "node:fs";
+import { existsSync as existsSync6, readFileSync as readFileSync8 } from "node:fs";
 import path9 from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify as promisify4 } from "node:util";
@@ -30104,12 +30104,8 @@ function parseLibtest(stdout) {
   return summary;
 }
 
-// src/grade/toolchains/rust.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
-
 // src/grade/toolchains/tsan.ts
 import { mkdirSync as mkdirSync3 } from "node:fs";
-import path7 from "node:path";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 var FRAME = /^ {4}#\d+ /;
 function parseTsanReports(stderr, srcPrefixes) {
@@ -30152,10 +30148,9 @@ function unavailable(check2, why) {
     diagnostics: `The ${check2.name} check could not run on this host (${why}): the verdict cannot be established.`
   };
 }
-async function runTsanCheck(check2, ctx, baseEnv) {
+async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
   if (process.platform !== "linux" || process.arch !== "x64") return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  const targetDir = path7.join(ctx.env.cacheDir, "rust-tsan", `${ctx.task.suite.name}-${ctx.task.id}-w${ctx.slot}`);
   mkdirSync3(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
@@ -30207,6 +30202,60 @@ ${detail}` };
   return { step: step(true), diagnostics: "" };
 }
 
+// src/grade/dir-lease.ts
+import { closeSync, mkdirSync as mkdirSync4, openSync, readFileSync as readFileSync7, unlinkSync, writeSync } from "node:fs";
+import path7 from "node:path";
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+function leaseDir(base) {
+  mkdirSync4(path7.dirname(base), { recursive: true });
+  let takeovers = 0;
+  for (let k = 0; k < 1024; k++) {
+    const dir = `${base}-${k}`;
+    const lock = `${dir}.lock`;
+    let fd;
+    try {
+      fd = openSync(lock, "wx");
+    } catch (err) {
+      if (err.code !== "EEXIST") throw err;
+      const owner = Number(readFileSafe(lock));
+      if (Number.isInteger(owner) && owner > 0 && alive(owner) || ++takeovers > 16) continue;
+      try {
+        unlinkSync(lock);
+      } catch {
+      }
+      k--;
+      continue;
+    }
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    mkdirSync4(dir, { recursive: true });
+    return {
+      dir,
+      release: () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+        }
+      }
+    };
+  }
+  throw new Error(`no free build folder under ${base}`);
+}
+function readFileSafe(file2) {
+  try {
+    return readFileSync7(file2, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
 // src/grade/toolchains/rust.ts
 var exec2 = promisify3(execFile3);
 function hiddenTestTargets(task) {
@@ -30225,62 +30274,92 @@ var rustToolchain = {
     env.nightly = await probeNightly(env.hostEnv);
   },
   async grade(ctx) {
-    const { task, ws, env, slot, modelFiles } = ctx;
-    const obs = emptyObservation();
-    const targetDir = path8.join(env.cacheDir, "rust-target", `${task.suite.name}-${task.id}-w${slot}`);
-    const procEnv = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "1" }, env.hostEnv);
-    mkdirSync4(targetDir, { recursive: true });
-    const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
-    const build = await execSandboxed(env, ["cargo", "build", "--offline", "--all-targets", "--message-format=json"], mounts, {
+    const lease = leaseDir(
+      path8.join(ctx.env.cacheDir, "rust-target", `${ctx.task.suite.name}-${ctx.task.id}`)
+    );
+    try {
+      return await gradeIn(lease.dir, ctx);
+    } finally {
+      lease.release();
+    }
+  }
+};
+async function gradeIn(targetDir, ctx) {
+  const { task, ws, env, modelFiles } = ctx;
+  const obs = emptyObservation();
+  const procEnv = sandboxEnv(
+    ws.scratch,
+    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "1" },
+    env.hostEnv
+  );
+  const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
+  const build = await execSandboxed(
+    env,
+    ["cargo", "build", "--offline", "--all-targets", "--message-format=json"],
+    mounts,
+    {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.build * 1e3
-    });
-    const buildOk = build.exitCode === 0 && !build.timedOut;
-    obs.steps.push(stepRecord("build", build, buildOk));
-    if (!buildOk) {
-      obs.failedStep = { name: "build", class: build.timedOut ? "timeout" : "build" };
-      const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
-      obs.diagnostics = errors.length ? errors.join("\n\n") : build.stderr.split("\n").slice(-40).join("\n");
-      return obs;
     }
-    const targets = hiddenTestTargets(task).flatMap((t) => ["--test", t]);
-    const test = await execSandboxed(env, ["cargo", "test", "--offline", "--no-fail-fast", ...targets], mounts, {
+  );
+  const buildOk = build.exitCode === 0 && !build.timedOut;
+  obs.steps.push(stepRecord("build", build, buildOk));
+  if (!buildOk) {
+    obs.failedStep = { name: "build", class: build.timedOut ? "timeout" : "build" };
+    const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
+    obs.diagnostics = errors.length ? errors.join("\n\n") : build.stderr.split("\n").slice(-40).join("\n");
+    return obs;
+  }
+  const targets = hiddenTestTargets(task).flatMap((t) => ["--test", t]);
+  const test = await execSandboxed(
+    env,
+    ["cargo", "test", "--offline", "--no-fail-fast", ...targets],
+    mounts,
+    {
       cwd: ws.dir,
       env: procEnv,
       timeoutMs: task.timeouts.test * 1e3
-    });
-    const summary = parseLibtest(test.stdout);
-    obs.tests = { expected: task.expectedTests, passed: summary.passed, failed: summary.failed, skipped: summary.skipped };
-    obs.failures = summary.failures;
-    if (test.timedOut || test.outputExceeded) {
-      obs.steps.push(stepRecord("test", test, false));
-      obs.failedStep = { name: "test", class: "timeout" };
-      obs.diagnostics = test.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
-      return obs;
     }
-    const testOk = test.exitCode === 0 && summary.failed === 0;
-    obs.steps.push(stepRecord("test", test, testOk));
-    if (!testOk) {
-      obs.failedStep = { name: "test", class: "test" };
-      if (!summary.failures.length) obs.diagnostics = test.stderr.split("\n").slice(-30).join("\n");
-      return obs;
-    }
-    if (summary.passed !== task.expectedTests) return obs;
-    for (const check2 of ctx.runChecks ? task.checks : []) {
-      if (check2.kind !== "tsan") continue;
-      const result = await runTsanCheck(check2, ctx, procEnv);
-      obs.steps.push(result.step);
-      if (!result.step.ok) {
-        const status = result.step.status;
-        obs.failedStep = { name: check2.name, class: status === "timeout" ? "timeout" : status === "unavailable" ? "infra" : "check" };
-        obs.diagnostics = result.diagnostics;
-        return obs;
-      }
-    }
+  );
+  const summary = parseLibtest(test.stdout);
+  obs.tests = {
+    expected: task.expectedTests,
+    passed: summary.passed,
+    failed: summary.failed,
+    skipped: summary.skipped
+  };
+  obs.failures = summary.failures;
+  if (test.timedOut || test.outputExceeded) {
+    obs.steps.push(stepRecord("test", test, false));
+    obs.failedStep = { name: "test", class: "timeout" };
+    obs.diagnostics = test.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
     return obs;
   }
-};
+  const testOk = test.exitCode === 0 && summary.failed === 0;
+  obs.steps.push(stepRecord("test", test, testOk));
+  if (!testOk) {
+    obs.failedStep = { name: "test", class: "test" };
+    if (!summary.failures.length) obs.diagnostics = test.stderr.split("\n").slice(-30).join("\n");
+    return obs;
+  }
+  if (summary.passed !== task.expectedTests) return obs;
+  for (const check2 of ctx.runChecks ? task.checks : []) {
+    if (check2.kind !== "tsan") continue;
+    const result = await runTsanCheck(check2, ctx, procEnv, path8.join(targetDir, "tsan"));
+    obs.steps.push(result.step);
+    if (!result.step.ok) {
+      const status = result.step.status;
+      obs.failedStep = {
+        name: check2.name,
+        class: status === "timeout" ? "timeout" : status === "unavailable" ? "infra" : "check"
+      };
+      obs.diagnostics = result.diagnostics;
+      return obs;
+    }
+  }
+  return obs;
+}
 
 // src/grade/toolchains/index.ts
 var TOOLCHAINS = { node: nodeToolchain, rust: rustToolchain };
@@ -30297,7 +30376,7 @@ function packageRoot() {
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version2 = JSON.parse(readFileSync7(path9.join(root, "package.json"), "utf8")).version;
+  const version2 = JSON.parse(readFileSync8(path9.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version: version2, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
     const { stdout } = await exec3("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
@@ -37666,7 +37745,7 @@ function createProviders(specs, ctx) {
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync8, readdirSync as readdirSync3, existsSync as existsSync7 } from "node:fs";
+import { readFileSync as readFileSync9, readdirSync as readdirSync3, existsSync as existsSync7 } from "node:fs";
 import path11 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
@@ -37743,7 +37822,7 @@ function builtinTasksRoot() {
 function readYaml(file2, schema) {
   let raw;
   try {
-    raw = (0, import_yaml2.parse)(readFileSync8(file2, "utf8"));
+    raw = (0, import_yaml2.parse)(readFileSync9(file2, "utf8"));
   } catch (err) {
     throw new UsageError(`${file2}: not valid YAML (${err.message.split("\n")[0]})`);
   }
@@ -37755,7 +37834,7 @@ var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name) {
   const whyPath = path11.join(dir, "why.md");
   if (!existsSync7(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
-  const text = readFileSync8(whyPath, "utf8");
+  const text = readFileSync9(whyPath, "utf8");
   const match = FRONT_MATTER.exec(text);
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
   const parsed = mutantExpectationSchema.safeParse((0, import_yaml2.parse)(match[1]));
@@ -37781,7 +37860,7 @@ function loadTask(suite, dir) {
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
   const mutantsDir = path11.join(dir, "mutants");
   const mutants = isDirectory(mutantsDir) ? readdirSync3(mutantsDir).filter((m) => isDirectory(path11.join(mutantsDir, m))).sort().map((m) => loadMutant(path11.join(mutantsDir, m), m)) : [];
-  const prompt = readFileSync8(promptPath, "utf8");
+  const prompt = readFileSync9(promptPath, "utf8");
   return {
     key: `${suite.name}/${meta3.id}`,
     id: meta3.id,
@@ -37801,7 +37880,7 @@ function loadTask(suite, dir) {
     hidden,
     reference: readTree(path11.join(dir, "reference")),
     mutants,
-    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync8(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
+    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync9(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
   };
 }
 function loadSuite(dir) {
@@ -37864,7 +37943,7 @@ function selectTasks(all, suites, keys) {
 
 // src/run/run.ts
 import { randomUUID } from "node:crypto";
-import { accessSync, constants, existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync10, rmSync as rmSync3 } from "node:fs";
+import { accessSync, constants, existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync11, rmSync as rmSync3 } from "node:fs";
 import path17 from "node:path";
 
 // src/prompt/build.ts
@@ -38006,7 +38085,7 @@ var Pool = class {
 };
 
 // src/run/resume.ts
-import { existsSync as existsSync8, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync10 } from "node:fs";
 import path13 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
@@ -38014,7 +38093,7 @@ function trialKey(model, task, trial) {
 function readJournal(out) {
   const file2 = path13.join(out, OUTPUT_FILES.journal);
   if (!existsSync8(file2)) throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
-  const lines = readFileSync9(file2, "utf8").split("\n").filter(Boolean);
+  const lines = readFileSync10(file2, "utf8").split("\n").filter(Boolean);
   const parsed = [];
   for (const [i, line] of lines.entries()) {
     try {
@@ -38491,7 +38570,7 @@ function ensureWritableOut(out, resume) {
   if (existsSync9(path17.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync10(path17.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync11(path17.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "unknown") {
@@ -38840,7 +38919,7 @@ function compareResults(head, base, opts = {}) {
 
 // src/results/merge.ts
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync10, mkdirSync as mkdirSync8, readdirSync as readdirSync4, readFileSync as readFileSync11, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync8, readdirSync as readdirSync4, readFileSync as readFileSync12, statSync as statSync2 } from "node:fs";
 import path18 from "node:path";
 var STATUS_RANK = {
   complete: 0,
@@ -38983,7 +39062,7 @@ function mergeRunFiles(files, out) {
   const results = mergeResults(shards);
   mkdirSync8(outDir, { recursive: true });
   writeAtomic(path18.join(outDir, OUTPUT_FILES.results), serializeResults(results));
-  const transcripts = files.map((f) => path18.join(path18.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync10(t)).map((t) => readFileSync11(t, "utf8")).map((text) => text && !text.endsWith("\n") ? `${text}
+  const transcripts = files.map((f) => path18.join(path18.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync10(t)).map((t) => readFileSync12(t, "utf8")).map((text) => text && !text.endsWith("\n") ? `${text}
 ` : text).join("");
   writeAtomic(path18.join(outDir, OUTPUT_FILES.transcripts), transcripts);
   writeAtomic(path18.join(outDir, OUTPUT_FILES.report), renderReport(results));
