@@ -26,7 +26,7 @@ import {
   selectTasks,
   splitList,
   usd
-} from "./chunks/chunk-RL6YFKNA.js";
+} from "./chunks/chunk-5XBM65G5.js";
 import "./chunks/chunk-7LF3CAPK.js";
 import "./chunks/chunk-JM7FHWGO.js";
 

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,7 +39,14 @@ export interface Sandbox extends SandboxLevel {
   wrap(argv: string[], mounts: SandboxMounts): { argv: string[]; cleanup: () => void };
 }
 
-const BASE_FEATURES = ['process-group-kill', 'env-allowlist', 'wall-clock-limit', 'output-cap', 'fresh-workspace', 'protected-files-restored-last'];
+const BASE_FEATURES = [
+  'process-group-kill',
+  'env-allowlist',
+  'wall-clock-limit',
+  'output-cap',
+  'fresh-workspace',
+  'protected-files-restored-last',
+];
 
 /** Folders the untrusted process must not see: the harness, its outputs, the checkout, credentials. */
 export function hiddenPaths(hostEnv: NodeJS.ProcessEnv, extra: string[]): string[] {
@@ -45,10 +60,17 @@ export function hiddenPaths(hostEnv: NodeJS.ProcessEnv, extra: string[]): string
     process.cwd(),
     hostEnv.GITHUB_WORKSPACE,
     hostEnv.RUNNER_TEMP,
+    // Host sockets (docker, dbus, databases) live here; a read-only mount does not stop connect().
+    '/run',
+    '/var/run',
     ...extra,
   ];
-  return [...new Set(candidates.filter((p): p is string => Boolean(p)).map((p) => path.resolve(p)))]
-    .filter((p) => p.split('/').filter(Boolean).length >= 1 && existsSync(p))
+  // Real paths: /var/run is usually a link to /run, and a mount must name the real folder.
+  const real = candidates
+    .filter((p): p is string => Boolean(p) && existsSync(p!))
+    .map((p) => realpathSync(path.resolve(p)));
+  return [...new Set(real)]
+    .filter((p) => p.split('/').filter(Boolean).length >= 1)
     .filter((p) => !['/usr', '/bin', '/lib', '/etc', '/opt', '/proc', '/dev', '/sys'].includes(p));
 }
 
@@ -73,8 +95,15 @@ function uidProcessCount(): number {
  */
 function limitArgs(mounts: SandboxMounts, prlimit: boolean): string[] {
   if (!prlimit) return [];
-  const args = ['prlimit', '--core=0', `--fsize=${1 << 30}`, `--nproc=${uidProcessCount() + 512}`, '--nofile=8192'];
-  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes('rust-target'))) args.push(`--as=${16 * 1024 ** 3}`);
+  const args = [
+    'prlimit',
+    '--core=0',
+    `--fsize=${1 << 30}`,
+    `--nproc=${uidProcessCount() + 512}`,
+    '--nofile=8192',
+  ];
+  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes('rust-target')))
+    args.push(`--as=${16 * 1024 ** 3}`);
   return [...args, '--'];
 }
 
@@ -99,19 +128,47 @@ function cgroupV1(): { join: (id: string) => { prefix: string[]; cleanup: () => 
       }
       const procs = groups.map((g) => `${g}/cgroup.procs`).join(' ');
       return {
-        prefix: ['sh', '-c', `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`, 'aibench-sandbox'],
+        prefix: [
+          'sh',
+          '-c',
+          `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`,
+          'aibench-sandbox',
+        ],
         cleanup: () => {
-          for (const g of groups) {
-            try {
-              rmdirSync(g);
-            } catch {
-              // Still draining: the kernel frees it when the last process is reaped.
-            }
-          }
+          // Kill whatever is left in the group, including processes that left our process group
+          // (setsid), then remove the groups once the kernel has reaped them.
+          killCgroup(groups[0]!);
+          removeWhenEmpty(groups);
         },
       };
     },
   };
+}
+
+function killCgroup(group: string): void {
+  try {
+    for (const pid of readFileSync(path.join(group, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function removeWhenEmpty(groups: string[], tries = 20): void {
+  const left = groups.filter((g) => {
+    try {
+      rmdirSync(g);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+    }
+  });
+  if (left.length && tries > 0) setTimeout(() => removeWhenEmpty(left, tries - 1), 100).unref();
 }
 
 let counter = 0;
@@ -127,14 +184,36 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
   let bwrap = false;
   if (hostEnv.AIBENCH_SANDBOX !== 'process') {
     try {
-      await exec('bwrap', ['--unshare-all', '--unshare-user', '--die-with-parent', '--ro-bind', '/', '/', '--proc', '/proc', 'true'], { timeout: 10_000 });
+      await exec(
+        'bwrap',
+        [
+          '--unshare-all',
+          '--unshare-user',
+          '--die-with-parent',
+          '--ro-bind',
+          '/',
+          '/',
+          '--proc',
+          '/proc',
+          'true',
+        ],
+        { timeout: 10_000 },
+      );
       bwrap = true;
     } catch {
       bwrap = false;
     }
   }
-  if (bwrap) features.push('user-namespace', 'pid-namespace', 'network-namespace (loopback only)', 'read-only-filesystem', 'hidden-harness-and-home');
-  else missing.push('namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)');
+  if (bwrap)
+    features.push(
+      'user-namespace',
+      'pid-namespace',
+      'network-namespace (loopback only)',
+      'read-only-filesystem',
+      'hidden-harness-and-home',
+    );
+  else
+    missing.push('namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)');
   let prlimit = false;
   try {
     await exec('prlimit', ['--core=0', '--', 'true'], { timeout: 10_000 });
@@ -156,7 +235,8 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
     missing,
     wrap(argv, mounts) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {} };
-      if (!bwrap) return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+      if (!bwrap)
+        return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
       const box = [
         'bwrap',
         '--unshare-all',
@@ -182,7 +262,10 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         ...(mounts.readOnly ?? []).filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]),
         '--',
       ];
-      return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv], cleanup: group.cleanup };
+      return {
+        argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv],
+        cleanup: group.cleanup,
+      };
     },
   };
 }

@@ -15,7 +15,11 @@ export interface TamperRule {
 
 const COMMON: TamperRule[] = [
   { id: 'proc-fs', pattern: /\/proc\//, message: 'reads /proc (process memory, environments, descriptors)' },
-  { id: 'forged-results', pattern: /test result: ok|\.\.\. ok\\n|numPassedTests|"numFailedTests"|assertionResults/, message: 'contains test-runner result text' },
+  {
+    id: 'forged-results',
+    pattern: /test result: ok|\.\.\. ok\\n|\btest\s+\{[^}]*\}\s+\.\.\.|numPassedTests|"numFailedTests"|assertionResults|'assertion'\s*\+/,
+    message: 'contains test-runner result text',
+  },
 ];
 
 export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
@@ -27,9 +31,16 @@ export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
       message: 'imports the test framework',
     },
     {
+      // A component has no use for globalThis or computed access to window/global/self/process: that is how
+      // test globals get replaced (`globalThis.expect = …`, `g[['ex','pect'].join('')] = …`).
       id: 'test-globals',
-      pattern: /\b(?:globalThis|window|global|self)\s*(?:\.\s*|\[\s*['"`])(?:expect|describe|it|test|vi|chai|beforeEach|afterEach|__vitest\w*)\b|\b__vitest_\w+/,
-      message: 'touches the test framework globals',
+      pattern: /\bglobalThis\b|\b(?:window|global|self|process)\s*\[|\b(?:global|self)\s*\.\s*(?:expect|describe|it|test|vi|chai)\b|\b__vitest_\w+/,
+      message: 'touches globalThis or the test framework globals',
+    },
+    {
+      id: 'inspector',
+      pattern: /\binspector\b|insp'\s*\+|\bgetBuiltinModule\b|\bconnectToMainThread\b|\bSIGUSR1\b|\b_debugProcess\b/,
+      message: 'reaches for the debugger or Node internals',
     },
     { id: 'asymmetric-match', pattern: /\basymmetricMatch\b/, message: 'defines an always-equal matcher (asymmetricMatch)' },
     { id: 'process-control', pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/, message: 'controls the test process' },
@@ -47,14 +58,15 @@ export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
   ],
   rust: [
     ...COMMON,
-    { id: 'process-exit', pattern: /\bprocess\s*::\s*(?:exit|abort)\b/, message: 'exits the process' },
+    // Any statement naming std::process and exit/abort, so `use std::process::{exit as quit}` is caught too.
+    { id: 'process-exit', pattern: /\bprocess\b[^;]*\b(?:exit|abort)\b/, message: 'exits the process' },
     { id: 'process-spawn', pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/, message: 'spawns processes' },
     { id: 'env-access', pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/, message: 'reads or changes environment variables' },
     { id: 'fs-access', pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/, message: 'uses the file system' },
     { id: 'network', pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/, message: 'uses the network' },
     { id: 'compile-time-include', pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/, message: 'embeds files at compile time' },
     { id: 'linker-tricks', pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/, message: 'uses linker attributes or foreign functions' },
-    { id: 'raw-output', pattern: /\bio\s*::\s*stdout\s*\(\s*\)|\blibc\b/, message: 'writes to the raw output streams' },
+    { id: 'raw-output', pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/, message: 'writes to the raw output streams' },
   ],
 };
 

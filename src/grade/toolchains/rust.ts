@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Task } from '../../tasks/loader.js';
 import { cargoDiagnostics } from '../parse-cargo.js';
+import type { ExecResult } from '../exec.js';
 import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { runTsanCheck } from './tsan.js';
@@ -26,6 +27,75 @@ export function hiddenTestTargets(task: Task): string[] {
     .sort();
 }
 
+/** The test executables cargo built for the named targets, from its JSON artifact messages. */
+export function testExecutables(cargoJson: string, targets: string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of cargoJson.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const m = JSON.parse(line) as {
+        reason?: string;
+        target?: { name?: string; kind?: string[] };
+        executable?: string | null;
+      };
+      const name = m.target?.name;
+      if (
+        m.reason === 'compiler-artifact' &&
+        name &&
+        targets.includes(name) &&
+        m.target?.kind?.includes('test') &&
+        m.executable
+      )
+        found.set(name, m.executable);
+    } catch {
+      // Not a message of cargo's: ignore.
+    }
+  }
+  return found;
+}
+
+/** Runs test binaries one after another within the test step's time limit; their output is concatenated. */
+async function runTestBinaries(
+  executables: string[],
+  ctx: ToolchainContext,
+  targetDir: string,
+  procEnv: Record<string, string>,
+): Promise<ExecResult> {
+  const { task, ws, env } = ctx;
+  const deadline = Date.now() + task.timeouts.test * 1000;
+  const total: ExecResult = {
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    outputExceeded: false,
+    stdout: '',
+    stderr: '',
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0,
+  };
+  for (const exe of executables) {
+    const r = await execSandboxed(
+      env,
+      [exe],
+      { writable: [ws.root], readable: [targetDir], readOnly: [ws.dir, ...ws.protectedPaths] },
+      {
+        cwd: ws.dir,
+        env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+      },
+    );
+    total.stdout += r.stdout;
+    total.stderr += r.stderr;
+    total.durationMs += r.durationMs;
+    total.timedOut ||= r.timedOut;
+    total.outputExceeded ||= r.outputExceeded;
+    if (r.exitCode !== 0) total.exitCode = r.exitCode;
+    if (r.timedOut || r.outputExceeded) break;
+  }
+  return total;
+}
+
 /** Whether `cargo +nightly` works here (ThreadSanitizer checks need it). */
 export async function probeNightly(hostEnv: NodeJS.ProcessEnv): Promise<boolean> {
   try {
@@ -43,6 +113,9 @@ export const rustToolchain: Toolchain = {
   },
 
   async grade(ctx) {
+    // Without namespaces nothing can be mounted read-only: a fresh, cold target folder per grading then,
+    // so no submission can leave anything for the next one.
+    if (ctx.env.sandbox.level !== 'namespaces') return gradeIn(path.join(ctx.ws.root, 'target'), ctx);
     // One warm target folder per task, leased exclusively for the whole grading (see leaseDir).
     const lease = leaseDir(
       path.join(ctx.env.cacheDir, 'rust-target', `${ctx.task.suite.name}-${ctx.task.id}`),
@@ -63,17 +136,13 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '1' },
     env.hostEnv,
   );
-  const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
 
+  // Build everything, running nothing of the submission's (std-only crates: no build scripts, no macros).
   const build = await execSandboxed(
     env,
-    ['cargo', 'build', '--offline', '--all-targets', '--message-format=json'],
-    mounts,
-    {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.build * 1000,
-    },
+    ['cargo', 'test', '--offline', '--no-run', '--all-targets', '--message-format=json'],
+    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths },
+    { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1000 },
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
   obs.steps.push(stepRecord('build', build, buildOk));
@@ -84,17 +153,17 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     return obs;
   }
 
-  const targets = hiddenTestTargets(task).flatMap((t) => ['--test', t]);
-  const test = await execSandboxed(
-    env,
-    ['cargo', 'test', '--offline', '--no-fail-fast', ...targets],
-    mounts,
-    {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.test * 1000,
-    },
-  );
+  // Run the hidden test binaries directly, with the project and the build folder read-only: code under
+  // test can neither plant a binary or timestamps for the next grading nor change the sources a later
+  // check (ThreadSanitizer) builds.
+  const executables = testExecutables(build.stdout, hiddenTestTargets(task));
+  const missing = hiddenTestTargets(task).filter((t) => !executables.has(t));
+  if (missing.length) {
+    obs.failedStep = { name: 'build', class: 'build' };
+    obs.diagnostics = `The build produced no test binary for: ${missing.join(', ')}.`;
+    return obs;
+  }
+  const test = await runTestBinaries([...executables.values()], ctx, targetDir, procEnv);
   const summary = parseLibtest(test.stdout);
   obs.tests = {
     expected: task.expectedTests,

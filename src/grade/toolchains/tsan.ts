@@ -20,7 +20,10 @@ export interface TsanReport {
  * submission when a frame of one of its access sections lies in the workspace's `src/`: std and the
  * check program raise reports of their own that are not the submission's fault.
  */
-export function parseTsanReports(stderr: string, srcPrefixes: string[]): { counted: TsanReport[]; unsymbolized: number } {
+export function parseTsanReports(
+  stderr: string,
+  srcPrefixes: string[],
+): { counted: TsanReport[]; unsymbolized: number } {
   const counted: TsanReport[] = [];
   let unsymbolized = 0;
   let current: { warning: string; lines: string[] } | null = null;
@@ -76,7 +79,8 @@ export async function runTsanCheck(
   targetDir: string,
 ): Promise<{ step: StepRecord; diagnostics: string }> {
   if (!ctx.env.nightly) return unavailable(check, 'no nightly Rust toolchain');
-  if (process.platform !== 'linux' || process.arch !== 'x64') return unavailable(check, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return unavailable(check, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
   mkdirSync(targetDir, { recursive: true });
   const env: Record<string, string> = {
     ...baseEnv,
@@ -85,12 +89,35 @@ export async function runTsanCheck(
     RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
     TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 symbolize=1',
   };
-  const mounts = { writable: [ctx.ws.root, targetDir], readable: [], readOnly: ctx.ws.protectedPaths, unlimitedAddressSpace: true };
+  // The sources stay read-only: the tests that ran before cannot swap the code this check builds.
+  const buildMounts = {
+    writable: [ctx.ws.root, targetDir],
+    readable: [],
+    readOnly: [ctx.ws.dir],
+    unlimitedAddressSpace: true,
+  };
+  const runMounts = {
+    writable: [ctx.ws.root],
+    readable: [targetDir],
+    readOnly: [ctx.ws.dir],
+    unlimitedAddressSpace: true,
+  };
   const timeoutMs = (check.timeout ?? 180) * 1000;
   const build = await execSandboxed(
     ctx.env,
-    ['cargo', '+nightly', 'test', '--offline', '--target', 'x86_64-unknown-linux-gnu', '--test', check.target, '--no-run', '--message-format=json-render-diagnostics'],
-    mounts,
+    [
+      'cargo',
+      '+nightly',
+      'test',
+      '--offline',
+      '--target',
+      'x86_64-unknown-linux-gnu',
+      '--test',
+      check.target,
+      '--no-run',
+      '--message-format=json-render-diagnostics',
+    ],
+    buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs },
   );
   const executable = build.stdout
@@ -103,19 +130,47 @@ export async function runTsanCheck(
         return {};
       }
     })
-    .find((m) => m.reason === 'compiler-artifact' && m.target?.name === check.target && m.executable)?.executable;
-  if (build.timedOut) return { step: stepRecord(check.name, build, false), diagnostics: `The ${check.name} build ran past its time limit.` };
-  if (build.exitCode !== 0 || !executable) return unavailable(check, `the nightly ThreadSanitizer build failed: ${build.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`);
+    .find(
+      (m) => m.reason === 'compiler-artifact' && m.target?.name === check.target && m.executable,
+    )?.executable;
+  if (build.timedOut)
+    return {
+      step: stepRecord(check.name, build, false),
+      diagnostics: `The ${check.name} build ran past its time limit.`,
+    };
+  if (build.exitCode !== 0 || !executable)
+    return unavailable(
+      check,
+      `the nightly ThreadSanitizer build failed: ${build.stderr.split('\n').filter(Boolean).slice(-2).join(' ')}`,
+    );
 
-  const run = await execSandboxed(ctx.env, [executable], mounts, { cwd: ctx.ws.dir, env, timeoutMs });
-  const step = (ok: boolean): StepRecord => ({ ...stepRecord(check.name, run, ok), durationMs: build.durationMs + run.durationMs });
-  if (run.timedOut || run.outputExceeded) return { step: step(false), diagnostics: `The ${check.name} stress run did not finish within ${timeoutMs / 1000} s (a lost wake-up or a livelock?).` };
-  if (/FATAL: ThreadSanitizer|CHECK failed/.test(run.stderr)) return unavailable(check, 'ThreadSanitizer itself failed on this host');
+  const run = await execSandboxed(ctx.env, [executable], runMounts, { cwd: ctx.ws.dir, env, timeoutMs });
+  const step = (ok: boolean): StepRecord => ({
+    ...stepRecord(check.name, run, ok),
+    durationMs: build.durationMs + run.durationMs,
+  });
+  if (run.timedOut || run.outputExceeded)
+    return {
+      step: step(false),
+      diagnostics: `The ${check.name} stress run did not finish within ${timeoutMs / 1000} s (a lost wake-up or a livelock?).`,
+    };
+  if (/FATAL: ThreadSanitizer|CHECK failed/.test(run.stderr))
+    return unavailable(check, 'ThreadSanitizer itself failed on this host');
   const prefixes = [`${ctx.ws.dir}/src/`];
   const { counted, unsymbolized } = parseTsanReports(run.stderr, prefixes);
-  if (unsymbolized) return unavailable(check, 'ThreadSanitizer reports could not be symbolized (no llvm-symbolizer or addr2line)');
+  if (unsymbolized)
+    return unavailable(
+      check,
+      'ThreadSanitizer reports could not be symbolized (no llvm-symbolizer or addr2line)',
+    );
   if (counted.length) {
-    const shown = counted.slice(0, 3).map((r) => [r.warning, ...r.sections.flatMap((s) => [`  ${s.header}`, ...s.frames.map((f) => `    ${f}`)])].join('\n'));
+    const shown = counted
+      .slice(0, 3)
+      .map((r) =>
+        [r.warning, ...r.sections.flatMap((s) => [`  ${s.header}`, ...s.frames.map((f) => `    ${f}`)])].join(
+          '\n',
+        ),
+      );
     return {
       step: step(false),
       diagnostics: `ThreadSanitizer found ${counted.length} data race report(s) in your code while a producer and a consumer thread ran concurrently:\n\n${shown.join('\n\n')}`,
@@ -124,8 +179,17 @@ export async function runTsanCheck(
   const completed = run.stdout.split('\n').some((l) => l.startsWith('tsan-check: complete'));
   if (!completed || (run.exitCode !== 0 && run.exitCode !== 66)) {
     const panic = run.stderr.split('\n').findIndex((l) => l.includes('panicked at'));
-    const detail = panic >= 0 ? run.stderr.split('\n').slice(panic, panic + 2).join('\n') : `exit code ${run.exitCode}`;
-    return { step: step(false), diagnostics: `The ${check.name} stress program did not complete:\n${detail}` };
+    const detail =
+      panic >= 0
+        ? run.stderr
+            .split('\n')
+            .slice(panic, panic + 2)
+            .join('\n')
+        : `exit code ${run.exitCode}`;
+    return {
+      step: step(false),
+      diagnostics: `The ${check.name} stress program did not complete:\n${detail}`,
+    };
   }
   return { step: step(true), diagnostics: '' };
 }

@@ -29542,7 +29542,15 @@ import { promisify as promisify4 } from "node:util";
 
 // src/grade/sandbox.ts
 import { execFile } from "node:child_process";
-import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync as readFileSync3, rmdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync as existsSync2,
+  mkdirSync,
+  readdirSync,
+  readFileSync as readFileSync3,
+  realpathSync,
+  rmdirSync,
+  writeFileSync
+} from "node:fs";
 import os3 from "node:os";
 import path3 from "node:path";
 import { promisify } from "node:util";
@@ -29582,7 +29590,14 @@ function sandboxEnv(scratch, extra = {}, hostEnv = process.env) {
 
 // src/grade/sandbox.ts
 var exec = promisify(execFile);
-var BASE_FEATURES = ["process-group-kill", "env-allowlist", "wall-clock-limit", "output-cap", "fresh-workspace", "protected-files-restored-last"];
+var BASE_FEATURES = [
+  "process-group-kill",
+  "env-allowlist",
+  "wall-clock-limit",
+  "output-cap",
+  "fresh-workspace",
+  "protected-files-restored-last"
+];
 function hiddenPaths(hostEnv, extra) {
   const candidates = [
     os3.tmpdir(),
@@ -29594,9 +29609,13 @@ function hiddenPaths(hostEnv, extra) {
     process.cwd(),
     hostEnv.GITHUB_WORKSPACE,
     hostEnv.RUNNER_TEMP,
+    // Host sockets (docker, dbus, databases) live here; a read-only mount does not stop connect().
+    "/run",
+    "/var/run",
     ...extra
   ];
-  return [...new Set(candidates.filter((p) => Boolean(p)).map((p) => path3.resolve(p)))].filter((p) => p.split("/").filter(Boolean).length >= 1 && existsSync2(p)).filter((p) => !["/usr", "/bin", "/lib", "/etc", "/opt", "/proc", "/dev", "/sys"].includes(p));
+  const real = candidates.filter((p) => Boolean(p) && existsSync2(p)).map((p) => realpathSync(path3.resolve(p)));
+  return [...new Set(real)].filter((p) => p.split("/").filter(Boolean).length >= 1).filter((p) => !["/usr", "/bin", "/lib", "/etc", "/opt", "/proc", "/dev", "/sys"].includes(p));
 }
 function uidProcessCount() {
   let n = 0;
@@ -29611,8 +29630,15 @@ function uidProcessCount() {
 }
 function limitArgs(mounts, prlimit) {
   if (!prlimit) return [];
-  const args = ["prlimit", "--core=0", `--fsize=${1 << 30}`, `--nproc=${uidProcessCount() + 512}`, "--nofile=8192"];
-  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes("rust-target"))) args.push(`--as=${16 * 1024 ** 3}`);
+  const args = [
+    "prlimit",
+    "--core=0",
+    `--fsize=${1 << 30}`,
+    `--nproc=${uidProcessCount() + 512}`,
+    "--nofile=8192"
+  ];
+  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes("rust-target")))
+    args.push(`--as=${16 * 1024 ** 3}`);
   return [...args, "--"];
 }
 function cgroupV1() {
@@ -29636,18 +29662,41 @@ function cgroupV1() {
       }
       const procs = groups.map((g) => `${g}/cgroup.procs`).join(" ");
       return {
-        prefix: ["sh", "-c", `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`, "aibench-sandbox"],
+        prefix: [
+          "sh",
+          "-c",
+          `for f in ${procs}; do echo $$ > "$f" || exit 97; done; exec "$@"`,
+          "aibench-sandbox"
+        ],
         cleanup: () => {
-          for (const g of groups) {
-            try {
-              rmdirSync(g);
-            } catch {
-            }
-          }
+          killCgroup(groups[0]);
+          removeWhenEmpty(groups);
         }
       };
     }
   };
+}
+function killCgroup(group) {
+  try {
+    for (const pid of readFileSync3(path3.join(group, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+      }
+    }
+  } catch {
+  }
+}
+function removeWhenEmpty(groups, tries = 20) {
+  const left = groups.filter((g) => {
+    try {
+      rmdirSync(g);
+      return false;
+    } catch (err) {
+      return err.code !== "ENOENT";
+    }
+  });
+  if (left.length && tries > 0) setTimeout(() => removeWhenEmpty(left, tries - 1), 100).unref();
 }
 var counter = 0;
 async function detectSandbox(hostEnv, protect = []) {
@@ -29656,14 +29705,36 @@ async function detectSandbox(hostEnv, protect = []) {
   let bwrap = false;
   if (hostEnv.AIBENCH_SANDBOX !== "process") {
     try {
-      await exec("bwrap", ["--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/", "/", "--proc", "/proc", "true"], { timeout: 1e4 });
+      await exec(
+        "bwrap",
+        [
+          "--unshare-all",
+          "--unshare-user",
+          "--die-with-parent",
+          "--ro-bind",
+          "/",
+          "/",
+          "--proc",
+          "/proc",
+          "true"
+        ],
+        { timeout: 1e4 }
+      );
       bwrap = true;
     } catch {
       bwrap = false;
     }
   }
-  if (bwrap) features.push("user-namespace", "pid-namespace", "network-namespace (loopback only)", "read-only-filesystem", "hidden-harness-and-home");
-  else missing.push("namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)");
+  if (bwrap)
+    features.push(
+      "user-namespace",
+      "pid-namespace",
+      "network-namespace (loopback only)",
+      "read-only-filesystem",
+      "hidden-harness-and-home"
+    );
+  else
+    missing.push("namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)");
   let prlimit = false;
   try {
     await exec("prlimit", ["--core=0", "--", "true"], { timeout: 1e4 });
@@ -29685,7 +29756,8 @@ async function detectSandbox(hostEnv, protect = []) {
     wrap(argv, mounts) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {
       } };
-      if (!bwrap) return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+      if (!bwrap)
+        return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
       const box = [
         "bwrap",
         "--unshare-all",
@@ -29711,7 +29783,10 @@ async function detectSandbox(hostEnv, protect = []) {
         ...(mounts.readOnly ?? []).filter((p) => existsSync2(p)).flatMap((p) => ["--ro-bind", p, p]),
         "--"
       ];
-      return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv], cleanup: group.cleanup };
+      return {
+        argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv],
+        cleanup: group.cleanup
+      };
     }
   };
 }
@@ -30150,7 +30225,8 @@ function unavailable(check2, why) {
 }
 async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
-  if (process.platform !== "linux" || process.arch !== "x64") return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
   mkdirSync3(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
@@ -30159,12 +30235,34 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
     RUSTFLAGS: "-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer",
     TSAN_OPTIONS: "halt_on_error=0 exitcode=66 symbolize=1"
   };
-  const mounts = { writable: [ctx.ws.root, targetDir], readable: [], readOnly: ctx.ws.protectedPaths, unlimitedAddressSpace: true };
+  const buildMounts = {
+    writable: [ctx.ws.root, targetDir],
+    readable: [],
+    readOnly: [ctx.ws.dir],
+    unlimitedAddressSpace: true
+  };
+  const runMounts = {
+    writable: [ctx.ws.root],
+    readable: [targetDir],
+    readOnly: [ctx.ws.dir],
+    unlimitedAddressSpace: true
+  };
   const timeoutMs = (check2.timeout ?? 180) * 1e3;
   const build = await execSandboxed(
     ctx.env,
-    ["cargo", "+nightly", "test", "--offline", "--target", "x86_64-unknown-linux-gnu", "--test", check2.target, "--no-run", "--message-format=json-render-diagnostics"],
-    mounts,
+    [
+      "cargo",
+      "+nightly",
+      "test",
+      "--offline",
+      "--target",
+      "x86_64-unknown-linux-gnu",
+      "--test",
+      check2.target,
+      "--no-run",
+      "--message-format=json-render-diagnostics"
+    ],
+    buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs }
   );
   const executable = build.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => {
@@ -30173,18 +30271,44 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
     } catch {
       return {};
     }
-  }).find((m) => m.reason === "compiler-artifact" && m.target?.name === check2.target && m.executable)?.executable;
-  if (build.timedOut) return { step: stepRecord(check2.name, build, false), diagnostics: `The ${check2.name} build ran past its time limit.` };
-  if (build.exitCode !== 0 || !executable) return unavailable(check2, `the nightly ThreadSanitizer build failed: ${build.stderr.split("\n").filter(Boolean).slice(-2).join(" ")}`);
-  const run2 = await execSandboxed(ctx.env, [executable], mounts, { cwd: ctx.ws.dir, env, timeoutMs });
-  const step = (ok) => ({ ...stepRecord(check2.name, run2, ok), durationMs: build.durationMs + run2.durationMs });
-  if (run2.timedOut || run2.outputExceeded) return { step: step(false), diagnostics: `The ${check2.name} stress run did not finish within ${timeoutMs / 1e3} s (a lost wake-up or a livelock?).` };
-  if (/FATAL: ThreadSanitizer|CHECK failed/.test(run2.stderr)) return unavailable(check2, "ThreadSanitizer itself failed on this host");
+  }).find(
+    (m) => m.reason === "compiler-artifact" && m.target?.name === check2.target && m.executable
+  )?.executable;
+  if (build.timedOut)
+    return {
+      step: stepRecord(check2.name, build, false),
+      diagnostics: `The ${check2.name} build ran past its time limit.`
+    };
+  if (build.exitCode !== 0 || !executable)
+    return unavailable(
+      check2,
+      `the nightly ThreadSanitizer build failed: ${build.stderr.split("\n").filter(Boolean).slice(-2).join(" ")}`
+    );
+  const run2 = await execSandboxed(ctx.env, [executable], runMounts, { cwd: ctx.ws.dir, env, timeoutMs });
+  const step = (ok) => ({
+    ...stepRecord(check2.name, run2, ok),
+    durationMs: build.durationMs + run2.durationMs
+  });
+  if (run2.timedOut || run2.outputExceeded)
+    return {
+      step: step(false),
+      diagnostics: `The ${check2.name} stress run did not finish within ${timeoutMs / 1e3} s (a lost wake-up or a livelock?).`
+    };
+  if (/FATAL: ThreadSanitizer|CHECK failed/.test(run2.stderr))
+    return unavailable(check2, "ThreadSanitizer itself failed on this host");
   const prefixes = [`${ctx.ws.dir}/src/`];
   const { counted, unsymbolized } = parseTsanReports(run2.stderr, prefixes);
-  if (unsymbolized) return unavailable(check2, "ThreadSanitizer reports could not be symbolized (no llvm-symbolizer or addr2line)");
+  if (unsymbolized)
+    return unavailable(
+      check2,
+      "ThreadSanitizer reports could not be symbolized (no llvm-symbolizer or addr2line)"
+    );
   if (counted.length) {
-    const shown = counted.slice(0, 3).map((r) => [r.warning, ...r.sections.flatMap((s) => [`  ${s.header}`, ...s.frames.map((f) => `    ${f}`)])].join("\n"));
+    const shown = counted.slice(0, 3).map(
+      (r) => [r.warning, ...r.sections.flatMap((s) => [`  ${s.header}`, ...s.frames.map((f) => `    ${f}`)])].join(
+        "\n"
+      )
+    );
     return {
       step: step(false),
       diagnostics: `ThreadSanitizer found ${counted.length} data race report(s) in your code while a producer and a consumer thread ran concurrently:
@@ -30196,8 +30320,11 @@ ${shown.join("\n\n")}`
   if (!completed || run2.exitCode !== 0 && run2.exitCode !== 66) {
     const panic = run2.stderr.split("\n").findIndex((l) => l.includes("panicked at"));
     const detail = panic >= 0 ? run2.stderr.split("\n").slice(panic, panic + 2).join("\n") : `exit code ${run2.exitCode}`;
-    return { step: step(false), diagnostics: `The ${check2.name} stress program did not complete:
-${detail}` };
+    return {
+      step: step(false),
+      diagnostics: `The ${check2.name} stress program did not complete:
+${detail}`
+    };
   }
   return { step: step(true), diagnostics: "" };
 }
@@ -30261,6 +30388,55 @@ var exec2 = promisify3(execFile3);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
+function testExecutables(cargoJson, targets) {
+  const found = /* @__PURE__ */ new Map();
+  for (const line of cargoJson.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const m = JSON.parse(line);
+      const name = m.target?.name;
+      if (m.reason === "compiler-artifact" && name && targets.includes(name) && m.target?.kind?.includes("test") && m.executable)
+        found.set(name, m.executable);
+    } catch {
+    }
+  }
+  return found;
+}
+async function runTestBinaries(executables, ctx, targetDir, procEnv) {
+  const { task, ws, env } = ctx;
+  const deadline = Date.now() + task.timeouts.test * 1e3;
+  const total = {
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    outputExceeded: false,
+    stdout: "",
+    stderr: "",
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0
+  };
+  for (const exe of executables) {
+    const r = await execSandboxed(
+      env,
+      [exe],
+      { writable: [ws.root], readable: [targetDir], readOnly: [ws.dir, ...ws.protectedPaths] },
+      {
+        cwd: ws.dir,
+        env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
+        timeoutMs: Math.max(1e3, deadline - Date.now())
+      }
+    );
+    total.stdout += r.stdout;
+    total.stderr += r.stderr;
+    total.durationMs += r.durationMs;
+    total.timedOut ||= r.timedOut;
+    total.outputExceeded ||= r.outputExceeded;
+    if (r.exitCode !== 0) total.exitCode = r.exitCode;
+    if (r.timedOut || r.outputExceeded) break;
+  }
+  return total;
+}
 async function probeNightly(hostEnv) {
   try {
     await exec2("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
@@ -30274,6 +30450,7 @@ var rustToolchain = {
     env.nightly = await probeNightly(env.hostEnv);
   },
   async grade(ctx) {
+    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path8.join(ctx.ws.root, "target"), ctx);
     const lease = leaseDir(
       path8.join(ctx.env.cacheDir, "rust-target", `${ctx.task.suite.name}-${ctx.task.id}`)
     );
@@ -30292,16 +30469,11 @@ async function gradeIn(targetDir, ctx) {
     { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "1" },
     env.hostEnv
   );
-  const mounts = { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths };
   const build = await execSandboxed(
     env,
-    ["cargo", "build", "--offline", "--all-targets", "--message-format=json"],
-    mounts,
-    {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.build * 1e3
-    }
+    ["cargo", "test", "--offline", "--no-run", "--all-targets", "--message-format=json"],
+    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths },
+    { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1e3 }
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
   obs.steps.push(stepRecord("build", build, buildOk));
@@ -30311,17 +30483,14 @@ async function gradeIn(targetDir, ctx) {
     obs.diagnostics = errors.length ? errors.join("\n\n") : build.stderr.split("\n").slice(-40).join("\n");
     return obs;
   }
-  const targets = hiddenTestTargets(task).flatMap((t) => ["--test", t]);
-  const test = await execSandboxed(
-    env,
-    ["cargo", "test", "--offline", "--no-fail-fast", ...targets],
-    mounts,
-    {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.test * 1e3
-    }
-  );
+  const executables = testExecutables(build.stdout, hiddenTestTargets(task));
+  const missing = hiddenTestTargets(task).filter((t) => !executables.has(t));
+  if (missing.length) {
+    obs.failedStep = { name: "build", class: "build" };
+    obs.diagnostics = `The build produced no test binary for: ${missing.join(", ")}.`;
+    return obs;
+  }
+  const test = await runTestBinaries([...executables.values()], ctx, targetDir, procEnv);
   const summary = parseLibtest(test.stdout);
   obs.tests = {
     expected: task.expectedTests,
@@ -37752,7 +37921,11 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 // src/grade/tamper.ts
 var COMMON = [
   { id: "proc-fs", pattern: /\/proc\//, message: "reads /proc (process memory, environments, descriptors)" },
-  { id: "forged-results", pattern: /test result: ok|\.\.\. ok\\n|numPassedTests|"numFailedTests"|assertionResults/, message: "contains test-runner result text" }
+  {
+    id: "forged-results",
+    pattern: /test result: ok|\.\.\. ok\\n|\btest\s+\{[^}]*\}\s+\.\.\.|numPassedTests|"numFailedTests"|assertionResults|'assertion'\s*\+/,
+    message: "contains test-runner result text"
+  }
 ];
 var TAMPER_RULES = {
   node: [
@@ -37763,9 +37936,16 @@ var TAMPER_RULES = {
       message: "imports the test framework"
     },
     {
+      // A component has no use for globalThis or computed access to window/global/self/process: that is how
+      // test globals get replaced (`globalThis.expect = …`, `g[['ex','pect'].join('')] = …`).
       id: "test-globals",
-      pattern: /\b(?:globalThis|window|global|self)\s*(?:\.\s*|\[\s*['"`])(?:expect|describe|it|test|vi|chai|beforeEach|afterEach|__vitest\w*)\b|\b__vitest_\w+/,
-      message: "touches the test framework globals"
+      pattern: /\bglobalThis\b|\b(?:window|global|self|process)\s*\[|\b(?:global|self)\s*\.\s*(?:expect|describe|it|test|vi|chai)\b|\b__vitest_\w+/,
+      message: "touches globalThis or the test framework globals"
+    },
+    {
+      id: "inspector",
+      pattern: /\binspector\b|insp'\s*\+|\bgetBuiltinModule\b|\bconnectToMainThread\b|\bSIGUSR1\b|\b_debugProcess\b/,
+      message: "reaches for the debugger or Node internals"
     },
     { id: "asymmetric-match", pattern: /\basymmetricMatch\b/, message: "defines an always-equal matcher (asymmetricMatch)" },
     { id: "process-control", pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/, message: "controls the test process" },
@@ -37783,14 +37963,15 @@ var TAMPER_RULES = {
   ],
   rust: [
     ...COMMON,
-    { id: "process-exit", pattern: /\bprocess\s*::\s*(?:exit|abort)\b/, message: "exits the process" },
+    // Any statement naming std::process and exit/abort, so `use std::process::{exit as quit}` is caught too.
+    { id: "process-exit", pattern: /\bprocess\b[^;]*\b(?:exit|abort)\b/, message: "exits the process" },
     { id: "process-spawn", pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/, message: "spawns processes" },
     { id: "env-access", pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/, message: "reads or changes environment variables" },
     { id: "fs-access", pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/, message: "uses the file system" },
     { id: "network", pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/, message: "uses the network" },
     { id: "compile-time-include", pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/, message: "embeds files at compile time" },
     { id: "linker-tricks", pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/, message: "uses linker attributes or foreign functions" },
-    { id: "raw-output", pattern: /\bio\s*::\s*stdout\s*\(\s*\)|\blibc\b/, message: "writes to the raw output streams" }
+    { id: "raw-output", pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/, message: "writes to the raw output streams" }
   ]
 };
 function scanForTampering(files, toolchain, allow) {
