@@ -168,12 +168,13 @@ writeFileSync('../private/vitest-report.json', forged);
     expect(r.outcome).toBe('test');
   });
 
-  it('React: forged report + SIGTERM to its own process — the forged file survives, only the exit code (143) fails it', async () => {
+  it('React: forged report + SIGTERM to its own process — only the test worker dies; vitest reports the failure itself', async () => {
     const r = await grade(node, `${writeReport}process.kill(process.pid, 'SIGTERM');\n${WRONG_COMPONENT}`);
     expect(r.outcome).toBe('test');
-    expect(r.steps.find((s) => s.name === 'test')?.exitCode).toBe(143);
-    // What the harness parsed was the forgery (2 passed): the exit-code check is the whole defence here.
-    expect(r.tests).toMatchObject({ passed: 2, failed: 0 });
+    // Tests run in a forked worker (pool: forks): the signal ends the worker, not the process that
+    // writes the report, which then reports a failed run and overwrites the forgery.
+    expect(r.steps.find((s) => s.name === 'test')?.exitCode).not.toBe(0);
+    expect(r.tests?.passed ?? 0).toBeLessThan(2);
   });
 });
 
