@@ -26,7 +26,7 @@ import {
   selectTasks,
   splitList,
   usd
-} from "./chunks/chunk-5XBM65G5.js";
+} from "./chunks/chunk-KJSQLXHA.js";
 import "./chunks/chunk-7LF3CAPK.js";
 import "./chunks/chunk-JM7FHWGO.js";
 
@@ -36,14 +36,22 @@ import path2 from "node:path";
 // src/run/validate.ts
 import os from "node:os";
 function mutantVerdict(result, expect) {
-  if (result.outcome === "pass") return { ok: false, detail: "PASSED \u2014 the hidden tests do not catch this mistake" };
-  if (result.outcome !== expect.class) return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
+  if (result.outcome === "pass")
+    return { ok: false, detail: "PASSED \u2014 the hidden tests do not catch this mistake" };
+  if (result.outcome !== expect.class)
+    return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
   const failing = [...result.failingTests, ...result.steps.filter((s) => !s.ok).map((s) => s.name)];
   const missing = (expect.fails ?? []).filter((f) => !failing.some((name) => name.includes(f)));
   if (missing.length) {
-    return { ok: false, detail: `failed as ${result.outcome}, but not in: ${missing.join("; ")} (failing: ${failing.join("; ") || "none"})` };
+    return {
+      ok: false,
+      detail: `failed as ${result.outcome}, but not in: ${missing.join("; ")} (failing: ${failing.join("; ") || "none"})`
+    };
   }
-  return { ok: true, detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.join(", ").slice(0, 120)}` : ""}` };
+  return {
+    ok: true,
+    detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.join(", ").slice(0, 120)}` : ""}`
+  };
 }
 async function validateTasks(tasks, opts) {
   const log = opts.log ?? (() => {
@@ -51,15 +59,33 @@ async function validateTasks(tasks, opts) {
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
   const pool = new Pool(opts.concurrency ?? Math.max(1, Math.min(4, os.availableParallelism())));
   const jobs = tasks.flatMap((task) => [
-    { task, subject: "reference", files: task.reference, expect: null },
+    {
+      task,
+      subject: "reference",
+      files: task.reference,
+      expect: null
+    },
     ...task.mutants.map((m) => ({ task, subject: `mutant:${m.name}`, files: m.files, expect: m.expect }))
   ]);
   const items = await Promise.all(
     jobs.map(
       (job) => pool.use(async (slot) => {
-        const result = await gradeFiles(job.task, job.files, { env, slot, feedbackChars: opts.feedbackChars });
-        const verdict = job.expect ? mutantVerdict(result, job.expect) : result.outcome === "pass" ? { ok: true, detail: `passes (${result.tests?.passed ?? 0} tests)` } : { ok: false, detail: `FAILED as ${result.outcome}: ${(result.feedback ?? "").split("\n").slice(0, 6).join(" ").slice(0, 400)}` };
-        const item = { task: job.task.key, subject: job.subject, ...verdict, gradeMs: result.gradeMs, result };
+        const result = await gradeFiles(job.task, job.files, {
+          env,
+          slot,
+          feedbackChars: opts.feedbackChars
+        });
+        const verdict = job.expect ? mutantVerdict(result, job.expect) : result.outcome === "pass" ? { ok: true, detail: `passes (${result.tests?.passed ?? 0} tests)` } : {
+          ok: false,
+          detail: `FAILED as ${result.outcome}: ${(result.feedback ?? "").split("\n").slice(0, 6).join(" ").slice(0, 400)}`
+        };
+        const item = {
+          task: job.task.key,
+          subject: job.subject,
+          ...verdict,
+          gradeMs: result.gradeMs,
+          result
+        };
         opts.onItem?.(item);
         return item;
       })
@@ -84,7 +110,10 @@ function parse(argv, options) {
   } catch (err) {
     const message = err.message.split("\n")[0];
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=<value>`);
+    if (ambiguous)
+      throw new UsageError(
+        `${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=<value>`
+      );
     throw new UsageError(`${message.replace(/\. To specify a positional.*$/, "")} (see aibench --help)`);
   }
 }
@@ -172,7 +201,11 @@ async function cmdCompare(argv, io) {
 function selection(values) {
   const { config, path: configPath } = loadConfigFile(values.config);
   const fromConfig = (config.tasksPath ?? []).map((p) => path2.resolve(path2.dirname(configPath ?? "."), p));
-  const roots = [builtinTasksRoot(), ...fromConfig, ...(values["tasks-path"] ?? []).map((p) => path2.resolve(p))];
+  const roots = [
+    builtinTasksRoot(),
+    ...fromConfig,
+    ...(values["tasks-path"] ?? []).map((p) => path2.resolve(p))
+  ];
   const tasks = selectTasks(loadTasks(roots), splitList(values.suites), splitList(values.tasks));
   return { config, tasks, extraRoots: roots.slice(1) };
 }
@@ -215,12 +248,18 @@ async function cmdRun(argv, io) {
     onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty))
   });
   const totals = runTotals(outcome.results);
-  io.out(`${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ""}`);
-  io.out(`results: ${path2.join(outcome.outDir, "results.json")}
-report:  ${path2.join(outcome.outDir, "report.md")}`);
+  io.out(
+    `${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ""}`
+  );
+  io.out(
+    `results: ${path2.join(outcome.outDir, "results.json")}
+report:  ${path2.join(outcome.outDir, "report.md")}`
+  );
   if (outcome.fatal) io.err(`aibench: ${outcome.fatal}`);
-  if (outcome.exitCode === ExitCode.infraDominated) io.err("aibench: API faults ended most trials; the pass rate above would mislead");
-  if (outcome.exitCode === ExitCode.budgetExhausted) io.err("aibench: --max-cost reached; the report covers what was paid for");
+  if (outcome.exitCode === ExitCode.infraDominated)
+    io.err("aibench: API faults ended most trials; the pass rate above would mislead");
+  if (outcome.exitCode === ExitCode.budgetExhausted)
+    io.err("aibench: --max-cost reached; the report covers what was paid for");
   return outcome.exitCode;
 }
 async function cmdValidate(argv, io) {
@@ -229,25 +268,32 @@ async function cmdValidate(argv, io) {
   const items = await validateTasks(tasks, {
     feedbackChars: numberFrom(values["feedback-chars"], "--feedback-chars") ?? 4e3,
     log: io.err,
-    onItem: (i) => io.err(`${i.ok ? "ok  " : "FAIL"} ${i.task} ${i.subject}: ${i.detail} (${(i.gradeMs / 1e3).toFixed(1)} s)`)
+    onItem: (i) => io.err(
+      `${i.ok ? "ok  " : "FAIL"} ${i.task} ${i.subject}: ${i.detail} (${(i.gradeMs / 1e3).toFixed(1)} s)`
+    )
   });
   const bad = items.filter((i) => !i.ok);
   const refs = items.filter((i) => i.subject === "reference");
   const mutants = items.filter((i) => i.subject !== "reference");
-  io.out(`${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected`);
+  io.out(
+    `${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected`
+  );
   for (const b of bad) io.out(`offender: ${b.task} ${b.subject}: ${b.detail}`);
   return bad.length ? ExitCode.validateFailed : ExitCode.ok;
 }
 async function cmdTasks(argv, io) {
   const { values } = parse(argv, selectionOptions);
   for (const t of selection(values).tasks) {
-    io.out(`${t.key.padEnd(28)} L${t.level}  ${String(t.expectedTests).padStart(3)} tests  ${String(t.mutants.length).padStart(2)} mutants  ${t.title}`);
+    io.out(
+      `${t.key.padEnd(28)} L${t.level}  ${String(t.expectedTests).padStart(3)} tests  ${String(t.mutants.length).padStart(2)} mutants  ${t.title}`
+    );
   }
   return ExitCode.ok;
 }
 async function cmdReport(argv, io) {
   const { positionals } = parse(argv, {});
-  if (!positionals[0]) throw new UsageError("report: name a results.json, e.g. aibench report aibench-out/results.json");
+  if (!positionals[0])
+    throw new UsageError("report: name a results.json, e.g. aibench report aibench-out/results.json");
   io.out(renderReport(readResults(positionals[0])));
   return ExitCode.ok;
 }
@@ -277,7 +323,9 @@ async function main(argv, io) {
         io.out(HELP);
         return command ? ExitCode.ok : ExitCode.usage;
       default:
-        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`);
+        throw new UsageError(
+          `unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`
+        );
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -13,20 +13,40 @@ import { createWorkspace, removeWorkspace } from '../src/grade/workspace.js';
 import { prepareGrading } from '../src/run/environment.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../src/tasks/loader.js';
 
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '5' }, tasks: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { repeat: { type: 'string', default: '5' }, tasks: { type: 'string' } },
+});
 const repeat = Number(values.repeat);
 const tasks = selectTasks(loadTasks([builtinTasksRoot()]), undefined, values.tasks?.split(','));
 const { env } = await prepareGrading(tasks, process.env, (l) => console.error(l));
-const bareEnv = { ...env, sandbox: { ...env.sandbox, wrap: (argv: string[]) => ({ argv, cleanup: () => {} }) } };
+const bareEnv = {
+  ...env,
+  sandbox: { ...env.sandbox, wrap: (argv: string[]) => ({ argv, cleanup: () => {} }) },
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-console.log(`sandbox: ${env.sandbox.level}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; repeat ${repeat}`);
+console.log(
+  `sandbox: ${env.sandbox.level}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; repeat ${repeat}`,
+);
 console.log('| task | budget | harness median | of budget | bare median | harness / bare |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
   const budget = task.suite.toolchain === 'node' ? 5 : task.checks.some((c) => c.kind === 'tsan') ? 60 : 10;
-  const ws = createWorkspace(path.join(os.tmpdir(), 'aibench-bench'), task, task.reference, env.fixtures.get(task.suite.name));
-  const bare = () => toolchainFor(task.suite).grade({ task, ws, slot: 0, env: bareEnv, modelFiles: new Set(task.reference.keys()), runChecks: true });
+  const ws = createWorkspace(
+    path.join(os.tmpdir(), 'aibench-bench'),
+    task,
+    task.reference,
+    env.fixtures.get(task.suite.name),
+  );
+  const bare = () =>
+    toolchainFor(task.suite).grade({
+      task,
+      ws,
+      slot: 0,
+      env: bareEnv,
+      modelFiles: new Set(task.reference.keys()),
+      runChecks: true,
+    });
   const full = () => gradeFiles(task, task.reference, { env, slot: 0, feedbackChars: 4000 });
   const first = await full(); // warm-up: caches, target dirs
   if (first.outcome !== 'pass') throw new Error(`${task.key}: the reference did not pass (${first.outcome})`);
@@ -37,7 +57,8 @@ for (const task of tasks) {
     let t = Date.now();
     const r = await full();
     harness.push(Date.now() - t);
-    if (r.outcome !== 'pass') throw new Error(`${task.key}: the reference failed a warm grading (${r.outcome})`);
+    if (r.outcome !== 'pass')
+      throw new Error(`${task.key}: the reference failed a warm grading (${r.outcome})`);
     t = Date.now();
     await bare();
     raw.push(Date.now() - t);
@@ -45,5 +66,7 @@ for (const task of tasks) {
   removeWorkspace(ws);
   const h = median(harness) / 1000;
   const b = median(raw) / 1000;
-  console.log(`| ${task.key} | ${budget} s | ${h.toFixed(2)} s | ${((h / budget) * 100).toFixed(0)}% | ${b.toFixed(2)} s | ${(h / b).toFixed(2)}× |`);
+  console.log(
+    `| ${task.key} | ${budget} s | ${h.toFixed(2)} s | ${((h / budget) * 100).toFixed(0)}% | ${b.toFixed(2)} s | ${(h / b).toFixed(2)}× |`,
+  );
 }

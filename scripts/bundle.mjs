@@ -22,5 +22,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require() for Node built-ins.
-  banner: { js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url);",
+  },
 });

@@ -4,7 +4,7 @@
  * mock model servers. Uses the tiny mini/L1-clamp Rust task so every run grades in about a second.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -258,6 +258,7 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
     expect(mine()[0]!.body).toContain('❌ gate failed');
     // AIBENCH_DUMP=<dir> keeps the rendered bodies of this simulated PR run for a human to read.
     if (process.env.AIBENCH_DUMP) {
+      mkdirSync(process.env.AIBENCH_DUMP, { recursive: true });
       writeFileSync(path.join(process.env.AIBENCH_DUMP, 'summary.md'), second.summary);
       writeFileSync(path.join(process.env.AIBENCH_DUMP, 'comment.md'), mine()[0]!.body);
     }

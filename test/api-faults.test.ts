@@ -37,15 +37,18 @@ describe('faulty APIs', () => {
     ['a connection reset', { reset: true }, 'connection'],
     ['malformed JSON', { raw: '{"id": "msg_1", "content": [' }, 'malformed-response'],
     ['an empty reply', { text: '' }, 'empty-reply'],
-  ] as [string, Scripted, string][])('%s, then a good reply: passes at attempt 1, the fault recorded', async (_name, fault, cause) => {
-    for (const wire of ['anthropic', 'openai'] as const) {
-      const { trial, server } = await runAgainst(wire, [fault, reference()]);
-      expect(trial.outcome, wire).toBe('pass');
-      expect(trial.passedAtAttempt).toBe(1);
-      expect(trial.attempts[0]!.faults.map((f) => [f.cause, f.retried])).toEqual([[cause, true]]);
-      expect(server.requests).toHaveLength(2);
-    }
-  });
+  ] as [string, Scripted, string][])(
+    '%s, then a good reply: passes at attempt 1, the fault recorded',
+    async (_name, fault, cause) => {
+      for (const wire of ['anthropic', 'openai'] as const) {
+        const { trial, server } = await runAgainst(wire, [fault, reference()]);
+        expect(trial.outcome, wire).toBe('pass');
+        expect(trial.passedAtAttempt).toBe(1);
+        expect(trial.attempts[0]!.faults.map((f) => [f.cause, f.retried])).toEqual([[cause, true]]);
+        expect(server.requests).toHaveLength(2);
+      }
+    },
+  );
 
   it('a fault that outlasts the retries ends the trial as infra with its cause, and the run says infra dominates', async () => {
     const { trial, exitCode, outDir } = await runAgainst('anthropic', [{ status: 529 }, { status: 529 }]);
@@ -61,7 +64,9 @@ describe('faulty APIs', () => {
 
   it('a reply cut by the token limit is infra (not a model failure), and its billed tokens are still counted', async () => {
     for (const wire of ['anthropic', 'openai'] as const) {
-      const { trial } = await runAgainst(wire, [{ text: '```rust src/lib.rs\npub fn clamp(', stop: 'length', usage: { input: 1000, output: 16000 } }]);
+      const { trial } = await runAgainst(wire, [
+        { text: '```rust src/lib.rs\npub fn clamp(', stop: 'length', usage: { input: 1000, output: 16000 } },
+      ]);
       expect(trial.outcome, wire).toBe('infra');
       expect(trial.attempts[0]!.faults[0]!.cause).toBe('truncated');
       expect(trial.attempts[0]!.faults[0]!.message).toMatch(/raise max-tokens/);
@@ -71,7 +76,10 @@ describe('faulty APIs', () => {
   });
 
   it('an empty reply that is billed counts its tokens even when the retry succeeds', async () => {
-    const { trial } = await runAgainst('openai', [{ text: '', usage: { input: 500, output: 0 } }, { ...reference(), usage: { input: 1000, output: 100 } }]);
+    const { trial } = await runAgainst('openai', [
+      { text: '', usage: { input: 500, output: 0 } },
+      { ...reference(), usage: { input: 1000, output: 100 } },
+    ]);
     expect(trial.outcome).toBe('pass');
     expect(trial.attempts[0]!.usage.inputTokens).toBe(1500);
   });

@@ -24,13 +24,25 @@ describe('bad input', () => {
   const mini = ['--tasks-path', FIXTURE_TASKS, '--tasks', 'mini/L1-clamp'];
 
   it.each([
-    ['an unknown provider', ['--models', 'acme/coder-1'], /unknown provider "acme" in "acme\/coder-1" \(known: anthropic, openai, deepseek/],
+    [
+      'an unknown provider',
+      ['--models', 'acme/coder-1'],
+      /unknown provider "acme" in "acme\/coder-1" \(known: anthropic, openai, deepseek/,
+    ],
     ['a model without provider', ['--models', 'gpt-5'], /--models: "gpt-5" is not provider\/model/],
     ['a missing key', ['--models', 'openai/gpt-5'], /missing API key: set OPENAI_API_KEY/],
-    ['an unknown task id', ['--models', 'reference', '--tasks', 'rust/L7-nope'], /--tasks: "rust\/L7-nope" is not a known task/],
+    [
+      'an unknown task id',
+      ['--models', 'reference', '--tasks', 'rust/L7-nope'],
+      /--tasks: "rust\/L7-nope" is not a known task/,
+    ],
     ['an unknown suite', ['--models', 'reference', '--suites', 'python'], /--suites: unknown suite "python"/],
     ['negative trials', ['--models', 'reference', '--trials=-1'], /--trials: .*got -1/],
-    ['a value that looks like a flag', ['--models', 'reference', '--trials', '-1'], /--trials: a value starting with "-" must be written --trials=<value>/],
+    [
+      'a value that looks like a flag',
+      ['--models', 'reference', '--trials', '-1'],
+      /--trials: a value starting with "-" must be written --trials=<value>/,
+    ],
     ['absurd attempts', ['--models', 'reference', '--attempts', '1000'], /--attempts: .*got 1000/],
     ['zero concurrency', ['--models', 'reference', '--concurrency', '0'], /--concurrency: .*got 0/],
     ['a fractional attempt count', ['--models', 'reference', '--attempts', '2.5'], /--attempts: .*got 2.5/],
@@ -47,8 +59,18 @@ describe('bad input', () => {
 
   it('a malformed aibench.yml names the file and the zod path', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'aibench.yml'), 'providers:\n  acme:\n    baseUrl: not-a-url\n    apiKeyEnv: ACME_API_KEY\n');
-    const r = await aibench(['run', '--models', 'reference', ...mini, '--config', path.join(dir, 'aibench.yml')]);
+    writeFileSync(
+      path.join(dir, 'aibench.yml'),
+      'providers:\n  acme:\n    baseUrl: not-a-url\n    apiKeyEnv: ACME_API_KEY\n',
+    );
+    const r = await aibench([
+      'run',
+      '--models',
+      'reference',
+      ...mini,
+      '--config',
+      path.join(dir, 'aibench.yml'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/aibench\.yml: providers\.acme\.baseUrl: Invalid URL/);
   });
@@ -56,7 +78,10 @@ describe('bad input', () => {
   it('an invalid task.yml names the file and the field', async () => {
     const root = tempDir();
     cpSync(path.join(FIXTURE_TASKS, 'mini'), path.join(root, 'mini'), { recursive: true });
-    writeFileSync(path.join(root, 'mini', 'L1-clamp', 'task.yml'), 'id: L1-clamp\nlevel: 1\ntitle: x\ncapability: y\neditable: [src/lib.rs]\ntests: -3\n');
+    writeFileSync(
+      path.join(root, 'mini', 'L1-clamp', 'task.yml'),
+      'id: L1-clamp\nlevel: 1\ntitle: x\ncapability: y\neditable: [src/lib.rs]\ntests: -3\n',
+    );
     const r = await aibench(['validate', '--tasks-path', root, '--tasks', 'mini/L1-clamp']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/mini\/L1-clamp\/task\.yml: tests: Too small/);
@@ -65,16 +90,32 @@ describe('bad input', () => {
   it('a replay file of another schema version is refused with what to do', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'old.json'), JSON.stringify({ schemaVersion: 0, trials: [] }));
-    const r = await aibench(['run', '--models', `replay:${path.join(dir, 'old.json')}`, ...mini, '--out', path.join(dir, 'out')]);
+    const r = await aibench([
+      'run',
+      '--models',
+      `replay:${path.join(dir, 'old.json')}`,
+      ...mini,
+      '--out',
+      path.join(dir, 'out'),
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/results schema version 0 is not supported \(this aibench reads version 1\)/);
+    expect(r.stderr.trim()).toMatch(
+      /results schema version 0 is not supported \(this aibench reads version 1\)/,
+    );
     expect(existsSync(path.join(dir, 'out'))).toBe(false);
   });
 
   it('an output folder that cannot be written is named before anything runs', async () => {
     const dir = tempDir();
     writeFileSync(path.join(dir, 'a-file'), '');
-    const r = await aibench(['run', '--models', 'reference', ...mini, '--out', path.join(dir, 'a-file', 'out')]);
+    const r = await aibench([
+      'run',
+      '--models',
+      'reference',
+      ...mini,
+      '--out',
+      path.join(dir, 'a-file', 'out'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/--out: .*a-file\/out is not a writable folder; choose another --out/);
     mkdirSync(path.join(dir, 'empty'));

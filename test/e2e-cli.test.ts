@@ -12,9 +12,14 @@ const PILOTS = 'react/L1-statcard,rust/L1-merge-intervals';
 
 /** Runs the bundled CLI the way the README tells a user to, without the caller's API keys. */
 async function aibench(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_API_KEY$|_BASE_URL$/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/_API_KEY$|_BASE_URL$/.test(k)),
+  );
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, maxBuffer: 32 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...clean, ...env },
+      maxBuffer: 32 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -36,7 +41,9 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
     ]);
     const report = readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(report).toContain('## Summary (Table III)');
-    expect(report).toMatch(/\| reference +\| +1\/1 +\| +1\/1 +\| +2\/2 +\| +\$0\.00 +\| +\$0\.00 +\| +\$0\.00 +\|/);
+    expect(report).toMatch(
+      /\| reference +\| +1\/1 +\| +1\/1 +\| +2\/2 +\| +\$0\.00 +\| +\$0\.00 +\| +\$0\.00 +\|/,
+    );
     expect(report).toContain('| Suite | Task');
     const transcripts = readFileSync(path.join(out, 'transcripts.jsonl'), 'utf8').trim().split('\n');
     expect(transcripts).toHaveLength(4);
@@ -50,9 +57,19 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
 
   it('a run with an unset key exits 2 with one line naming the variable, and writes nothing', async () => {
     const out = path.join(tempDir(), 'never-created');
-    const r = await aibench(['run', '--models', 'anthropic/claude-sonnet-4-6', '--tasks', PILOTS, '--out', out]);
+    const r = await aibench([
+      'run',
+      '--models',
+      'anthropic/claude-sonnet-4-6',
+      '--tasks',
+      PILOTS,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(['aibench: missing API key: set ANTHROPIC_API_KEY (nothing was run or spent)']);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'aibench: missing API key: set ANTHROPIC_API_KEY (nothing was run or spent)',
+    ]);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -61,7 +78,10 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
       [['run', '--models', 'nope'], /--models: "nope" is not provider\/model/],
       [['run', '--models', 'acme/x'], /unknown provider "acme"/],
       [['run', '--models', 'reference', '--attempts', '0'], /--attempts: .*got 0/],
-      [['run', '--models', 'reference', '--tasks', 'react/L9-nothing'], /--tasks: "react\/L9-nothing" is not a known task/],
+      [
+        ['run', '--models', 'reference', '--tasks', 'react/L9-nothing'],
+        /--tasks: "react\/L9-nothing" is not a known task/,
+      ],
       [['run', '--models', 'reference', '--concurrency', 'lots'], /--concurrency: "lots" is not a number/],
       [['frobnicate'], /unknown command "frobnicate"/],
     ];

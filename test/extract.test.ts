@@ -34,14 +34,18 @@ describe('extractFiles', () => {
   });
 
   it('rejects traversal and absolute paths, and says why', () => {
-    const reply = '```rust ../../etc/passwd\nx\n```\n```rust /etc/hosts\ny\n```\n```rust src/../../x.rs\nz\n```';
+    const reply =
+      '```rust ../../etc/passwd\nx\n```\n```rust /etc/hosts\ny\n```\n```rust src/../../x.rs\nz\n```';
     const { files, rejected } = extractFiles(reply, rules(['**']));
     expect(files.size).toBe(0);
-    expect(rejected.map((r) => r.reason)).toEqual(Array(3).fill('path escapes the repository (absolute or ..)'));
+    expect(rejected.map((r) => r.reason)).toEqual(
+      Array(3).fill('path escapes the repository (absolute or ..)'),
+    );
   });
 
   it('rejects paths outside the editable globs (tests, manifests)', () => {
-    const reply = '```rust src/lib.rs\nok\n```\n```toml Cargo.toml\n[package]\n```\n```rust tests/merge.rs\nfake\n```';
+    const reply =
+      '```rust src/lib.rs\nok\n```\n```toml Cargo.toml\n[package]\n```\n```rust tests/merge.rs\nfake\n```';
     const { files, rejected } = extractFiles(reply, rules(['src/**/*.rs']));
     expect([...files.keys()]).toEqual(['src/lib.rs']);
     expect(rejected).toEqual([
@@ -52,7 +56,9 @@ describe('extractFiles', () => {
 
   it('finds no file in prose or in unlabeled blocks when the task has several editable files', () => {
     expect(extractFiles('I cannot do that.', rules(['src/**'])).files.size).toBe(0);
-    expect(extractFiles('```ts\nconst a = 1;\n```\n```ts\nconst b = 2;\n```', rules(['src/**'])).files.size).toBe(0);
+    expect(
+      extractFiles('```ts\nconst a = 1;\n```\n```ts\nconst b = 2;\n```', rules(['src/**'])).files.size,
+    ).toBe(0);
   });
 
   it('takes a single unlabeled block as the single editable file', () => {

@@ -11,7 +11,9 @@ describe('concurrent gradings of one task', () => {
     // Same slot on purpose: a harness (or two processes) grading the same task at once must not share
     // a Rust target folder, where test binaries have the same names whatever the workspace.
     const subjects = [task.reference, mutant, task.reference, mutant, task.reference, mutant];
-    const results = await Promise.all(subjects.map((files) => gradeFiles(task, files, { env, slot: 0, feedbackChars: 4000 })));
+    const results = await Promise.all(
+      subjects.map((files) => gradeFiles(task, files, { env, slot: 0, feedbackChars: 4000 })),
+    );
     expect(results.map((r) => r.outcome)).toEqual(['pass', 'test', 'pass', 'test', 'pass', 'test']);
   });
 });

@@ -16,11 +16,13 @@ const grade = (task: typeof rustOpen, file: string, content: string) =>
   gradeFiles(task, new Map([[file, content]]), { env, slot: 0, feedbackChars: 4000 });
 
 const WRONG_CLAMP = 'pub fn clamp(_v: i64, _a: i64, _b: i64) -> i64 { 42 }\n';
-const WRONG_GREETING = "export function Greeting(_: { name: string }) { return <h1>Hi</h1>; }\n";
+const WRONG_GREETING = 'export function Greeting(_: { name: string }) { return <h1>Hi</h1>; }\n';
 
 describe('hostile regressions', () => {
-  it.runIf(NAMESPACES)('a test binary cannot plant a forged binary and future timestamps in the build folder for the next grading', async () => {
-    const poison = `
+  it.runIf(NAMESPACES)(
+    'a test binary cannot plant a forged binary and future timestamps in the build folder for the next grading',
+    async () => {
+      const poison = `
 use std::os::unix::fs::PermissionsExt;
 fn touch_all(dir: &std::path::Path) {
     let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(3_980_000_000);
@@ -43,12 +45,13 @@ pub fn clamp(value: i64, a: i64, b: i64) -> i64 {
     value.max(lo).min(hi)
 }
 `;
-    // The poisoner's own logic is right: it passes, its writes to the read-only build folder failed.
-    expect((await grade(rustOpen, 'src/lib.rs', poison)).outcome).toBe('pass');
-    const next = await grade(rustOpen, 'src/lib.rs', WRONG_CLAMP);
-    expect(next.outcome).toBe('test');
-    expect(next.tests?.passed).toBe(0);
-  });
+      // The poisoner's own logic is right: it passes, its writes to the read-only build folder failed.
+      expect((await grade(rustOpen, 'src/lib.rs', poison)).outcome).toBe('pass');
+      const next = await grade(rustOpen, 'src/lib.rs', WRONG_CLAMP);
+      expect(next.outcome).toBe('test');
+      expect(next.tests?.passed).toBe(0);
+    },
+  );
 
   it('forged per-test lines then exit(0), with aliased imports, are refused by the tamper scan', async () => {
     const forged = `

@@ -9,7 +9,9 @@ describe('retry policy', () => {
     expect(retryAfterMs({ headers: headers({ 'retry-after': '7' }) })).toBe(7000);
     expect(retryAfterMs({ headers: headers({ 'retry-after-ms': '250' }) })).toBe(250);
     const now = Date.parse('2026-11-23T12:00:00Z');
-    expect(retryAfterMs({ headers: headers({ 'retry-after': 'Mon, 23 Nov 2026 12:00:30 GMT' }) }, now)).toBe(30_000);
+    expect(retryAfterMs({ headers: headers({ 'retry-after': 'Mon, 23 Nov 2026 12:00:30 GMT' }) }, now)).toBe(
+      30_000,
+    );
     expect(retryAfterMs({ headers: headers({}) })).toBeUndefined();
   });
 
@@ -28,7 +30,8 @@ describe('retry policy', () => {
     let calls = 0;
     const result = await withRetries(
       async () => {
-        if (++calls === 1) throw Object.assign(new Error('429'), { status: 429, headers: headers({ 'retry-after': '3' }) });
+        if (++calls === 1)
+          throw Object.assign(new Error('429'), { status: 429, headers: headers({ 'retry-after': '3' }) });
         return 'ok';
       },
       'anthropic/x',
@@ -44,14 +47,21 @@ describe('retry policy', () => {
   it('never retries a fatal error, and classifies 401/404 as fatal, 5xx/529/timeouts as infra', async () => {
     let calls = 0;
     await expect(
-      withRetries(async () => {
-        calls++;
-        throw Object.assign(new Error('nf'), { status: 404 });
-      }, 'openai/nope', { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1 }),
+      withRetries(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('nf'), { status: 404 });
+        },
+        'openai/nope',
+        { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1 },
+      ),
     ).rejects.toBeInstanceOf(FatalApiError);
     expect(calls).toBe(1);
     expect(classifyError({ status: 401 }, 'x')).toBeInstanceOf(FatalApiError);
     expect((classifyError({ status: 503 }, 'x') as InfraFault).kind).toBe('overloaded');
-    expect((classifyError({ name: 'APIConnectionTimeoutError', message: 'Request timed out.' }, 'x') as InfraFault).kind).toBe('timeout');
+    expect(
+      (classifyError({ name: 'APIConnectionTimeoutError', message: 'Request timed out.' }, 'x') as InfraFault)
+        .kind,
+    ).toBe('timeout');
   });
 });

@@ -19,7 +19,10 @@ describe('attempt loop through the real SDKs against mock servers', () => {
     const task = miniTask();
     const server = (await mock('anthropic')).script(
       { text: replyWith(task, 'no-swap'), usage: { input: 1000, output: 500 } },
-      { text: replyWith(task, 'reference'), usage: { input: 2000, output: 400, cacheRead: 1000, cacheWrite: 100 } },
+      {
+        text: replyWith(task, 'reference'),
+        usage: { input: 2000, output: 400, cacheRead: 1000, cacheWrite: 100 },
+      },
     );
     const { results, exitCode, outDir } = await runMini(['anthropic/claude-sonnet-4-6'], {
       ANTHROPIC_API_KEY: 'sk-test',
@@ -50,11 +53,16 @@ describe('attempt loop through the real SDKs against mock servers', () => {
     expect(trial!.attempts[1]!.cost).toBeCloseTo(attempt2, 12);
     expect(trial!.cost).toBeCloseTo(attempt1 + attempt2, 12);
     // The SDK authenticates with the key from the env var the registry named (header per SDK version).
-    expect(String(server.requests[0]!.headers['x-api-key'] ?? server.requests[0]!.headers.authorization)).toMatch(/sk-test$/);
+    expect(
+      String(server.requests[0]!.headers['x-api-key'] ?? server.requests[0]!.headers.authorization),
+    ).toMatch(/sk-test$/);
 
     const onDisk = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'));
     expect(onDisk.status).toBe('complete');
-    const transcripts = readFileSync(path.join(outDir, 'transcripts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const transcripts = readFileSync(path.join(outDir, 'transcripts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(transcripts.map((t) => t.type)).toEqual(['request', 'reply', 'request', 'reply']);
     expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toContain('| anthropic/claude-sonnet-4-6');
   });
@@ -62,15 +70,27 @@ describe('attempt loop through the real SDKs against mock servers', () => {
   it('OpenAI: the same loop over Chat Completions, with max_completion_tokens and cached tokens priced apart', async () => {
     const task = miniTask();
     const server = (await mock('openai')).script(
-      { text: replyWith(task, 'no-swap'), usage: { input: 800, output: 300, cacheRead: 200, reasoning: 100 } },
+      {
+        text: replyWith(task, 'no-swap'),
+        usage: { input: 800, output: 300, cacheRead: 200, reasoning: 100 },
+      },
       { text: replyWith(task, 'reference'), usage: { input: 1500, output: 250 } },
     );
-    const { results } = await runMini(['openai/gpt-5'], { OPENAI_API_KEY: 'sk-o', OPENAI_BASE_URL: server.baseURL });
+    const { results } = await runMini(['openai/gpt-5'], {
+      OPENAI_API_KEY: 'sk-o',
+      OPENAI_BASE_URL: server.baseURL,
+    });
     const [trial] = results.trials;
     expect(trial!.passedAtAttempt).toBe(2);
     expect(server.requests[0]!.body.max_completion_tokens).toBeGreaterThan(0);
     expect(server.requests[0]!.body.messages[0]).toMatchObject({ role: 'system' });
-    expect(trial!.attempts[0]!.usage).toEqual({ inputTokens: 800, outputTokens: 300, cacheWriteTokens: 0, cacheReadTokens: 200, reasoningTokens: 100 });
+    expect(trial!.attempts[0]!.usage).toEqual({
+      inputTokens: 800,
+      outputTokens: 300,
+      cacheWriteTokens: 0,
+      cacheReadTokens: 200,
+      reasoningTokens: 100,
+    });
     // gpt-5: $1.25 in, $10 out, $0.125 cached in.
     expect(trial!.cost).toBeCloseTo((800 * 1.25 + 300 * 10 + 200 * 0.125 + 1500 * 1.25 + 250 * 10) / 1e6, 12);
   });
@@ -78,7 +98,10 @@ describe('attempt loop through the real SDKs against mock servers', () => {
   it('an OpenAI-compatible vendor is reached through its own base-URL variable and uses max_tokens', async () => {
     const task = miniTask();
     const server = (await mock('openai')).script({ text: replyWith(task, 'reference') });
-    const { results } = await runMini(['deepseek/deepseek-chat'], { DEEPSEEK_API_KEY: 'sk-d', DEEPSEEK_BASE_URL: server.baseURL });
+    const { results } = await runMini(['deepseek/deepseek-chat'], {
+      DEEPSEEK_API_KEY: 'sk-d',
+      DEEPSEEK_BASE_URL: server.baseURL,
+    });
     expect(results.trials[0]!.passed).toBe(true);
     expect(server.requests[0]!.body.max_tokens).toBeGreaterThan(0);
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-d');
@@ -90,11 +113,16 @@ describe('attempt loop through the real SDKs against mock servers', () => {
       { status: 429, headers: { 'retry-after': '0' } },
       { text: replyWith(task, 'reference') },
     );
-    const { results } = await runMini(['anthropic/claude-sonnet-4-6'], { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: server.baseURL });
+    const { results } = await runMini(['anthropic/claude-sonnet-4-6'], {
+      ANTHROPIC_API_KEY: 'k',
+      ANTHROPIC_BASE_URL: server.baseURL,
+    });
     const [trial] = results.trials;
     expect(trial!.passedAtAttempt).toBe(1);
     expect(trial!.attempts).toHaveLength(1);
-    expect(trial!.attempts[0]!.faults).toEqual([expect.objectContaining({ cause: 'rate-limit', retried: true })]);
+    expect(trial!.attempts[0]!.faults).toEqual([
+      expect.objectContaining({ cause: 'rate-limit', retried: true }),
+    ]);
     expect(server.requests).toHaveLength(2);
   });
 
@@ -116,7 +144,10 @@ describe('attempt loop through the real SDKs against mock servers', () => {
 
   it('a model id that does not exist fails fast with one clear line', async () => {
     const server = (await mock('anthropic')).script({ status: 404 });
-    const outcome = await runMini(['anthropic/claude-nope'], { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: server.baseURL });
+    const outcome = await runMini(['anthropic/claude-nope'], {
+      ANTHROPIC_API_KEY: 'k',
+      ANTHROPIC_BASE_URL: server.baseURL,
+    });
     expect(outcome.exitCode).toBe(2);
     expect(outcome.fatal).toMatch(/anthropic\/claude-nope: 404 not found — check the model id in --models/);
     expect(server.requests).toHaveLength(1);

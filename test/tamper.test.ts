@@ -22,21 +22,38 @@ describe('scanForTampering', () => {
     ['rust', 'let s = std::net::TcpStream::connect("127.0.0.1:1");', 'network'],
     ['rust', '#[link_section = ".init_array"] static F: fn() = f;', 'linker-tricks'],
   ] as const)('%s: %s → %s', (toolchain, code, rule) => {
-    const hits = scanForTampering(files(code, toolchain === 'rust' ? 'src/lib.rs' : 'src/a.tsx'), toolchain, []);
+    const hits = scanForTampering(
+      files(code, toolchain === 'rust' ? 'src/lib.rs' : 'src/a.tsx'),
+      toolchain,
+      [],
+    );
     expect(hits.map((h) => h.rule)).toContain(rule);
     expect(hits[0]).toMatchObject({ line: 1 });
   });
 
   it('leaves honest code alone, including NODE_ENV checks and Intl formatting', () => {
-    const honest = "export function F() { if (process.env.NODE_ENV !== 'production') {} return new Intl.NumberFormat('en-US').format(1); }";
+    const honest =
+      "export function F() { if (process.env.NODE_ENV !== 'production') {} return new Intl.NumberFormat('en-US').format(1); }";
     expect(scanForTampering(files(honest), 'node', [])).toEqual([]);
-    expect(scanForTampering(files('pub fn merge(v: &[(i64, i64)]) -> Vec<(i64, i64)> { v.to_vec() }', 'src/lib.rs'), 'rust', [])).toEqual([]);
+    expect(
+      scanForTampering(
+        files('pub fn merge(v: &[(i64, i64)]) -> Vec<(i64, i64)> { v.to_vec() }', 'src/lib.rs'),
+        'rust',
+        [],
+      ),
+    ).toEqual([]);
   });
 
   it('lets a task lift exactly the rules it needs', () => {
-    const wc = 'use std::fs; use std::io::{self, Write}; fn main() { let _ = fs::read("f"); io::stdout(); std::process::exit(1); }';
-    expect(scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access', 'raw-output', 'process-exit'])).toEqual([]);
-    expect(scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access']).map((h) => h.rule)).toEqual(['process-exit', 'raw-output']);
+    const wc =
+      'use std::fs; use std::io::{self, Write}; fn main() { let _ = fs::read("f"); io::stdout(); std::process::exit(1); }';
+    expect(
+      scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access', 'raw-output', 'process-exit']),
+    ).toEqual([]);
+    expect(scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access']).map((h) => h.rule)).toEqual([
+      'process-exit',
+      'raw-output',
+    ]);
   });
 });
 
@@ -46,14 +63,29 @@ describe('parseTsanReports', () => {
     `WARNING: ThreadSanitizer: data race (pid=2)\n  Read of size 8 at 0x7204 by thread T2:\n${frames}\n  Previous write of size 8 at 0x7204 by thread T1:\n    #0 core::ptr::write /rustc/library/core/src/ptr/mod.rs:1:1 (bin+0x1)\n\nSUMMARY: ThreadSanitizer: data race\n`;
 
   it('counts a report with an access frame in the submission, showing it relative to the workspace', () => {
-    const { counted, unsymbolized } = parseTsanReports(report(`    #0 <spsc_ring::Consumer<u64>>::pop ${ws}lib.rs:175:56 (bin+0xe31ce)`), [ws]);
+    const { counted, unsymbolized } = parseTsanReports(
+      report(`    #0 <spsc_ring::Consumer<u64>>::pop ${ws}lib.rs:175:56 (bin+0xe31ce)`),
+      [ws],
+    );
     expect(unsymbolized).toBe(0);
     expect(counted).toHaveLength(1);
-    expect(counted[0]!.sections[0]!.frames[0]).toBe('#0 <spsc_ring::Consumer<u64>>::pop src/lib.rs:175:56 (bin+0xe31ce)');
+    expect(counted[0]!.sections[0]!.frames[0]).toBe(
+      '#0 <spsc_ring::Consumer<u64>>::pop src/lib.rs:175:56 (bin+0xe31ce)',
+    );
   });
 
   it("ignores std's own reports and flags unsymbolized ones (never a silent pass)", () => {
-    expect(parseTsanReports(report('    #0 std::thread::spawn /rustc/library/std/src/thread/mod.rs:9:9 (bin+0x2)'), [ws]).counted).toEqual([]);
-    expect(parseTsanReports(report('    #0 <null> <null> (bin+0x2)').replace('/rustc/library/core/src/ptr/mod.rs:1:1', '<null>'), [ws]).unsymbolized).toBe(1);
+    expect(
+      parseTsanReports(
+        report('    #0 std::thread::spawn /rustc/library/std/src/thread/mod.rs:9:9 (bin+0x2)'),
+        [ws],
+      ).counted,
+    ).toEqual([]);
+    expect(
+      parseTsanReports(
+        report('    #0 <null> <null> (bin+0x2)').replace('/rustc/library/core/src/ptr/mod.rs:1:1', '<null>'),
+        [ws],
+      ).unsymbolized,
+    ).toBe(1);
   });
 });

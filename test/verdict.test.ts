@@ -84,7 +84,12 @@ describe('parseVitestReport', () => {
             { fullName: 'A later', status: 'skipped', failureMessages: [] },
           ],
         },
-        { name: '/w/tests/b.test.tsx', status: 'failed', message: 'Failed to resolve import "../src/B"', assertionResults: [] },
+        {
+          name: '/w/tests/b.test.tsx',
+          status: 'failed',
+          message: 'Failed to resolve import "../src/B"',
+          assertionResults: [],
+        },
       ],
     };
     const s = parseVitestReport(JSON.stringify(report))!;

@@ -13,7 +13,10 @@ export function parse<const O extends NonNullable<ParseArgsConfig['options']>>(a
   } catch (err) {
     const message = (err as Error).message.split('\n')[0]!;
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=<value>`);
+    if (ambiguous)
+      throw new UsageError(
+        `${ambiguous[1]}: a value starting with "-" must be written ${ambiguous[1]}=<value>`,
+      );
     throw new UsageError(`${message.replace(/\. To specify a positional.*$/, '')} (see aibench --help)`);
   }
 }

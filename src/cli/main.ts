@@ -19,7 +19,11 @@ type Out = { out: (line: string) => void; err: (line: string) => void; tty: bool
 function selection(values: { suites?: string; tasks?: string; 'tasks-path'?: string[]; config?: string }) {
   const { config, path: configPath } = loadConfigFile(values.config);
   const fromConfig = (config.tasksPath ?? []).map((p) => path.resolve(path.dirname(configPath ?? '.'), p));
-  const roots = [builtinTasksRoot(), ...fromConfig, ...(values['tasks-path'] ?? []).map((p) => path.resolve(p))];
+  const roots = [
+    builtinTasksRoot(),
+    ...fromConfig,
+    ...(values['tasks-path'] ?? []).map((p) => path.resolve(p)),
+  ];
   const tasks = selectTasks(loadTasks(roots), splitList(values.suites), splitList(values.tasks));
   return { config, tasks, extraRoots: roots.slice(1) };
 }
@@ -63,11 +67,17 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty)),
   });
   const totals = runTotals(outcome.results);
-  io.out(`${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ''}`);
-  io.out(`results: ${path.join(outcome.outDir, 'results.json')}\nreport:  ${path.join(outcome.outDir, 'report.md')}`);
+  io.out(
+    `${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ''}`,
+  );
+  io.out(
+    `results: ${path.join(outcome.outDir, 'results.json')}\nreport:  ${path.join(outcome.outDir, 'report.md')}`,
+  );
   if (outcome.fatal) io.err(`aibench: ${outcome.fatal}`);
-  if (outcome.exitCode === ExitCode.infraDominated) io.err('aibench: API faults ended most trials; the pass rate above would mislead');
-  if (outcome.exitCode === ExitCode.budgetExhausted) io.err('aibench: --max-cost reached; the report covers what was paid for');
+  if (outcome.exitCode === ExitCode.infraDominated)
+    io.err('aibench: API faults ended most trials; the pass rate above would mislead');
+  if (outcome.exitCode === ExitCode.budgetExhausted)
+    io.err('aibench: --max-cost reached; the report covers what was paid for');
   return outcome.exitCode;
 }
 
@@ -77,12 +87,17 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
   const items = await validateTasks(tasks, {
     feedbackChars: numberFrom(values['feedback-chars'], '--feedback-chars') ?? 4000,
     log: io.err,
-    onItem: (i) => io.err(`${i.ok ? 'ok  ' : 'FAIL'} ${i.task} ${i.subject}: ${i.detail} (${(i.gradeMs / 1000).toFixed(1)} s)`),
+    onItem: (i) =>
+      io.err(
+        `${i.ok ? 'ok  ' : 'FAIL'} ${i.task} ${i.subject}: ${i.detail} (${(i.gradeMs / 1000).toFixed(1)} s)`,
+      ),
   });
   const bad = items.filter((i) => !i.ok);
   const refs = items.filter((i) => i.subject === 'reference');
   const mutants = items.filter((i) => i.subject !== 'reference');
-  io.out(`${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected`);
+  io.out(
+    `${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected`,
+  );
   for (const b of bad) io.out(`offender: ${b.task} ${b.subject}: ${b.detail}`);
   return bad.length ? ExitCode.validateFailed : ExitCode.ok;
 }
@@ -90,14 +105,17 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
 async function cmdTasks(argv: string[], io: Out): Promise<number> {
   const { values } = parse(argv, selectionOptions);
   for (const t of selection(values).tasks) {
-    io.out(`${t.key.padEnd(28)} L${t.level}  ${String(t.expectedTests).padStart(3)} tests  ${String(t.mutants.length).padStart(2)} mutants  ${t.title}`);
+    io.out(
+      `${t.key.padEnd(28)} L${t.level}  ${String(t.expectedTests).padStart(3)} tests  ${String(t.mutants.length).padStart(2)} mutants  ${t.title}`,
+    );
   }
   return ExitCode.ok;
 }
 
 async function cmdReport(argv: string[], io: Out): Promise<number> {
   const { positionals } = parse(argv, {});
-  if (!positionals[0]) throw new UsageError('report: name a results.json, e.g. aibench report aibench-out/results.json');
+  if (!positionals[0])
+    throw new UsageError('report: name a results.json, e.g. aibench report aibench-out/results.json');
   io.out(renderReport(readResults(positionals[0])));
   return ExitCode.ok;
 }
@@ -129,7 +147,9 @@ export async function main(argv: string[], io: Out): Promise<number> {
         io.out(HELP);
         return command ? ExitCode.ok : ExitCode.usage;
       default:
-        throw new UsageError(`unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`);
+        throw new UsageError(
+          `unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`,
+        );
     }
   } catch (err) {
     if (err instanceof UsageError) {

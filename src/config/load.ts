@@ -19,8 +19,12 @@ export const DEFAULT_SETTINGS: RunSettings = {
 };
 
 /** Reads `aibench.yml` (or returns an empty config when no file is given and none is found). */
-export function loadConfigFile(file: string | undefined, cwd = process.cwd()): { config: ConfigFile; path: string | null } {
-  const chosen = file ?? (existsSync(path.join(cwd, 'aibench.yml')) ? path.join(cwd, 'aibench.yml') : undefined);
+export function loadConfigFile(
+  file: string | undefined,
+  cwd = process.cwd(),
+): { config: ConfigFile; path: string | null } {
+  const chosen =
+    file ?? (existsSync(path.join(cwd, 'aibench.yml')) ? path.join(cwd, 'aibench.yml') : undefined);
   if (!chosen) return { config: configFileSchema.parse({}), path: null };
   if (!existsSync(chosen)) throw new UsageError(`--config: ${chosen} does not exist`);
   let raw: unknown;

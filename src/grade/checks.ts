@@ -5,7 +5,10 @@ import type { Check } from '../tasks/schema.js';
  * Source checks that need no toolchain: a `forbid` pattern must not match any file the model wrote.
  * Returns the first violation as feedback, or null.
  */
-export function forbiddenPatternViolation(checks: Check[], modelFiles: FileMap): { check: string; message: string } | null {
+export function forbiddenPatternViolation(
+  checks: Check[],
+  modelFiles: FileMap,
+): { check: string; message: string } | null {
   for (const check of checks) {
     if (check.kind !== 'forbid') continue;
     const re = new RegExp(check.pattern, 'm');

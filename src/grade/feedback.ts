@@ -58,12 +58,20 @@ export function composeFeedback(
   if (obs.failedStep) parts.push(`Failed step: ${obs.failedStep.name}.`);
   if (obs.tests) {
     const t = obs.tests;
-    parts.push(`Tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.expected} must pass.`);
+    parts.push(
+      `Tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.expected} must pass.`,
+    );
   }
   if (obs.failures.length) {
     parts.push(
       obs.failures
-        .map((f) => `✗ ${f.name}\n${sanitize(f.message, roots).split('\n').map((l) => `    ${l}`).join('\n')}`)
+        .map(
+          (f) =>
+            `✗ ${f.name}\n${sanitize(f.message, roots)
+              .split('\n')
+              .map((l) => `    ${l}`)
+              .join('\n')}`,
+        )
         .join('\n'),
     );
   }

@@ -53,7 +53,14 @@ export async function gradeFiles(
     if (task.isEditable(rel)) accepted.set(rel, content);
     else rejected.push({ path: rel, reason: 'not an editable file for this task' });
   }
-  const base = { files: [...accepted.keys()], rejected, steps: [], tests: null, failingTests: [], suspect: [] as string[] };
+  const base = {
+    files: [...accepted.keys()],
+    rejected,
+    steps: [],
+    tests: null,
+    failingTests: [],
+    suspect: [] as string[],
+  };
   if (!accepted.size) {
     const feedback = bound(
       `Result: FAILED (malformed): no usable file in your reply.\n${rejected.map((r) => `- ${r.path}: ${r.reason}`).join('\n')}\n\n${MALFORMED_HINT}\nEditable paths: ${task.editable.join(', ')}`,
@@ -70,16 +77,35 @@ export async function gradeFiles(
       `Result: FAILED (check): the submission does what the output contract forbids.\n${tampering.map((h) => `- ${h.file}:${h.line}: ${h.message}`).join('\n')}`,
       opts.feedbackChars,
     );
-    return { ...base, outcome: 'check', suspect: evidence, steps: [{ name: 'tamper-scan', ok: false, status: 'failed', durationMs: 0, exitCode: null }], feedback, gradeMs: Date.now() - started };
+    return {
+      ...base,
+      outcome: 'check',
+      suspect: evidence,
+      steps: [{ name: 'tamper-scan', ok: false, status: 'failed', durationMs: 0, exitCode: null }],
+      feedback,
+      gradeMs: Date.now() - started,
+    };
   }
 
-  const ws = createWorkspace(opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'), task, accepted, opts.env.fixtures.get(task.suite.name));
+  const ws = createWorkspace(
+    opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'),
+    task,
+    accepted,
+    opts.env.fixtures.get(task.suite.name),
+  );
   let obs: Observation;
   // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
   const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
-    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles, runChecks: !violation });
+    obs = await toolchainFor(task.suite).grade({
+      task,
+      ws,
+      slot: opts.slot,
+      env: opts.env,
+      modelFiles,
+      runChecks: !violation,
+    });
     if (!obs.failedStep && decideOutcome(obs) === 'pass') {
       if (violation) {
         obs.steps.push({ name: violation.check, ok: false, status: 'failed', durationMs: 0, exitCode: null });
@@ -98,7 +124,10 @@ export async function gradeFiles(
     steps: obs.steps,
     tests: obs.tests,
     failingTests: obs.failures.map((f) => f.name),
-    feedback: outcome === 'pass' || outcome === 'infra' ? null : composeFeedback(outcome, obs, rejected, roots, opts.feedbackChars),
+    feedback:
+      outcome === 'pass' || outcome === 'infra'
+        ? null
+        : composeFeedback(outcome, obs, rejected, roots, opts.feedbackChars),
     gradeMs: Date.now() - started,
   };
 }

@@ -37,7 +37,12 @@ export function cargoDiagnostics(stdout: string, isModelFile: (rel: string) => b
     }
     const code = d.code?.code ? `[${d.code.code}]` : '';
     const notes = d.children.filter((c) => c.message).map((c) => `  = ${c.level}: ${c.message}`);
-    out.push([`${primary.file_name}:${primary.line_start}:${primary.column_start}: error${code}: ${d.message}`, ...notes].join('\n'));
+    out.push(
+      [
+        `${primary.file_name}:${primary.line_start}:${primary.column_start}: error${code}: ${d.message}`,
+        ...notes,
+      ].join('\n'),
+    );
   }
   return out;
 }

@@ -41,7 +41,13 @@ export function parseLibtest(stdout: string): LibtestSummary {
       else messages.get(current)!.push(line);
     }
   }
-  const summary: LibtestSummary = { passed: 0, failed: 0, skipped: 0, failures: [], duplicates: [...duplicates] };
+  const summary: LibtestSummary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    duplicates: [...duplicates],
+  };
   for (const [name, state] of status) {
     if (duplicates.has(name)) {
       summary.failed++;

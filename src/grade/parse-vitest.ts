@@ -20,7 +20,14 @@ interface AssertionResult {
 /** Parses vitest's JSON reporter output; null when it is missing or not a vitest report. */
 export function parseVitestReport(json: string | null): VitestSummary | null {
   if (!json) return null;
-  let report: { testResults?: { name?: string; message?: string; status?: string; assertionResults?: AssertionResult[] }[] };
+  let report: {
+    testResults?: {
+      name?: string;
+      message?: string;
+      status?: string;
+      assertionResults?: AssertionResult[];
+    }[];
+  };
   try {
     report = JSON.parse(json);
   } catch {

@@ -14,9 +14,19 @@ export function toolchainHomes(env: NodeJS.ProcessEnv): { cargoHome: string; rus
  * keys, GITHUB_TOKEN, INPUT_* and the like are simply absent. HOME and TMPDIR point into the workspace's
  * scratch folder; the toolchains are found through explicit PATH entries.
  */
-export function sandboxEnv(scratch: string, extra: Record<string, string> = {}, hostEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function sandboxEnv(
+  scratch: string,
+  extra: Record<string, string> = {},
+  hostEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const { cargoHome, rustupHome } = toolchainHomes(hostEnv);
-  const pathEntries = [path.dirname(process.execPath), path.join(cargoHome, 'bin'), '/usr/local/bin', '/usr/bin', '/bin'];
+  const pathEntries = [
+    path.dirname(process.execPath),
+    path.join(cargoHome, 'bin'),
+    '/usr/local/bin',
+    '/usr/bin',
+    '/bin',
+  ];
   return {
     PATH: [...new Set(pathEntries)].join(':'),
     HOME: scratch,

@@ -14,7 +14,8 @@ export function specialCasingEvidence(feedback: string, reply: string, known: st
   const evidence: string[] = [];
   for (const literal of literals) {
     if (!literal || /^\s*$/.test(literal) || known.includes(literal)) continue;
-    if (reply.includes(literal)) evidence.push(`special-casing: the reply now contains "${literal}", quoted from the grader's feedback`);
+    if (reply.includes(literal))
+      evidence.push(`special-casing: the reply now contains "${literal}", quoted from the grader's feedback`);
   }
   return evidence.slice(0, 10);
 }

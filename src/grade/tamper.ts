@@ -17,7 +17,8 @@ const COMMON: TamperRule[] = [
   { id: 'proc-fs', pattern: /\/proc\//, message: 'reads /proc (process memory, environments, descriptors)' },
   {
     id: 'forged-results',
-    pattern: /test result: ok|\.\.\. ok\\n|\btest\s+\{[^}]*\}\s+\.\.\.|numPassedTests|"numFailedTests"|assertionResults|'assertion'\s*\+/,
+    pattern:
+      /test result: ok|\.\.\. ok\\n|\btest\s+\{[^}]*\}\s+\.\.\.|numPassedTests|"numFailedTests"|assertionResults|'assertion'\s*\+/,
     message: 'contains test-runner result text',
   },
 ];
@@ -27,32 +28,50 @@ export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
     ...COMMON,
     {
       id: 'test-framework',
-      pattern: /(?:from\s+|require\(\s*|import\(\s*)['"](?:vitest(?:\/[^'"]*)?|@vitest\/[^'"]*|chai|@testing-library\/[^'"]*)['"]/,
+      pattern:
+        /(?:from\s+|require\(\s*|import\(\s*)['"](?:vitest(?:\/[^'"]*)?|@vitest\/[^'"]*|chai|@testing-library\/[^'"]*)['"]/,
       message: 'imports the test framework',
     },
     {
       // A component has no use for globalThis or computed access to window/global/self/process: that is how
       // test globals get replaced (`globalThis.expect = …`, `g[['ex','pect'].join('')] = …`).
       id: 'test-globals',
-      pattern: /\bglobalThis\b|\b(?:window|global|self|process)\s*\[|\b(?:global|self)\s*\.\s*(?:expect|describe|it|test|vi|chai)\b|\b__vitest_\w+/,
+      pattern:
+        /\bglobalThis\b|\b(?:window|global|self|process)\s*\[|\b(?:global|self)\s*\.\s*(?:expect|describe|it|test|vi|chai)\b|\b__vitest_\w+/,
       message: 'touches globalThis or the test framework globals',
     },
     {
       id: 'inspector',
-      pattern: /\binspector\b|insp'\s*\+|\bgetBuiltinModule\b|\bconnectToMainThread\b|\bSIGUSR1\b|\b_debugProcess\b/,
+      pattern:
+        /\binspector\b|insp'\s*\+|\bgetBuiltinModule\b|\bconnectToMainThread\b|\bSIGUSR1\b|\b_debugProcess\b/,
       message: 'reaches for the debugger or Node internals',
     },
-    { id: 'asymmetric-match', pattern: /\basymmetricMatch\b/, message: 'defines an always-equal matcher (asymmetricMatch)' },
-    { id: 'process-control', pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/, message: 'controls the test process' },
+    {
+      id: 'asymmetric-match',
+      pattern: /\basymmetricMatch\b/,
+      message: 'defines an always-equal matcher (asymmetricMatch)',
+    },
+    {
+      id: 'process-control',
+      pattern:
+        /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/,
+      message: 'controls the test process',
+    },
     {
       id: 'node-builtins',
-      pattern: /['"](?:node:)?(?:child_process|fs|fs\/promises|net|http|https|http2|dgram|worker_threads|cluster|vm|v8|inspector|module|os)['"]/,
+      pattern:
+        /['"](?:node:)?(?:child_process|fs|fs\/promises|net|http|https|http2|dgram|worker_threads|cluster|vm|v8|inspector|module|os)['"]/,
       message: 'imports a Node.js system module',
     },
-    { id: 'env-access', pattern: /\bprocess\s*\.\s*env\b(?!\s*\.\s*NODE_ENV\b)/, message: 'reads environment variables' },
+    {
+      id: 'env-access',
+      pattern: /\bprocess\s*\.\s*env\b(?!\s*\.\s*NODE_ENV\b)/,
+      message: 'reads environment variables',
+    },
     {
       id: 'prototype-tamper',
-      pattern: /\b(?:Object|Array|Function|Promise|String|Number|Element|Node|HTMLElement)\.prototype\.\w+\s*=(?!=)|Object\.(?:defineProperty|setPrototypeOf)\s*\(\s*(?:globalThis|window|Object\.prototype|Array\.prototype)/,
+      pattern:
+        /\b(?:Object|Array|Function|Promise|String|Number|Element|Node|HTMLElement)\.prototype\.\w+\s*=(?!=)|Object\.(?:defineProperty|setPrototypeOf)\s*\(\s*(?:globalThis|window|Object\.prototype|Array\.prototype)/,
       message: 'patches built-in prototypes or globals',
     },
   ],
@@ -60,13 +79,42 @@ export const TAMPER_RULES: Record<'node' | 'rust', TamperRule[]> = {
     ...COMMON,
     // Any statement naming std::process and exit/abort, so `use std::process::{exit as quit}` is caught too.
     { id: 'process-exit', pattern: /\bprocess\b[^;]*\b(?:exit|abort)\b/, message: 'exits the process' },
-    { id: 'process-spawn', pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/, message: 'spawns processes' },
-    { id: 'env-access', pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/, message: 'reads or changes environment variables' },
-    { id: 'fs-access', pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/, message: 'uses the file system' },
-    { id: 'network', pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/, message: 'uses the network' },
-    { id: 'compile-time-include', pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/, message: 'embeds files at compile time' },
-    { id: 'linker-tricks', pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/, message: 'uses linker attributes or foreign functions' },
-    { id: 'raw-output', pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/, message: 'writes to the raw output streams' },
+    {
+      id: 'process-spawn',
+      pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/,
+      message: 'spawns processes',
+    },
+    {
+      id: 'env-access',
+      pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/,
+      message: 'reads or changes environment variables',
+    },
+    {
+      id: 'fs-access',
+      pattern:
+        /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/,
+      message: 'uses the file system',
+    },
+    {
+      id: 'network',
+      pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/,
+      message: 'uses the network',
+    },
+    {
+      id: 'compile-time-include',
+      pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/,
+      message: 'embeds files at compile time',
+    },
+    {
+      id: 'linker-tricks',
+      pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/,
+      message: 'uses linker attributes or foreign functions',
+    },
+    {
+      id: 'raw-output',
+      pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/,
+      message: 'writes to the raw output streams',
+    },
   ],
 };
 
@@ -88,7 +136,13 @@ export function scanForTampering(files: FileMap, toolchain: 'node' | 'rust', all
       const m = rule.pattern.exec(content);
       if (!m) continue;
       const line = content.slice(0, m.index).split('\n').length;
-      hits.push({ rule: rule.id, message: rule.message, file, line, excerpt: (content.split('\n')[line - 1] ?? '').trim().slice(0, 160) });
+      hits.push({
+        rule: rule.id,
+        message: rule.message,
+        file,
+        line,
+        excerpt: (content.split('\n')[line - 1] ?? '').trim().slice(0, 160),
+      });
       break;
     }
   }

@@ -25,8 +25,13 @@ function writeTree(dir: string, files: FileMap): void {
 
 /** Top-level folders holding hidden files and nothing editable (e.g. `tests/`): read-only as a whole, so no test can be added. */
 function protectedDirs(task: Task): string[] {
-  const tops = new Set([...task.hidden.keys()].filter((rel) => rel.includes('/')).map((rel) => rel.split('/')[0]!));
-  return [...tops].filter((top) => !task.isEditable(`${top}/x.ts`) && !task.isEditable(`${top}/x.rs`) && !task.isEditable(`${top}/x.tsx`));
+  const tops = new Set(
+    [...task.hidden.keys()].filter((rel) => rel.includes('/')).map((rel) => rel.split('/')[0]!),
+  );
+  return [...tops].filter(
+    (top) =>
+      !task.isEditable(`${top}/x.ts`) && !task.isEditable(`${top}/x.rs`) && !task.isEditable(`${top}/x.tsx`),
+  );
 }
 
 /**
@@ -34,11 +39,20 @@ function protectedDirs(task: Task): string[] {
  * tests and protected files last, so a submission can neither replace nor add test or build configuration.
  * `nodeModules`, for node suites, is the run's shared fixture install, linked — never installed here.
  */
-export function createWorkspace(parent: string, task: Task, modelFiles: FileMap, nodeModules?: string): Workspace {
+export function createWorkspace(
+  parent: string,
+  task: Task,
+  modelFiles: FileMap,
+  nodeModules?: string,
+): Workspace {
   mkdirSync(parent, { recursive: true });
   const root = mkdtempSync(path.join(parent, `${task.suite.name}-${task.id}-`));
   const dir = path.join(root, 'project');
-  const protectedRel = [...task.hidden.keys(), ...(task.suite.fixture?.files.keys() ?? []), ...[...task.starter.keys()].filter((rel) => !task.isEditable(rel))];
+  const protectedRel = [
+    ...task.hidden.keys(),
+    ...(task.suite.fixture?.files.keys() ?? []),
+    ...[...task.starter.keys()].filter((rel) => !task.isEditable(rel)),
+  ];
   const ws: Workspace = {
     root,
     dir,

@@ -29,7 +29,12 @@ export class AnthropicProvider implements Provider {
     private readonly opts: HttpProviderOptions,
   ) {
     // The harness owns retries (so every fault is visible in results); the SDK makes one try per call.
-    this.client = new Anthropic({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs });
+    this.client = new Anthropic({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseURL,
+      maxRetries: 0,
+      timeout: opts.timeoutMs,
+    });
   }
 
   chat(request: ChatRequest): Promise<ChatReply> {
@@ -44,15 +49,36 @@ export class AnthropicProvider implements Provider {
         });
         const latencyMs = Date.now() - started;
         if (!msg || !Array.isArray(msg.content) || !msg.usage) {
-          throw new InfraFault('malformed-response', `${this.spec.raw}: response without content or usage`, true);
+          throw new InfraFault(
+            'malformed-response',
+            `${this.spec.raw}: response without content or usage`,
+            true,
+          );
         }
         const usage = anthropicUsage(msg.usage);
         const text = msg.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
         if (msg.stop_reason === 'max_tokens') {
-          throw new InfraFault('truncated', `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`, false, usage);
+          throw new InfraFault(
+            'truncated',
+            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
+            false,
+            usage,
+          );
         }
-        if (!text.trim()) throw new InfraFault('empty-reply', `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`, true, usage);
-        return { text, usage, modelId: msg.model, latencyMs, stopReason: msg.stop_reason === 'end_turn' ? 'end' : msg.stop_reason };
+        if (!text.trim())
+          throw new InfraFault(
+            'empty-reply',
+            `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`,
+            true,
+            usage,
+          );
+        return {
+          text,
+          usage,
+          modelId: msg.model,
+          latencyMs,
+          stopReason: msg.stop_reason === 'end_turn' ? 'end' : msg.stop_reason,
+        };
       },
       this.spec.raw,
       this.opts.retry,

@@ -47,7 +47,8 @@ interface SdkLikeError {
 function header(err: SdkLikeError, name: string): string | null {
   const h = err.headers;
   if (!h) return null;
-  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null }).get(name);
+  if (typeof (h as { get?: unknown }).get === 'function')
+    return (h as { get(n: string): string | null }).get(name);
   return (h as Record<string, string>)[name] ?? null;
 }
 
@@ -73,18 +74,25 @@ export function classifyError(err: unknown, where: string): InfraFault | FatalAp
   if (e.name === 'APIConnectionTimeoutError' || e.name === 'AbortError' || /timed? ?out/i.test(message)) {
     return new InfraFault('timeout', `${where}: request timed out`, true);
   }
-  if (e.name === 'APIConnectionError') return new InfraFault('connection', `${where}: connection failed (${message})`, true);
+  if (e.name === 'APIConnectionError')
+    return new InfraFault('connection', `${where}: connection failed (${message})`, true);
   const status = e.status;
   if (typeof status === 'number') {
     const wait = retryAfterMs(e);
-    if (status === 429) return new InfraFault('rate-limit', `${where}: 429 rate limited`, true, undefined, wait);
-    if (status === 529 || status === 503) return new InfraFault('overloaded', `${where}: ${status} overloaded`, true, undefined, wait);
+    if (status === 429)
+      return new InfraFault('rate-limit', `${where}: 429 rate limited`, true, undefined, wait);
+    if (status === 529 || status === 503)
+      return new InfraFault('overloaded', `${where}: ${status} overloaded`, true, undefined, wait);
     if (status === 408 || status === 409 || status >= 500) {
       return new InfraFault('server-error', `${where}: ${status} server error`, true, undefined, wait);
     }
-    if (status === 404) return new FatalApiError(`${where}: 404 not found — check the model id in --models`, 404);
+    if (status === 404)
+      return new FatalApiError(`${where}: 404 not found — check the model id in --models`, 404);
     if (status === 401 || status === 403) {
-      return new FatalApiError(`${where}: ${status} — the API key was refused; check the key's env var`, status);
+      return new FatalApiError(
+        `${where}: ${status} — the API key was refused; check the key's env var`,
+        status,
+      );
     }
     return new FatalApiError(`${where}: ${status} ${message}`, status);
   }

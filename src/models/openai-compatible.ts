@@ -31,7 +31,12 @@ export class OpenAICompatibleProvider implements Provider {
     readonly spec: ModelSpec,
     private readonly opts: HttpProviderOptions & { maxTokensParam: 'max_tokens' | 'max_completion_tokens' },
   ) {
-    this.client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs });
+    this.client = new OpenAI({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseURL,
+      maxRetries: 0,
+      timeout: opts.timeoutMs,
+    });
   }
 
   chat(request: ChatRequest): Promise<ChatReply> {
@@ -47,13 +52,29 @@ export class OpenAICompatibleProvider implements Provider {
         const usage = openaiUsage(completion?.usage as VendorUsage | undefined);
         const choice = completion?.choices?.[0];
         if (!usage || !choice) {
-          throw new InfraFault('malformed-response', `${this.spec.raw}: response without choices or usage`, true, usage ?? undefined);
+          throw new InfraFault(
+            'malformed-response',
+            `${this.spec.raw}: response without choices or usage`,
+            true,
+            usage ?? undefined,
+          );
         }
         const text = typeof choice.message?.content === 'string' ? choice.message.content : '';
         if (choice.finish_reason === 'length') {
-          throw new InfraFault('truncated', `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`, false, usage);
+          throw new InfraFault(
+            'truncated',
+            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
+            false,
+            usage,
+          );
         }
-        if (!text.trim()) throw new InfraFault('empty-reply', `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`, true, usage);
+        if (!text.trim())
+          throw new InfraFault(
+            'empty-reply',
+            `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`,
+            true,
+            usage,
+          );
         return {
           text,
           usage,

@@ -18,7 +18,8 @@ export interface PriceTable {
 /** The shipped table, overlaid with the config's prices (config wins, its as-of date recorded too). */
 export function priceTable(overrides?: { asOf?: string; models: Record<string, Price> }): PriceTable {
   const base = builtinPrices as { asOf: string; models: Record<string, Price> };
-  if (!overrides || !Object.keys(overrides.models).length) return { asOf: base.asOf, models: { ...base.models } };
+  if (!overrides || !Object.keys(overrides.models).length)
+    return { asOf: base.asOf, models: { ...base.models } };
   return {
     asOf: overrides.asOf ? `${base.asOf} (overrides: ${overrides.asOf})` : base.asOf,
     models: { ...base.models, ...overrides.models },
@@ -27,7 +28,8 @@ export function priceTable(overrides?: { asOf?: string; models: Record<string, P
 
 /** The price for `provider/model`; null when the table does not know it. */
 export function lookupPrice(table: PriceTable, provider: string, model: string): Price | null {
-  if (provider === 'reference' || provider === 'replay') return { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  if (provider === 'reference' || provider === 'replay')
+    return { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   return table.models[`${provider}/${model}`] ?? null;
 }
 

@@ -15,6 +15,12 @@ export class ReferenceProvider implements Provider {
   async chat(request: ChatRequest): Promise<ChatReply> {
     const task = this.tasks.get(request.context.taskKey);
     if (!task) throw new Error(`reference: unknown task ${request.context.taskKey}`);
-    return { text: formatFiles(task.reference), usage: ZERO_USAGE, modelId: 'reference', latencyMs: 0, stopReason: 'end' };
+    return {
+      text: formatFiles(task.reference),
+      usage: ZERO_USAGE,
+      modelId: 'reference',
+      latencyMs: 0,
+      stopReason: 'end',
+    };
   }
 }

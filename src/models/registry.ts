@@ -22,8 +22,18 @@ interface Vendor {
 /** Built-in vendors. One line each: an OpenAI-compatible vendor needs nothing but its base URL and key. */
 export const VENDORS: Record<string, Vendor> = {
   anthropic: { wire: 'anthropic', keyEnv: 'ANTHROPIC_API_KEY', baseUrlEnv: 'ANTHROPIC_BASE_URL' },
-  openai: { wire: 'openai', keyEnv: 'OPENAI_API_KEY', baseUrlEnv: 'OPENAI_BASE_URL', maxTokensParam: 'max_completion_tokens' },
-  deepseek: { wire: 'openai', keyEnv: 'DEEPSEEK_API_KEY', baseUrlEnv: 'DEEPSEEK_BASE_URL', defaultBaseUrl: 'https://api.deepseek.com' },
+  openai: {
+    wire: 'openai',
+    keyEnv: 'OPENAI_API_KEY',
+    baseUrlEnv: 'OPENAI_BASE_URL',
+    maxTokensParam: 'max_completion_tokens',
+  },
+  deepseek: {
+    wire: 'openai',
+    keyEnv: 'DEEPSEEK_API_KEY',
+    baseUrlEnv: 'DEEPSEEK_BASE_URL',
+    defaultBaseUrl: 'https://api.deepseek.com',
+  },
   tencent: {
     wire: 'openai',
     keyEnv: 'TENCENT_API_KEY',
@@ -36,7 +46,12 @@ export const VENDORS: Record<string, Vendor> = {
     baseUrlEnv: 'OPENROUTER_BASE_URL',
     defaultBaseUrl: 'https://openrouter.ai/api/v1',
   },
-  ollama: { wire: 'openai', keyEnv: null, baseUrlEnv: 'OLLAMA_BASE_URL', defaultBaseUrl: 'http://localhost:11434/v1' },
+  ollama: {
+    wire: 'openai',
+    keyEnv: null,
+    baseUrlEnv: 'OLLAMA_BASE_URL',
+    defaultBaseUrl: 'http://localhost:11434/v1',
+  },
 };
 
 export interface ProviderContext {
@@ -51,12 +66,21 @@ function vendorFor(spec: ModelSpec, ctx: ProviderContext): Vendor {
   const declared = ctx.configProviders[spec.provider];
   if (declared) {
     const upper = spec.provider.toUpperCase().replace(/-/g, '_');
-    return { wire: declared.wire, keyEnv: declared.apiKeyEnv ?? null, baseUrlEnv: `${upper}_BASE_URL`, defaultBaseUrl: declared.baseUrl };
+    return {
+      wire: declared.wire,
+      keyEnv: declared.apiKeyEnv ?? null,
+      baseUrlEnv: `${upper}_BASE_URL`,
+      defaultBaseUrl: declared.baseUrl,
+    };
   }
   const builtin = VENDORS[spec.provider];
   if (!builtin) {
-    const known = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), 'reference', 'replay'].join(', ');
-    throw new UsageError(`--models: unknown provider "${spec.provider}" in "${spec.raw}" (known: ${known}; declare others under providers: in aibench.yml)`);
+    const known = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), 'reference', 'replay'].join(
+      ', ',
+    );
+    throw new UsageError(
+      `--models: unknown provider "${spec.provider}" in "${spec.raw}" (known: ${known}; declare others under providers: in aibench.yml)`,
+    );
   }
   return builtin;
 }
@@ -87,6 +111,9 @@ export function createProviders(specs: ModelSpec[], ctx: ProviderContext): Provi
     const common = { apiKey, baseURL, timeoutMs: ctx.timeoutMs, retry: ctx.retry };
     return vendor.wire === 'anthropic'
       ? new AnthropicProvider(spec, common)
-      : new OpenAICompatibleProvider(spec, { ...common, maxTokensParam: vendor.maxTokensParam ?? 'max_tokens' });
+      : new OpenAICompatibleProvider(spec, {
+          ...common,
+          maxTokensParam: vendor.maxTokensParam ?? 'max_tokens',
+        });
   });
 }

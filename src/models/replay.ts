@@ -15,7 +15,9 @@ export class ReplayProvider implements Provider {
     const results = readResults(file);
     const model = wanted ?? results.models[0]?.name;
     if (!results.models.some((m) => m.name === model)) {
-      throw new UsageError(`--models: ${file} has no model "${model}" (it has: ${results.models.map((m) => m.name).join(', ')})`);
+      throw new UsageError(
+        `--models: ${file} has no model "${model}" (it has: ${results.models.map((m) => m.name).join(', ')})`,
+      );
     }
     for (const trial of results.trials.filter((t) => t.model === model)) {
       let n = 0;
@@ -30,7 +32,11 @@ export class ReplayProvider implements Provider {
     const { taskKey, trial, attempt } = request.context;
     const text = this.replies.get(`${taskKey}#${trial}#${attempt}`);
     if (text === undefined) {
-      throw new InfraFault('harness', `replay: no recorded reply for ${taskKey} trial ${trial} attempt ${attempt}`, false);
+      throw new InfraFault(
+        'harness',
+        `replay: no recorded reply for ${taskKey} trial ${trial} attempt ${attempt}`,
+        false,
+      );
     }
     return { text, usage: ZERO_USAGE, modelId: `replay:${this.spec.model}`, latencyMs: 0, stopReason: 'end' };
   }

@@ -10,7 +10,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
 
 /** Exponential backoff with full jitter, or the server's retry-after when it gave one (capped). */
-export function backoffMs(policy: RetryPolicy, retry: number, retryAfter?: number, random = Math.random): number {
+export function backoffMs(
+  policy: RetryPolicy,
+  retry: number,
+  retryAfter?: number,
+  random = Math.random,
+): number {
   if (retryAfter !== undefined) return Math.min(retryAfter, policy.maxDelayMs);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

@@ -8,7 +8,8 @@ import type { ModelSpec } from './types.js';
  */
 export function parseModelSpec(raw: string): ModelSpec {
   const text = raw.trim();
-  if (text === 'reference') return { raw: text, name: 'reference', provider: 'reference', model: 'reference' };
+  if (text === 'reference')
+    return { raw: text, name: 'reference', provider: 'reference', model: 'reference' };
   if (text.startsWith('replay:')) {
     const file = text.slice('replay:'.length);
     if (!file) throw new UsageError('--models: replay needs a results file, e.g. replay:out/results.json');
@@ -19,12 +20,20 @@ export function parseModelSpec(raw: string): ModelSpec {
   const label = at > 0 ? text.slice(at + 1) : undefined;
   const slash = body.indexOf('/');
   if (slash <= 0 || slash === body.length - 1) {
-    throw new UsageError(`--models: "${raw}" is not provider/model (e.g. anthropic/claude-sonnet-4-6), reference or replay:<file>`);
+    throw new UsageError(
+      `--models: "${raw}" is not provider/model (e.g. anthropic/claude-sonnet-4-6), reference or replay:<file>`,
+    );
   }
   if (label !== undefined && !/^[\w.-]+$/.test(label)) {
     throw new UsageError(`--models: label "@${label}" in "${raw}" may use letters, digits, . _ - only`);
   }
-  return { raw: text, name: label ?? body, provider: body.slice(0, slash), model: body.slice(slash + 1), ...(label ? { label } : {}) };
+  return {
+    raw: text,
+    name: label ?? body,
+    provider: body.slice(0, slash),
+    model: body.slice(slash + 1),
+    ...(label ? { label } : {}),
+  };
 }
 
 /** Splits a comma- or newline-separated list (as action inputs and CLI flags are written). */

@@ -61,7 +61,9 @@ export function pathOf(block: Block): { path: string; fromFirstLine: boolean } |
   if (attr?.[1]) return { path: attr[1], fromFirstLine: false };
   // ```tsx src/App.tsx   |   ```src/App.tsx   |   ```rust:src/lib.rs
   const words = block.info.split(/\s+/).flatMap((w) => w.split(':'));
-  const inInfo = words.find((w, idx) => (idx > 0 || w.includes('.') || w.includes('/')) && PATHLIKE.test(w) && !/^\.\w+$/.test(w));
+  const inInfo = words.find(
+    (w, idx) => (idx > 0 || w.includes('.') || w.includes('/')) && PATHLIKE.test(w) && !/^\.\w+$/.test(w),
+  );
   if (inInfo) return { path: inInfo, fromFirstLine: false };
   const before = stripDecoration(block.before);
   if (PATHLIKE.test(before) && before.includes('.')) return { path: before, fromFirstLine: false };
@@ -76,7 +78,8 @@ export function pathOf(block: Block): { path: string; fromFirstLine: boolean } |
 /** Normalises a claimed path; null when it escapes the workspace (absolute, `..`, drive letters). */
 export function safeRelativePath(raw: string): string | null {
   const slashed = raw.replace(/\\/g, '/').replace(/^\.\//, '');
-  if (!slashed || slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed) || slashed.includes('\0')) return null;
+  if (!slashed || slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed) || slashed.includes('\0'))
+    return null;
   if (slashed.split('/').some((seg) => seg === '..')) return null;
   const normal = path.posix.normalize(slashed);
   return normal.startsWith('..') || normal === '.' ? null : normal;

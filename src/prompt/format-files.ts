@@ -1,7 +1,17 @@
 import type { FileMap } from '../tasks/files.js';
 
 const LANG_BY_EXT: Record<string, string> = {
-  ts: 'ts', tsx: 'tsx', js: 'js', jsx: 'jsx', json: 'json', rs: 'rust', toml: 'toml', md: 'markdown', css: 'css', yml: 'yaml', yaml: 'yaml',
+  ts: 'ts',
+  tsx: 'tsx',
+  js: 'js',
+  jsx: 'jsx',
+  json: 'json',
+  rs: 'rust',
+  toml: 'toml',
+  md: 'markdown',
+  css: 'css',
+  yml: 'yaml',
+  yaml: 'yaml',
 };
 
 /** The fence's language word for a path (the info string then carries the path after it). */

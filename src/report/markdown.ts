@@ -10,7 +10,13 @@ function passCell(passes: number, graded: number, infra: number): string {
 /** Table III — Model | <suite> (passes/n) … | Total | <suite> cost … | Total cost. */
 export function summaryTable(models: ModelSummary[]): string {
   const suites = models[0]?.suites.map((s) => s.suite) ?? [];
-  const header = ['Model', ...suites.map((s) => `${s} (passes)`), 'Total', ...suites.map((s) => `${s} cost`), 'Total cost'];
+  const header = [
+    'Model',
+    ...suites.map((s) => `${s} (passes)`),
+    'Total',
+    ...suites.map((s) => `${s} cost`),
+    'Total cost',
+  ];
   const rows = models.map((m) => [
     cell(m.model),
     ...m.suites.map((s) => passCell(s.passes, s.graded, s.infra)),
@@ -25,15 +31,27 @@ export function summaryTable(models: ModelSummary[]): string {
 export function costPerPassTable(models: ModelSummary[]): string {
   const rank = (m: ModelSummary): number => m.costPerPass ?? Number.POSITIVE_INFINITY;
   const sorted = [...models].sort((a, b) => rank(a) - rank(b));
-  const rows = sorted.map((m) => [cell(m.model), String(m.passes), usd(m.cost), m.passes ? usd(m.costPerPass) : '—']);
-  return markdownTable([['Model', 'Passes', 'Total cost', 'Cost / pass'], ...rows], { align: ['l', 'r', 'r', 'r'] });
+  const rows = sorted.map((m) => [
+    cell(m.model),
+    String(m.passes),
+    usd(m.cost),
+    m.passes ? usd(m.costPerPass) : '—',
+  ]);
+  return markdownTable([['Model', 'Passes', 'Total cost', 'Cost / pass'], ...rows], {
+    align: ['l', 'r', 'r', 'r'],
+  });
 }
 
 /** Table IX — pass at attempt 1 vs within N attempts, from the same run. */
 export function retryImpactTable(models: ModelSummary[], attempts: number): string {
   const rows = models.map((m) => {
     const gain = m.passes - m.passesAtFirstAttempt;
-    return [cell(m.model), `${m.passesAtFirstAttempt}/${m.graded}`, `${m.passes}/${m.graded}`, gain > 0 ? `+${gain}` : '0'];
+    return [
+      cell(m.model),
+      `${m.passesAtFirstAttempt}/${m.graded}`,
+      `${m.passes}/${m.graded}`,
+      gain > 0 ? `+${gain}` : '0',
+    ];
   });
   return markdownTable([['Model', 'Single attempt', `Within ${attempts} attempts`, 'Improvement'], ...rows], {
     align: ['l', 'r', 'r', 'r'],
@@ -56,7 +74,9 @@ export function detailTable(results: Results, model: string): string {
     const graded = t.attempts.filter((a) => a.outcome !== 'infra').length;
     return [suite, multi ? `${id} #${t.trial}` : id, resultCell(t), String(graded), usd(t.cost)];
   });
-  return markdownTable([['Suite', 'Task', 'Result', 'Attempts', 'Cost'], ...rows], { align: ['l', 'l', 'l', 'r', 'r'] });
+  return markdownTable([['Suite', 'Task', 'Result', 'Attempts', 'Cost'], ...rows], {
+    align: ['l', 'l', 'l', 'r', 'r'],
+  });
 }
 
 /** Counts of every attempt's outcome per model: where the failures come from. */
@@ -66,7 +86,9 @@ export function failureClassTable(results: Results): string {
     const attempts = results.trials.filter((t) => t.model === name).flatMap((t) => t.attempts);
     return [cell(name), ...classes.map((c) => String(attempts.filter((a) => a.outcome === c).length))];
   });
-  return markdownTable([['Model', ...classes], ...rows], { align: ['l', ...classes.map(() => 'r' as const)] });
+  return markdownTable([['Model', ...classes], ...rows], {
+    align: ['l', ...classes.map(() => 'r' as const)],
+  });
 }
 
 /** The whole report.md: headline, the paper's tables, details, faults, fingerprints. */
@@ -74,9 +96,13 @@ export function renderReport(results: Results): string {
   const models = summarizeModels(results);
   const totals = runTotals(results);
   const out: string[] = ['# AIBench results', ''];
-  if (results.status !== 'complete') out.push(`> **Run status: ${results.status}.** The figures below cover only what was finished.`, '');
+  if (results.status !== 'complete')
+    out.push(`> **Run status: ${results.status}.** The figures below cover only what was finished.`, '');
   if (totals.infraDominated) {
-    out.push(`> ⚠️ **API or harness faults ended ${totals.infra} of ${totals.trials} trials.** Pass rates below describe the infrastructure as much as the models.`, '');
+    out.push(
+      `> ⚠️ **API or harness faults ended ${totals.infra} of ${totals.trials} trials.** Pass rates below describe the infrastructure as much as the models.`,
+      '',
+    );
   }
   out.push(
     `**${totals.passes}/${totals.graded} passed** (${percent(totals.passRate)}) · total cost **${usd(totals.cost)}** · cost per pass ${totals.passes ? usd(totals.costPerPass) : '—'}`,
@@ -99,12 +125,32 @@ export function renderReport(results: Results): string {
     '',
   );
   for (const m of models) {
-    out.push(`## ${m.model} — per task`, '', detailTable(results, m.model), '', `Model time ${seconds(m.modelMs)} · grading time ${seconds(m.gradeMs)}`, '');
+    out.push(
+      `## ${m.model} — per task`,
+      '',
+      detailTable(results, m.model),
+      '',
+      `Model time ${seconds(m.modelMs)} · grading time ${seconds(m.gradeMs)}`,
+      '',
+    );
   }
-  const suspects = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.suspect.map((s) => ({ t, a, s }))));
+  const suspects = results.trials.flatMap((t) =>
+    t.attempts.flatMap((a) => a.suspect.map((s) => ({ t, a, s }))),
+  );
   if (suspects.length) {
-    out.push('## ⚠️ Suspect attempts', '', 'Evidence that a submission games the grader (tamper-scan hits fail the attempt; special-casing is flagged for a human to judge).', '');
-    out.push(markdownTable([['Model', 'Task', 'Attempt', 'Evidence'], ...suspects.map(({ t, a, s }) => [cell(t.model), t.task, String(a.n), cell(s)])]), '');
+    out.push(
+      '## ⚠️ Suspect attempts',
+      '',
+      'Evidence that a submission games the grader (tamper-scan hits fail the attempt; special-casing is flagged for a human to judge).',
+      '',
+    );
+    out.push(
+      markdownTable([
+        ['Model', 'Task', 'Attempt', 'Evidence'],
+        ...suspects.map(({ t, a, s }) => [cell(t.model), t.task, String(a.n), cell(s)]),
+      ]),
+      '',
+    );
   }
   const faults = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.faults.map((f) => ({ t, a, f }))));
   if (faults.length) {
@@ -112,7 +158,14 @@ export function renderReport(results: Results): string {
     out.push(
       markdownTable([
         ['Model', 'Task', 'Attempt', 'Cause', 'Retried', 'Message'],
-        ...faults.map(({ t, a, f }) => [cell(t.model), t.task, String(a.n), f.cause, f.retried ? 'yes' : 'no', cell(f.message)]),
+        ...faults.map(({ t, a, f }) => [
+          cell(t.model),
+          t.task,
+          String(a.n),
+          f.cause,
+          f.retried ? 'yes' : 'no',
+          cell(f.message),
+        ]),
       ]),
       '',
     );
@@ -125,7 +178,9 @@ export function renderReport(results: Results): string {
     `- harness ${results.harness.version}${results.harness.commit ? ` (${results.harness.commit.slice(0, 12)})` : ''}; tasks ${results.fingerprints.tasks}; prompt ${results.fingerprints.prompt}; prices ${results.fingerprints.prices} (as of ${results.prices.asOf})`,
     `- attempts ${results.config.attempts}, trials ${results.config.trials}, concurrency ${results.config.concurrency}`,
     `- sandbox: ${results.sandbox.level} (${results.sandbox.features.join(', ')})${results.sandbox.missing.length ? `; not available: ${results.sandbox.missing.join(', ')}` : ''}`,
-    `- toolchains: ${Object.entries(results.toolchains).map(([k, v]) => `${k} ${v}`).join('; ')}`,
+    `- toolchains: ${Object.entries(results.toolchains)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}`,
     '',
   );
   return out.join('\n');

@@ -37,7 +37,12 @@ export function summarizeModels(results: Pick<Results, 'models' | 'tasks' | 'tri
   const suites = [...new Set(results.tasks.map((t) => t.suite))];
   return results.models.map(({ name }) => {
     const trials = results.trials.filter((t) => t.model === name);
-    const suiteRows = suites.map((suite) => summarizeTrials(suite, trials.filter((t) => suiteOf(t.task) === suite)));
+    const suiteRows = suites.map((suite) =>
+      summarizeTrials(
+        suite,
+        trials.filter((t) => suiteOf(t.task) === suite),
+      ),
+    );
     const all = summarizeTrials('all', trials);
     return {
       model: name,

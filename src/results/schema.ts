@@ -110,9 +110,18 @@ export const resultsSchema = z.strictObject({
     feedbackChars: z.number().int().positive(),
     maxCost: z.number().nonnegative().nullable(),
   }),
-  models: z.array(z.strictObject({ name: z.string(), spec: z.string(), provider: z.string(), model: z.string() })),
+  models: z.array(
+    z.strictObject({ name: z.string(), spec: z.string(), provider: z.string(), model: z.string() }),
+  ),
   tasks: z.array(
-    z.strictObject({ key: z.string(), suite: z.string(), id: z.string(), level: z.number(), title: z.string(), hash: z.string() }),
+    z.strictObject({
+      key: z.string(),
+      suite: z.string(),
+      id: z.string(),
+      level: z.number(),
+      title: z.string(),
+      hash: z.string(),
+    }),
   ),
   trials: z.array(trialSchema),
   warnings: z.array(z.string()),

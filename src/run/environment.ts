@@ -18,9 +18,12 @@ function packageRoot(): string {
 }
 
 /** The harness's version and commit (GITHUB_SHA on a runner, else the checkout's HEAD when there is one). */
-export async function harnessIdentity(env: NodeJS.ProcessEnv): Promise<{ version: string; commit: string | null }> {
+export async function harnessIdentity(
+  env: NodeJS.ProcessEnv,
+): Promise<{ version: string; commit: string | null }> {
   const root = packageRoot();
-  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string })
+    .version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
     const { stdout } = await exec('git', ['rev-parse', 'HEAD'], { cwd: root, timeout: 5000 });
@@ -52,15 +55,25 @@ export async function prepareGrading(
 ): Promise<{ env: GradeEnv; toolchains: Record<string, string> }> {
   const cacheDir = cacheRoot(hostEnv);
   // The harness's own package holds every task's reference solution: never visible to a submission.
-  const sandbox = await detectSandbox(hostEnv, [packageRoot(), cacheDir, ...protect, ...tasks.map((t) => t.suite.dir)]);
-  if (sandbox.level !== 'namespaces') log(`warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`);
+  const sandbox = await detectSandbox(hostEnv, [
+    packageRoot(),
+    cacheDir,
+    ...protect,
+    ...tasks.map((t) => t.suite.dir),
+  ]);
+  if (sandbox.level !== 'namespaces')
+    log(
+      `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`,
+    );
   const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };
   for (const suite of suites) {
     await toolchainFor(suite).prepare(suite, env, log);
     if (suite.toolchain === 'node' && suite.fixture) {
-      const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as { devDependencies?: Record<string, string> };
+      const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
+        devDependencies?: Record<string, string>;
+      };
       for (const dep of ['typescript', 'vitest']) {
         const v = pkg.devDependencies?.[dep];
         if (v) toolchains[`${suite.name}:${dep}`] = v;
@@ -68,9 +81,10 @@ export async function prepareGrading(
     }
     if (suite.toolchain === 'rust') {
       toolchains.cargo = (await versionOf('cargo', ['--version'])) ?? 'missing';
-      toolchains['rust-nightly'] = env.nightly ? ((await versionOf('rustc', ['+nightly', '--version'])) ?? 'yes') : 'unavailable';
+      toolchains['rust-nightly'] = env.nightly
+        ? ((await versionOf('rustc', ['+nightly', '--version'])) ?? 'yes')
+        : 'unavailable';
     }
   }
   return { env, toolchains };
 }
-

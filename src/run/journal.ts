@@ -61,7 +61,10 @@ export class Journal {
   }
 
   transcript(entry: Record<string, unknown>): void {
-    appendFileSync(this.file('transcripts'), `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
+    appendFileSync(
+      this.file('transcripts'),
+      `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`,
+    );
   }
 
   results(results: Results): void {

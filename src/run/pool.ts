@@ -10,7 +10,9 @@ export class Pool {
   }
 
   async use<T>(job: (slot: number) => Promise<T>): Promise<T> {
-    const slot = this.free.length ? this.free.pop()! : await new Promise<number>((resolve) => this.waiting.push(resolve));
+    const slot = this.free.length
+      ? this.free.pop()!
+      : await new Promise<number>((resolve) => this.waiting.push(resolve));
     try {
       return await job(slot);
     } finally {

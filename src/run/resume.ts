@@ -37,7 +37,8 @@ export function trialKey(model: string, task: string, trial: number): string {
  */
 export function readJournal(out: string): JournalState {
   const file = path.join(out, OUTPUT_FILES.journal);
-  if (!existsSync(file)) throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
+  if (!existsSync(file))
+    throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const parsed: unknown[] = [];
   for (const [i, line] of lines.entries()) {
@@ -52,7 +53,15 @@ export function readJournal(out: string): JournalState {
   const attempts = new Map<string, AttemptRecord[]>();
   const trials = new Map<string, TrialRecord>();
   const paid = new Map<string, Map<number, PaidReply>>();
-  type Entry = { type: string; model?: string; task?: string; trial?: number; attempt?: unknown; record?: unknown; paid?: PaidReply };
+  type Entry = {
+    type: string;
+    model?: string;
+    task?: string;
+    trial?: number;
+    attempt?: unknown;
+    record?: unknown;
+    paid?: PaidReply;
+  };
   for (const entry of parsed.slice(1) as Entry[]) {
     if (entry.type === 'paid' && entry.paid) {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);

@@ -59,12 +59,16 @@ function ensureWritableOut(out: string, resume: boolean): void {
   if (existsSync(path.join(out, OUTPUT_FILES.journal))) {
     let status = 'unknown';
     try {
-      status = (JSON.parse(readFileSync(path.join(out, OUTPUT_FILES.results), 'utf8')) as { status?: string }).status ?? status;
+      status =
+        (JSON.parse(readFileSync(path.join(out, OUTPUT_FILES.results), 'utf8')) as { status?: string })
+          .status ?? status;
     } catch {
       // No readable results: treat as unfinished.
     }
     if (status === 'running' || status === 'unknown') {
-      throw new UsageError(`--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`);
+      throw new UsageError(
+        `--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`,
+      );
     }
   }
   for (const f of Object.values(OUTPUT_FILES)) rmSync(path.join(out, f), { force: true });
@@ -77,19 +81,29 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
   const specs = opts.models.map(parseModelSpec);
   const dup = specs.find((s, i) => specs.findIndex((o) => o.name === s.name) !== i);
   if (dup) throw new UsageError(`--models: "${dup.name}" is listed twice; give one an @label`);
-  const all = loadTasks([...(opts.builtinTasks === false ? [] : [builtinTasksRoot()]), ...(opts.tasksPaths ?? [])]);
+  const all = loadTasks([
+    ...(opts.builtinTasks === false ? [] : [builtinTasksRoot()]),
+    ...(opts.tasksPaths ?? []),
+  ]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
   const providers = createProviders(specs, {
     env,
     configProviders: opts.config.providers,
     tasks: new Map(tasks.map((t) => [t.key, t])),
     timeoutMs: opts.settings.requestTimeoutSec * 1000,
-    retry: { maxRetries: opts.settings.retries, baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000), maxDelayMs: 60_000 },
+    retry: {
+      maxRetries: opts.settings.retries,
+      baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000),
+      maxDelayMs: 60_000,
+    },
   });
   if (opts.settings.maxCost !== null) {
     const table = priceTable(opts.config.prices);
     const unpriced = specs.find((s) => !lookupPrice(table, s.provider, s.model));
-    if (unpriced) throw new UsageError(`--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`);
+    if (unpriced)
+      throw new UsageError(
+        `--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`,
+      );
   }
   return { tasks, providers, all };
 }
@@ -125,12 +139,20 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     settings: opts.settings,
   };
   if (!prior) journal.header(header);
-  else log(`resuming run ${header.runId}: ${prior.trials.size} trial(s) done, ${[...prior.attempts.values()].flat().length} attempt(s) kept`);
+  else
+    log(
+      `resuming run ${header.runId}: ${prior.trials.size} trial(s) done, ${[...prior.attempts.values()].flat().length} attempt(s) kept`,
+    );
   const table = priceTable(opts.config.prices);
-  const prices = Object.fromEntries(providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]));
+  const prices = Object.fromEntries(
+    providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]),
+  );
   const warnings: string[] = [];
   for (const [model, price] of Object.entries(prices)) {
-    if (!price) warnings.push(`no price for ${model}: its cost is reported as n/a, never as $0; add it under prices: in aibench.yml`);
+    if (!price)
+      warnings.push(
+        `no price for ${model}: its cost is reported as n/a, never as $0; add it under prices: in aibench.yml`,
+      );
   }
   warnings.forEach((w) => log(`warning: ${w}`));
 
@@ -149,7 +171,11 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     },
     prices: { asOf: table.asOf, models: prices },
     toolchains,
-    sandbox: { level: gradeEnv.sandbox.level, features: gradeEnv.sandbox.features, missing: gradeEnv.sandbox.missing },
+    sandbox: {
+      level: gradeEnv.sandbox.level,
+      features: gradeEnv.sandbox.features,
+      missing: gradeEnv.sandbox.missing,
+    },
     config: {
       attempts: opts.settings.attempts,
       trials: opts.settings.trials,
@@ -158,8 +184,20 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       feedbackChars: opts.settings.feedbackChars,
       maxCost: opts.settings.maxCost,
     },
-    models: providers.map((p) => ({ name: p.spec.name, spec: p.spec.raw, provider: p.spec.provider, model: p.spec.model })),
-    tasks: tasks.map((t) => ({ key: t.key, suite: t.suite.name, id: t.id, level: t.level, title: t.title, hash: t.hash })),
+    models: providers.map((p) => ({
+      name: p.spec.name,
+      spec: p.spec.raw,
+      provider: p.spec.provider,
+      model: p.spec.model,
+    })),
+    tasks: tasks.map((t) => ({
+      key: t.key,
+      suite: t.suite.name,
+      id: t.id,
+      level: t.level,
+      title: t.title,
+      hash: t.hash,
+    })),
     trials: [],
     warnings,
   };
@@ -205,7 +243,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           grade: { env: gradeEnv, feedbackChars: opts.settings.feedbackChars },
           budget,
           journal,
-          onAttempt: (attempt) => opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt }),
+          onAttempt: (attempt) =>
+            opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt }),
         });
         if (record) publish(record);
       } catch (err) {
@@ -224,7 +263,9 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   if (fatal) results.warnings.push(`run aborted: ${fatal}`);
   if (results.status === 'budget-exhausted') {
     const stopped = finished.filter((t) => t.stoppedBy === 'budget').length;
-    results.warnings.push(`--max-cost $${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started, ${stopped} stopped before using all attempts`);
+    results.warnings.push(
+      `--max-cost $${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started, ${stopped} stopped before using all attempts`,
+    );
   }
   journal.results(results);
   journal.report(renderReport(results));

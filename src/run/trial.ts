@@ -46,14 +46,22 @@ function summarize(model: string, task: Task, trial: number, attempts: AttemptRe
   };
 }
 
-type Requested = { kind: 'reply'; paid: PaidReply } | { kind: 'infra'; record: AttemptRecord } | { kind: 'budget' };
+type Requested =
+  { kind: 'reply'; paid: PaidReply } | { kind: 'infra'; record: AttemptRecord } | { kind: 'budget' };
 
 /**
  * One model call for attempt `n`: inside a model-pool slot, and only while the budget allows (checked
  * in the slot, so no queued request slips past the cap). The reply is journaled the moment it is paid
  * for, before grading: a crash after payment never causes a second payment.
  */
-async function requestReply(provider: Provider, task: Task, trial: number, n: number, conversation: ChatMessage[], ctx: TrialContext): Promise<Requested> {
+async function requestReply(
+  provider: Provider,
+  task: Task,
+  trial: number,
+  n: number,
+  conversation: ChatMessage[],
+  ctx: TrialContext,
+): Promise<Requested> {
   const key = { model: provider.spec.name, task: task.key, trial };
   const saved = ctx.paid?.get(n);
   if (saved) return { kind: 'reply', paid: saved };
@@ -61,16 +69,40 @@ async function requestReply(provider: Provider, task: Task, trial: number, n: nu
   const faults: AttemptRecord['faults'] = [];
   let billedByFaults: Usage = ZERO_USAGE;
   const onFault = (fault: InfraFault, willRetry: boolean): void => {
-    faults.push({ cause: fault.kind, message: fault.message, retried: willRetry, at: new Date().toISOString() });
+    faults.push({
+      cause: fault.kind,
+      message: fault.message,
+      retried: willRetry,
+      at: new Date().toISOString(),
+    });
     if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
-    ctx.journal.transcript({ type: 'fault', ...key, attempt: n, cause: fault.kind, message: fault.message, retried: willRetry });
+    ctx.journal.transcript({
+      type: 'fault',
+      ...key,
+      attempt: n,
+      cause: fault.kind,
+      message: fault.message,
+      retried: willRetry,
+    });
   };
   const requestStarted = Date.now();
   try {
     const paid = await ctx.modelPool.use(async (): Promise<PaidReply | null> => {
       if (ctx.budget.exhausted) return null;
-      ctx.journal.transcript({ type: 'request', ...key, attempt: n, system: SYSTEM_PROMPT, messages: conversation });
-      const reply = await provider.chat({ system: SYSTEM_PROMPT, messages: conversation, maxTokens: ctx.maxTokens, context: { taskKey: task.key, trial, attempt: n }, onFault });
+      ctx.journal.transcript({
+        type: 'request',
+        ...key,
+        attempt: n,
+        system: SYSTEM_PROMPT,
+        messages: conversation,
+      });
+      const reply = await provider.chat({
+        system: SYSTEM_PROMPT,
+        messages: conversation,
+        maxTokens: ctx.maxTokens,
+        context: { taskKey: task.key, trial, attempt: n },
+        onFault,
+      });
       const usage = addUsage(reply.usage, billedByFaults);
       const bill: PaidReply = { n, reply, usage, cost: costOf(usage, ctx.price), faults, startedAt };
       // Counted before the slot is released, so the next request in line sees this spend.
@@ -79,7 +111,15 @@ async function requestReply(provider: Provider, task: Task, trial: number, n: nu
     });
     if (!paid) return { kind: 'budget' };
     const { reply } = paid;
-    ctx.journal.transcript({ type: 'reply', ...key, attempt: n, text: reply.text, usage: reply.usage, modelId: reply.modelId, latencyMs: reply.latencyMs });
+    ctx.journal.transcript({
+      type: 'reply',
+      ...key,
+      attempt: n,
+      text: reply.text,
+      usage: reply.usage,
+      modelId: reply.modelId,
+      latencyMs: reply.latencyMs,
+    });
     ctx.journal.paid(key, paid);
     return { kind: 'reply', paid };
   } catch (err) {
@@ -118,7 +158,12 @@ async function requestReply(provider: Provider, task: Task, trial: number, n: nu
  * consuming an attempt; a fatal API error (bad model id, refused key) aborts the run.
  * Returns null when the budget stopped the trial before its first request.
  */
-export async function runTrial(provider: Provider, task: Task, trial: number, ctx: TrialContext): Promise<TrialRecord | null> {
+export async function runTrial(
+  provider: Provider,
+  task: Task,
+  trial: number,
+  ctx: TrialContext,
+): Promise<TrialRecord | null> {
   const model = provider.spec.name;
   const conversation: ChatMessage[] = [buildTaskMessage(task)];
   const attempts: AttemptRecord[] = [];
@@ -126,10 +171,15 @@ export async function runTrial(provider: Provider, task: Task, trial: number, ct
   let stoppedByBudget = false;
   for (const done of ctx.prior ?? []) {
     attempts.push(done);
-    if (done.reply !== null && done.feedback) conversation.push({ role: 'assistant', content: done.reply }, buildFeedbackMessage(done.feedback, done.n, ctx.attempts));
+    if (done.reply !== null && done.feedback)
+      conversation.push(
+        { role: 'assistant', content: done.reply },
+        buildFeedbackMessage(done.feedback, done.n, ctx.attempts),
+      );
   }
   const last = attempts.at(-1);
-  const finished = last !== undefined && (last.outcome === 'pass' || last.outcome === 'infra' || !last.feedback);
+  const finished =
+    last !== undefined && (last.outcome === 'pass' || last.outcome === 'infra' || !last.feedback);
 
   for (let n = attempts.length + 1; n <= ctx.attempts && !finished; n++) {
     const requested = await requestReply(provider, task, trial, n, conversation, ctx);
@@ -174,10 +224,16 @@ export async function runTrial(provider: Provider, task: Task, trial: number, ct
     ctx.journal.attempt(key, record);
     ctx.onAttempt?.(record);
     if (graded.outcome === 'pass' || graded.outcome === 'infra' || !record.feedback) break;
-    conversation.push({ role: 'assistant', content: reply.text }, buildFeedbackMessage(record.feedback, n, ctx.attempts));
+    conversation.push(
+      { role: 'assistant', content: reply.text },
+      buildFeedbackMessage(record.feedback, n, ctx.attempts),
+    );
   }
   if (!attempts.length) return null;
-  const record = { ...summarize(model, task, trial, attempts), stoppedBy: stoppedByBudget ? ('budget' as const) : null };
+  const record = {
+    ...summarize(model, task, trial, attempts),
+    stoppedBy: stoppedByBudget ? ('budget' as const) : null,
+  };
   ctx.journal.trial(record);
   return record;
 }

@@ -17,16 +17,27 @@ export interface ValidationItem {
 }
 
 /** Pure: does a grading result meet a mutant's expectation (class, and the named failing tests)? */
-export function mutantVerdict(result: GradeResult, expect: { class: string; fails?: string[] }): { ok: boolean; detail: string } {
-  if (result.outcome === 'pass') return { ok: false, detail: 'PASSED — the hidden tests do not catch this mistake' };
-  if (result.outcome !== expect.class) return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
+export function mutantVerdict(
+  result: GradeResult,
+  expect: { class: string; fails?: string[] },
+): { ok: boolean; detail: string } {
+  if (result.outcome === 'pass')
+    return { ok: false, detail: 'PASSED — the hidden tests do not catch this mistake' };
+  if (result.outcome !== expect.class)
+    return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
   // `fails` names failing hidden tests (class test) or the failing check step (class check).
   const failing = [...result.failingTests, ...result.steps.filter((s) => !s.ok).map((s) => s.name)];
   const missing = (expect.fails ?? []).filter((f) => !failing.some((name) => name.includes(f)));
   if (missing.length) {
-    return { ok: false, detail: `failed as ${result.outcome}, but not in: ${missing.join('; ')} (failing: ${failing.join('; ') || 'none'})` };
+    return {
+      ok: false,
+      detail: `failed as ${result.outcome}, but not in: ${missing.join('; ')} (failing: ${failing.join('; ') || 'none'})`,
+    };
   }
-  return { ok: true, detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.join(', ').slice(0, 120)}` : ''}` };
+  return {
+    ok: true,
+    detail: `fails as ${result.outcome}${expect.fails?.length ? ` in ${expect.fails.join(', ').slice(0, 120)}` : ''}`,
+  };
 }
 
 /**
@@ -35,25 +46,49 @@ export function mutantVerdict(result: GradeResult, expect: { class: string; fail
  */
 export async function validateTasks(
   tasks: Task[],
-  opts: { env?: NodeJS.ProcessEnv; feedbackChars: number; concurrency?: number; log?: (line: string) => void; onItem?: (item: ValidationItem) => void },
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    feedbackChars: number;
+    concurrency?: number;
+    log?: (line: string) => void;
+    onItem?: (item: ValidationItem) => void;
+  },
 ): Promise<ValidationItem[]> {
   const log = opts.log ?? (() => {});
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
   const pool = new Pool(opts.concurrency ?? Math.max(1, Math.min(4, os.availableParallelism())));
   const jobs = tasks.flatMap((task) => [
-    { task, subject: 'reference', files: task.reference, expect: null as null | { class: string; fails?: string[] } },
+    {
+      task,
+      subject: 'reference',
+      files: task.reference,
+      expect: null as null | { class: string; fails?: string[] },
+    },
     ...task.mutants.map((m) => ({ task, subject: `mutant:${m.name}`, files: m.files, expect: m.expect })),
   ]);
   const items = await Promise.all(
     jobs.map((job) =>
       pool.use(async (slot) => {
-        const result = await gradeFiles(job.task, job.files, { env, slot, feedbackChars: opts.feedbackChars });
+        const result = await gradeFiles(job.task, job.files, {
+          env,
+          slot,
+          feedbackChars: opts.feedbackChars,
+        });
         const verdict = job.expect
           ? mutantVerdict(result, job.expect)
           : result.outcome === 'pass'
             ? { ok: true, detail: `passes (${result.tests?.passed ?? 0} tests)` }
-            : { ok: false, detail: `FAILED as ${result.outcome}: ${(result.feedback ?? '').split('\n').slice(0, 6).join(' ').slice(0, 400)}` };
-        const item: ValidationItem = { task: job.task.key, subject: job.subject, ...verdict, gradeMs: result.gradeMs, result };
+            : {
+                ok: false,
+                detail: `FAILED as ${result.outcome}: ${(result.feedback ?? '').split('\n').slice(0, 6).join(' ').slice(0, 400)}`,
+              };
+        const item: ValidationItem = {
+          task: job.task.key,
+          subject: job.subject,
+          ...verdict,
+          gradeMs: result.gradeMs,
+          result,
+        };
         opts.onItem?.(item);
         return item;
       }),

@@ -77,15 +77,23 @@ export class MockLlmServer {
     for await (const c of req) chunks.push(c as Buffer);
     const expected = this.wire === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
     if (req.method !== 'POST' || req.url !== expected) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
       return;
     }
-    const recorded: RecordedRequest = { path: req.url, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    const recorded: RecordedRequest = {
+      path: req.url,
+      headers: req.headers,
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+    };
     this.requests.push(recorded);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const answer = this.queue.shift() ?? this.fallback?.(recorded, this.requests.length - 1);
     if (!answer) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'mock: script exhausted' } }));
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'mock: script exhausted' } }));
       return;
     }
     if ('hang' in answer) {
@@ -102,17 +110,32 @@ export class MockLlmServer {
     }
     if ('status' in answer) {
       const body = answer.body ?? this.errorBody(answer.status);
-      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(body));
+      res
+        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+        .end(JSON.stringify(body));
       return;
     }
     const usage = { ...DEFAULT_USAGE, ...answer.usage };
     const model = answer.model ?? recorded.body.model;
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}` });
-    res.end(JSON.stringify(this.wire === 'anthropic' ? anthropicMessage(answer.text, usage, model, answer.stop) : openaiCompletion(answer.text, usage, model, answer.stop)));
+    res.end(
+      JSON.stringify(
+        this.wire === 'anthropic'
+          ? anthropicMessage(answer.text, usage, model, answer.stop)
+          : openaiCompletion(answer.text, usage, model, answer.stop),
+      ),
+    );
   }
 
   private errorBody(status: number): unknown {
-    const type = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status === 404 ? 'not_found_error' : 'api_error';
+    const type =
+      status === 429
+        ? 'rate_limit_error'
+        : status === 529
+          ? 'overloaded_error'
+          : status === 404
+            ? 'not_found_error'
+            : 'api_error';
     return this.wire === 'anthropic'
       ? { type: 'error', error: { type, message: `mock ${status}` } }
       : { error: { message: `mock ${status}`, type, code: null } };
@@ -143,14 +166,26 @@ function openaiCompletion(text: string, u: MockUsage, model: string, stop?: 'end
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: stop === 'length' ? 'length' : 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text, refusal: null },
+        logprobs: null,
+        finish_reason: stop === 'length' ? 'length' : 'stop',
+      },
+    ],
     usage: {
       // OpenAI counts cached tokens inside prompt_tokens, and reasoning inside completion_tokens.
       prompt_tokens: u.input + u.cacheRead,
       completion_tokens: u.output,
       total_tokens: u.input + u.cacheRead + u.output,
       prompt_tokens_details: { cached_tokens: u.cacheRead, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: u.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: u.reasoning,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
   };
 }

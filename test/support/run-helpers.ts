@@ -8,7 +8,12 @@ import { formatFiles } from '../../src/prompt/format-files.js';
 import { runBenchmark, type RunOptions } from '../../src/run/run.js';
 import { loadTasks, type Task } from '../../src/tasks/loader.js';
 
-export const FIXTURE_TASKS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'tasks');
+export const FIXTURE_TASKS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'tasks',
+);
 
 export function miniTask(): Task {
   return loadTasks([FIXTURE_TASKS]).find((t) => t.key === 'mini/L1-clamp')!;
@@ -25,7 +30,12 @@ export function tempDir(prefix = 'aibench-test-'): string {
 }
 
 /** Runs the real pipeline on the mini task with the given models and env (mock servers' base URLs). */
-export function runMini(models: string[], env: NodeJS.ProcessEnv, settings: Partial<RunSettings> = {}, extra: Partial<RunOptions> = {}) {
+export function runMini(
+  models: string[],
+  env: NodeJS.ProcessEnv,
+  settings: Partial<RunSettings> = {},
+  extra: Partial<RunOptions> = {},
+) {
   return runBenchmark({
     models,
     tasks: ['mini/L1-clamp'],

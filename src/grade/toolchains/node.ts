@@ -17,13 +17,22 @@ export const nodeToolchain: Toolchain = {
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
     // Node's heap cap turns a JS memory bomb into a crash of the test run, not of the machine.
-    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)!], readOnly: ws.protectedPaths };
+    const mounts = {
+      writable: [ws.root],
+      readable: [env.fixtures.get(task.suite.name)!],
+      readOnly: ws.protectedPaths,
+    };
 
-    const tsc = await execSandboxed(env, [node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'], mounts, {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.build * 1000,
-    });
+    const tsc = await execSandboxed(
+      env,
+      [node, 'node_modules/typescript/bin/tsc', '-p', '.', '--pretty', 'false'],
+      mounts,
+      {
+        cwd: ws.dir,
+        env: procEnv,
+        timeoutMs: task.timeouts.build * 1000,
+      },
+    );
     const tscOk = tsc.exitCode === 0 && !tsc.timedOut;
     obs.steps.push(stepRecord('typecheck', tsc, tscOk));
     if (!tscOk) {
@@ -36,7 +45,15 @@ export const nodeToolchain: Toolchain = {
     const reportPath = path.join(ws.private, 'vitest-report.json');
     const vitest = await execSandboxed(
       env,
-      [node, '--max-old-space-size=3072', 'node_modules/vitest/vitest.mjs', 'run', '--configLoader=runner', '--reporter=json', `--outputFile=${reportPath}`],
+      [
+        node,
+        '--max-old-space-size=3072',
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        '--configLoader=runner',
+        '--reporter=json',
+        `--outputFile=${reportPath}`,
+      ],
       mounts,
       { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1000 },
     );
@@ -55,14 +72,21 @@ export const nodeToolchain: Toolchain = {
       obs.diagnostics = `The test run ended without a test report (exit code ${vitest.exitCode}); did the code exit the process?\n${vitest.stderr.slice(-1500)}`;
       return obs;
     }
-    obs.tests = { expected: task.expectedTests, passed: report.passed, failed: report.failed, skipped: report.skipped };
+    obs.tests = {
+      expected: task.expectedTests,
+      passed: report.passed,
+      failed: report.failed,
+      skipped: report.skipped,
+    };
     obs.failures = report.failures;
     if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join('\n');
     // vitest's JSON report says success even when an error escaped every test (an unhandled rejection,
     // an error thrown after a test ended); only its exit code tells. Report the error lines, not the
     // console's code frames, which may quote hidden tests.
     if (vitest.exitCode !== 0 && report.failed === 0 && !report.fileErrors.length) {
-      const errorLines = `${vitest.stdout}\n${vitest.stderr}`.split('\n').filter((l) => /^\s*(?:\w*Error\b|Unhandled|TypeError|This error)/.test(l));
+      const errorLines = `${vitest.stdout}\n${vitest.stderr}`
+        .split('\n')
+        .filter((l) => /^\s*(?:\w*Error\b|Unhandled|TypeError|This error)/.test(l));
       obs.diagnostics = `Errors were raised outside any test (an unhandled promise rejection, or an error thrown after a test ended):\n${errorLines.slice(0, 10).join('\n')}`;
     }
     const ok = report.failed === 0 && report.fileErrors.length === 0 && vitest.exitCode === 0;

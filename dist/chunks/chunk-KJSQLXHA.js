@@ -28946,14 +28946,16 @@ var priceSchema = external_exports.strictObject({
 });
 function priceTable(overrides) {
   const base = prices_default;
-  if (!overrides || !Object.keys(overrides.models).length) return { asOf: base.asOf, models: { ...base.models } };
+  if (!overrides || !Object.keys(overrides.models).length)
+    return { asOf: base.asOf, models: { ...base.models } };
   return {
     asOf: overrides.asOf ? `${base.asOf} (overrides: ${overrides.asOf})` : base.asOf,
     models: { ...base.models, ...overrides.models }
   };
 }
 function lookupPrice(table, provider, model) {
-  if (provider === "reference" || provider === "replay") return { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
+  if (provider === "reference" || provider === "replay")
+    return { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   return table.models[`${provider}/${model}`] ?? null;
 }
 function costOf(usage, price) {
@@ -29054,7 +29056,8 @@ function numberFrom(text, name) {
 // src/models/spec.ts
 function parseModelSpec(raw) {
   const text = raw.trim();
-  if (text === "reference") return { raw: text, name: "reference", provider: "reference", model: "reference" };
+  if (text === "reference")
+    return { raw: text, name: "reference", provider: "reference", model: "reference" };
   if (text.startsWith("replay:")) {
     const file2 = text.slice("replay:".length);
     if (!file2) throw new UsageError("--models: replay needs a results file, e.g. replay:out/results.json");
@@ -29065,12 +29068,20 @@ function parseModelSpec(raw) {
   const label = at > 0 ? text.slice(at + 1) : void 0;
   const slash = body.indexOf("/");
   if (slash <= 0 || slash === body.length - 1) {
-    throw new UsageError(`--models: "${raw}" is not provider/model (e.g. anthropic/claude-sonnet-4-6), reference or replay:<file>`);
+    throw new UsageError(
+      `--models: "${raw}" is not provider/model (e.g. anthropic/claude-sonnet-4-6), reference or replay:<file>`
+    );
   }
   if (label !== void 0 && !/^[\w.-]+$/.test(label)) {
     throw new UsageError(`--models: label "@${label}" in "${raw}" may use letters, digits, . _ - only`);
   }
-  return { raw: text, name: label ?? body, provider: body.slice(0, slash), model: body.slice(slash + 1), ...label ? { label } : {} };
+  return {
+    raw: text,
+    name: label ?? body,
+    provider: body.slice(0, slash),
+    model: body.slice(slash + 1),
+    ...label ? { label } : {}
+  };
 }
 function splitList(value) {
   return (value ?? "").split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
@@ -29084,7 +29095,12 @@ function summarizeModels(results) {
   const suites = [...new Set(results.tasks.map((t) => t.suite))];
   return results.models.map(({ name }) => {
     const trials = results.trials.filter((t) => t.model === name);
-    const suiteRows = suites.map((suite) => summarizeTrials(suite, trials.filter((t) => suiteOf(t.task) === suite)));
+    const suiteRows = suites.map(
+      (suite) => summarizeTrials(
+        suite,
+        trials.filter((t) => suiteOf(t.task) === suite)
+      )
+    );
     const all = summarizeTrials("all", trials);
     return {
       model: name,
@@ -29224,9 +29240,18 @@ var resultsSchema = external_exports.strictObject({
     feedbackChars: external_exports.number().int().positive(),
     maxCost: external_exports.number().nonnegative().nullable()
   }),
-  models: external_exports.array(external_exports.strictObject({ name: external_exports.string(), spec: external_exports.string(), provider: external_exports.string(), model: external_exports.string() })),
+  models: external_exports.array(
+    external_exports.strictObject({ name: external_exports.string(), spec: external_exports.string(), provider: external_exports.string(), model: external_exports.string() })
+  ),
   tasks: external_exports.array(
-    external_exports.strictObject({ key: external_exports.string(), suite: external_exports.string(), id: external_exports.string(), level: external_exports.number(), title: external_exports.string(), hash: external_exports.string() })
+    external_exports.strictObject({
+      key: external_exports.string(),
+      suite: external_exports.string(),
+      id: external_exports.string(),
+      level: external_exports.number(),
+      title: external_exports.string(),
+      hash: external_exports.string()
+    })
   ),
   trials: external_exports.array(trialSchema),
   warnings: external_exports.array(external_exports.string())
@@ -29423,7 +29448,13 @@ function passCell(passes, graded, infra) {
 }
 function summaryTable(models) {
   const suites = models[0]?.suites.map((s) => s.suite) ?? [];
-  const header2 = ["Model", ...suites.map((s) => `${s} (passes)`), "Total", ...suites.map((s) => `${s} cost`), "Total cost"];
+  const header2 = [
+    "Model",
+    ...suites.map((s) => `${s} (passes)`),
+    "Total",
+    ...suites.map((s) => `${s} cost`),
+    "Total cost"
+  ];
   const rows = models.map((m) => [
     cell(m.model),
     ...m.suites.map((s) => passCell(s.passes, s.graded, s.infra)),
@@ -29436,13 +29467,25 @@ function summaryTable(models) {
 function costPerPassTable(models) {
   const rank = (m) => m.costPerPass ?? Number.POSITIVE_INFINITY;
   const sorted = [...models].sort((a, b) => rank(a) - rank(b));
-  const rows = sorted.map((m) => [cell(m.model), String(m.passes), usd(m.cost), m.passes ? usd(m.costPerPass) : "\u2014"]);
-  return markdownTable([["Model", "Passes", "Total cost", "Cost / pass"], ...rows], { align: ["l", "r", "r", "r"] });
+  const rows = sorted.map((m) => [
+    cell(m.model),
+    String(m.passes),
+    usd(m.cost),
+    m.passes ? usd(m.costPerPass) : "\u2014"
+  ]);
+  return markdownTable([["Model", "Passes", "Total cost", "Cost / pass"], ...rows], {
+    align: ["l", "r", "r", "r"]
+  });
 }
 function retryImpactTable(models, attempts) {
   const rows = models.map((m) => {
     const gain = m.passes - m.passesAtFirstAttempt;
-    return [cell(m.model), `${m.passesAtFirstAttempt}/${m.graded}`, `${m.passes}/${m.graded}`, gain > 0 ? `+${gain}` : "0"];
+    return [
+      cell(m.model),
+      `${m.passesAtFirstAttempt}/${m.graded}`,
+      `${m.passes}/${m.graded}`,
+      gain > 0 ? `+${gain}` : "0"
+    ];
   });
   return markdownTable([["Model", "Single attempt", `Within ${attempts} attempts`, "Improvement"], ...rows], {
     align: ["l", "r", "r", "r"]
@@ -29462,7 +29505,9 @@ function detailTable(results, model) {
     const graded = t.attempts.filter((a) => a.outcome !== "infra").length;
     return [suite, multi ? `${id} #${t.trial}` : id, resultCell(t), String(graded), usd(t.cost)];
   });
-  return markdownTable([["Suite", "Task", "Result", "Attempts", "Cost"], ...rows], { align: ["l", "l", "l", "r", "r"] });
+  return markdownTable([["Suite", "Task", "Result", "Attempts", "Cost"], ...rows], {
+    align: ["l", "l", "l", "r", "r"]
+  });
 }
 function failureClassTable(results) {
   const classes = ["malformed", "build", "test", "timeout", "check", "infra"];
@@ -29470,15 +29515,21 @@ function failureClassTable(results) {
     const attempts = results.trials.filter((t) => t.model === name).flatMap((t) => t.attempts);
     return [cell(name), ...classes.map((c) => String(attempts.filter((a) => a.outcome === c).length))];
   });
-  return markdownTable([["Model", ...classes], ...rows], { align: ["l", ...classes.map(() => "r")] });
+  return markdownTable([["Model", ...classes], ...rows], {
+    align: ["l", ...classes.map(() => "r")]
+  });
 }
 function renderReport(results) {
   const models = summarizeModels(results);
   const totals = runTotals(results);
   const out = ["# AIBench results", ""];
-  if (results.status !== "complete") out.push(`> **Run status: ${results.status}.** The figures below cover only what was finished.`, "");
+  if (results.status !== "complete")
+    out.push(`> **Run status: ${results.status}.** The figures below cover only what was finished.`, "");
   if (totals.infraDominated) {
-    out.push(`> \u26A0\uFE0F **API or harness faults ended ${totals.infra} of ${totals.trials} trials.** Pass rates below describe the infrastructure as much as the models.`, "");
+    out.push(
+      `> \u26A0\uFE0F **API or harness faults ended ${totals.infra} of ${totals.trials} trials.** Pass rates below describe the infrastructure as much as the models.`,
+      ""
+    );
   }
   out.push(
     `**${totals.passes}/${totals.graded} passed** (${percent(totals.passRate)}) \xB7 total cost **${usd(totals.cost)}** \xB7 cost per pass ${totals.passes ? usd(totals.costPerPass) : "\u2014"}`,
@@ -29501,12 +29552,32 @@ function renderReport(results) {
     ""
   );
   for (const m of models) {
-    out.push(`## ${m.model} \u2014 per task`, "", detailTable(results, m.model), "", `Model time ${seconds(m.modelMs)} \xB7 grading time ${seconds(m.gradeMs)}`, "");
+    out.push(
+      `## ${m.model} \u2014 per task`,
+      "",
+      detailTable(results, m.model),
+      "",
+      `Model time ${seconds(m.modelMs)} \xB7 grading time ${seconds(m.gradeMs)}`,
+      ""
+    );
   }
-  const suspects = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.suspect.map((s) => ({ t, a, s }))));
+  const suspects = results.trials.flatMap(
+    (t) => t.attempts.flatMap((a) => a.suspect.map((s) => ({ t, a, s })))
+  );
   if (suspects.length) {
-    out.push("## \u26A0\uFE0F Suspect attempts", "", "Evidence that a submission games the grader (tamper-scan hits fail the attempt; special-casing is flagged for a human to judge).", "");
-    out.push(markdownTable([["Model", "Task", "Attempt", "Evidence"], ...suspects.map(({ t, a, s }) => [cell(t.model), t.task, String(a.n), cell(s)])]), "");
+    out.push(
+      "## \u26A0\uFE0F Suspect attempts",
+      "",
+      "Evidence that a submission games the grader (tamper-scan hits fail the attempt; special-casing is flagged for a human to judge).",
+      ""
+    );
+    out.push(
+      markdownTable([
+        ["Model", "Task", "Attempt", "Evidence"],
+        ...suspects.map(({ t, a, s }) => [cell(t.model), t.task, String(a.n), cell(s)])
+      ]),
+      ""
+    );
   }
   const faults = results.trials.flatMap((t) => t.attempts.flatMap((a) => a.faults.map((f) => ({ t, a, f }))));
   if (faults.length) {
@@ -29514,7 +29585,14 @@ function renderReport(results) {
     out.push(
       markdownTable([
         ["Model", "Task", "Attempt", "Cause", "Retried", "Message"],
-        ...faults.map(({ t, a, f }) => [cell(t.model), t.task, String(a.n), f.cause, f.retried ? "yes" : "no", cell(f.message)])
+        ...faults.map(({ t, a, f }) => [
+          cell(t.model),
+          t.task,
+          String(a.n),
+          f.cause,
+          f.retried ? "yes" : "no",
+          cell(f.message)
+        ])
       ]),
       ""
     );
@@ -29567,7 +29645,13 @@ function toolchainHomes(env) {
 }
 function sandboxEnv(scratch, extra = {}, hostEnv = process.env) {
   const { cargoHome, rustupHome } = toolchainHomes(hostEnv);
-  const pathEntries = [path2.dirname(process.execPath), path2.join(cargoHome, "bin"), "/usr/local/bin", "/usr/bin", "/bin"];
+  const pathEntries = [
+    path2.dirname(process.execPath),
+    path2.join(cargoHome, "bin"),
+    "/usr/local/bin",
+    "/usr/bin",
+    "/bin"
+  ];
   return {
     PATH: [...new Set(pathEntries)].join(":"),
     HOME: scratch,
@@ -30055,12 +30139,21 @@ var nodeToolchain = {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node2 = process.execPath;
-    const mounts = { writable: [ws.root], readable: [env.fixtures.get(task.suite.name)], readOnly: ws.protectedPaths };
-    const tsc = await execSandboxed(env, [node2, "node_modules/typescript/bin/tsc", "-p", ".", "--pretty", "false"], mounts, {
-      cwd: ws.dir,
-      env: procEnv,
-      timeoutMs: task.timeouts.build * 1e3
-    });
+    const mounts = {
+      writable: [ws.root],
+      readable: [env.fixtures.get(task.suite.name)],
+      readOnly: ws.protectedPaths
+    };
+    const tsc = await execSandboxed(
+      env,
+      [node2, "node_modules/typescript/bin/tsc", "-p", ".", "--pretty", "false"],
+      mounts,
+      {
+        cwd: ws.dir,
+        env: procEnv,
+        timeoutMs: task.timeouts.build * 1e3
+      }
+    );
     const tscOk = tsc.exitCode === 0 && !tsc.timedOut;
     obs.steps.push(stepRecord("typecheck", tsc, tscOk));
     if (!tscOk) {
@@ -30072,7 +30165,15 @@ ${tsc.stderr}`;
     const reportPath = path6.join(ws.private, "vitest-report.json");
     const vitest = await execSandboxed(
       env,
-      [node2, "--max-old-space-size=3072", "node_modules/vitest/vitest.mjs", "run", "--configLoader=runner", "--reporter=json", `--outputFile=${reportPath}`],
+      [
+        node2,
+        "--max-old-space-size=3072",
+        "node_modules/vitest/vitest.mjs",
+        "run",
+        "--configLoader=runner",
+        "--reporter=json",
+        `--outputFile=${reportPath}`
+      ],
       mounts,
       { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1e3 }
     );
@@ -30090,7 +30191,12 @@ ${tsc.stderr}`;
 ${vitest.stderr.slice(-1500)}`;
       return obs;
     }
-    obs.tests = { expected: task.expectedTests, passed: report.passed, failed: report.failed, skipped: report.skipped };
+    obs.tests = {
+      expected: task.expectedTests,
+      passed: report.passed,
+      failed: report.failed,
+      skipped: report.skipped
+    };
     obs.failures = report.failures;
     if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join("\n");
     if (vitest.exitCode !== 0 && report.failed === 0 && !report.fileErrors.length) {
@@ -30131,7 +30237,12 @@ function cargoDiagnostics(stdout, isModelFile) {
     }
     const code = d.code?.code ? `[${d.code.code}]` : "";
     const notes = d.children.filter((c) => c.message).map((c) => `  = ${c.level}: ${c.message}`);
-    out.push([`${primary.file_name}:${primary.line_start}:${primary.column_start}: error${code}: ${d.message}`, ...notes].join("\n"));
+    out.push(
+      [
+        `${primary.file_name}:${primary.line_start}:${primary.column_start}: error${code}: ${d.message}`,
+        ...notes
+      ].join("\n")
+    );
   }
   return out;
 }
@@ -30164,7 +30275,13 @@ function parseLibtest(stdout) {
       else messages.get(current).push(line);
     }
   }
-  const summary = { passed: 0, failed: 0, skipped: 0, failures: [], duplicates: [...duplicates] };
+  const summary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    duplicates: [...duplicates]
+  };
   for (const [name, state] of status) {
     if (duplicates.has(name)) {
       summary.failed++;
@@ -30564,8 +30681,16 @@ async function versionOf(cmd, args) {
 }
 async function prepareGrading(tasks, hostEnv, log, protect = []) {
   const cacheDir = cacheRoot(hostEnv);
-  const sandbox = await detectSandbox(hostEnv, [packageRoot(), cacheDir, ...protect, ...tasks.map((t) => t.suite.dir)]);
-  if (sandbox.level !== "namespaces") log(`warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`);
+  const sandbox = await detectSandbox(hostEnv, [
+    packageRoot(),
+    cacheDir,
+    ...protect,
+    ...tasks.map((t) => t.suite.dir)
+  ]);
+  if (sandbox.level !== "namespaces")
+    log(
+      `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`
+    );
   const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains = { node: process.version };
@@ -30612,7 +30737,8 @@ var FatalApiError = class extends Error {
 function header(err, name) {
   const h = err.headers;
   if (!h) return null;
-  if (typeof h.get === "function") return h.get(name);
+  if (typeof h.get === "function")
+    return h.get(name);
   return h[name] ?? null;
 }
 function retryAfterMs(err, now = Date.now()) {
@@ -30631,18 +30757,25 @@ function classifyError(err, where) {
   if (e.name === "APIConnectionTimeoutError" || e.name === "AbortError" || /timed? ?out/i.test(message)) {
     return new InfraFault("timeout", `${where}: request timed out`, true);
   }
-  if (e.name === "APIConnectionError") return new InfraFault("connection", `${where}: connection failed (${message})`, true);
+  if (e.name === "APIConnectionError")
+    return new InfraFault("connection", `${where}: connection failed (${message})`, true);
   const status = e.status;
   if (typeof status === "number") {
     const wait = retryAfterMs(e);
-    if (status === 429) return new InfraFault("rate-limit", `${where}: 429 rate limited`, true, void 0, wait);
-    if (status === 529 || status === 503) return new InfraFault("overloaded", `${where}: ${status} overloaded`, true, void 0, wait);
+    if (status === 429)
+      return new InfraFault("rate-limit", `${where}: 429 rate limited`, true, void 0, wait);
+    if (status === 529 || status === 503)
+      return new InfraFault("overloaded", `${where}: ${status} overloaded`, true, void 0, wait);
     if (status === 408 || status === 409 || status >= 500) {
       return new InfraFault("server-error", `${where}: ${status} server error`, true, void 0, wait);
     }
-    if (status === 404) return new FatalApiError(`${where}: 404 not found \u2014 check the model id in --models`, 404);
+    if (status === 404)
+      return new FatalApiError(`${where}: 404 not found \u2014 check the model id in --models`, 404);
     if (status === 401 || status === 403) {
-      return new FatalApiError(`${where}: ${status} \u2014 the API key was refused; check the key's env var`, status);
+      return new FatalApiError(
+        `${where}: ${status} \u2014 the API key was refused; check the key's env var`,
+        status
+      );
     }
     return new FatalApiError(`${where}: ${status} ${message}`, status);
   }
@@ -30688,7 +30821,12 @@ var AnthropicProvider = class {
   constructor(spec, opts) {
     this.spec = spec;
     this.opts = opts;
-    this.client = new Anthropic({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs });
+    this.client = new Anthropic({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseURL,
+      maxRetries: 0,
+      timeout: opts.timeoutMs
+    });
   }
   spec;
   opts;
@@ -30705,15 +30843,36 @@ var AnthropicProvider = class {
         });
         const latencyMs = Date.now() - started;
         if (!msg || !Array.isArray(msg.content) || !msg.usage) {
-          throw new InfraFault("malformed-response", `${this.spec.raw}: response without content or usage`, true);
+          throw new InfraFault(
+            "malformed-response",
+            `${this.spec.raw}: response without content or usage`,
+            true
+          );
         }
         const usage = anthropicUsage(msg.usage);
         const text = msg.content.map((b) => b.type === "text" ? b.text : "").join("");
         if (msg.stop_reason === "max_tokens") {
-          throw new InfraFault("truncated", `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`, false, usage);
+          throw new InfraFault(
+            "truncated",
+            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
+            false,
+            usage
+          );
         }
-        if (!text.trim()) throw new InfraFault("empty-reply", `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`, true, usage);
-        return { text, usage, modelId: msg.model, latencyMs, stopReason: msg.stop_reason === "end_turn" ? "end" : msg.stop_reason };
+        if (!text.trim())
+          throw new InfraFault(
+            "empty-reply",
+            `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`,
+            true,
+            usage
+          );
+        return {
+          text,
+          usage,
+          modelId: msg.model,
+          latencyMs,
+          stopReason: msg.stop_reason === "end_turn" ? "end" : msg.stop_reason
+        };
       },
       this.spec.raw,
       this.opts.retry,
@@ -37729,7 +37888,12 @@ var OpenAICompatibleProvider = class {
   constructor(spec, opts) {
     this.spec = spec;
     this.opts = opts;
-    this.client = new OpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: opts.timeoutMs });
+    this.client = new OpenAI({
+      apiKey: opts.apiKey,
+      baseURL: opts.baseURL,
+      maxRetries: 0,
+      timeout: opts.timeoutMs
+    });
   }
   spec;
   opts;
@@ -37747,13 +37911,29 @@ var OpenAICompatibleProvider = class {
         const usage = openaiUsage(completion?.usage);
         const choice = completion?.choices?.[0];
         if (!usage || !choice) {
-          throw new InfraFault("malformed-response", `${this.spec.raw}: response without choices or usage`, true, usage ?? void 0);
+          throw new InfraFault(
+            "malformed-response",
+            `${this.spec.raw}: response without choices or usage`,
+            true,
+            usage ?? void 0
+          );
         }
         const text = typeof choice.message?.content === "string" ? choice.message.content : "";
         if (choice.finish_reason === "length") {
-          throw new InfraFault("truncated", `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`, false, usage);
+          throw new InfraFault(
+            "truncated",
+            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
+            false,
+            usage
+          );
         }
-        if (!text.trim()) throw new InfraFault("empty-reply", `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`, true, usage);
+        if (!text.trim())
+          throw new InfraFault(
+            "empty-reply",
+            `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`,
+            true,
+            usage
+          );
         return {
           text,
           usage,
@@ -37820,7 +38000,13 @@ var ReferenceProvider = class {
   async chat(request) {
     const task = this.tasks.get(request.context.taskKey);
     if (!task) throw new Error(`reference: unknown task ${request.context.taskKey}`);
-    return { text: formatFiles(task.reference), usage: ZERO_USAGE, modelId: "reference", latencyMs: 0, stopReason: "end" };
+    return {
+      text: formatFiles(task.reference),
+      usage: ZERO_USAGE,
+      modelId: "reference",
+      latencyMs: 0,
+      stopReason: "end"
+    };
   }
 };
 
@@ -37832,7 +38018,9 @@ var ReplayProvider = class {
     const results = readResults(file2);
     const model = wanted ?? results.models[0]?.name;
     if (!results.models.some((m) => m.name === model)) {
-      throw new UsageError(`--models: ${file2} has no model "${model}" (it has: ${results.models.map((m) => m.name).join(", ")})`);
+      throw new UsageError(
+        `--models: ${file2} has no model "${model}" (it has: ${results.models.map((m) => m.name).join(", ")})`
+      );
     }
     for (const trial of results.trials.filter((t) => t.model === model)) {
       let n = 0;
@@ -37848,7 +38036,11 @@ var ReplayProvider = class {
     const { taskKey, trial, attempt } = request.context;
     const text = this.replies.get(`${taskKey}#${trial}#${attempt}`);
     if (text === void 0) {
-      throw new InfraFault("harness", `replay: no recorded reply for ${taskKey} trial ${trial} attempt ${attempt}`, false);
+      throw new InfraFault(
+        "harness",
+        `replay: no recorded reply for ${taskKey} trial ${trial} attempt ${attempt}`,
+        false
+      );
     }
     return { text, usage: ZERO_USAGE, modelId: `replay:${this.spec.model}`, latencyMs: 0, stopReason: "end" };
   }
@@ -37857,8 +38049,18 @@ var ReplayProvider = class {
 // src/models/registry.ts
 var VENDORS = {
   anthropic: { wire: "anthropic", keyEnv: "ANTHROPIC_API_KEY", baseUrlEnv: "ANTHROPIC_BASE_URL" },
-  openai: { wire: "openai", keyEnv: "OPENAI_API_KEY", baseUrlEnv: "OPENAI_BASE_URL", maxTokensParam: "max_completion_tokens" },
-  deepseek: { wire: "openai", keyEnv: "DEEPSEEK_API_KEY", baseUrlEnv: "DEEPSEEK_BASE_URL", defaultBaseUrl: "https://api.deepseek.com" },
+  openai: {
+    wire: "openai",
+    keyEnv: "OPENAI_API_KEY",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    maxTokensParam: "max_completion_tokens"
+  },
+  deepseek: {
+    wire: "openai",
+    keyEnv: "DEEPSEEK_API_KEY",
+    baseUrlEnv: "DEEPSEEK_BASE_URL",
+    defaultBaseUrl: "https://api.deepseek.com"
+  },
   tencent: {
     wire: "openai",
     keyEnv: "TENCENT_API_KEY",
@@ -37871,18 +38073,32 @@ var VENDORS = {
     baseUrlEnv: "OPENROUTER_BASE_URL",
     defaultBaseUrl: "https://openrouter.ai/api/v1"
   },
-  ollama: { wire: "openai", keyEnv: null, baseUrlEnv: "OLLAMA_BASE_URL", defaultBaseUrl: "http://localhost:11434/v1" }
+  ollama: {
+    wire: "openai",
+    keyEnv: null,
+    baseUrlEnv: "OLLAMA_BASE_URL",
+    defaultBaseUrl: "http://localhost:11434/v1"
+  }
 };
 function vendorFor(spec, ctx) {
   const declared = ctx.configProviders[spec.provider];
   if (declared) {
     const upper = spec.provider.toUpperCase().replace(/-/g, "_");
-    return { wire: declared.wire, keyEnv: declared.apiKeyEnv ?? null, baseUrlEnv: `${upper}_BASE_URL`, defaultBaseUrl: declared.baseUrl };
+    return {
+      wire: declared.wire,
+      keyEnv: declared.apiKeyEnv ?? null,
+      baseUrlEnv: `${upper}_BASE_URL`,
+      defaultBaseUrl: declared.baseUrl
+    };
   }
   const builtin = VENDORS[spec.provider];
   if (!builtin) {
-    const known = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), "reference", "replay"].join(", ");
-    throw new UsageError(`--models: unknown provider "${spec.provider}" in "${spec.raw}" (known: ${known}; declare others under providers: in aibench.yml)`);
+    const known = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), "reference", "replay"].join(
+      ", "
+    );
+    throw new UsageError(
+      `--models: unknown provider "${spec.provider}" in "${spec.raw}" (known: ${known}; declare others under providers: in aibench.yml)`
+    );
   }
   return builtin;
 }
@@ -37907,7 +38123,10 @@ function createProviders(specs, ctx) {
     const apiKey = vendor.keyEnv ? ctx.env[vendor.keyEnv].trim() : "not-needed";
     const baseURL = ctx.env[vendor.baseUrlEnv]?.trim() || vendor.defaultBaseUrl;
     const common = { apiKey, baseURL, timeoutMs: ctx.timeoutMs, retry: ctx.retry };
-    return vendor.wire === "anthropic" ? new AnthropicProvider(spec, common) : new OpenAICompatibleProvider(spec, { ...common, maxTokensParam: vendor.maxTokensParam ?? "max_tokens" });
+    return vendor.wire === "anthropic" ? new AnthropicProvider(spec, common) : new OpenAICompatibleProvider(spec, {
+      ...common,
+      maxTokensParam: vendor.maxTokensParam ?? "max_tokens"
+    });
   });
 }
 
@@ -37947,14 +38166,26 @@ var TAMPER_RULES = {
       pattern: /\binspector\b|insp'\s*\+|\bgetBuiltinModule\b|\bconnectToMainThread\b|\bSIGUSR1\b|\b_debugProcess\b/,
       message: "reaches for the debugger or Node internals"
     },
-    { id: "asymmetric-match", pattern: /\basymmetricMatch\b/, message: "defines an always-equal matcher (asymmetricMatch)" },
-    { id: "process-control", pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/, message: "controls the test process" },
+    {
+      id: "asymmetric-match",
+      pattern: /\basymmetricMatch\b/,
+      message: "defines an always-equal matcher (asymmetricMatch)"
+    },
+    {
+      id: "process-control",
+      pattern: /\bprocess\s*\.\s*(?:exit|kill|abort|reallyExit|binding|_linkedBinding|dlopen|stdout|stderr)\b/,
+      message: "controls the test process"
+    },
     {
       id: "node-builtins",
       pattern: /['"](?:node:)?(?:child_process|fs|fs\/promises|net|http|https|http2|dgram|worker_threads|cluster|vm|v8|inspector|module|os)['"]/,
       message: "imports a Node.js system module"
     },
-    { id: "env-access", pattern: /\bprocess\s*\.\s*env\b(?!\s*\.\s*NODE_ENV\b)/, message: "reads environment variables" },
+    {
+      id: "env-access",
+      pattern: /\bprocess\s*\.\s*env\b(?!\s*\.\s*NODE_ENV\b)/,
+      message: "reads environment variables"
+    },
     {
       id: "prototype-tamper",
       pattern: /\b(?:Object|Array|Function|Promise|String|Number|Element|Node|HTMLElement)\.prototype\.\w+\s*=(?!=)|Object\.(?:defineProperty|setPrototypeOf)\s*\(\s*(?:globalThis|window|Object\.prototype|Array\.prototype)/,
@@ -37965,13 +38196,41 @@ var TAMPER_RULES = {
     ...COMMON,
     // Any statement naming std::process and exit/abort, so `use std::process::{exit as quit}` is caught too.
     { id: "process-exit", pattern: /\bprocess\b[^;]*\b(?:exit|abort)\b/, message: "exits the process" },
-    { id: "process-spawn", pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/, message: "spawns processes" },
-    { id: "env-access", pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/, message: "reads or changes environment variables" },
-    { id: "fs-access", pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/, message: "uses the file system" },
-    { id: "network", pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/, message: "uses the network" },
-    { id: "compile-time-include", pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/, message: "embeds files at compile time" },
-    { id: "linker-tricks", pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/, message: "uses linker attributes or foreign functions" },
-    { id: "raw-output", pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/, message: "writes to the raw output streams" }
+    {
+      id: "process-spawn",
+      pattern: /\bprocess\s*::\s*Command\b|\bCommand\s*::\s*new\b/,
+      message: "spawns processes"
+    },
+    {
+      id: "env-access",
+      pattern: /\benv\s*::\s*(?:var|var_os|vars|vars_os|set_var|remove_var)\b/,
+      message: "reads or changes environment variables"
+    },
+    {
+      id: "fs-access",
+      pattern: /\bstd\s*::\s*fs\b|\bfs\s*::\s*(?:read|write|File|OpenOptions|remove_file|remove_dir|create_dir|copy|rename)/,
+      message: "uses the file system"
+    },
+    {
+      id: "network",
+      pattern: /\bstd\s*::\s*net\b|\b(?:TcpStream|TcpListener|UdpSocket)\b/,
+      message: "uses the network"
+    },
+    {
+      id: "compile-time-include",
+      pattern: /\binclude(?:_str|_bytes)?\s*!\s*\(/,
+      message: "embeds files at compile time"
+    },
+    {
+      id: "linker-tricks",
+      pattern: /#\s*!?\s*\[\s*(?:link_section|no_mangle|export_name|link|used)\b|\bextern\s+"C"/,
+      message: "uses linker attributes or foreign functions"
+    },
+    {
+      id: "raw-output",
+      pattern: /\bio\b[^;]*\b(?:stdout|stderr)\b|\blibc\b/,
+      message: "writes to the raw output streams"
+    }
   ]
 };
 function scanForTampering(files, toolchain, allow) {
@@ -37983,7 +38242,13 @@ function scanForTampering(files, toolchain, allow) {
       const m = rule.pattern.exec(content);
       if (!m) continue;
       const line = content.slice(0, m.index).split("\n").length;
-      hits.push({ rule: rule.id, message: rule.message, file: file2, line, excerpt: (content.split("\n")[line - 1] ?? "").trim().slice(0, 160) });
+      hits.push({
+        rule: rule.id,
+        message: rule.message,
+        file: file2,
+        line,
+        excerpt: (content.split("\n")[line - 1] ?? "").trim().slice(0, 160)
+      });
       break;
     }
   }
@@ -38233,8 +38498,11 @@ var Journal = class {
 `);
   }
   transcript(entry) {
-    appendFileSync(this.file("transcripts"), `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
-`);
+    appendFileSync(
+      this.file("transcripts"),
+      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
+`
+    );
   }
   results(results) {
     writeAtomic(this.file("results"), serializeResults(results));
@@ -38273,7 +38541,8 @@ function trialKey(model, task, trial) {
 }
 function readJournal(out) {
   const file2 = path13.join(out, OUTPUT_FILES.journal);
-  if (!existsSync8(file2)) throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
+  if (!existsSync8(file2))
+    throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync10(file2, "utf8").split("\n").filter(Boolean);
   const parsed = [];
   for (const [i, line] of lines.entries()) {
@@ -38343,7 +38612,9 @@ function pathOf(block) {
   const attr = /\b(?:file|filename|title|path)\s*=\s*["']?([^"'\s]+)["']?/i.exec(block.info);
   if (attr?.[1]) return { path: attr[1], fromFirstLine: false };
   const words = block.info.split(/\s+/).flatMap((w) => w.split(":"));
-  const inInfo = words.find((w, idx) => (idx > 0 || w.includes(".") || w.includes("/")) && PATHLIKE.test(w) && !/^\.\w+$/.test(w));
+  const inInfo = words.find(
+    (w, idx) => (idx > 0 || w.includes(".") || w.includes("/")) && PATHLIKE.test(w) && !/^\.\w+$/.test(w)
+  );
   if (inInfo) return { path: inInfo, fromFirstLine: false };
   const before = stripDecoration(block.before);
   if (PATHLIKE.test(before) && before.includes(".")) return { path: before, fromFirstLine: false };
@@ -38356,7 +38627,8 @@ function pathOf(block) {
 }
 function safeRelativePath(raw) {
   const slashed = raw.replace(/\\/g, "/").replace(/^\.\//, "");
-  if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0")) return null;
+  if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0"))
+    return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
   const normal = path14.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
@@ -38450,12 +38722,16 @@ ${rejected.map((r) => `- ${r.path}: ${r.reason}`).join("\n")}`);
   if (obs.failedStep) parts.push(`Failed step: ${obs.failedStep.name}.`);
   if (obs.tests) {
     const t = obs.tests;
-    parts.push(`Tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.expected} must pass.`);
+    parts.push(
+      `Tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped; ${t.expected} must pass.`
+    );
   }
   if (obs.failures.length) {
     parts.push(
-      obs.failures.map((f) => `\u2717 ${f.name}
-${sanitize(f.message, roots).split("\n").map((l) => `    ${l}`).join("\n")}`).join("\n")
+      obs.failures.map(
+        (f) => `\u2717 ${f.name}
+${sanitize(f.message, roots).split("\n").map((l) => `    ${l}`).join("\n")}`
+      ).join("\n")
     );
   }
   if (obs.diagnostics.trim()) parts.push(sanitize(obs.diagnostics, roots));
@@ -38483,14 +38759,22 @@ function writeTree(dir, files) {
   }
 }
 function protectedDirs(task) {
-  const tops = new Set([...task.hidden.keys()].filter((rel) => rel.includes("/")).map((rel) => rel.split("/")[0]));
-  return [...tops].filter((top) => !task.isEditable(`${top}/x.ts`) && !task.isEditable(`${top}/x.rs`) && !task.isEditable(`${top}/x.tsx`));
+  const tops = new Set(
+    [...task.hidden.keys()].filter((rel) => rel.includes("/")).map((rel) => rel.split("/")[0])
+  );
+  return [...tops].filter(
+    (top) => !task.isEditable(`${top}/x.ts`) && !task.isEditable(`${top}/x.rs`) && !task.isEditable(`${top}/x.tsx`)
+  );
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
   mkdirSync6(parent, { recursive: true });
   const root = mkdtempSync(path15.join(parent, `${task.suite.name}-${task.id}-`));
   const dir = path15.join(root, "project");
-  const protectedRel = [...task.hidden.keys(), ...task.suite.fixture?.files.keys() ?? [], ...[...task.starter.keys()].filter((rel) => !task.isEditable(rel))];
+  const protectedRel = [
+    ...task.hidden.keys(),
+    ...task.suite.fixture?.files.keys() ?? [],
+    ...[...task.starter.keys()].filter((rel) => !task.isEditable(rel))
+  ];
   const ws = {
     root,
     dir,
@@ -38533,7 +38817,14 @@ async function gradeFiles(task, files, opts, rejectedIn = []) {
     if (task.isEditable(rel)) accepted.set(rel, content);
     else rejected.push({ path: rel, reason: "not an editable file for this task" });
   }
-  const base = { files: [...accepted.keys()], rejected, steps: [], tests: null, failingTests: [], suspect: [] };
+  const base = {
+    files: [...accepted.keys()],
+    rejected,
+    steps: [],
+    tests: null,
+    failingTests: [],
+    suspect: []
+  };
   if (!accepted.size) {
     const feedback = bound(
       `Result: FAILED (malformed): no usable file in your reply.
@@ -38553,14 +38844,33 @@ Editable paths: ${task.editable.join(", ")}`,
 ${tampering.map((h) => `- ${h.file}:${h.line}: ${h.message}`).join("\n")}`,
       opts.feedbackChars
     );
-    return { ...base, outcome: "check", suspect: evidence, steps: [{ name: "tamper-scan", ok: false, status: "failed", durationMs: 0, exitCode: null }], feedback, gradeMs: Date.now() - started };
+    return {
+      ...base,
+      outcome: "check",
+      suspect: evidence,
+      steps: [{ name: "tamper-scan", ok: false, status: "failed", durationMs: 0, exitCode: null }],
+      feedback,
+      gradeMs: Date.now() - started
+    };
   }
-  const ws = createWorkspace(opts.workRoot ?? path16.join(os4.tmpdir(), "aibench-work"), task, accepted, opts.env.fixtures.get(task.suite.name));
+  const ws = createWorkspace(
+    opts.workRoot ?? path16.join(os4.tmpdir(), "aibench-work"),
+    task,
+    accepted,
+    opts.env.fixtures.get(task.suite.name)
+  );
   let obs;
   const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
-    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles, runChecks: !violation });
+    obs = await toolchainFor(task.suite).grade({
+      task,
+      ws,
+      slot: opts.slot,
+      env: opts.env,
+      modelFiles,
+      runChecks: !violation
+    });
     if (!obs.failedStep && decideOutcome(obs) === "pass") {
       if (violation) {
         obs.steps.push({ name: violation.check, ok: false, status: "failed", durationMs: 0, exitCode: null });
@@ -38595,7 +38905,8 @@ function specialCasingEvidence(feedback, reply, known) {
   const evidence = [];
   for (const literal2 of literals) {
     if (!literal2 || /^\s*$/.test(literal2) || known.includes(literal2)) continue;
-    if (reply.includes(literal2)) evidence.push(`special-casing: the reply now contains "${literal2}", quoted from the grader's feedback`);
+    if (reply.includes(literal2))
+      evidence.push(`special-casing: the reply now contains "${literal2}", quoted from the grader's feedback`);
   }
   return evidence.slice(0, 10);
 }
@@ -38627,16 +38938,40 @@ async function requestReply(provider, task, trial, n, conversation, ctx) {
   const faults = [];
   let billedByFaults = ZERO_USAGE;
   const onFault = (fault, willRetry) => {
-    faults.push({ cause: fault.kind, message: fault.message, retried: willRetry, at: (/* @__PURE__ */ new Date()).toISOString() });
+    faults.push({
+      cause: fault.kind,
+      message: fault.message,
+      retried: willRetry,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    });
     if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
-    ctx.journal.transcript({ type: "fault", ...key, attempt: n, cause: fault.kind, message: fault.message, retried: willRetry });
+    ctx.journal.transcript({
+      type: "fault",
+      ...key,
+      attempt: n,
+      cause: fault.kind,
+      message: fault.message,
+      retried: willRetry
+    });
   };
   const requestStarted = Date.now();
   try {
     const paid = await ctx.modelPool.use(async () => {
       if (ctx.budget.exhausted) return null;
-      ctx.journal.transcript({ type: "request", ...key, attempt: n, system: SYSTEM_PROMPT, messages: conversation });
-      const reply2 = await provider.chat({ system: SYSTEM_PROMPT, messages: conversation, maxTokens: ctx.maxTokens, context: { taskKey: task.key, trial, attempt: n }, onFault });
+      ctx.journal.transcript({
+        type: "request",
+        ...key,
+        attempt: n,
+        system: SYSTEM_PROMPT,
+        messages: conversation
+      });
+      const reply2 = await provider.chat({
+        system: SYSTEM_PROMPT,
+        messages: conversation,
+        maxTokens: ctx.maxTokens,
+        context: { taskKey: task.key, trial, attempt: n },
+        onFault
+      });
       const usage = addUsage(reply2.usage, billedByFaults);
       const bill = { n, reply: reply2, usage, cost: costOf(usage, ctx.price), faults, startedAt };
       ctx.budget.add(bill.cost);
@@ -38644,7 +38979,15 @@ async function requestReply(provider, task, trial, n, conversation, ctx) {
     });
     if (!paid) return { kind: "budget" };
     const { reply } = paid;
-    ctx.journal.transcript({ type: "reply", ...key, attempt: n, text: reply.text, usage: reply.usage, modelId: reply.modelId, latencyMs: reply.latencyMs });
+    ctx.journal.transcript({
+      type: "reply",
+      ...key,
+      attempt: n,
+      text: reply.text,
+      usage: reply.usage,
+      modelId: reply.modelId,
+      latencyMs: reply.latencyMs
+    });
     ctx.journal.paid(key, paid);
     return { kind: "reply", paid };
   } catch (err) {
@@ -38684,7 +39027,11 @@ async function runTrial(provider, task, trial, ctx) {
   let stoppedByBudget = false;
   for (const done of ctx.prior ?? []) {
     attempts.push(done);
-    if (done.reply !== null && done.feedback) conversation.push({ role: "assistant", content: done.reply }, buildFeedbackMessage(done.feedback, done.n, ctx.attempts));
+    if (done.reply !== null && done.feedback)
+      conversation.push(
+        { role: "assistant", content: done.reply },
+        buildFeedbackMessage(done.feedback, done.n, ctx.attempts)
+      );
   }
   const last = attempts.at(-1);
   const finished = last !== void 0 && (last.outcome === "pass" || last.outcome === "infra" || !last.feedback);
@@ -38731,10 +39078,16 @@ async function runTrial(provider, task, trial, ctx) {
     ctx.journal.attempt(key, record3);
     ctx.onAttempt?.(record3);
     if (graded.outcome === "pass" || graded.outcome === "infra" || !record3.feedback) break;
-    conversation.push({ role: "assistant", content: reply.text }, buildFeedbackMessage(record3.feedback, n, ctx.attempts));
+    conversation.push(
+      { role: "assistant", content: reply.text },
+      buildFeedbackMessage(record3.feedback, n, ctx.attempts)
+    );
   }
   if (!attempts.length) return null;
-  const record2 = { ...summarize(model, task, trial, attempts), stoppedBy: stoppedByBudget ? "budget" : null };
+  const record2 = {
+    ...summarize(model, task, trial, attempts),
+    stoppedBy: stoppedByBudget ? "budget" : null
+  };
   ctx.journal.trial(record2);
   return record2;
 }
@@ -38755,7 +39108,9 @@ function ensureWritableOut(out, resume) {
     } catch {
     }
     if (status === "running" || status === "unknown") {
-      throw new UsageError(`--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`);
+      throw new UsageError(
+        `--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`
+      );
     }
   }
   for (const f of Object.values(OUTPUT_FILES)) rmSync3(path17.join(out, f), { force: true });
@@ -38766,19 +39121,29 @@ function planRun(opts) {
   const specs = opts.models.map(parseModelSpec);
   const dup = specs.find((s, i) => specs.findIndex((o) => o.name === s.name) !== i);
   if (dup) throw new UsageError(`--models: "${dup.name}" is listed twice; give one an @label`);
-  const all = loadTasks([...opts.builtinTasks === false ? [] : [builtinTasksRoot()], ...opts.tasksPaths ?? []]);
+  const all = loadTasks([
+    ...opts.builtinTasks === false ? [] : [builtinTasksRoot()],
+    ...opts.tasksPaths ?? []
+  ]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
   const providers = createProviders(specs, {
     env,
     configProviders: opts.config.providers,
     tasks: new Map(tasks.map((t) => [t.key, t])),
     timeoutMs: opts.settings.requestTimeoutSec * 1e3,
-    retry: { maxRetries: opts.settings.retries, baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1e3), maxDelayMs: 6e4 }
+    retry: {
+      maxRetries: opts.settings.retries,
+      baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1e3),
+      maxDelayMs: 6e4
+    }
   });
   if (opts.settings.maxCost !== null) {
     const table = priceTable(opts.config.prices);
     const unpriced = specs.find((s) => !lookupPrice(table, s.provider, s.model));
-    if (unpriced) throw new UsageError(`--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`);
+    if (unpriced)
+      throw new UsageError(
+        `--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`
+      );
   }
   return { tasks, providers, all };
 }
@@ -38811,12 +39176,20 @@ async function runBenchmark(request) {
     settings: opts.settings
   };
   if (!prior) journal.header(header2);
-  else log(`resuming run ${header2.runId}: ${prior.trials.size} trial(s) done, ${[...prior.attempts.values()].flat().length} attempt(s) kept`);
+  else
+    log(
+      `resuming run ${header2.runId}: ${prior.trials.size} trial(s) done, ${[...prior.attempts.values()].flat().length} attempt(s) kept`
+    );
   const table = priceTable(opts.config.prices);
-  const prices = Object.fromEntries(providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]));
+  const prices = Object.fromEntries(
+    providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)])
+  );
   const warnings = [];
   for (const [model, price] of Object.entries(prices)) {
-    if (!price) warnings.push(`no price for ${model}: its cost is reported as n/a, never as $0; add it under prices: in aibench.yml`);
+    if (!price)
+      warnings.push(
+        `no price for ${model}: its cost is reported as n/a, never as $0; add it under prices: in aibench.yml`
+      );
   }
   warnings.forEach((w) => log(`warning: ${w}`));
   const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out]);
@@ -38834,7 +39207,11 @@ async function runBenchmark(request) {
     },
     prices: { asOf: table.asOf, models: prices },
     toolchains,
-    sandbox: { level: gradeEnv.sandbox.level, features: gradeEnv.sandbox.features, missing: gradeEnv.sandbox.missing },
+    sandbox: {
+      level: gradeEnv.sandbox.level,
+      features: gradeEnv.sandbox.features,
+      missing: gradeEnv.sandbox.missing
+    },
     config: {
       attempts: opts.settings.attempts,
       trials: opts.settings.trials,
@@ -38843,8 +39220,20 @@ async function runBenchmark(request) {
       feedbackChars: opts.settings.feedbackChars,
       maxCost: opts.settings.maxCost
     },
-    models: providers.map((p) => ({ name: p.spec.name, spec: p.spec.raw, provider: p.spec.provider, model: p.spec.model })),
-    tasks: tasks.map((t) => ({ key: t.key, suite: t.suite.name, id: t.id, level: t.level, title: t.title, hash: t.hash })),
+    models: providers.map((p) => ({
+      name: p.spec.name,
+      spec: p.spec.raw,
+      provider: p.spec.provider,
+      model: p.spec.model
+    })),
+    tasks: tasks.map((t) => ({
+      key: t.key,
+      suite: t.suite.name,
+      id: t.id,
+      level: t.level,
+      title: t.title,
+      hash: t.hash
+    })),
     trials: [],
     warnings
   };
@@ -38905,7 +39294,9 @@ async function runBenchmark(request) {
   if (fatal) results.warnings.push(`run aborted: ${fatal}`);
   if (results.status === "budget-exhausted") {
     const stopped = finished.filter((t) => t.stoppedBy === "budget").length;
-    results.warnings.push(`--max-cost $${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started, ${stopped} stopped before using all attempts`);
+    results.warnings.push(
+      `--max-cost $${opts.settings.maxCost} reached after $${budget.total.toFixed(4)}: ${jobs.length - finished.length} trial(s) not started, ${stopped} stopped before using all attempts`
+    );
   }
   journal.results(results);
   journal.report(renderReport(results));
