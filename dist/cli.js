@@ -26,7 +26,7 @@ import {
   selectTasks,
   splitList,
   usd
-} from "./chunks/chunk-KJSQLXHA.js";
+} from "./chunks/chunk-KIFDJLCZ.js";
 import "./chunks/chunk-7LF3CAPK.js";
 import "./chunks/chunk-JM7FHWGO.js";
 

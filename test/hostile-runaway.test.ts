@@ -195,7 +195,7 @@ export function Greeting({ name }: { name: string }) {
 `,
     );
     expect(r.outcome).toBe('timeout');
-    expect(r.feedback).toContain('flooding its output');
+    expect(r.feedback).toContain('flooding their output');
     await expectContained(r, null, reference);
   });
 });

@@ -30,8 +30,8 @@ export interface SandboxMounts {
   readable: string[];
   /** Inside the writable ones but read-only: hidden tests and protected config, so code under test cannot rewrite them. */
   readOnly?: string[];
-  /** The process needs an unlimited address space (ThreadSanitizer reserves terabytes of shadow memory). */
-  unlimitedAddressSpace?: boolean;
+  /** Cap the address space (the Rust tools; not Node, whose V8 reserves large ranges, nor TSan's shadow memory). */
+  limitAddressSpace?: boolean;
 }
 
 /** How untrusted commands are wrapped on this host; decided once per run by {@link detectSandbox}. */
@@ -90,20 +90,12 @@ function uidProcessCount(): number {
 /**
  * Resource limits through prlimit: no core dumps, bounded file size (a submission cannot fill the
  * disk), bounded processes (a fork bomb stalls, the machine stays usable), bounded address space for
- * the Rust tools. RLIMIT_NPROC counts every process of the real user, so the bound sits above the
- * user's current count.
+ * the Rust tools.
  */
-function limitArgs(mounts: SandboxMounts, prlimit: boolean): string[] {
-  if (!prlimit) return [];
-  const args = [
-    'prlimit',
-    '--core=0',
-    `--fsize=${1 << 30}`,
-    `--nproc=${uidProcessCount() + 512}`,
-    '--nofile=8192',
-  ];
-  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes('rust-target')))
-    args.push(`--as=${16 * 1024 ** 3}`);
+function limitArgs(mounts: SandboxMounts, nprocBound: number | null): string[] {
+  if (nprocBound === null) return [];
+  const args = ['prlimit', '--core=0', `--fsize=${1 << 30}`, `--nproc=${nprocBound}`, '--nofile=8192'];
+  if (mounts.limitAddressSpace) args.push(`--as=${16 * 1024 ** 3}`);
   return [...args, '--'];
 }
 
@@ -214,10 +206,11 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
     );
   else
     missing.push('namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)');
-  let prlimit = false;
+  // RLIMIT_NPROC counts every process of the real user: the bound sits above the count at run start.
+  let nprocBound: number | null = null;
   try {
     await exec('prlimit', ['--core=0', '--', 'true'], { timeout: 10_000 });
-    prlimit = true;
+    nprocBound = uidProcessCount() + 512;
     features.push('rlimits (processes, file size, core)');
   } catch {
     missing.push('rlimits (prlimit not found)');
@@ -236,7 +229,7 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
     wrap(argv, mounts) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {} };
       if (!bwrap)
-        return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+        return { argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv], cleanup: group.cleanup };
       const box = [
         'bwrap',
         '--unshare-all',
@@ -263,7 +256,7 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         '--',
       ];
       return {
-        argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv],
+        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...argv],
         cleanup: group.cleanup,
       };
     },

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { InfraFault } from './faults.js';
+import { assertCompleteReply, InfraFault } from './faults.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { ChatReply, ChatRequest, ModelSpec, Provider, Usage } from './types.js';
 
@@ -57,21 +57,11 @@ export class AnthropicProvider implements Provider {
         }
         const usage = anthropicUsage(msg.usage);
         const text = msg.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
-        if (msg.stop_reason === 'max_tokens') {
-          throw new InfraFault(
-            'truncated',
-            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
-            false,
-            usage,
-          );
-        }
-        if (!text.trim())
-          throw new InfraFault(
-            'empty-reply',
-            `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`,
-            true,
-            usage,
-          );
+        assertCompleteReply(
+          this.spec.raw,
+          { text, usage, cut: msg.stop_reason === 'max_tokens', stop: msg.stop_reason },
+          request.maxTokens,
+        );
         return {
           text,
           usage,

@@ -101,3 +101,24 @@ export function classifyError(err: unknown, where: string): InfraFault | FatalAp
   }
   return new InfraFault('connection', `${where}: ${message}`, true);
 }
+
+/**
+ * What every provider checks of a completed call: a reply cut at the token limit, or one with no text,
+ * is the API's fault, not the model's — and its tokens were still billed, so the fault carries them.
+ */
+export function assertCompleteReply(
+  model: string,
+  reply: { text: string; usage: Usage; cut: boolean; stop: string | null },
+  maxTokens: number,
+): void {
+  if (reply.cut) {
+    throw new InfraFault(
+      'truncated',
+      `${model}: reply cut at max_tokens=${maxTokens}; raise max-tokens`,
+      false,
+      reply.usage,
+    );
+  }
+  if (!reply.text.trim())
+    throw new InfraFault('empty-reply', `${model}: empty reply (stop: ${reply.stop})`, true, reply.usage);
+}

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { HttpProviderOptions } from './anthropic.js';
-import { InfraFault } from './faults.js';
+import { assertCompleteReply, InfraFault } from './faults.js';
 import { withRetries } from './retry.js';
 import type { ChatReply, ChatRequest, ModelSpec, Provider, Usage } from './types.js';
 
@@ -60,21 +60,11 @@ export class OpenAICompatibleProvider implements Provider {
           );
         }
         const text = typeof choice.message?.content === 'string' ? choice.message.content : '';
-        if (choice.finish_reason === 'length') {
-          throw new InfraFault(
-            'truncated',
-            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
-            false,
-            usage,
-          );
-        }
-        if (!text.trim())
-          throw new InfraFault(
-            'empty-reply',
-            `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`,
-            true,
-            usage,
-          );
+        assertCompleteReply(
+          this.spec.raw,
+          { text, usage, cut: choice.finish_reason === 'length', stop: choice.finish_reason },
+          request.maxTokens,
+        );
         return {
           text,
           usage,

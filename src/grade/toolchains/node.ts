@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ensureFixture } from '../../tasks/fixture.js';
 import { parseVitestReport } from '../parse-vitest.js';
 import { sandboxEnv } from '../sandbox-env.js';
-import { emptyObservation, execSandboxed, stepRecord, type Toolchain } from './types.js';
+import { emptyObservation, execSandboxed, stepRecord, stopRunawayTests, type Toolchain } from './types.js';
 
 /** React / TypeScript tasks: `tsc` (typecheck) then vitest (hidden tests, JSON report) in the fixture's setup. */
 export const nodeToolchain: Toolchain = {
@@ -59,12 +59,12 @@ export const nodeToolchain: Toolchain = {
     );
     const report = parseVitestReport(existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : null);
     if (vitest.timedOut || vitest.outputExceeded) {
-      obs.steps.push(stepRecord('test', vitest, false));
-      obs.failedStep = { name: 'test', class: 'timeout' };
-      obs.diagnostics = vitest.outputExceeded
-        ? 'The test run was stopped for flooding its output (tens of MiB): remove the runaway logging.'
-        : `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
-      return obs;
+      return stopRunawayTests(
+        obs,
+        vitest,
+        task.timeouts.test,
+        'an infinite loop or a promise that never settles?',
+      );
     }
     if (!report) {
       obs.steps.push(stepRecord('test', vitest, false));

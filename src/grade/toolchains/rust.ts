@@ -6,6 +6,7 @@ import { cargoDiagnostics } from '../parse-cargo.js';
 import type { ExecResult } from '../exec.js';
 import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
+import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
@@ -13,6 +14,7 @@ import {
   emptyObservation,
   execSandboxed,
   stepRecord,
+  stopRunawayTests,
   type Toolchain,
   type ToolchainContext,
 } from './types.js';
@@ -25,33 +27,6 @@ export function hiddenTestTargets(task: Task): string[] {
     .map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1])
     .filter((n): n is string => Boolean(n))
     .sort();
-}
-
-/** The test executables cargo built for the named targets, from its JSON artifact messages. */
-export function testExecutables(cargoJson: string, targets: string[]): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const line of cargoJson.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const m = JSON.parse(line) as {
-        reason?: string;
-        target?: { name?: string; kind?: string[] };
-        executable?: string | null;
-      };
-      const name = m.target?.name;
-      if (
-        m.reason === 'compiler-artifact' &&
-        name &&
-        targets.includes(name) &&
-        m.target?.kind?.includes('test') &&
-        m.executable
-      )
-        found.set(name, m.executable);
-    } catch {
-      // Not a message of cargo's: ignore.
-    }
-  }
-  return found;
 }
 
 /** Runs test binaries one after another within the test step's time limit; their output is concatenated. */
@@ -78,7 +53,12 @@ async function runTestBinaries(
     const r = await execSandboxed(
       env,
       [exe],
-      { writable: [ws.root], readable: [targetDir], readOnly: [ws.dir, ...ws.protectedPaths] },
+      {
+        writable: [ws.root],
+        readable: [targetDir],
+        readOnly: [ws.dir, ...ws.protectedPaths],
+        limitAddressSpace: true,
+      },
       {
         cwd: ws.dir,
         env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
@@ -141,7 +121,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const build = await execSandboxed(
     env,
     ['cargo', 'test', '--offline', '--no-run', '--all-targets', '--message-format=json'],
-    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths },
+    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths, limitAddressSpace: true },
     { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1000 },
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
@@ -173,12 +153,12 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   };
   obs.failures = summary.failures;
   if (test.timedOut || test.outputExceeded) {
-    obs.steps.push(stepRecord('test', test, false));
-    obs.failedStep = { name: 'test', class: 'timeout' };
-    obs.diagnostics = test.outputExceeded
-      ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
-      : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
-    return obs;
+    return stopRunawayTests(
+      obs,
+      test,
+      task.timeouts.test,
+      'an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?',
+    );
   }
   const testOk = test.exitCode === 0 && summary.failed === 0;
   obs.steps.push(stepRecord('test', test, testOk));

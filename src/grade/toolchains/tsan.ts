@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Check } from '../../tasks/schema.js';
 import type { StepRecord } from '../types.js';
+import { testExecutables } from './cargo-artifacts.js';
 import { execSandboxed, stepRecord, type ToolchainContext } from './types.js';
 
 type TsanCheck = Extract<Check, { kind: 'tsan' }>;
@@ -94,13 +95,11 @@ export async function runTsanCheck(
     writable: [ctx.ws.root, targetDir],
     readable: [],
     readOnly: [ctx.ws.dir],
-    unlimitedAddressSpace: true,
   };
   const runMounts = {
     writable: [ctx.ws.root],
     readable: [targetDir],
     readOnly: [ctx.ws.dir],
-    unlimitedAddressSpace: true,
   };
   const timeoutMs = (check.timeout ?? 180) * 1000;
   const build = await execSandboxed(
@@ -120,19 +119,7 @@ export async function runTsanCheck(
     buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs },
   );
-  const executable = build.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => {
-      try {
-        return JSON.parse(l) as { reason?: string; target?: { name?: string }; executable?: string | null };
-      } catch {
-        return {};
-      }
-    })
-    .find(
-      (m) => m.reason === 'compiler-artifact' && m.target?.name === check.target && m.executable,
-    )?.executable;
+  const executable = testExecutables(build.stdout, [check.target]).get(check.target);
   if (build.timedOut)
     return {
       step: stepRecord(check.name, build, false),

@@ -63,3 +63,21 @@ export async function execSandboxed(
     wrapped.cleanup();
   }
 }
+
+/**
+ * Records a test step the harness had to stop — past its time limit, or flooding its output — as class
+ * `timeout`, with feedback naming which and what usually causes it (`hint`).
+ */
+export function stopRunawayTests(
+  obs: Observation,
+  r: ExecResult,
+  seconds: number,
+  hint: string,
+): Observation {
+  obs.steps.push(stepRecord('test', r, false));
+  obs.failedStep = { name: 'test', class: 'timeout' };
+  obs.diagnostics = r.outputExceeded
+    ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
+    : `The tests were stopped after ${seconds} s (${hint}).`;
+  return obs;
+}

@@ -29712,17 +29712,10 @@ function uidProcessCount() {
   }
   return n;
 }
-function limitArgs(mounts, prlimit) {
-  if (!prlimit) return [];
-  const args = [
-    "prlimit",
-    "--core=0",
-    `--fsize=${1 << 30}`,
-    `--nproc=${uidProcessCount() + 512}`,
-    "--nofile=8192"
-  ];
-  if (!mounts.unlimitedAddressSpace && mounts.writable.some((w) => w.includes("rust-target")))
-    args.push(`--as=${16 * 1024 ** 3}`);
+function limitArgs(mounts, nprocBound) {
+  if (nprocBound === null) return [];
+  const args = ["prlimit", "--core=0", `--fsize=${1 << 30}`, `--nproc=${nprocBound}`, "--nofile=8192"];
+  if (mounts.limitAddressSpace) args.push(`--as=${16 * 1024 ** 3}`);
   return [...args, "--"];
 }
 function cgroupV1() {
@@ -29819,10 +29812,10 @@ async function detectSandbox(hostEnv, protect = []) {
     );
   else
     missing.push("namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)");
-  let prlimit = false;
+  let nprocBound = null;
   try {
     await exec("prlimit", ["--core=0", "--", "true"], { timeout: 1e4 });
-    prlimit = true;
+    nprocBound = uidProcessCount() + 512;
     features.push("rlimits (processes, file size, core)");
   } catch {
     missing.push("rlimits (prlimit not found)");
@@ -29841,7 +29834,7 @@ async function detectSandbox(hostEnv, protect = []) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {
       } };
       if (!bwrap)
-        return { argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...argv], cleanup: group.cleanup };
+        return { argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv], cleanup: group.cleanup };
       const box = [
         "bwrap",
         "--unshare-all",
@@ -29868,7 +29861,7 @@ async function detectSandbox(hostEnv, protect = []) {
         "--"
       ];
       return {
-        argv: [...group.prefix, ...limitArgs(mounts, prlimit), ...box, ...argv],
+        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...argv],
         cleanup: group.cleanup
       };
     }
@@ -30128,6 +30121,12 @@ async function execSandboxed(env, argv, mounts, opts) {
     wrapped.cleanup();
   }
 }
+function stopRunawayTests(obs, r, seconds2, hint) {
+  obs.steps.push(stepRecord("test", r, false));
+  obs.failedStep = { name: "test", class: "timeout" };
+  obs.diagnostics = r.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${seconds2} s (${hint}).`;
+  return obs;
+}
 
 // src/grade/toolchains/node.ts
 var nodeToolchain = {
@@ -30179,10 +30178,12 @@ ${tsc.stderr}`;
     );
     const report = parseVitestReport(existsSync5(reportPath) ? readFileSync6(reportPath, "utf8") : null);
     if (vitest.timedOut || vitest.outputExceeded) {
-      obs.steps.push(stepRecord("test", vitest, false));
-      obs.failedStep = { name: "test", class: "timeout" };
-      obs.diagnostics = vitest.outputExceeded ? "The test run was stopped for flooding its output (tens of MiB): remove the runaway logging." : `The test run was stopped after ${task.timeouts.test} s (an infinite loop or a promise that never settles?).`;
-      return obs;
+      return stopRunawayTests(
+        obs,
+        vitest,
+        task.timeouts.test,
+        "an infinite loop or a promise that never settles?"
+      );
     }
     if (!report) {
       obs.steps.push(stepRecord("test", vitest, false));
@@ -30296,6 +30297,22 @@ function parseLibtest(stdout) {
   return summary;
 }
 
+// src/grade/toolchains/cargo-artifacts.ts
+function testExecutables(cargoJson, targets) {
+  const found = /* @__PURE__ */ new Map();
+  for (const line of cargoJson.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const m = JSON.parse(line);
+      const name = m.target?.name;
+      if (m.reason === "compiler-artifact" && name && targets.includes(name) && m.target?.kind?.includes("test") && m.executable)
+        found.set(name, m.executable);
+    } catch {
+    }
+  }
+  return found;
+}
+
 // src/grade/toolchains/tsan.ts
 import { mkdirSync as mkdirSync3 } from "node:fs";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
@@ -30355,14 +30372,12 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   const buildMounts = {
     writable: [ctx.ws.root, targetDir],
     readable: [],
-    readOnly: [ctx.ws.dir],
-    unlimitedAddressSpace: true
+    readOnly: [ctx.ws.dir]
   };
   const runMounts = {
     writable: [ctx.ws.root],
     readable: [targetDir],
-    readOnly: [ctx.ws.dir],
-    unlimitedAddressSpace: true
+    readOnly: [ctx.ws.dir]
   };
   const timeoutMs = (check2.timeout ?? 180) * 1e3;
   const build = await execSandboxed(
@@ -30382,15 +30397,7 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
     buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs }
   );
-  const executable = build.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => {
-    try {
-      return JSON.parse(l);
-    } catch {
-      return {};
-    }
-  }).find(
-    (m) => m.reason === "compiler-artifact" && m.target?.name === check2.target && m.executable
-  )?.executable;
+  const executable = testExecutables(build.stdout, [check2.target]).get(check2.target);
   if (build.timedOut)
     return {
       step: stepRecord(check2.name, build, false),
@@ -30505,20 +30512,6 @@ var exec2 = promisify3(execFile3);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
-function testExecutables(cargoJson, targets) {
-  const found = /* @__PURE__ */ new Map();
-  for (const line of cargoJson.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    try {
-      const m = JSON.parse(line);
-      const name = m.target?.name;
-      if (m.reason === "compiler-artifact" && name && targets.includes(name) && m.target?.kind?.includes("test") && m.executable)
-        found.set(name, m.executable);
-    } catch {
-    }
-  }
-  return found;
-}
 async function runTestBinaries(executables, ctx, targetDir, procEnv) {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1e3;
@@ -30537,7 +30530,12 @@ async function runTestBinaries(executables, ctx, targetDir, procEnv) {
     const r = await execSandboxed(
       env,
       [exe],
-      { writable: [ws.root], readable: [targetDir], readOnly: [ws.dir, ...ws.protectedPaths] },
+      {
+        writable: [ws.root],
+        readable: [targetDir],
+        readOnly: [ws.dir, ...ws.protectedPaths],
+        limitAddressSpace: true
+      },
       {
         cwd: ws.dir,
         env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
@@ -30589,7 +30587,7 @@ async function gradeIn(targetDir, ctx) {
   const build = await execSandboxed(
     env,
     ["cargo", "test", "--offline", "--no-run", "--all-targets", "--message-format=json"],
-    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths },
+    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths, limitAddressSpace: true },
     { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1e3 }
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
@@ -30617,10 +30615,12 @@ async function gradeIn(targetDir, ctx) {
   };
   obs.failures = summary.failures;
   if (test.timedOut || test.outputExceeded) {
-    obs.steps.push(stepRecord("test", test, false));
-    obs.failedStep = { name: "test", class: "timeout" };
-    obs.diagnostics = test.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${task.timeouts.test} s (an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?).`;
-    return obs;
+    return stopRunawayTests(
+      obs,
+      test,
+      task.timeouts.test,
+      "an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?"
+    );
   }
   const testOk = test.exitCode === 0 && summary.failed === 0;
   obs.steps.push(stepRecord("test", test, testOk));
@@ -30784,6 +30784,18 @@ function classifyError(err, where) {
   }
   return new InfraFault("connection", `${where}: ${message}`, true);
 }
+function assertCompleteReply(model, reply, maxTokens) {
+  if (reply.cut) {
+    throw new InfraFault(
+      "truncated",
+      `${model}: reply cut at max_tokens=${maxTokens}; raise max-tokens`,
+      false,
+      reply.usage
+    );
+  }
+  if (!reply.text.trim())
+    throw new InfraFault("empty-reply", `${model}: empty reply (stop: ${reply.stop})`, true, reply.usage);
+}
 
 // src/models/retry.ts
 function backoffMs(policy, retry, retryAfter, random = Math.random) {
@@ -30851,21 +30863,11 @@ var AnthropicProvider = class {
         }
         const usage = anthropicUsage(msg.usage);
         const text = msg.content.map((b) => b.type === "text" ? b.text : "").join("");
-        if (msg.stop_reason === "max_tokens") {
-          throw new InfraFault(
-            "truncated",
-            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
-            false,
-            usage
-          );
-        }
-        if (!text.trim())
-          throw new InfraFault(
-            "empty-reply",
-            `${this.spec.raw}: empty reply (stop: ${msg.stop_reason})`,
-            true,
-            usage
-          );
+        assertCompleteReply(
+          this.spec.raw,
+          { text, usage, cut: msg.stop_reason === "max_tokens", stop: msg.stop_reason },
+          request.maxTokens
+        );
         return {
           text,
           usage,
@@ -37919,21 +37921,11 @@ var OpenAICompatibleProvider = class {
           );
         }
         const text = typeof choice.message?.content === "string" ? choice.message.content : "";
-        if (choice.finish_reason === "length") {
-          throw new InfraFault(
-            "truncated",
-            `${this.spec.raw}: reply cut at max_tokens=${request.maxTokens}; raise max-tokens`,
-            false,
-            usage
-          );
-        }
-        if (!text.trim())
-          throw new InfraFault(
-            "empty-reply",
-            `${this.spec.raw}: empty reply (finish: ${choice.finish_reason})`,
-            true,
-            usage
-          );
+        assertCompleteReply(
+          this.spec.raw,
+          { text, usage, cut: choice.finish_reason === "length", stop: choice.finish_reason },
+          request.maxTokens
+        );
         return {
           text,
           usage,
