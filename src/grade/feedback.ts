@@ -1,5 +1,6 @@
 import type { Outcome } from '../results/schema.js';
 import type { Observation } from './types.js';
+import { redactSecrets } from './redact.js';
 
 export const DEFAULT_FEEDBACK_CHARS = 4000;
 
@@ -43,13 +44,17 @@ const CLASS_HEADLINE: Record<Exclude<Outcome, 'pass' | 'infra'>, string> = {
   check: 'a task check failed',
 };
 
-/** The message for the next attempt: class, then diagnostics or failing test names with their messages. */
+/**
+ * The message for the next attempt: class, then diagnostics or failing test names with their messages.
+ * Lines quoting the hidden tests (`secrets`, see {@link secretLines}) never reach it.
+ */
 export function composeFeedback(
   outcome: Exclude<Outcome, 'pass' | 'infra'>,
   obs: Pick<Observation, 'failedStep' | 'tests' | 'failures' | 'diagnostics'>,
   rejected: { path: string; reason: string }[],
   roots: string[],
   maxChars: number,
+  secrets: string[] = [],
 ): string {
   const parts: string[] = [`Result: FAILED (${outcome}): ${CLASS_HEADLINE[outcome]}.`];
   if (rejected.length) {
@@ -76,7 +81,8 @@ export function composeFeedback(
     );
   }
   if (obs.diagnostics.trim()) parts.push(sanitize(obs.diagnostics, roots));
-  return bound(parts.join('\n\n'), maxChars);
+  // Redacted before bounding, so the bound is spent on what the model may see.
+  return bound(redactSecrets(parts.join('\n\n'), secrets), maxChars);
 }
 
 export const MALFORMED_HINT =

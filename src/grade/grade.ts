@@ -11,6 +11,7 @@ import type { GradeEnv } from './toolchains/types.js';
 import type { GradeResult, Observation } from './types.js';
 import { decideOutcome } from './verdict.js';
 import { createWorkspace, removeWorkspace } from './workspace.js';
+import { secretLines } from './redact.js';
 
 export interface GradeOptions {
   env: GradeEnv;
@@ -127,7 +128,14 @@ export async function gradeFiles(
     feedback:
       outcome === 'pass' || outcome === 'infra'
         ? null
-        : composeFeedback(outcome, obs, rejected, roots, opts.feedbackChars),
+        : composeFeedback(
+            outcome,
+            obs,
+            rejected,
+            roots,
+            opts.feedbackChars,
+            secretLines(task.hidden, task.starter, accepted),
+          ),
     gradeMs: Date.now() - started,
   };
 }
