@@ -86,7 +86,8 @@ export interface CompiledTarget {
   depInfo: string;
 }
 
-const MIR_SPAN = /\/\/ (?:in )?scope \d+ at ([^\s:]+):(\d+):\d+(?:: \d+:\d+)?\s*$/;
+/** rustc's `-Zmir-include-spans` comment closing a MIR line: `// scope 2 at src/lib.rs:11:15: 11:28`. */
+const MIR_SPAN = /\/\/ [a-z ]*?scope \d+ at ([^\s:]+):(\d+):\d+(?:: \d+:\d+)?\s*$/;
 
 function firstMatch(
   text: string,
