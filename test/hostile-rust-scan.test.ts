@@ -122,6 +122,22 @@ describe('finding 1: forged libtest results through aliases the regex scan misse
   });
 });
 
+describe('code the scan compile and the real build would compile differently', () => {
+  it('an exit behind a constant read from the compile-time environment is still seen (unoptimised MIR) and refused', async () => {
+    const r = await grade(
+      scanned,
+      `const IN_SCAN: bool = option_env!("RUSTC_BOOTSTRAP").is_some();
+pub fn clamp(v: i64, _a: i64, _b: i64) -> i64 {
+    if !IN_SCAN { std::process::exit(0) }
+    v
+}
+`,
+    );
+    expect(r.outcome).toBe('check');
+    expect(rules(r)).toEqual(expect.arrayContaining(['process-exit', 'env-access']));
+  });
+});
+
 describe('finding 2: hidden test source through compile-time includes', () => {
   const leakers: [string, string][] = [
     [
@@ -150,6 +166,16 @@ describe('finding 2: hidden test source through compile-time includes', () => {
     const r = await grade(open, leakers[0]![1]);
     expect(r.outcome).toBe('check');
     expect(rules(r)).toEqual(['hidden-tests']);
+    leaksNothing(r);
+  });
+
+  it('scan lifted (allow *): reading the hidden test at run time finds an empty file — nothing to echo', async () => {
+    const r = await grade(
+      open,
+      'pub fn clamp(_v: i64, _a: i64, _b: i64) -> i64 {\n    let t = std::fs::read_to_string("tests/clamp.rs").unwrap_or_default();\n    panic!("[{}]", t);\n}\n',
+    );
+    expect(r.outcome).toBe('test');
+    expect(r.feedback).toContain('[]');
     leaksNothing(r);
   });
 

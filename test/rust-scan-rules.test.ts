@@ -138,6 +138,17 @@ describe('rustScanHits', () => {
   });
 });
 
+describe('compile-time environment reads', () => {
+  it("flags env!/option_env! of anything but cargo's package metadata (the scan and the build differ there)", () => {
+    const dep = (names: string[]) => ({
+      depInfo: `/o.d: src/lib.rs\n\nsrc/lib.rs:\n\n${names.map((n) => `# env-dep:${n}=x`).join('\n')}\n`,
+    });
+    expect(hits(dep(['RUSTC_BOOTSTRAP']))).toEqual(['env-access']);
+    expect(hits(dep(['CARGO_PKG_NAME', 'CARGO_MANIFEST_DIR', 'CARGO_CRATE_NAME']))).toEqual([]);
+    expect(hits(dep(['HOME']), ['env-access'])).toEqual([]);
+  });
+});
+
 describe('crateTargets', () => {
   it('discovers the library and binaries as cargo does', () => {
     const manifest = '[package]\nname = "wc-rs"\nversion = "0.1.0"\n\n[[test]]\nname = "x"\n';

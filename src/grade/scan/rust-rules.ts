@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { TamperHit } from '../tamper.js';
-import { blankLiterals, depInfoFiles } from './rust-text.js';
+import { blankLiterals, depInfoEnv, depInfoFiles } from './rust-text.js';
+
+/** Variables cargo sets for every compile of the package, the same in the scan and the real build. */
+const CARGO_METADATA_ENV = /^CARGO_(?:PKG_\w+|CRATE_NAME|MANIFEST_DIR|MANIFEST_PATH|PRIMARY_PACKAGE)$/;
 
 /**
  * The Rust tamper rules, judged on what rustc resolved rather than on how the source spells it:
@@ -149,6 +152,17 @@ export function rustScanHits(
         excerpt: found.excerpt,
       });
     }
+    // Compile-time reads of the environment beyond cargo's package metadata: the scan's compile and the
+    // real build run with different variables (RUSTC_BOOTSTRAP, target folders).
+    const envRead = depInfoEnv(t.depInfo).find((v) => !CARGO_METADATA_ENV.test(v));
+    if (envRead && !allowed('env-access') && !hits.some((h) => h.rule === 'env-access'))
+      hits.push({
+        rule: 'env-access',
+        message: 'reads environment variables at compile time',
+        file: t.target,
+        line: 0,
+        excerpt: `env!/option_env!("${envRead}")`,
+      });
     const outside = depInfoFiles(t.depInfo)
       .map((f) => path.resolve(projectDir, f))
       .filter((abs) => !abs.startsWith(src));

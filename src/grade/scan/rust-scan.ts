@@ -39,11 +39,12 @@ export function hiddenSources(task: Task): string[] {
 }
 
 /**
- * Replaces each hidden source with an empty file for the submission's own compile, so nothing in
- * it can embed the hidden tests (`include_str!`, `#[path]`): an empty placeholder rather than no file,
+ * Replaces each hidden source with an empty file for the submission's own compile and for the test
+ * run (the binaries are built; a program allowed to read files must find nothing to echo), so nothing
+ * can embed or read the hidden tests (`include_str!`, `#[path]`): an empty placeholder rather than no file,
  * so the harness's manifest still names existing targets and a read shows up in dep-info.
  */
-function maskHidden(ws: Workspace, rels: string[]): void {
+export function maskHidden(ws: Workspace, rels: string[]): void {
   for (const rel of rels) {
     const abs = path.join(ws.dir, rel);
     rmSync(abs, { force: true });
@@ -55,7 +56,7 @@ function maskHidden(ws: Workspace, rels: string[]): void {
  * Lays the hidden sources back. Whatever sits at their paths is removed first (rm never follows a
  * symlink), and each file is created exclusively, so nothing planted there is written through.
  */
-function restoreHidden(ws: Workspace, task: Task, rels: string[]): void {
+export function restoreHidden(ws: Workspace, task: Task, rels: string[]): void {
   for (const rel of rels) {
     const abs = path.join(ws.dir, rel);
     const parent = path.dirname(abs);
@@ -116,6 +117,9 @@ export async function scanRustSubmission(
         [
           `--emit=mir=${out('mir')},dep-info=${out('d')}`,
           '-Copt-level=0',
+          // Unoptimised MIR: a branch on a compile-time constant (which could differ between this
+          // compile and the real build, e.g. through option_env!) keeps both arms and their calls.
+          '-Zmir-opt-level=0',
           '-Ztrim-diagnostic-paths=no',
           '-Zmir-include-spans=yes',
         ],

@@ -136,3 +136,10 @@ export function depInfoFiles(depInfo: string): string[] {
   }
   return [...files];
 }
+
+/** Environment variables the compilation read (`env!`, `option_env!`), from dep-info's `# env-dep:` lines. */
+export function depInfoEnv(depInfo: string): string[] {
+  const names = new Set<string>();
+  for (const m of depInfo.matchAll(/^# env-dep:([^=\n]+)/gm)) names.add(m[1]!);
+  return [...names];
+}

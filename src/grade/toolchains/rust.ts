@@ -8,7 +8,7 @@ import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
-import { scanRustSubmission } from '../scan/rust-scan.js';
+import { hiddenSources, maskHidden, restoreHidden, scanRustSubmission } from '../scan/rust-scan.js';
 import { hiddenTestFunctions, libtestProblems, type BinaryRun } from '../libtest-check.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
@@ -197,7 +197,17 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     obs.diagnostics = `The build produced no test binary for: ${missing.join(', ')}.`;
     return obs;
   }
-  const { total: test, runs } = await runTestBinaries([...executables.entries()], ctx, targetDir, procEnv);
+  // The test binaries are built: their sources are not needed to run them, and code allowed to read
+  // files (the wc clone) must not find them to echo into its output.
+  const hidden = hiddenSources(task);
+  maskHidden(ws, hidden);
+  let ran: Awaited<ReturnType<typeof runTestBinaries>>;
+  try {
+    ran = await runTestBinaries([...executables.entries()], ctx, targetDir, procEnv);
+  } finally {
+    restoreHidden(ws, task, hidden);
+  }
+  const { total: test, runs } = ran;
   const summary = parseLibtest(test.stdout);
   obs.tests = {
     expected: task.expectedTests,
