@@ -291,7 +291,9 @@ pub fn clamp(value: i64, a: i64, b: i64) -> i64 {
       ),
     );
     expect(r.outcome).toBe('test');
-    expect(r.tests?.passed).toBe(0);
+    // Test threads race to print first: the forged names come out once (unknown to the binary) or
+    // several times (duplicates); either way they never count as the binary's tests.
+    expect(r.feedback).toMatch(/does not have|more than once/);
   });
 
   it('the reference passes with the cross-check on', async () => {
