@@ -175,6 +175,10 @@ describe('libtestProblems', () => {
     expect(run(ok)).toEqual([]);
   });
 
+  it('matches #[should_panic] results (`NAME - should panic`) to their listed names', () => {
+    expect(run(ok.replace('test m::b ... ok', 'test m::b - should panic ... ok'))).toEqual([]);
+  });
+
   it('ignores captured output after the failures heading (the code under test controls it)', () => {
     const failed =
       '\nrunning 2 tests\ntest a ... ok\ntest m::b ... FAILED\n\nfailures:\n\n---- m::b stdout ----\ntest a ... ok\ntest m::b ... ok\n\nfailures:\n    m::b\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n';

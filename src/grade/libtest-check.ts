@@ -73,8 +73,10 @@ export function libtestProblems(run: BinaryRun, hiddenFns: Set<string>): string[
   for (const line of lines.slice(0, end < 0 ? lines.length : end)) {
     const m = RESULT_LINE.exec(line);
     if (!m) continue;
-    if (status.has(m[1]!)) duplicates.add(m[1]!);
-    status.set(m[1]!, m[2]!.startsWith('ignored') ? 'ignored' : m[2]!);
+    // `#[should_panic]` tests are reported as `test NAME - should panic ... ok`; `--list` says NAME.
+    const name = m[1]!.replace(/ - should panic$/, '');
+    if (status.has(name)) duplicates.add(name);
+    status.set(name, m[2]!.startsWith('ignored') ? 'ignored' : m[2]!);
   }
   if (duplicates.size)
     problems.push(`${run.target}: tests reported more than once: ${[...duplicates].slice(0, 5).join(', ')}`);
