@@ -7,14 +7,18 @@
 const IDENT = /[\p{L}\p{N}_]/u;
 
 function isIdentChar(ch: string | undefined): boolean {
-  return ch !== undefined && IDENT.test(ch);
+  if (ch === undefined) return false;
+  const c = ch.charCodeAt(0);
+  // ASCII fast path; the Unicode class only for the rest.
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return IDENT.test(ch);
 }
 
 /** Newlines inside `text`, so blanked spans keep every later line at its number. */
-function newlinesOf(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) out += '\n';
-  return out;
+function newlinesOf(s: string, from: number, to: number): string {
+  let n = 0;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 10) n++;
+  return n ? '\n'.repeat(n) : '';
 }
 
 /** End index (exclusive) of a `"…"` string starting at `start` (the opening quote), with `\` escapes. */
@@ -63,8 +67,9 @@ function endOfBlockComment(s: string, start: number): number {
 /** End index of a char literal at `start` (`'`), or -1 when the quote starts a lifetime or label. */
 function endOfChar(s: string, start: number): number {
   if (s[start + 1] === '\\') {
-    const close = s.indexOf("'", start + 3);
-    return close < 0 || close - start > 12 ? -1 : close + 1;
+    // Bounded look-ahead (the longest escape is `\u{10FFFF}`): an unclosed quote costs O(1), not O(n).
+    const close = s.slice(start + 3, start + 13).indexOf("'");
+    return close < 0 ? -1 : start + 3 + close + 1;
   }
   const cp = s.codePointAt(start + 1);
   if (cp === undefined || s[start + 1] === '\n') return -1;
@@ -82,13 +87,12 @@ export function blankLiterals(s: string): string {
   let i = 0;
   let copyFrom = 0;
   const emit = (from: number, to: number, replacement: string): void => {
-    out.push(s.slice(copyFrom, from), replacement, newlinesOf(s.slice(from, to)));
+    out.push(s.slice(copyFrom, from), replacement, newlinesOf(s, from, to));
     copyFrom = to;
     i = to;
   };
   while (i < s.length) {
     const ch = s[i]!;
-    const prevIdent = i > 0 && isIdentChar(s[i - 1]);
     if (ch === '/' && s[i + 1] === '/') {
       const nl = s.indexOf('\n', i);
       emit(i, nl < 0 ? s.length : nl, '');
@@ -96,7 +100,7 @@ export function blankLiterals(s: string): string {
       emit(i, endOfBlockComment(s, i), ' ');
     } else if (ch === '"') {
       emit(i, endOfQuoted(s, i), '""');
-    } else if (!prevIdent && (ch === 'r' || ch === 'b' || ch === 'c')) {
+    } else if ((ch === 'r' || ch === 'b' || ch === 'c') && !(i > 0 && isIdentChar(s[i - 1]))) {
       // Prefixed literals: b"…", c"…", b'…', r"…", r#"…"#, br#"…"#, cr"…".
       let j = i;
       if ((ch === 'b' || ch === 'c') && s[i + 1] === 'r') j = i + 1;
