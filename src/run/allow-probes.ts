@@ -60,20 +60,6 @@ export function allowProbeJobs(task: Task): ProbeJob[] {
     });
 }
 
-/**
- * Pure: the other half of minimality — each rule the task lifts must be needed: the reference, graded
- * under a copy of the task without that one rule lifted, must fail the scan with it.
- */
-export function allowNeedJobs(task: Task): (ProbeJob & { task: Task })[] {
-  if (task.allow.includes('*') || !Object.keys(ALLOW_PROBES[task.suite.toolchain].probes).length) return [];
-  return task.allow.map((rule) => ({
-    subject: `allow:${rule}`,
-    rule,
-    files: task.reference,
-    task: { ...task, allow: task.allow.filter((r) => r !== rule) },
-  }));
-}
-
 /** Pure: did the probed reference fail the scan with exactly the rule it probes? */
 export function probeVerdict(result: GradeResult, rule: string): { ok: boolean; detail: string } {
   const rules = result.suspect.map((s) => s.split(':')[0]);

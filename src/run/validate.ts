@@ -2,7 +2,7 @@ import os from 'node:os';
 import { gradeFiles } from '../grade/grade.js';
 import type { GradeResult } from '../grade/types.js';
 import type { Task } from '../tasks/loader.js';
-import { allowNeedJobs, allowProbeJobs, probeVerdict } from './allow-probes.js';
+import { allowProbeJobs, probeVerdict } from './allow-probes.js';
 import { prepareGrading } from './environment.js';
 import { Pool } from './pool.js';
 
@@ -77,14 +77,6 @@ export async function validateTasks(
     // The allow-list is minimal: each capability the task does not lift is refused by the scan.
     ...allowProbeJobs(task).map((p) => ({
       task,
-      subject: p.subject,
-      files: p.files,
-      expect: null,
-      probe: p.rule,
-    })),
-    // …and each capability it does lift is one the reference needs.
-    ...allowNeedJobs(task).map((p) => ({
-      task: p.task,
       subject: p.subject,
       files: p.files,
       expect: null,
