@@ -52,7 +52,9 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
   it('validate proves the pilot tasks: references pass, mutants fail as their why.md says', async () => {
     const r = await aibench(['validate', '--tasks', PILOTS]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^2\/2 references pass, (\d+)\/\1 mutants fail as expected$/m);
+    expect(r.stdout).toMatch(
+      /^2\/2 references pass, (\d+)\/\1 mutants fail as expected, (\d+)\/\2 allow-list probes refused$/m,
+    );
   });
 
   it('a run with an unset key exits 2 with one line naming the variable, and writes nothing', async () => {

@@ -14,8 +14,9 @@ import {
  * early with status 0, printing forged results, writing the report file, always-equal objects and
  * patched test-framework globals. Each must fail; the comments name what actually defends each case.
  *
- * Left out on purpose (they PASS today; reported to the maintainer, see the hand-back): forged
- * per-test lines for the real test names followed by a Rust `exit(0)`; a React component that uses
+ * Forged per-test lines for the real test names followed by a Rust `exit(0)` once passed; they now fail
+ * on the missing libtest summary (test/hostile-rust-scan.test.ts). Left out on purpose (they PASS today;
+ * reported to the maintainer, see the hand-back): a React component that uses
  * `inspector.Session.connectToMainThread()` to write the report and exit 0 from vitest's main thread;
  * replacing `expect` through `(globalThis as any).expect` or `globalThis[['ex', 'pect'].join('')]`.
  */
@@ -126,7 +127,7 @@ describe('hostile: forged success output (item 7)', () => {
     expect(r.feedback).toContain('reported more than once');
   });
 
-  it('Rust, tamper scan on: the same forgery with exit(0) is refused before anything runs (class check)', async () => {
+  it('Rust, tamper scan on: the same forgery with exit(0) is refused before any test runs (class check)', async () => {
     const names = ['inside_range_is_unchanged', 'outside_range_is_limited', 'bounds_in_either_order'];
     const r = await grade(
       rustScanned,
@@ -134,7 +135,7 @@ describe('hostile: forged success output (item 7)', () => {
     );
     expect(r.outcome).toBe('check');
     expect(r.suspect.map((s) => s.split(':')[0])).toEqual(
-      expect.arrayContaining(['forged-results', 'process-exit', 'raw-output']),
+      expect.arrayContaining(['process-exit', 'raw-output']),
     );
   });
 

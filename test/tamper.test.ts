@@ -14,19 +14,8 @@ describe('scanForTampering', () => {
     ['node', 'const key = process.env.ANTHROPIC_API_KEY;', 'env-access'],
     ['node', 'Array.prototype.includes = () => true;', 'prototype-tamper'],
     ['node', "console.log('test result: ok. 99 passed');", 'forged-results'],
-    ['rust', 'std::process::exit(0);', 'process-exit'],
-    ['rust', 'let k = std::env::var("GITHUB_TOKEN");', 'env-access'],
-    ['rust', 'let s = std::fs::read_to_string("/proc/1/environ");', 'proc-fs'],
-    ['rust', 'const S: &str = include_str!("/root/.git-credentials");', 'compile-time-include'],
-    ['rust', 'std::process::Command::new("sh");', 'process-spawn'],
-    ['rust', 'let s = std::net::TcpStream::connect("127.0.0.1:1");', 'network'],
-    ['rust', '#[link_section = ".init_array"] static F: fn() = f;', 'linker-tricks'],
   ] as const)('%s: %s → %s', (toolchain, code, rule) => {
-    const hits = scanForTampering(
-      files(code, toolchain === 'rust' ? 'src/lib.rs' : 'src/a.tsx'),
-      toolchain,
-      [],
-    );
+    const hits = scanForTampering(files(code, 'src/a.tsx'), toolchain, []);
     expect(hits.map((h) => h.rule)).toContain(rule);
     expect(hits[0]).toMatchObject({ line: 1 });
   });
@@ -35,25 +24,11 @@ describe('scanForTampering', () => {
     const honest =
       "export function F() { if (process.env.NODE_ENV !== 'production') {} return new Intl.NumberFormat('en-US').format(1); }";
     expect(scanForTampering(files(honest), 'node', [])).toEqual([]);
-    expect(
-      scanForTampering(
-        files('pub fn merge(v: &[(i64, i64)]) -> Vec<(i64, i64)> { v.to_vec() }', 'src/lib.rs'),
-        'rust',
-        [],
-      ),
-    ).toEqual([]);
   });
 
-  it('lets a task lift exactly the rules it needs', () => {
-    const wc =
-      'use std::fs; use std::io::{self, Write}; fn main() { let _ = fs::read("f"); io::stdout(); std::process::exit(1); }';
-    expect(
-      scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access', 'raw-output', 'process-exit']),
-    ).toEqual([]);
-    expect(scanForTampering(files(wc, 'src/main.rs'), 'rust', ['fs-access']).map((h) => h.rule)).toEqual([
-      'process-exit',
-      'raw-output',
-    ]);
+  it('has no spelling-based Rust rules, so a comment like "no early exit" is no hit (Rust: test/rust-scan-rules.test.ts)', () => {
+    const comment = '// process it in one pass: no early exit\npub fn f() {}\n';
+    expect(scanForTampering(files(comment, 'src/lib.rs'), 'rust', [])).toEqual([]);
   });
 });
 

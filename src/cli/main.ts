@@ -94,9 +94,10 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
   });
   const bad = items.filter((i) => !i.ok);
   const refs = items.filter((i) => i.subject === 'reference');
-  const mutants = items.filter((i) => i.subject !== 'reference');
+  const mutants = items.filter((i) => i.subject.startsWith('mutant:'));
+  const probes = items.filter((i) => i.subject.startsWith('probe:'));
   io.out(
-    `${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected`,
+    `${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected, ${probes.filter((i) => i.ok).length}/${probes.length} allow-list probes refused`,
   );
   for (const b of bad) io.out(`offender: ${b.task} ${b.subject}: ${b.detail}`);
   return bad.length ? ExitCode.validateFailed : ExitCode.ok;

@@ -125,6 +125,8 @@ export async function gradeFiles(
     steps: obs.steps,
     tests: obs.tests,
     failingTests: obs.failures.map((f) => f.name),
+    // The Rust tamper scan runs inside the toolchain (it needs rustc): its evidence arrives here.
+    suspect: obs.suspect ?? [],
     feedback:
       outcome === 'pass' || outcome === 'infra'
         ? null

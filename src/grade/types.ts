@@ -31,6 +31,8 @@ export interface Observation {
   failures: TestFailure[];
   /** Compiler / typecheck / check output for the feedback (already cleaned of hidden-test source). */
   diagnostics: string;
+  /** Evidence of gaming the grader found while grading (the Rust tamper scan's hits). */
+  suspect?: string[];
 }
 
 export interface GradeResult {

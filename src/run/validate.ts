@@ -2,12 +2,13 @@ import os from 'node:os';
 import { gradeFiles } from '../grade/grade.js';
 import type { GradeResult } from '../grade/types.js';
 import type { Task } from '../tasks/loader.js';
+import { allowProbeJobs, probeVerdict } from './allow-probes.js';
 import { prepareGrading } from './environment.js';
 import { Pool } from './pool.js';
 
 export interface ValidationItem {
   task: string;
-  /** `reference` or `mutant:<name>`. */
+  /** `reference`, `mutant:<name>` or `probe:<rule id>`. */
   subject: string;
   ok: boolean;
   /** What was expected vs what happened, one line. */
@@ -41,7 +42,8 @@ export function mutantVerdict(
 }
 
 /**
- * The suite's self-check: every reference must pass and every mutant must fail the way its why.md says.
+ * The suite's self-check: every reference must pass, every mutant must fail the way its why.md says,
+ * and every tamper rule the task does not allow must refuse the reference with that capability added.
  * Grades through the same workspace, toolchain and verdict code as a model's reply.
  */
 export async function validateTasks(
@@ -63,8 +65,23 @@ export async function validateTasks(
       subject: 'reference',
       files: task.reference,
       expect: null as null | { class: string; fails?: string[] },
+      probe: null as string | null,
     },
-    ...task.mutants.map((m) => ({ task, subject: `mutant:${m.name}`, files: m.files, expect: m.expect })),
+    ...task.mutants.map((m) => ({
+      task,
+      subject: `mutant:${m.name}`,
+      files: m.files,
+      expect: m.expect,
+      probe: null,
+    })),
+    // The allow-list is minimal: each capability the task does not lift is refused by the scan.
+    ...allowProbeJobs(task).map((p) => ({
+      task,
+      subject: p.subject,
+      files: p.files,
+      expect: null,
+      probe: p.rule,
+    })),
   ]);
   const items = await Promise.all(
     jobs.map((job) =>
@@ -74,14 +91,16 @@ export async function validateTasks(
           slot,
           feedbackChars: opts.feedbackChars,
         });
-        const verdict = job.expect
-          ? mutantVerdict(result, job.expect)
-          : result.outcome === 'pass'
-            ? { ok: true, detail: `passes (${result.tests?.passed ?? 0} tests)` }
-            : {
-                ok: false,
-                detail: `FAILED as ${result.outcome}: ${(result.feedback ?? '').split('\n').slice(0, 6).join(' ').slice(0, 400)}`,
-              };
+        const verdict = job.probe
+          ? probeVerdict(result, job.probe)
+          : job.expect
+            ? mutantVerdict(result, job.expect)
+            : result.outcome === 'pass'
+              ? { ok: true, detail: `passes (${result.tests?.passed ?? 0} tests)` }
+              : {
+                  ok: false,
+                  detail: `FAILED as ${result.outcome}: ${(result.feedback ?? '').split('\n').slice(0, 6).join(' ').slice(0, 400)}`,
+                };
         const item: ValidationItem = {
           task: job.task.key,
           subject: job.subject,

@@ -5,7 +5,7 @@ import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { TAMPER_RULES } from '../grade/tamper.js';
+import { tamperRuleIds } from '../grade/tamper.js';
 import { hashFiles, isDirectory, readTree, type FileMap } from './files.js';
 import {
   describeZodError,
@@ -103,7 +103,7 @@ function loadTask(suite: Suite, dir: string): Task {
   const promptPath = path.join(dir, 'prompt.md');
   if (!existsSync(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = picomatch(meta.editable, { dot: false });
-  const knownRules = new Set(['*', ...TAMPER_RULES[suite.toolchain].map((r) => r.id)]);
+  const knownRules = new Set(['*', ...tamperRuleIds(suite.toolchain)]);
   const unknownRule = meta.allow.find((r) => !knownRules.has(r));
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(', ')})`);
   const starter = readTree(path.join(dir, 'starter'));

@@ -8,6 +8,8 @@ import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
+import { hiddenSources, maskHidden, restoreHidden, scanRustSubmission } from '../scan/rust-scan.js';
+import { hiddenTestFunctions, libtestProblems, type BinaryRun } from '../libtest-check.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
 import {
@@ -29,13 +31,17 @@ export function hiddenTestTargets(task: Task): string[] {
     .sort();
 }
 
-/** Runs test binaries one after another within the test step's time limit; their output is concatenated. */
+/**
+ * Runs test binaries one after another within the test step's time limit; their output is concatenated.
+ * Before each run the harness lists the binary's tests itself (`--list` runs no test code), and each
+ * binary's own output is kept for the libtest cross-check.
+ */
 async function runTestBinaries(
-  executables: string[],
+  executables: [string, string][],
   ctx: ToolchainContext,
   targetDir: string,
   procEnv: Record<string, string>,
-): Promise<ExecResult> {
+): Promise<{ total: ExecResult; runs: BinaryRun[] }> {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1000;
   const total: ExecResult = {
@@ -49,31 +55,57 @@ async function runTestBinaries(
     stderrBytes: 0,
     durationMs: 0,
   };
-  for (const exe of executables) {
-    const r = await execSandboxed(
-      env,
-      [exe],
-      {
-        writable: [ws.root],
-        readable: [targetDir],
-        readOnly: [ws.dir, ...ws.protectedPaths],
-        limitAddressSpace: true,
-      },
-      {
-        cwd: ws.dir,
-        env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
-        timeoutMs: Math.max(1000, deadline - Date.now()),
-      },
-    );
+  const runs: BinaryRun[] = [];
+  const mounts = {
+    writable: [ws.root],
+    readable: [targetDir],
+    readOnly: [ws.dir, ...ws.protectedPaths],
+    limitAddressSpace: true,
+  };
+  for (const [target, exe] of executables) {
+    const opts = {
+      cwd: ws.dir,
+      env: { ...procEnv, CARGO_MANIFEST_DIR: ws.dir },
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+    };
+    const list = await execSandboxed(env, [exe, '--list'], mounts, opts);
+    const r = await execSandboxed(env, [exe], mounts, {
+      ...opts,
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+    });
+    runs.push({ target, list: list.stdout, stdout: r.stdout, exitCode: r.exitCode });
     total.stdout += r.stdout;
     total.stderr += r.stderr;
-    total.durationMs += r.durationMs;
-    total.timedOut ||= r.timedOut;
-    total.outputExceeded ||= r.outputExceeded;
+    total.durationMs += r.durationMs + list.durationMs;
+    total.timedOut ||= r.timedOut || list.timedOut;
+    total.outputExceeded ||= r.outputExceeded || list.outputExceeded;
     if (r.exitCode !== 0) total.exitCode = r.exitCode;
-    if (r.timedOut || r.outputExceeded) break;
+    if (total.timedOut || total.outputExceeded) break;
   }
-  return total;
+  return { total, runs };
+}
+
+function buildDiagnostics(build: ExecResult, modelFiles: Set<string>): string {
+  const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
+  return errors.length ? errors.join('\n\n') : build.stderr.split('\n').slice(-40).join('\n');
+}
+
+/**
+ * Compiler output that quotes a line of the hidden sources (a compile-time panic can print any file
+ * the compiler could read) is withheld whole: feedback never carries hidden-test source.
+ */
+export function withoutHiddenSource(text: string, task: Task): string {
+  const lines = new Set<string>();
+  for (const content of task.hidden.values())
+    for (const l of content.split('\n')) if (l.trim().length >= 16) lines.add(l.trim());
+  const quotes = text.split('\n').some((l) => {
+    const t = l.trim();
+    if (lines.has(t)) return true;
+    return t.length >= 16 && [...lines].some((h) => t.includes(h));
+  });
+  return quotes
+    ? 'The build failed, and its output quoted the hidden tests, so it is withheld. Do not read files outside src/ at compile time.'
+    : text;
 }
 
 /** Whether `cargo +nightly` works here (ThreadSanitizer checks need it). */
@@ -117,6 +149,29 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     env.hostEnv,
   );
 
+  // The submission's own compile, hidden sources absent, judged by what rustc resolved (see
+  // scan/rust-scan.ts). It doubles as the build check for the submission's code.
+  const scan = await scanRustSubmission(ctx, procEnv);
+  obs.steps.push(scan.step);
+  if (scan.kind === 'compile-failed') {
+    obs.failedStep = { name: 'build', class: scan.build.timedOut ? 'timeout' : 'build' };
+    obs.diagnostics = withoutHiddenSource(buildDiagnostics(scan.build, modelFiles), task);
+    return obs;
+  }
+  if (scan.kind === 'unavailable') {
+    obs.failedStep = { name: 'tamper-scan', class: 'infra' };
+    obs.diagnostics = `The tamper scan could not run on this host: ${scan.why}.`;
+    return obs;
+  }
+  if (scan.hits.length) {
+    obs.failedStep = { name: 'tamper-scan', class: 'check' };
+    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    obs.diagnostics = `The submission does what the output contract forbids:\n${scan.hits
+      .map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ''}${h.message}`)
+      .join('\n')}`;
+    return obs;
+  }
+
   // Build everything, running nothing of the submission's (std-only crates: no build scripts, no macros).
   const build = await execSandboxed(
     env,
@@ -128,8 +183,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   obs.steps.push(stepRecord('build', build, buildOk));
   if (!buildOk) {
     obs.failedStep = { name: 'build', class: build.timedOut ? 'timeout' : 'build' };
-    const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
-    obs.diagnostics = errors.length ? errors.join('\n\n') : build.stderr.split('\n').slice(-40).join('\n');
+    obs.diagnostics = withoutHiddenSource(buildDiagnostics(build, modelFiles), task);
     return obs;
   }
 
@@ -143,7 +197,17 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     obs.diagnostics = `The build produced no test binary for: ${missing.join(', ')}.`;
     return obs;
   }
-  const test = await runTestBinaries([...executables.values()], ctx, targetDir, procEnv);
+  // The test binaries are built: their sources are not needed to run them, and code allowed to read
+  // files (the wc clone) must not find them to echo into its output.
+  const hidden = hiddenSources(task);
+  maskHidden(ws, hidden);
+  let ran: Awaited<ReturnType<typeof runTestBinaries>>;
+  try {
+    ran = await runTestBinaries([...executables.entries()], ctx, targetDir, procEnv);
+  } finally {
+    restoreHidden(ws, task, hidden);
+  }
+  const { total: test, runs } = ran;
   const summary = parseLibtest(test.stdout);
   obs.tests = {
     expected: task.expectedTests,
@@ -160,8 +224,17 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
       'an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?',
     );
   }
-  const testOk = test.exitCode === 0 && summary.failed === 0;
+  // Libtest's own accounting must agree with the per-test lines and the names the harness listed.
+  const hiddenFns = hiddenTestFunctions(task.hidden.values());
+  const problems = runs.flatMap((run) => libtestProblems(run, hiddenFns));
+  const testOk = test.exitCode === 0 && summary.failed === 0 && !problems.length;
   obs.steps.push(stepRecord('test', test, testOk));
+  if (problems.length && summary.failed === 0) {
+    obs.failedStep = { name: 'test', class: 'test' };
+    const tail = test.stderr.split('\n').filter(Boolean).slice(-10).join('\n');
+    obs.diagnostics = `The test run is not a complete libtest run:\n${problems.map((p) => `- ${p}`).join('\n')}${tail ? `\n\n${tail}` : ''}`;
+    return obs;
+  }
   if (!testOk) {
     obs.failedStep = { name: 'test', class: 'test' };
     if (!summary.failures.length) obs.diagnostics = test.stderr.split('\n').slice(-30).join('\n');

@@ -1,0 +1,72 @@
+import type { FileMap } from '../tasks/files.js';
+import type { Task } from '../tasks/loader.js';
+import type { GradeResult } from '../grade/types.js';
+import { tamperRuleIds } from '../grade/tamper.js';
+
+/**
+ * Proof that a task's tamper allow-list is minimal: for every rule the task does NOT lift, a copy of
+ * the reference with one small probe using that capability appended must fail the scan with that rule
+ * id. A table per toolchain and rule id (test/allow-probes.test.ts holds every Rust rule to a probe).
+ */
+export interface ToolchainProbes {
+  /** The reference file a probe is appended to (an editable source file). */
+  pickFile(reference: FileMap, task: Task): string | null;
+  /** Rule id -> code appended at the end of that file (module level). */
+  probes: Record<string, string>;
+}
+
+const RUST_PROBE_FN = '#[allow(dead_code)]\nfn __aibench_allow_probe()';
+
+export const ALLOW_PROBES: Record<'node' | 'rust', ToolchainProbes> = {
+  rust: {
+    pickFile(reference, task) {
+      const rs = [...reference.keys()].filter((f) => f.endsWith('.rs') && task.isEditable(f)).sort();
+      return ['src/lib.rs', 'src/main.rs'].find((f) => rs.includes(f)) ?? rs[0] ?? null;
+    },
+    probes: {
+      'process-exit': `${RUST_PROBE_FN} { std::process::exit(0) }`,
+      'process-spawn': `${RUST_PROBE_FN} { let _ = std::process::Command::new("true").status(); }`,
+      'env-access': `${RUST_PROBE_FN} -> Option<std::ffi::OsString> { std::env::var_os("HOME") }`,
+      'fs-access': `${RUST_PROBE_FN} { let _ = std::fs::read("probe"); }`,
+      network: `${RUST_PROBE_FN} { let _ = std::net::TcpStream::connect("127.0.0.1:9"); }`,
+      'raw-output': `${RUST_PROBE_FN} { let _ = std::io::Write::write_all(&mut std::io::stdout(), b"probe"); }`,
+      'linker-tricks': '#[no_mangle]\npub extern "C" fn __aibench_allow_probe() {}',
+      'inline-asm': `${RUST_PROBE_FN} { unsafe { std::arch::asm!("nop") } }`,
+      'compile-time-include': `#[allow(dead_code)]\nconst __AIBENCH_ALLOW_PROBE: &str = include_str!("../Cargo.toml");`,
+    },
+  },
+  // Node probes are to be added with the TypeScript scan (same table shape).
+  node: { pickFile: () => null, probes: {} },
+};
+
+export interface ProbeJob {
+  subject: string;
+  rule: string;
+  files: FileMap;
+}
+
+/** Pure: one job per rule the task does not allow that has a probe (none when it allows `*`). */
+export function allowProbeJobs(task: Task): ProbeJob[] {
+  if (task.allow.includes('*')) return [];
+  const table = ALLOW_PROBES[task.suite.toolchain];
+  const file = table.pickFile(task.reference, task);
+  if (!file) return [];
+  return tamperRuleIds(task.suite.toolchain)
+    .filter((rule) => !task.allow.includes(rule) && table.probes[rule])
+    .map((rule) => {
+      const files = new Map(task.reference);
+      files.set(file, `${files.get(file)!.trimEnd()}\n\n${table.probes[rule]}\n`);
+      return { subject: `probe:${rule}`, rule, files };
+    });
+}
+
+/** Pure: did the probed reference fail the scan with exactly the rule it probes? */
+export function probeVerdict(result: GradeResult, rule: string): { ok: boolean; detail: string } {
+  const rules = result.suspect.map((s) => s.split(':')[0]);
+  if (result.outcome === 'check' && rules.includes(rule))
+    return { ok: true, detail: `the scan refuses it (${rule})` };
+  return {
+    ok: false,
+    detail: `expected a ${rule} scan failure, got ${result.outcome}${rules.length ? ` (${rules.join(', ')})` : ''}: the rule is not enforced for this task`,
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ALLOW_PROBES, allowProbeJobs, probeVerdict } from '../src/run/allow-probes.js';
+import { tamperRuleIds } from '../src/grade/tamper.js';
+import type { GradeResult } from '../src/grade/types.js';
+import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
+
+/** The allow-list proof's pure part: which probes validate grades, and how it reads their results. */
+const tasks = loadTasks([builtinTasksRoot()]);
+const task = (key: string) => tasks.find((t) => t.key === key)!;
+
+describe('allow-list probes', () => {
+  it('has a probe for every Rust rule (no rule escapes the proof)', () => {
+    expect(tamperRuleIds('rust').filter((id) => !ALLOW_PROBES.rust.probes[id])).toEqual([]);
+  });
+
+  it('probes every rule the wc clone does not lift, appended to its editable main.rs', () => {
+    const wc = task('rust/L2-wc-rs');
+    const jobs = allowProbeJobs(wc);
+    expect(jobs.map((j) => j.rule).sort()).toEqual(
+      tamperRuleIds('rust')
+        .filter((id) => !wc.allow.includes(id))
+        .sort(),
+    );
+    const probe = jobs.find((j) => j.rule === 'process-spawn')!;
+    expect(probe.files.get('src/main.rs')).toContain(wc.reference.get('src/main.rs')!.trimEnd());
+    expect(probe.files.get('src/main.rs')).toContain('std::process::Command::new');
+  });
+
+  it('passes a probe only when the scan refused it with that very rule', () => {
+    const result = (outcome: GradeResult['outcome'], suspect: string[]) =>
+      ({ outcome, suspect }) as GradeResult;
+    expect(probeVerdict(result('check', ['network: src/lib.rs:9: x']), 'network').ok).toBe(true);
+    expect(probeVerdict(result('check', ['fs-access: src/lib.rs:9: x']), 'network').ok).toBe(false);
+    expect(probeVerdict(result('pass', []), 'network').detail).toContain('not enforced');
+  });
+});
