@@ -21,8 +21,10 @@ import {
  * on `globalThis.crypto.randomUUID()`.
  */
 
-const open = hostileTask('hostile-node/L1-greeting');
-const scanned = hostileTask('hostile-node/L1-greeting-scanned');
+// Generous step limits: these gradings must end by their verdict, not by a busy machine's clock.
+const slow = { build: 180, test: 120 };
+const open = { ...hostileTask('hostile-node/L1-greeting'), timeouts: slow };
+const scanned = { ...hostileTask('hostile-node/L1-greeting-scanned'), timeouts: slow };
 const policy = nodeModulePolicy(scanned);
 const rulesOf = (code: string, file = 'src/Greeting.tsx') =>
   scanNodeSubmission(new Map([[file, code]]), [], policy).map((h) => h.rule);
@@ -285,15 +287,15 @@ describe('hostile: the test framework is out of the submission’s reach (real g
   const leaks: [string, string][] = [
     [
       '?raw',
-      `// @ts-nocheck\nimport src from '../tests/Greeting.test.tsx?raw';\nexport function Greeting() { throw new Error('LEAK ' + src); }\n`,
+      `// @ts-nocheck\nimport src from '../tests/Greeting.test.tsx?raw';\nexport function Greeting(_: { name: string }) {\n  if (_) throw new Error('LEAK ' + src);\n  return <h1 />;\n}\n`,
     ],
     [
       'import.meta.glob',
-      `// @ts-nocheck\nconst all = import.meta.glob('../tests/*.tsx', { query: '?raw', import: 'default', eager: true });\nexport function Greeting() { throw new Error('LEAK ' + JSON.stringify(all)); }\n`,
+      `// @ts-nocheck\nconst all = import.meta.glob('../tests/*.tsx', { query: '?raw', import: 'default', eager: true });\nexport function Greeting(_: { name: string }) {\n  if (_) throw new Error('LEAK ' + JSON.stringify(all));\n  return <h1 />;\n}\n`,
     ],
     [
       'a plain import of the test module',
-      `// @ts-nocheck\nimport * as t from '../tests/Greeting.test';\nexport function Greeting() { throw new Error('LEAK ' + String(Object.keys(t))); }\n`,
+      `// @ts-nocheck\nimport * as t from '../tests/Greeting.test';\nexport function Greeting(_: { name: string }) {\n  if (_) throw new Error('LEAK ' + String(Object.keys(t)));\n  return <h1 />;\n}\n`,
     ],
   ];
   for (const [how, code] of leaks) {
