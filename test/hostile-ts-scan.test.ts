@@ -225,10 +225,11 @@ describe('node tamper scan: rules judged after name resolution', () => {
     );
   });
 
-  it('refuses a file nested too deeply to walk instead of crashing the run', () => {
-    const deep = `export const x = ${'['.repeat(200_000)}${']'.repeat(200_000)};`;
-    const rules = rulesOf(deep);
-    expect(rules.length === 0 || rules.includes('unscannable')).toBe(true);
+  it('refuses a file nested too deeply to parse instead of crashing the run (honest code nesting 500 deep scans)', () => {
+    const nested = (n: number) => `export const x = ${'['.repeat(n)}${']'.repeat(n)};`;
+    expect(rulesOf(nested(200_000))).toEqual(['unscannable']);
+    expect(rulesOf(nested(500))).toEqual([]);
+    expect(rulesOf(`export const J = () => ${'<div>'.repeat(500)}x${'</div>'.repeat(500)};`)).toEqual([]);
   });
 });
 

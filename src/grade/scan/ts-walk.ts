@@ -114,7 +114,10 @@ export function walkFile(sf: ts.SourceFile, file: string, policy: ModulePolicy, 
   /** `process` is reached: only `process.env.NODE_ENV` (read) and `typeof process` are harmless. */
   const judgeProcess = (node: ts.Expression) => {
     let n: ts.Node = node;
-    while (passesThrough(n.parent, n)) n = n.parent;
+    for (let i = 0; passesThrough(n.parent, n); i++) {
+      if (i > CLIMB_LIMIT) return hit('process-control', 'uses process', node);
+      n = n.parent;
+    }
     const p = n.parent;
     if (ts.isTypeOfExpression(p)) return;
     if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === n) {
