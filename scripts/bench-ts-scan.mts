@@ -4,8 +4,7 @@
 // Target: a 1 MB reply scanned well under a second, growing linearly with its size.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { nodeModulePolicy } from '../src/grade/scan/ts-scan.js';
-import { scanForTampering } from '../src/grade/tamper.js';
+import { nodeModulePolicy, scanNodeSubmission } from '../src/grade/scan/ts-scan.js';
 import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
 
 const { values } = parseArgs({
@@ -75,10 +74,10 @@ console.log(
 );
 console.log('input                      | TypeScript scan | regex scan (old) | old / new');
 // Warm up: the first parse also compiles the TypeScript parser itself.
-scanForTampering(new Map([['src/a.tsx', inputs[0]![1].slice(0, 64 * 1024)]]), 'node', [], policy);
+scanNodeSubmission(new Map([['src/a.tsx', inputs[0]![1].slice(0, 64 * 1024)]]), [], policy);
 for (const [name, text] of inputs) {
   const files = new Map([['src/PostsCrud.tsx', text]]);
-  const newMs = time(() => scanForTampering(files, 'node', [], policy));
+  const newMs = time(() => scanNodeSubmission(files, [], policy));
   // The old scan is quadratic on some inputs: one run, and only up to 128 KB, is enough to show it.
   const oldText = text.slice(0, Math.min(text.length, 128 * 1024));
   const oldMs = time(() => oldScan(oldText)) * (text.length / oldText.length);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scanNodeSubmission } from '../src/grade/scan/ts-scan.js';
 import { scanForTampering } from '../src/grade/tamper.js';
 import { parseTsanReports } from '../src/grade/toolchains/tsan.js';
 
@@ -22,11 +23,10 @@ describe('scanForTampering', () => {
     ['rust', 'let s = std::net::TcpStream::connect("127.0.0.1:1");', 'network'],
     ['rust', '#[link_section = ".init_array"] static F: fn() = f;', 'linker-tricks'],
   ] as const)('%s: %s → %s', (toolchain, code, rule) => {
-    const hits = scanForTampering(
-      files(code, toolchain === 'rust' ? 'src/lib.rs' : 'src/a.tsx'),
-      toolchain,
-      [],
-    );
+    const hits =
+      toolchain === 'rust'
+        ? scanForTampering(files(code, 'src/lib.rs'), toolchain, [])
+        : scanNodeSubmission(files(code), [], { packages: null, hiddenPaths: [], hiddenDirs: [] });
     expect(hits.map((h) => h.rule)).toContain(rule);
     expect(hits[0]).toMatchObject({ line: 1 });
   });
@@ -34,7 +34,9 @@ describe('scanForTampering', () => {
   it('leaves honest code alone, including NODE_ENV checks and Intl formatting', () => {
     const honest =
       "export function F() { if (process.env.NODE_ENV !== 'production') {} return new Intl.NumberFormat('en-US').format(1); }";
-    expect(scanForTampering(files(honest), 'node', [])).toEqual([]);
+    expect(
+      scanNodeSubmission(files(honest), [], { packages: null, hiddenPaths: [], hiddenDirs: [] }),
+    ).toEqual([]);
     expect(
       scanForTampering(
         files('pub fn merge(v: &[(i64, i64)]) -> Vec<(i64, i64)> { v.to_vec() }', 'src/lib.rs'),

@@ -1,6 +1,4 @@
 import type { FileMap } from '../tasks/files.js';
-import { scanNodeSubmission } from './scan/ts-scan.js';
-import type { ModulePolicy } from './scan/ts-modules.js';
 import { NODE_RULES } from './scan/ts-rules.js';
 
 /**
@@ -82,17 +80,13 @@ export interface TamperHit {
 }
 
 /**
- * Pure: every rule the files break that the task does not allow (`*` allows all). Node files go to the
- * TypeScript scan (`policy`: what the task's modules may import; none given, only the deny-lists apply).
+ * Pure: every rule the files break that the task does not allow (`*` allows all). Rust only: node
+ * files are judged by the TypeScript scan (`scanSubmission` in scan/index.ts, which loads it lazily).
  */
-export function scanForTampering(
-  files: FileMap,
-  toolchain: 'node' | 'rust',
-  allow: string[],
-  policy: ModulePolicy = { packages: null, hiddenPaths: [], hiddenDirs: [] },
-): TamperHit[] {
+export function scanForTampering(files: FileMap, toolchain: 'node' | 'rust', allow: string[]): TamperHit[] {
   if (allow.includes('*')) return [];
-  if (toolchain === 'node') return scanNodeSubmission(files, allow, policy);
+  if (toolchain === 'node')
+    throw new Error('node submissions are scanned by scanSubmission (src/grade/scan/index.ts)');
   const hits: TamperHit[] = [];
   for (const rule of TAMPER_RULES[toolchain]) {
     if (allow.includes(rule.id) || !rule.pattern) continue;
