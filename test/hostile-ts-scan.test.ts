@@ -311,6 +311,25 @@ describe('hostile: the test framework is out of the submission’s reach (real g
     });
   }
 
+  it('markup never runs code: an inline handler in an HTML string (invisible to the scan) does not run', async () => {
+    // Stands in for markup that reaches the runner from a handler: it answers right only if the handler ran.
+    const r = await grade(
+      scanned,
+      `export function Greeting({ name }: { name: string }) {
+  const probe = document.createElement('div');
+  probe.innerHTML = '<button onclick="this.dataset.ran = \\'yes\\'">x</button>';
+  const button = probe.firstChild as HTMLButtonElement;
+  button.click();
+  const who = name.trim() || 'stranger';
+  return <h1>{button.dataset.ran === 'yes' ? \`Hello, \${who}!\` : 'inline handlers do not run'}</h1>;
+}
+`,
+    );
+    expect(r.suspect).toEqual([]);
+    expect(r.outcome).toBe('test');
+    expect(r.tests?.passed).toBe(0);
+  });
+
   it('must pass: crypto.randomUUID through globalThis, with forbidden words in comments, strings and JSX', async () => {
     const r = await grade(
       scanned,
