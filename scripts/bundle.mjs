@@ -21,8 +21,10 @@ await build({
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // Some dependencies are CommonJS and call require() for Node built-ins.
+  // Some dependencies are CommonJS and call require() for Node built-ins, or read __filename at load
+  // (typescript, for the node tamper scan): give each output file its own.
   banner: {
-    js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url);",
+    js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));",
   },
+  define: { __filename: '__aibenchFilename', __dirname: '__aibenchDirname' },
 });

@@ -13,6 +13,24 @@ describe('allow-list probes', () => {
     expect(tamperRuleIds('rust').filter((id) => !ALLOW_PROBES.rust.probes[id])).toEqual([]);
   });
 
+  it("has a probe for every node rule but the scan's own limit", () => {
+    expect(tamperRuleIds('node').filter((id) => !ALLOW_PROBES.node.probes[id])).toEqual(['unscannable']);
+  });
+
+  it('makes each node probe, appended to a React reference, fail the TypeScript scan with its own rule', async () => {
+    const statcard = task('react/L1-statcard');
+    const { nodeModulePolicy, scanNodeSubmission } = await import('../src/grade/scan/ts-scan.js');
+    const jobs = allowProbeJobs(statcard);
+    expect(jobs.length).toBe(Object.keys(ALLOW_PROBES.node.probes).length);
+    expect(scanNodeSubmission(statcard.reference, [], nodeModulePolicy(statcard))).toEqual([]);
+    for (const job of jobs) {
+      const rules = scanNodeSubmission(job.files, statcard.allow, nodeModulePolicy(statcard)).map(
+        (h) => h.rule,
+      );
+      expect(rules, job.rule).toContain(job.rule);
+    }
+  });
+
   it('probes every rule the wc clone does not lift, appended to its editable main.rs', () => {
     const wc = task('rust/L2-wc-rs');
     const jobs = allowProbeJobs(wc);

@@ -14,11 +14,10 @@ import {
  * early with status 0, printing forged results, writing the report file, always-equal objects and
  * patched test-framework globals. Each must fail; the comments name what actually defends each case.
  *
- * Forged per-test lines for the real test names followed by a Rust `exit(0)` once passed; they now fail
- * on the missing libtest summary (test/hostile-rust-scan.test.ts). Left out on purpose (they PASS today;
- * reported to the maintainer, see the hand-back): a React component that uses
- * `inspector.Session.connectToMainThread()` to write the report and exit 0 from vitest's main thread;
- * replacing `expect` through `(globalThis as any).expect` or `globalThis[['ex', 'pect'].join('')]`.
+ * Forged per-test lines for the real test names followed by a Rust `exit(0)` now fail on the missing
+ * libtest summary and the resolution-based scan (test/hostile-rust-scan.test.ts); replacing `expect`
+ * through `(globalThis as any).expect` or a computed key, and reaching `inspector`, fail the TypeScript
+ * scan (test/hostile-ts-scan.test.ts).
  */
 
 const rust = hostileTask('hostile-rust/L1-clamp');
@@ -186,11 +185,11 @@ describe('hostile: always-equal objects and patched test globals, tamper scan on
       'const anything = { asymmetricMatch: () => true };\nexport function Greeting({ name }: { name: string }) {\n  return <h1>{String(anything) + name}</h1>;\n}\n',
       'asymmetric-match',
     ],
-    // The same with a TypeScript cast, (globalThis as any).expect = …, evades the rule and passes: reported, left out.
+    // The same with a TypeScript cast or a computed key: test/hostile-ts-scan.test.ts.
     [
       'replacing globalThis.expect',
       `// @ts-nocheck\nglobalThis.expect = () => new Proxy({}, { get: () => () => undefined });\n${WRONG_COMPONENT}`,
-      'test-globals',
+      'prototype-tamper',
     ],
     [
       'redefining expect with Object.defineProperty(globalThis, …)',

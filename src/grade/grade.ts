@@ -4,7 +4,7 @@ import { extractFiles } from '../prompt/extract.js';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
 import { forbiddenPatternViolation } from './checks.js';
-import { scanForTampering } from './tamper.js';
+import { scanSubmission } from './scan/index.js';
 import { composeFeedback, MALFORMED_HINT, bound } from './feedback.js';
 import { toolchainFor } from './toolchains/index.js';
 import type { GradeEnv } from './toolchains/types.js';
@@ -71,7 +71,7 @@ export async function gradeFiles(
   }
 
   // In-process tricks (forged results, patched test globals, exiting early) are refused before anything runs.
-  const tampering = scanForTampering(accepted, task.suite.toolchain, task.allow);
+  const tampering = await scanSubmission(task, accepted);
   if (tampering.length) {
     const evidence = tampering.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
     const feedback = bound(

@@ -35,8 +35,32 @@ export const ALLOW_PROBES: Record<'node' | 'rust', ToolchainProbes> = {
       'compile-time-include': `#[allow(dead_code)]\nconst __AIBENCH_ALLOW_PROBE: &str = include_str!("../Cargo.toml");`,
     },
   },
-  // Node probes are to be added with the TypeScript scan (same table shape).
-  node: { pickFile: () => null, probes: {} },
+  node: {
+    pickFile(reference, task) {
+      const scripts = [...reference.keys()]
+        .filter((f) => /\.(tsx?|jsx?)$/.test(f) && task.isEditable(f))
+        .sort();
+      return scripts.find((f) => f.endsWith('.tsx')) ?? scripts[0] ?? null;
+    },
+    // Spelled the way a tamperer would (aliases, computed keys), since the scan judges resolved names.
+    // `unscannable` has no probe: it is the scan's own limit (nesting too deep to walk), not a capability.
+    probes: {
+      'test-framework':
+        "import { expect as __aibenchProbe } from 'vitest';\nexport const __aibenchProbe2 = __aibenchProbe;",
+      'test-globals':
+        "const __aibenchG = globalThis as unknown as Record<string, unknown>;\nexport const __aibenchProbe = __aibenchG['before' + 'Each'];",
+      'process-control': 'export const __aibenchProbe = () => process.exit(0);',
+      'env-access': "export const __aibenchProbe = () => process.env['HO' + 'ME'];",
+      'node-builtins':
+        "import * as __aibenchProbe from 'node:fs';\nexport const __aibenchProbe2 = __aibenchProbe;",
+      inspector:
+        "import { Session as __aibenchProbe } from 'node:inspector';\nexport const __aibenchProbe2 = __aibenchProbe;",
+      'dynamic-code': "export const __aibenchProbe = () => (0, eval)('1');",
+      'bundler-import': 'export const __aibenchProbe = import.meta.url;',
+      'asymmetric-match': 'export const __aibenchProbe = { asymmetricMatch: () => true };',
+      'prototype-tamper': 'Array.prototype.includes = () => true;',
+    },
+  },
 };
 
 export interface ProbeJob {
