@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { oneLine } from '../errors.js';
 import path from 'node:path';
 import { extractFiles } from '../prompt/extract.js';
 import type { FileMap } from '../tasks/files.js';
@@ -7,8 +8,8 @@ import { forbiddenPatternViolation } from './checks.js';
 import { scanForTampering } from './tamper.js';
 import { composeFeedback, MALFORMED_HINT, bound } from './feedback.js';
 import { toolchainFor } from './toolchains/index.js';
-import type { GradeEnv } from './toolchains/types.js';
-import type { GradeResult, Observation } from './types.js';
+import { emptyObservation, type GradeEnv } from './toolchains/types.js';
+import type { GradeResult, HarnessFault, Observation } from './types.js';
 import { decideOutcome } from './verdict.js';
 import { createWorkspace, removeWorkspace } from './workspace.js';
 
@@ -47,6 +48,44 @@ export async function gradeFiles(
   rejectedIn: { path: string; reason: string }[] = [],
 ): Promise<GradeResult> {
   const started = Date.now();
+  try {
+    return await gradeAccepted(task, files, opts, rejectedIn, started);
+  } catch (err) {
+    return harnessFailure(files, rejectedIn, err, started);
+  }
+}
+
+/**
+ * A grading the harness itself could not complete (a bug, a host fault): class `infra` for the attempt,
+ * with the error recorded, never an exception out of the grading into the run.
+ */
+function harnessFailure(
+  files: FileMap,
+  rejected: { path: string; reason: string }[],
+  err: unknown,
+  started: number,
+): GradeResult {
+  return {
+    outcome: 'infra',
+    files: [...files.keys()],
+    rejected,
+    steps: [],
+    tests: null,
+    failingTests: [],
+    suspect: [],
+    feedback: null,
+    gradeMs: Date.now() - started,
+    harnessFaults: [{ cause: 'harness', message: `grading failed inside the harness: ${oneLine(err)}` }],
+  };
+}
+
+async function gradeAccepted(
+  task: Task,
+  files: FileMap,
+  opts: GradeOptions,
+  rejectedIn: { path: string; reason: string }[],
+  started: number,
+): Promise<GradeResult> {
   const rejected = [...rejectedIn];
   const accepted: FileMap = new Map();
   for (const [rel, content] of files) {
@@ -60,6 +99,7 @@ export async function gradeFiles(
     tests: null,
     failingTests: [],
     suspect: [] as string[],
+    harnessFaults: [] as HarnessFault[],
   };
   if (!accepted.size) {
     const feedback = bound(
@@ -87,6 +127,8 @@ export async function gradeFiles(
     };
   }
 
+  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
+  const violation = forbiddenPatternViolation(task.checks, accepted);
   const ws = createWorkspace(
     opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'),
     task,
@@ -94,8 +136,6 @@ export async function gradeFiles(
     opts.env.fixtures.get(task.suite.name),
   );
   let obs: Observation;
-  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
-  const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
     obs = await toolchainFor(task.suite).grade({
@@ -113,8 +153,16 @@ export async function gradeFiles(
         obs.diagnostics = violation.message;
       }
     }
+  } catch (err) {
+    obs = emptyObservation();
+    obs.failedStep = { name: 'harness', class: 'infra' };
+    base.harnessFaults.push({
+      cause: 'harness',
+      message: `grading failed inside the harness: ${oneLine(err)}`,
+    });
   } finally {
-    if (!opts.keepWorkspace) removeWorkspace(ws);
+    const left = opts.keepWorkspace ? null : await removeWorkspace(ws);
+    if (left) base.harnessFaults.push({ cause: 'workspace-cleanup', message: left });
   }
   const outcome = decideOutcome(obs);
   const roots = [ws.dir, ws.root, opts.env.cacheDir];

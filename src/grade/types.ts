@@ -33,6 +33,13 @@ export interface Observation {
   diagnostics: string;
 }
 
+/** A problem of the harness, not of the model, met while grading an attempt (recorded with it). */
+export interface HarnessFault {
+  /** `harness`: the grading could not complete (the attempt is `infra`); `workspace-cleanup`: a warning only. */
+  cause: 'harness' | 'workspace-cleanup';
+  message: string;
+}
+
 export interface GradeResult {
   outcome: Outcome;
   files: string[];
@@ -45,4 +52,5 @@ export interface GradeResult {
   gradeMs: number;
   /** Evidence that the submission games the grader (tamper-scan hits, test special-casing). */
   suspect: string[];
+  harnessFaults: HarnessFault[];
 }

@@ -43,6 +43,7 @@ async function runTestBinaries(
     signal: null,
     timedOut: false,
     outputExceeded: false,
+    diskExceeded: false,
     stdout: '',
     stderr: '',
     stdoutBytes: 0,
@@ -54,9 +55,11 @@ async function runTestBinaries(
       env,
       [exe],
       {
-        writable: [ws.root],
+        writable: [],
         readable: [targetDir],
         readOnly: [ws.dir, ...ws.protectedPaths],
+        scratch: [ws.scratch],
+        quotaRoot: ws.root,
         limitAddressSpace: true,
       },
       {
@@ -70,8 +73,9 @@ async function runTestBinaries(
     total.durationMs += r.durationMs;
     total.timedOut ||= r.timedOut;
     total.outputExceeded ||= r.outputExceeded;
+    total.diskExceeded ||= r.diskExceeded;
     if (r.exitCode !== 0) total.exitCode = r.exitCode;
-    if (r.timedOut || r.outputExceeded) break;
+    if (r.timedOut || r.outputExceeded || r.diskExceeded) break;
   }
   return total;
 }
@@ -121,7 +125,14 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const build = await execSandboxed(
     env,
     ['cargo', 'test', '--offline', '--no-run', '--all-targets', '--message-format=json'],
-    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths, limitAddressSpace: true },
+    {
+      writable: [ws.dir, targetDir],
+      readable: [],
+      readOnly: ws.protectedPaths,
+      scratch: [ws.scratch],
+      quotaRoot: ws.root,
+      limitAddressSpace: true,
+    },
     { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1000 },
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
@@ -152,7 +163,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     skipped: summary.skipped,
   };
   obs.failures = summary.failures;
-  if (test.timedOut || test.outputExceeded) {
+  if (test.timedOut || test.outputExceeded || test.diskExceeded) {
     return stopRunawayTests(
       obs,
       test,
