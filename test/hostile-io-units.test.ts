@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { diskUse, watchDiskUse } from '../src/grade/disk-watch.js';
 import { removeTree } from '../src/grade/remove-tree.js';
+import { unwritablePath } from '../src/grade/workspace.js';
 import { readHostileFile, readSmallFileSync } from '../src/grade/safe-read.js';
 import { tempDir } from './support/run-helpers.js';
 
@@ -143,6 +144,32 @@ describe('removeTree', () => {
   });
 });
 
+/** Whether this process may mount (root with CAP_SYS_ADMIN): a mount point is what no delete removes. */
+function tryMount(dir: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', 'none', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('removeTree: what cannot be removed', () => {
+  it('reports it (a mount point inside the folder) instead of throwing or hanging', async (ctx) => {
+    const root = path.join(fresh(), 'ws');
+    mkdirSync(path.join(root, 'mnt'), { recursive: true });
+    if (!tryMount(path.join(root, 'mnt'))) return ctx.skip();
+    try {
+      const r = await removeTree(root, 10_000);
+      expect(r.removed).toBe(false);
+      expect(r.error).toMatch(/rm: .*mnt/);
+    } finally {
+      execFileSync('umount', [path.join(root, 'mnt')]);
+    }
+    expect(await removeTree(root)).toEqual({ removed: true });
+  });
+});
+
 describe('disk-use poll', () => {
   it('measures a deep tree, and calls back once a folder passes its cap', async () => {
     const root = path.join(fresh(), 'ws');
@@ -162,5 +189,24 @@ describe('disk-use poll', () => {
     await new Promise((r) => setTimeout(r, 300));
     stop2();
     expect(never).toBe(0);
+  });
+});
+
+describe('unwritablePath: reply paths that would make workspace creation throw are refused', () => {
+  const task = ['Cargo.toml', 'src/lib.rs', 'tests/clamp.rs'];
+  it('a file under a path that is a file (of the task or of the reply), a file where a folder must be, an over-long name', () => {
+    expect(unwritablePath('src/lib.rs/x.rs', task, ['src/lib.rs/x.rs'])).toBe(
+      'src/lib.rs is a file, not a folder',
+    );
+    expect(unwritablePath('src/a.rs/b.rs', task, ['src/a.rs', 'src/a.rs/b.rs'])).toBe(
+      'src/a.rs is a file, not a folder',
+    );
+    expect(unwritablePath('src/a.rs', task, ['src/a.rs', 'src/a.rs/b.rs'])).toBeNull();
+    expect(unwritablePath('tests', task, ['tests'])).toBe(
+      'tests would have to be a folder for tests/clamp.rs',
+    );
+    expect(unwritablePath(`src/${'a'.repeat(256)}.rs`, task, [])).toBe('a path segment is over 255 bytes');
+    expect(unwritablePath('src/lib.rs', task, ['src/lib.rs'])).toBeNull();
+    expect(unwritablePath('src/ring/mod.rs', task, ['src/ring/mod.rs'])).toBeNull();
   });
 });

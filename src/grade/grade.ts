@@ -11,7 +11,7 @@ import { toolchainFor } from './toolchains/index.js';
 import { emptyObservation, type GradeEnv } from './toolchains/types.js';
 import type { GradeResult, HarnessFault, Observation } from './types.js';
 import { decideOutcome } from './verdict.js';
-import { createWorkspace, removeWorkspace } from './workspace.js';
+import { createWorkspace, removeWorkspace, unwritablePath } from './workspace.js';
 
 export interface GradeOptions {
   env: GradeEnv;
@@ -88,9 +88,16 @@ async function gradeAccepted(
 ): Promise<GradeResult> {
   const rejected = [...rejectedIn];
   const accepted: FileMap = new Map();
+  const taskFiles = [
+    ...task.starter.keys(),
+    ...task.hidden.keys(),
+    ...(task.suite.fixture?.files.keys() ?? []),
+  ];
   for (const [rel, content] of files) {
-    if (task.isEditable(rel)) accepted.set(rel, content);
-    else rejected.push({ path: rel, reason: 'not an editable file for this task' });
+    const unwritable = task.isEditable(rel) ? unwritablePath(rel, taskFiles, files.keys()) : null;
+    if (!task.isEditable(rel)) rejected.push({ path: rel, reason: 'not an editable file for this task' });
+    else if (unwritable) rejected.push({ path: rel, reason: unwritable });
+    else accepted.set(rel, content);
   }
   const base = {
     files: [...accepted.keys()],

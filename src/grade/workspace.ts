@@ -36,6 +36,29 @@ function protectedDirs(task: Task): string[] {
 }
 
 /**
+ * Why a reply's file cannot be written into the workspace (null when it can): a path whose folder is a
+ * file of the task or of the reply (`src/lib.rs/x.rs` next to `src/lib.rs`), or that would have to be
+ * a folder for another file, or a name longer than file systems allow. Refused as a rejected file,
+ * never an exception out of workspace creation.
+ */
+export function unwritablePath(
+  rel: string,
+  taskFiles: string[],
+  replyFiles: Iterable<string>,
+): string | null {
+  if (rel.split('/').some((part) => Buffer.byteLength(part) > 255)) return 'a path segment is over 255 bytes';
+  const files = new Set([...taskFiles, ...replyFiles]);
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    if (files.has(folder)) return `${folder} is a file, not a folder`;
+  }
+  // Against the task's files only: of a reply's `x.rs` and `x.rs/y.rs`, the file is kept.
+  const under = [...taskFiles].find((f) => f.startsWith(`${rel}/`));
+  return under ? `${rel} would have to be a folder for ${under}` : null;
+}
+
+/**
  * Creates the folder holding workspaces, replacing a symlink planted in its place (without namespaces,
  * untrusted code runs as the harness's user and could redirect the next workspaces elsewhere).
  */
