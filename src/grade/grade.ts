@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { oneLine } from '../errors.js';
 import path from 'node:path';
+import { oneLine } from '../errors.js';
 import { extractFiles } from '../prompt/extract.js';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
@@ -134,8 +134,6 @@ async function gradeAccepted(
     };
   }
 
-  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
-  const violation = forbiddenPatternViolation(task.checks, accepted);
   const ws = createWorkspace(
     opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'),
     task,
@@ -143,6 +141,8 @@ async function gradeAccepted(
     opts.env.fixtures.get(task.suite.name),
   );
   let obs: Observation;
+  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
+  const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
     obs = await toolchainFor(task.suite).grade({
