@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { readSmallFileSync } from './safe-read.js';
 
 export interface DirLease {
   dir: string;
@@ -59,10 +60,7 @@ export function leaseDir(base: string): DirLease {
   throw new Error(`no free build folder under ${base}`);
 }
 
+/** A lock's owner pid; '' when the lock is absent, or not a small regular file (never blocks on a FIFO). */
 function readFileSafe(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return '';
-  }
+  return readSmallFileSync(file, 64)?.trim() ?? '';
 }

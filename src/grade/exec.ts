@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { watchDiskUse, type DiskWatch } from './disk-watch.js';
 
 /** What one step of untrusted (or toolchain) execution produced. */
 export interface ExecResult {
@@ -7,6 +8,8 @@ export interface ExecResult {
   timedOut: boolean;
   /** Killed for flooding its output past the limit. */
   outputExceeded: boolean;
+  /** Killed for writing more than its disk quota (see {@link ExecOptions.diskWatch}). */
+  diskExceeded: boolean;
   /** Output as kept under the cap: head and tail, with a marker where the middle was dropped. */
   stdout: string;
   stderr: string;
@@ -25,6 +28,8 @@ export interface ExecOptions {
   /** Total bytes of output after which the process group is killed (a flood is not a test run). */
   outputKillBytes?: number;
   stdin?: string;
+  /** A folder whose disk use is polled while the command runs; past the cap the process group is killed. */
+  diskWatch?: DiskWatch;
 }
 
 const DEFAULT_CAP = 1024 * 1024;
@@ -91,6 +96,13 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
     const err = new CappedBuffer(cap);
     let timedOut = false;
     let outputExceeded = false;
+    let diskExceeded = false;
+    const stopDiskWatch = opts.diskWatch
+      ? watchDiskUse(opts.diskWatch, () => {
+          diskExceeded = true;
+          killGroup(child.pid);
+        })
+      : () => {};
     const killBytes = opts.outputKillBytes ?? 64 * 1024 * 1024;
     const watch = (): void => {
       if (!outputExceeded && out.total + err.total > killBytes) {
@@ -113,6 +125,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
     const finish = (): void => {
       if (settled) return;
       settled = true;
+      stopDiskWatch();
       clearTimeout(timer);
       clearTimeout(grace);
       resolve({
@@ -120,6 +133,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
         signal: exit?.signal ?? null,
         timedOut,
         outputExceeded,
+        diskExceeded,
         stdout: out.toString(),
         stderr: err.toString(),
         stdoutBytes: out.total,

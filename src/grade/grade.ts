@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { oneLine } from '../errors.js';
 import { extractFiles } from '../prompt/extract.js';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
@@ -7,10 +8,10 @@ import { forbiddenPatternViolation } from './checks.js';
 import { scanSubmission } from './scan/index.js';
 import { composeFeedback, MALFORMED_HINT, bound } from './feedback.js';
 import { toolchainFor } from './toolchains/index.js';
-import type { GradeEnv } from './toolchains/types.js';
-import type { GradeResult, Observation } from './types.js';
+import { emptyObservation, type GradeEnv } from './toolchains/types.js';
+import type { GradeResult, HarnessFault, Observation } from './types.js';
 import { decideOutcome } from './verdict.js';
-import { createWorkspace, removeWorkspace } from './workspace.js';
+import { createWorkspace, removeWorkspace, unwritablePath } from './workspace.js';
 import { secretLines } from './redact.js';
 
 export interface GradeOptions {
@@ -48,11 +49,56 @@ export async function gradeFiles(
   rejectedIn: { path: string; reason: string }[] = [],
 ): Promise<GradeResult> {
   const started = Date.now();
+  try {
+    return await gradeAccepted(task, files, opts, rejectedIn, started);
+  } catch (err) {
+    return harnessFailure(files, rejectedIn, err, started);
+  }
+}
+
+/**
+ * A grading the harness itself could not complete (a bug, a host fault): class `infra` for the attempt,
+ * with the error recorded, never an exception out of the grading into the run.
+ */
+function harnessFailure(
+  files: FileMap,
+  rejected: { path: string; reason: string }[],
+  err: unknown,
+  started: number,
+): GradeResult {
+  return {
+    outcome: 'infra',
+    files: [...files.keys()],
+    rejected,
+    steps: [],
+    tests: null,
+    failingTests: [],
+    suspect: [],
+    feedback: null,
+    gradeMs: Date.now() - started,
+    harnessFaults: [{ cause: 'harness', message: `grading failed inside the harness: ${oneLine(err)}` }],
+  };
+}
+
+async function gradeAccepted(
+  task: Task,
+  files: FileMap,
+  opts: GradeOptions,
+  rejectedIn: { path: string; reason: string }[],
+  started: number,
+): Promise<GradeResult> {
   const rejected = [...rejectedIn];
   const accepted: FileMap = new Map();
+  const taskFiles = [
+    ...task.starter.keys(),
+    ...task.hidden.keys(),
+    ...(task.suite.fixture?.files.keys() ?? []),
+  ];
   for (const [rel, content] of files) {
-    if (task.isEditable(rel)) accepted.set(rel, content);
-    else rejected.push({ path: rel, reason: 'not an editable file for this task' });
+    const unwritable = task.isEditable(rel) ? unwritablePath(rel, taskFiles, files.keys()) : null;
+    if (!task.isEditable(rel)) rejected.push({ path: rel, reason: 'not an editable file for this task' });
+    else if (unwritable) rejected.push({ path: rel, reason: unwritable });
+    else accepted.set(rel, content);
   }
   const base = {
     files: [...accepted.keys()],
@@ -61,6 +107,7 @@ export async function gradeFiles(
     tests: null,
     failingTests: [],
     suspect: [] as string[],
+    harnessFaults: [] as HarnessFault[],
   };
   if (!accepted.size) {
     const feedback = bound(
@@ -114,8 +161,16 @@ export async function gradeFiles(
         obs.diagnostics = violation.message;
       }
     }
+  } catch (err) {
+    obs = emptyObservation();
+    obs.failedStep = { name: 'harness', class: 'infra' };
+    base.harnessFaults.push({
+      cause: 'harness',
+      message: `grading failed inside the harness: ${oneLine(err)}`,
+    });
   } finally {
-    if (!opts.keepWorkspace) removeWorkspace(ws);
+    const left = opts.keepWorkspace ? null : await removeWorkspace(ws);
+    if (left) base.harnessFaults.push({ cause: 'workspace-cleanup', message: left });
   }
   const outcome = decideOutcome(obs);
   const roots = [ws.dir, ws.root, opts.env.cacheDir];

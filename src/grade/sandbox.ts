@@ -11,6 +11,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { DiskWatch } from './disk-watch.js';
 import { toolchainHomes } from './sandbox-env.js';
 
 const exec = promisify(execFile);
@@ -32,12 +33,39 @@ export interface SandboxMounts {
   readOnly?: string[];
   /** Cap the address space (the Rust tools; not Node, whose V8 reserves large ranges, nor TSan's shadow memory). */
   limitAddressSpace?: boolean;
+  /**
+   * Scratch folders (HOME, TMPDIR, caches) that must already exist. With namespaces each is a fresh
+   * tmpfs of {@link WORKSPACE_QUOTA_BYTES}, mounted last: what the step writes there is capped and
+   * vanishes with it. Without, they stay folders on disk, under `quotaRoot`.
+   */
+  scratch?: string[];
+  /** The workspace: where no size-limited tmpfs is available, its disk use is polled during the step and capped. */
+  quotaRoot?: string;
+}
+
+/** A wrapped command, and what the harness must do around it. */
+export interface Wrapped {
+  argv: string[];
+  cleanup: () => void;
+  /** Set when the disk quota must be enforced by polling (no size-limited tmpfs on this host). */
+  diskWatch?: DiskWatch;
 }
 
 /** How untrusted commands are wrapped on this host; decided once per run by {@link detectSandbox}. */
 export interface Sandbox extends SandboxLevel {
-  wrap(argv: string[], mounts: SandboxMounts): { argv: string[]; cleanup: () => void };
+  wrap(argv: string[], mounts: SandboxMounts): Wrapped;
 }
+
+/**
+ * The disk a step may fill: each scratch tmpfs with namespaces, or the whole workspace (project,
+ * scratch, report and, without namespaces, the Rust build folder) when polled. The pilot tasks write
+ * far less (an L5 Rust grading: ~70 MiB of build output, leased apart from the workspace; an L5 React
+ * grading: under 1 MiB).
+ */
+export const WORKSPACE_QUOTA_BYTES = 512 * 1024 ** 2;
+/** The empty tmpfs that hides a host folder, and /dev/shm: room for stray temp files only. */
+const SMALL_TMPFS_BYTES = 64 * 1024 ** 2;
+const MIB = 1024 ** 2;
 
 const BASE_FEATURES = [
   'process-group-kill',
@@ -196,6 +224,31 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
       bwrap = false;
     }
   }
+  // `--size` caps a tmpfs; older bubblewrap versions refuse the option.
+  let sizedTmpfs = false;
+  if (bwrap) {
+    try {
+      await exec(
+        'bwrap',
+        [
+          '--unshare-all',
+          '--unshare-user',
+          '--ro-bind',
+          '/',
+          '/',
+          '--size',
+          String(MIB),
+          '--tmpfs',
+          '/tmp',
+          'true',
+        ],
+        { timeout: 10_000 },
+      );
+      sizedTmpfs = true;
+    } catch {
+      sizedTmpfs = false;
+    }
+  }
   if (bwrap)
     features.push(
       'user-namespace',
@@ -206,6 +259,15 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
     );
   else
     missing.push('namespaces (install bubblewrap: user, PID and network namespaces, read-only filesystem)');
+  const quota = `${WORKSPACE_QUOTA_BYTES / MIB} MiB`;
+  if (sizedTmpfs)
+    features.push(
+      `workspace-quota (fresh ${quota} tmpfs per step for scratch; project read-only while tests run; hidden folders and /dev/shm ${SMALL_TMPFS_BYTES / MIB} MiB)`,
+    );
+  else {
+    features.push(`workspace-quota (polled with du: a step whose workspace passes ${quota} is stopped)`);
+    missing.push('hard disk quota (size-limited tmpfs: namespaces with a bubblewrap that has --size)');
+  }
   // RLIMIT_NPROC counts every process of the real user: the bound sits above the count at run start.
   let nprocBound: number | null = null;
   try {
@@ -228,8 +290,17 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
     missing,
     wrap(argv, mounts) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {} };
+      const diskWatch =
+        !sizedTmpfs && mounts.quotaRoot
+          ? { dir: mounts.quotaRoot, maxBytes: WORKSPACE_QUOTA_BYTES }
+          : undefined;
       if (!bwrap)
-        return { argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv], cleanup: group.cleanup };
+        return {
+          argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv],
+          cleanup: group.cleanup,
+          diskWatch,
+        };
+      const sized = (bytes: number): string[] => (sizedTmpfs ? ['--size', String(bytes)] : []);
       const box = [
         'bwrap',
         '--unshare-all',
@@ -247,17 +318,28 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         '/',
         '--dev',
         '/dev',
+        // /dev is a writable tmpfs of bubblewrap's: read-only but for a capped /dev/shm.
+        ...sized(SMALL_TMPFS_BYTES),
+        '--tmpfs',
+        '/dev/shm',
+        '--remount-ro',
+        '/dev',
         '--proc',
         '/proc',
-        ...hidden.flatMap((p) => ['--tmpfs', p]),
+        ...hidden.flatMap((p) => [...sized(SMALL_TMPFS_BYTES), '--tmpfs', p]),
         ...[...toolchains, ...mounts.readable].flatMap((p) => ['--ro-bind', p, p]),
         ...mounts.writable.flatMap((p) => ['--bind', p, p]),
         ...(mounts.readOnly ?? []).filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]),
+        // Last, so that a scratch folder inside a read-only project (a tool's cache) is still writable.
+        ...(mounts.scratch ?? []).flatMap((p) =>
+          sizedTmpfs ? [...sized(WORKSPACE_QUOTA_BYTES), '--tmpfs', p] : ['--bind', p, p],
+        ),
         '--',
       ];
       return {
         argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...argv],
         cleanup: group.cleanup,
+        diskWatch,
       };
     },
   };

@@ -35,6 +35,13 @@ export interface Observation {
   suspect?: string[];
 }
 
+/** A problem of the harness, not of the model, met while grading an attempt (recorded with it). */
+export interface HarnessFault {
+  /** `harness`: the grading could not complete (the attempt is `infra`); `workspace-cleanup`: a warning only. */
+  cause: 'harness' | 'workspace-cleanup';
+  message: string;
+}
+
 export interface GradeResult {
   outcome: Outcome;
   files: string[];
@@ -47,4 +54,5 @@ export interface GradeResult {
   gradeMs: number;
   /** Evidence that the submission games the grader (tamper-scan hits, test special-casing). */
   suspect: string[];
+  harnessFaults: HarnessFault[];
 }

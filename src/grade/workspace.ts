@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
+import { removeTree } from './remove-tree.js';
 
 export interface Workspace {
   /** The project folder the toolchain runs in. */
@@ -35,6 +36,42 @@ function protectedDirs(task: Task): string[] {
 }
 
 /**
+ * Why a reply's file cannot be written into the workspace (null when it can): a path whose folder is a
+ * file of the task or of the reply (`src/lib.rs/x.rs` next to `src/lib.rs`), or that would have to be
+ * a folder for another file, or a name longer than file systems allow. Refused as a rejected file,
+ * never an exception out of workspace creation.
+ */
+export function unwritablePath(
+  rel: string,
+  taskFiles: string[],
+  replyFiles: Iterable<string>,
+): string | null {
+  if (rel.split('/').some((part) => Buffer.byteLength(part) > 255)) return 'a path segment is over 255 bytes';
+  const files = new Set([...taskFiles, ...replyFiles]);
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const folder = parts.slice(0, i).join('/');
+    if (files.has(folder)) return `${folder} is a file, not a folder`;
+  }
+  // Against the task's files only: of a reply's `x.rs` and `x.rs/y.rs`, the file is kept.
+  const under = [...taskFiles].find((f) => f.startsWith(`${rel}/`));
+  return under ? `${rel} would have to be a folder for ${under}` : null;
+}
+
+/**
+ * Creates the folder holding workspaces, replacing a symlink planted in its place (without namespaces,
+ * untrusted code runs as the harness's user and could redirect the next workspaces elsewhere).
+ */
+function ensureRealFolder(dir: string): void {
+  try {
+    if (lstatSync(dir).isSymbolicLink()) unlinkSync(dir);
+  } catch {
+    // Absent: created below.
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/**
  * A fresh workspace for one grading: starter → the model's (already editable-filtered) files → hidden
  * tests and protected files last, so a submission can neither replace nor add test or build configuration.
  * `nodeModules`, for node suites, is the run's shared fixture install, linked — never installed here.
@@ -45,7 +82,7 @@ export function createWorkspace(
   modelFiles: FileMap,
   nodeModules?: string,
 ): Workspace {
-  mkdirSync(parent, { recursive: true });
+  ensureRealFolder(parent);
   const root = mkdtempSync(path.join(parent, `${task.suite.name}-${task.id}-`));
   const dir = path.join(root, 'project');
   const protectedRel = [
@@ -60,18 +97,34 @@ export function createWorkspace(
     private: path.join(root, 'private'),
     protectedPaths: [...new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path.join(dir, rel)),
   };
-  for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync(d, { recursive: true });
-  writeTree(ws.dir, task.starter);
-  writeTree(ws.dir, modelFiles);
-  writeTree(ws.dir, task.hidden);
-  if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
-  if (nodeModules) {
-    rmSync(path.join(ws.dir, 'node_modules'), { recursive: true, force: true });
-    symlinkSync(nodeModules, path.join(ws.dir, 'node_modules'), 'dir');
+  try {
+    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync(d, { recursive: true });
+    writeTree(ws.dir, task.starter);
+    writeTree(ws.dir, modelFiles);
+    writeTree(ws.dir, task.hidden);
+    if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
+    if (nodeModules) {
+      rmSync(path.join(ws.dir, 'node_modules'), { recursive: true, force: true });
+      symlinkSync(nodeModules, path.join(ws.dir, 'node_modules'), 'dir');
+    }
+  } catch (err) {
+    // A half-written workspace (a full disk) is not left behind; the caller records the error.
+    try {
+      rmSync(root, { recursive: true, force: true });
+    } catch {
+      // Nothing untrusted ran in it yet; what cannot be removed now is the disk's problem.
+    }
+    throw err;
   }
   return ws;
 }
 
-export function removeWorkspace(ws: Workspace): void {
-  rmSync(ws.root, { recursive: true, force: true, maxRetries: 3 });
+/**
+ * Removes a grading's workspace, whatever the submission left in it (trees deeper than PATH_MAX,
+ * read-only folders, FIFOs, symlinks — never followed). Never throws: returns a warning for the attempt
+ * when the folder could not be removed entirely.
+ */
+export async function removeWorkspace(ws: Workspace): Promise<string | null> {
+  const r = await removeTree(ws.root);
+  return r.removed ? null : `the grading workspace ${ws.root} could not be removed: ${r.error}`;
 }

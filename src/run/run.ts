@@ -252,7 +252,11 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           fatal ??= oneLine(err);
           return;
         }
-        throw err;
+        // A harness fault outside grading (gradings catch their own) costs this trial, not the run:
+        // every other trial goes on and the report is written.
+        const warning = `trial ${trial} of ${task.key} for ${provider.spec.name} was stopped by a harness error: ${oneLine(err)}`;
+        results.warnings.push(warning);
+        log(`warning: ${warning}`);
       }
     }),
   );

@@ -1,5 +1,7 @@
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
 import { specialCasingEvidence } from '../grade/suspect.js';
+import type { GradeResult } from '../grade/types.js';
+import { oneLine } from '../errors.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
 import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
 import { ZERO_USAGE, type ChatMessage, type Provider, type Usage } from '../models/types.js';
@@ -44,6 +46,36 @@ function summarize(model: string, task: Task, trial: number, attempts: AttemptRe
     gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
     stoppedBy: null,
   };
+}
+
+/**
+ * Grades a reply; whatever the harness throws (it should not) ends this attempt as `infra` with the
+ * error recorded, never the run.
+ */
+async function gradeGuarded(task: Task, reply: string, opts: GradeOptions): Promise<GradeResult> {
+  const started = Date.now();
+  try {
+    return await gradeReply(task, reply, opts);
+  } catch (err) {
+    return {
+      outcome: 'infra',
+      files: [],
+      rejected: [],
+      steps: [],
+      tests: null,
+      failingTests: [],
+      feedback: null,
+      gradeMs: Date.now() - started,
+      suspect: [],
+      harnessFaults: [{ cause: 'harness', message: `grading failed inside the harness: ${oneLine(err)}` }],
+    };
+  }
+}
+
+/** The harness's own problems while grading, recorded with the attempt's faults (never retried). */
+function harnessFaultRecords(graded: GradeResult): AttemptRecord['faults'] {
+  const at = new Date().toISOString();
+  return graded.harnessFaults.map((f) => ({ cause: f.cause, message: f.message, retried: false, at }));
 }
 
 type Requested =
@@ -194,7 +226,7 @@ export async function runTrial(
       break;
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
-    const graded = await ctx.gradePool.use((slot) => gradeReply(task, reply.text, { ...ctx.grade, slot }));
+    const graded = await ctx.gradePool.use((slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }));
     const previous = attempts.at(-1);
     if (previous?.feedback) {
       const known = [task.prompt, ...task.starter.values(), previous.reply ?? ''].join('\n');
@@ -213,7 +245,7 @@ export async function runTrial(
       failingTests: graded.failingTests,
       feedback: n < ctx.attempts ? graded.feedback : null,
       suspect: graded.suspect,
-      faults,
+      faults: [...faults, ...harnessFaultRecords(graded)],
       usage,
       cost,
       modelMs: reply.latencyMs,

@@ -1,9 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureFixture } from '../../tasks/fixture.js';
 import { parseVitestReport } from '../parse-vitest.js';
+import { readHostileFile } from '../safe-read.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { emptyObservation, execSandboxed, stepRecord, stopRunawayTests, type Toolchain } from './types.js';
+
+/** A real report of a task's hidden tests is a few KiB; reading one never takes long. */
+const REPORT_LIMITS = { maxBytes: 16 * 1024 ** 2, timeoutMs: 10_000 };
 
 /** React / TypeScript tasks: `tsc` (typecheck) then vitest (hidden tests, JSON report) in the fixture's setup. */
 export const nodeToolchain: Toolchain = {
@@ -16,11 +20,21 @@ export const nodeToolchain: Toolchain = {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
-    // Node's heap cap turns a JS memory bomb into a crash of the test run, not of the machine.
+    // The project is read-only while tsc and the tests run; they write only to capped scratch space
+    // (HOME/TMPDIR and Vite's cache, see the fixture's vitest.config.ts) and vitest to its report.
+    const viteCache = path.join(ws.dir, '.cache');
+    mkdirSync(viteCache, { recursive: true });
+    const reportPath = path.join(ws.private, 'vitest-report.json');
+    // Created by the harness and bound into the sandbox as this one file: with namespaces code under
+    // test can write into it but never replace it (a FIFO, a symlink to /dev/zero); it is read as
+    // hostile anyway, since without namespaces it can.
+    writeFileSync(reportPath, '');
     const mounts = {
-      writable: [ws.root],
+      writable: [] as string[],
       readable: [env.fixtures.get(task.suite.name)!],
-      readOnly: ws.protectedPaths,
+      readOnly: [ws.dir, ...ws.protectedPaths],
+      scratch: [ws.scratch, viteCache],
+      quotaRoot: ws.root,
     };
 
     const tsc = await execSandboxed(
@@ -41,8 +55,7 @@ export const nodeToolchain: Toolchain = {
       return obs;
     }
 
-    // The report goes to the harness's private folder; the submission's process is not told where.
-    const reportPath = path.join(ws.private, 'vitest-report.json');
+    // Node's heap cap turns a JS memory bomb into a crash of the test run, not of the machine.
     const vitest = await execSandboxed(
       env,
       [
@@ -54,11 +67,10 @@ export const nodeToolchain: Toolchain = {
         '--reporter=json',
         `--outputFile=${reportPath}`,
       ],
-      mounts,
+      { ...mounts, writable: [reportPath] },
       { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.test * 1000 },
     );
-    const report = parseVitestReport(existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : null);
-    if (vitest.timedOut || vitest.outputExceeded) {
+    if (vitest.timedOut || vitest.outputExceeded || vitest.diskExceeded) {
       return stopRunawayTests(
         obs,
         vitest,
@@ -66,6 +78,14 @@ export const nodeToolchain: Toolchain = {
         'an infinite loop or a promise that never settles?',
       );
     }
+    const read = await readHostileFile(reportPath, REPORT_LIMITS);
+    if (!read.ok && !/does not exist/.test(read.problem)) {
+      obs.steps.push(stepRecord('test', vitest, false));
+      obs.failedStep = { name: 'test', class: 'test' };
+      obs.diagnostics = `The test report could not be read: ${read.problem}. Code under test must not touch the test runner's files.`;
+      return obs;
+    }
+    const report = parseVitestReport(read.ok ? read.text : null);
     if (!report) {
       obs.steps.push(stepRecord('test', vitest, false));
       obs.failedStep = { name: 'test', class: 'test' };

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Task } from '../../tasks/loader.js';
+import { redactSecrets, secretLines } from '../redact.js';
 import { cargoDiagnostics } from '../parse-cargo.js';
 import type { ExecResult } from '../exec.js';
 import { parseLibtest } from '../parse-libtest.js';
@@ -49,6 +50,7 @@ async function runTestBinaries(
     signal: null,
     timedOut: false,
     outputExceeded: false,
+    diskExceeded: false,
     stdout: '',
     stderr: '',
     stdoutBytes: 0,
@@ -57,9 +59,11 @@ async function runTestBinaries(
   };
   const runs: BinaryRun[] = [];
   const mounts = {
-    writable: [ws.root],
+    writable: [],
     readable: [targetDir],
     readOnly: [ws.dir, ...ws.protectedPaths],
+    scratch: [ws.scratch],
+    quotaRoot: ws.root,
     limitAddressSpace: true,
   };
   for (const [target, exe] of executables) {
@@ -79,8 +83,9 @@ async function runTestBinaries(
     total.durationMs += r.durationMs + list.durationMs;
     total.timedOut ||= r.timedOut || list.timedOut;
     total.outputExceeded ||= r.outputExceeded || list.outputExceeded;
+    total.diskExceeded ||= r.diskExceeded || list.diskExceeded;
     if (r.exitCode !== 0) total.exitCode = r.exitCode;
-    if (total.timedOut || total.outputExceeded) break;
+    if (total.timedOut || total.outputExceeded || total.diskExceeded) break;
   }
   return { total, runs };
 }
@@ -95,14 +100,7 @@ function buildDiagnostics(build: ExecResult, modelFiles: Set<string>): string {
  * the compiler could read) is withheld whole: feedback never carries hidden-test source.
  */
 export function withoutHiddenSource(text: string, task: Task): string {
-  const lines = new Set<string>();
-  for (const content of task.hidden.values())
-    for (const l of content.split('\n')) if (l.trim().length >= 16) lines.add(l.trim());
-  const quotes = text.split('\n').some((l) => {
-    const t = l.trim();
-    if (lines.has(t)) return true;
-    return t.length >= 16 && [...lines].some((h) => t.includes(h));
-  });
+  const quotes = redactSecrets(text, secretLines(task.hidden, task.starter)) !== text;
   return quotes
     ? 'The build failed, and its output quoted the hidden tests, so it is withheld. Do not read files outside src/ at compile time.'
     : text;
@@ -176,7 +174,14 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const build = await execSandboxed(
     env,
     ['cargo', 'test', '--offline', '--no-run', '--all-targets', '--message-format=json'],
-    { writable: [ws.root, targetDir], readable: [], readOnly: ws.protectedPaths, limitAddressSpace: true },
+    {
+      writable: [ws.dir, targetDir],
+      readable: [],
+      readOnly: ws.protectedPaths,
+      scratch: [ws.scratch],
+      quotaRoot: ws.root,
+      limitAddressSpace: true,
+    },
     { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1000 },
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
@@ -216,7 +221,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     skipped: summary.skipped,
   };
   obs.failures = summary.failures;
-  if (test.timedOut || test.outputExceeded) {
+  if (test.timedOut || test.outputExceeded || test.diskExceeded) {
     return stopRunawayTests(
       obs,
       test,

@@ -91,16 +91,9 @@ export async function runTsanCheck(
     TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 symbolize=1',
   };
   // The sources stay read-only: the tests that ran before cannot swap the code this check builds.
-  const buildMounts = {
-    writable: [ctx.ws.root, targetDir],
-    readable: [],
-    readOnly: [ctx.ws.dir],
-  };
-  const runMounts = {
-    writable: [ctx.ws.root],
-    readable: [targetDir],
-    readOnly: [ctx.ws.dir],
-  };
+  const scratch = { scratch: [ctx.ws.scratch], quotaRoot: ctx.ws.root };
+  const buildMounts = { writable: [targetDir], readable: [], readOnly: [ctx.ws.dir], ...scratch };
+  const runMounts = { writable: [], readable: [targetDir], readOnly: [ctx.ws.dir], ...scratch };
   const timeoutMs = (check.timeout ?? 180) * 1000;
   const build = await execSandboxed(
     ctx.env,
@@ -136,7 +129,7 @@ export async function runTsanCheck(
     ...stepRecord(check.name, run, ok),
     durationMs: build.durationMs + run.durationMs,
   });
-  if (run.timedOut || run.outputExceeded)
+  if (run.timedOut || run.outputExceeded || run.diskExceeded)
     return {
       step: step(false),
       diagnostics: `The ${check.name} stress run did not finish within ${timeoutMs / 1000} s (a lost wake-up or a livelock?).`,

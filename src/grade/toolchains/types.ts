@@ -1,5 +1,5 @@
 import type { Task, Suite } from '../../tasks/loader.js';
-import type { Sandbox, SandboxMounts } from '../sandbox.js';
+import { WORKSPACE_QUOTA_BYTES, type Sandbox, type SandboxMounts } from '../sandbox.js';
 import { execCapped, type ExecResult } from '../exec.js';
 import type { Observation, StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
@@ -58,15 +58,16 @@ export async function execSandboxed(
 ): Promise<ExecResult> {
   const wrapped = env.sandbox.wrap(argv, mounts);
   try {
-    return await execCapped(wrapped.argv, opts);
+    return await execCapped(wrapped.argv, { ...opts, diskWatch: wrapped.diskWatch });
   } finally {
     wrapped.cleanup();
   }
 }
 
 /**
- * Records a test step the harness had to stop — past its time limit, or flooding its output — as class
- * `timeout`, with feedback naming which and what usually causes it (`hint`).
+ * Records a test step the harness had to stop — past its time limit or flooding its output (class
+ * `timeout`), or past its disk quota (class `test`) — with feedback naming which and what usually
+ * causes it (`hint`).
  */
 export function stopRunawayTests(
   obs: Observation,
@@ -75,9 +76,12 @@ export function stopRunawayTests(
   hint: string,
 ): Observation {
   obs.steps.push(stepRecord('test', r, false));
-  obs.failedStep = { name: 'test', class: 'timeout' };
-  obs.diagnostics = r.outputExceeded
-    ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
-    : `The tests were stopped after ${seconds} s (${hint}).`;
+  // Filling the disk is the code's doing, not slowness: class test.
+  obs.failedStep = { name: 'test', class: r.diskExceeded ? 'test' : 'timeout' };
+  obs.diagnostics = r.diskExceeded
+    ? `The tests were stopped for writing more than ${WORKSPACE_QUOTA_BYTES / 1024 ** 2} MiB to disk: tests must not fill the disk.`
+    : r.outputExceeded
+      ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
+      : `The tests were stopped after ${seconds} s (${hint}).`;
   return obs;
 }
