@@ -104,7 +104,7 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
     if (c.requirements === null) io.out(`requirements: ${c.task}: no REQUIREMENTS.md, not checked`);
     else
       io.out(
-        `requirements: ${c.task}: ${c.requirements - c.problems.length}/${c.requirements} proven${c.unobservable ? ` (${c.unobservable} unobservable)` : ''}`,
+        `requirements: ${c.task}: ${c.requirements - new Set(c.problems.map((p) => p.split(/[ :]/)[0])).size}/${c.requirements} tested and proven by a mutant${c.unobservable ? ` (${c.unobservable} unobservable)` : ''}`,
       );
     for (const p of c.problems) io.out(`offender: ${c.task} requirements: ${p}`);
   }

@@ -115,9 +115,12 @@ export interface RequirementCoverage {
   problems: string[];
 }
 
-/** The steps a requirement may name with `- check:`: the compile step and the task's own checks. */
+/**
+ * The steps a requirement may name with `- check:`: the compile step, `test` (the test step as a whole,
+ * for a time limit: a stopped run names no single test) and the task's own checks.
+ */
 function stepNames(task: Task): string[] {
-  return [task.suite.toolchain === 'node' ? 'typecheck' : 'build', ...task.checks.map((c) => c.name)];
+  return [task.suite.toolchain === 'node' ? 'typecheck' : 'build', 'test', ...task.checks.map((c) => c.name)];
 }
 
 /**

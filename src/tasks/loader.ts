@@ -127,6 +127,9 @@ function loadTask(suite: Suite, dir: string): Task {
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(', ')})`);
   const starter = readTree(path.join(dir, 'starter'));
   const hidden = readTree(path.join(dir, 'hidden'));
+  const missingSupp = meta.checks.find((c) => c.kind === 'tsan' && c.suppressions && !hidden.has(c.suppressions));
+  if (missingSupp?.kind === 'tsan')
+    throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...(suite.fixture?.files.keys() ?? [])];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
