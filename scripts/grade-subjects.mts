@@ -15,8 +15,16 @@ const { env } = await prepareGrading([task!], process.env, (l) => console.error(
 for (const subject of wanted) {
   const mutant = task!.mutants.find((m) => m.name === subject);
   if (subject !== 'reference' && !mutant) throw new Error(`${subject}: no such mutant`);
-  const result = await gradeFiles(task!, mutant ? mutant.files : task!.reference, { env, slot: 0, feedbackChars: 4000 });
-  const verdict = mutant ? mutantVerdict(result, mutant.expect) : { ok: result.outcome === 'pass', detail: result.outcome };
-  console.log(`${verdict.ok ? 'ok  ' : 'FAIL'} ${subject}: ${verdict.detail} (${(result.gradeMs / 1000).toFixed(1)} s)`);
+  const result = await gradeFiles(task!, mutant ? mutant.files : task!.reference, {
+    env,
+    slot: 0,
+    feedbackChars: 4000,
+  });
+  const verdict = mutant
+    ? mutantVerdict(result, mutant.expect)
+    : { ok: result.outcome === 'pass', detail: result.outcome };
+  console.log(
+    `${verdict.ok ? 'ok  ' : 'FAIL'} ${subject}: ${verdict.detail} (${(result.gradeMs / 1000).toFixed(1)} s)`,
+  );
   if (!verdict.ok && result.feedback) console.log(result.feedback.slice(0, 3000));
 }

@@ -28,7 +28,12 @@ for (const task of loadTasks([root])) {
     const expected: FileMap = new Map([...task.starter, ...mutant.files]);
     let ok = false;
     try {
-      ok = patch !== '' && sameTree(new Map([...task.starter, ...applyMutantPatch(patch, task.reference, task.starter)]), expected);
+      ok =
+        patch !== '' &&
+        sameTree(
+          new Map([...task.starter, ...applyMutantPatch(patch, task.reference, task.starter)]),
+          expected,
+        );
     } catch (err) {
       console.error(`${task.key} ${mutant.name}: ${(err as Error).message}`);
     }
@@ -38,11 +43,15 @@ for (const task of loadTasks([root])) {
       continue;
     }
     const lines = patch.split('\n').filter((l) => /^[+-](?![+-]{2} )/.test(l)).length;
-    console.log(`${task.key} ${mutant.name}: ${mutant.files.size} files -> ${MUTANT_PATCH} (${lines} changed lines)`);
+    console.log(
+      `${task.key} ${mutant.name}: ${mutant.files.size} files -> ${MUTANT_PATCH} (${lines} changed lines)`,
+    );
     if (values['dry-run']) continue;
     for (const rel of mutant.files.keys()) rmSync(path.join(dir, rel));
     // Remove folders the copy left empty (src/, src/pages/ …).
-    for (const rel of [...mutant.files.keys()].map((r) => path.dirname(r)).sort((a, b) => b.length - a.length)) {
+    for (const rel of [...mutant.files.keys()]
+      .map((r) => path.dirname(r))
+      .sort((a, b) => b.length - a.length)) {
       if (rel !== '.') rmSync(path.join(dir, rel), { recursive: true, force: true });
     }
     writeFileSync(path.join(dir, MUTANT_PATCH), patch);
