@@ -529,7 +529,7 @@ fn a_free_slot_is_reused_while_a_slow_request_runs() {
     let server = serve(Duration::ZERO, move |s, path| {
         if path == "/slow" {
             let start = Instant::now();
-            while seen.load(Ordering::SeqCst) < 4 && start.elapsed() < Duration::from_millis(1500) {
+            while seen.load(Ordering::SeqCst) < 4 && start.elapsed() < Duration::from_millis(2500) {
                 thread::sleep(Duration::from_millis(5));
             }
             all.store(seen.load(Ordering::SeqCst) >= 4, Ordering::SeqCst);
@@ -541,7 +541,7 @@ fn a_free_slot_is_reused_while_a_slow_request_runs() {
     });
     let mut urls = vec![server.url("/slow")];
     urls.extend((1..=4).map(|i| server.url(&format!("/fast{i}"))));
-    let results = fetch(urls, FetchOptions { concurrency: 2, timeout: Duration::from_secs(3) });
+    let results = fetch(urls, FetchOptions { concurrency: 2, timeout: Duration::from_secs(4) });
     assert_eq!(results[0], ok(200, b"slow"), "the slow URL succeeds");
     assert!(results[1..].iter().all(|r| r == &ok(200, b"fast")), "every fast URL succeeds: {results:?}");
     assert!(
