@@ -8,7 +8,7 @@ import { percent, usd } from '../report/format.js';
 import { renderReport } from '../report/markdown.js';
 import { harnessIdentity } from '../run/environment.js';
 import { runBenchmark } from '../run/run.js';
-import { validateTasks } from '../run/validate.js';
+import { checkRequirementMaps, validateTasks } from '../run/validate.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
 import { attemptLine } from './progress.js';
 import { cmdCompare, cmdMerge } from './commands-extra.js';
@@ -100,7 +100,17 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
     `${refs.filter((i) => i.ok).length}/${refs.length} references pass, ${mutants.filter((i) => i.ok).length}/${mutants.length} mutants fail as expected, ${probes.filter((i) => i.ok).length}/${probes.length} allow-list probes refused`,
   );
   for (const b of bad) io.out(`offender: ${b.task} ${b.subject}: ${b.detail}`);
-  return bad.length ? ExitCode.validateFailed : ExitCode.ok;
+  const coverage = checkRequirementMaps(tasks, items);
+  for (const c of coverage) {
+    if (c.requirements === null) io.out(`requirements: ${c.task}: no REQUIREMENTS.md, not checked`);
+    else
+      io.out(
+        `requirements: ${c.task}: ${c.requirements - new Set(c.problems.map((p) => p.split(/[ :]/)[0])).size}/${c.requirements} tested and proven by a mutant${c.unobservable ? ` (${c.unobservable} unobservable)` : ''}`,
+      );
+    for (const p of c.problems) io.out(`offender: ${c.task} requirements: ${p}`);
+  }
+  const unmapped = coverage.some((c) => c.problems.length);
+  return bad.length || unmapped ? ExitCode.validateFailed : ExitCode.ok;
 }
 
 async function cmdTasks(argv: string[], io: Out): Promise<number> {

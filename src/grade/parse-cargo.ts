@@ -20,6 +20,13 @@ interface Diagnostic {
  */
 export function cargoDiagnostics(stdout: string, isModelFile: (rel: string) => boolean): string[] {
   const out: string[] = [];
+  // `--all-targets` compiles src/ twice (library and library-test targets): one error, one report.
+  const seen = new Set<string>();
+  const push = (text: string): void => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    out.push(text);
+  };
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     let msg: { reason?: string; message?: Diagnostic };
@@ -32,12 +39,12 @@ export function cargoDiagnostics(stdout: string, isModelFile: (rel: string) => b
     if (msg.reason !== 'compiler-message' || !d || d.level !== 'error') continue;
     const primary = d.spans.find((s) => s.is_primary) ?? d.spans[0];
     if (!primary || isModelFile(primary.file_name)) {
-      if (d.rendered) out.push(d.rendered.trimEnd());
+      if (d.rendered) push(d.rendered.trimEnd());
       continue;
     }
     const code = d.code?.code ? `[${d.code.code}]` : '';
     const notes = d.children.filter((c) => c.message).map((c) => `  = ${c.level}: ${c.message}`);
-    out.push(
+    push(
       [
         `${primary.file_name}:${primary.line_start}:${primary.column_start}: error${code}: ${d.message}`,
         ...notes,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parsePatch } from 'diff';
 import type { FileMap } from '../tasks/files.js';
 
 export interface Extraction {
@@ -75,6 +76,29 @@ export function pathOf(block: Block): { path: string; fromFirstLine: boolean } |
   return null;
 }
 
+export const DIFF_REJECTED =
+  'a diff, not a file: diffs are not accepted; send the complete new contents of each file you change';
+
+/**
+ * True when `text` is a unified diff (`--- a/…`, `+++ b/…`, `@@ -l,n +l,n @@` hunks), as the `diff`
+ * library parses it: graded as a file it would only fail to compile, so it is refused as malformed.
+ */
+export function isUnifiedDiff(text: string): boolean {
+  if (!/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m.test(text)) return false;
+  try {
+    return parsePatch(text).some((p) => p.hunks.length > 0);
+  } catch {
+    // A hunk whose lines do not follow the format: still a diff attempt, not source code.
+    return /^(?:---|\+\+\+) /m.test(text);
+  }
+}
+
+/** The file a diff names (its `+++` side, else `---`), for the rejection message. */
+function diffTarget(text: string): string {
+  const name = /^\+\+\+ (?:b\/)?(\S+)/m.exec(text)?.[1] ?? /^--- (?:a\/)?(\S+)/m.exec(text)?.[1];
+  return name && name !== '/dev/null' ? name : '(diff)';
+}
+
 /** Normalises a claimed path; null when it escapes the workspace (absolute, `..`, drive letters). */
 export function safeRelativePath(raw: string): string | null {
   const slashed = raw.replace(/\\/g, '/').replace(/^\.\//, '');
@@ -105,6 +129,10 @@ export function extractFiles(reply: string, rules: ExtractionRules): Extraction 
   const blocks = fencedBlocks(reply);
   const unnamed: Block[] = [];
   for (const block of blocks) {
+    if (/^(?:diff|patch|udiff)$/i.test(block.info.split(/\s+/)[0] ?? '') || isUnifiedDiff(block.body)) {
+      rejected.push({ path: diffTarget(block.body), reason: DIFF_REJECTED });
+      continue;
+    }
     const claimed = pathOf(block);
     if (!claimed) {
       unnamed.push(block);
@@ -126,6 +154,9 @@ export function extractFiles(reply: string, rules: ExtractionRules): Extraction 
     const body = block.body.endsWith('\n') ? block.body : `${block.body}\n`;
     files.set(rel, body);
   }
+  // A bare (unfenced) diff is refused the same way, so the feedback says why nothing was taken.
+  if (!blocks.length && isUnifiedDiff(reply))
+    rejected.push({ path: diffTarget(reply), reason: DIFF_REJECTED });
   let inferred = false;
   if (!files.size && !rejected.length && singleEditable && unnamed.length === 1) {
     files.set(singleEditable, unnamed[0]!.body.endsWith('\n') ? unnamed[0]!.body : `${unnamed[0]!.body}\n`);

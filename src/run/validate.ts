@@ -3,6 +3,11 @@ import { gradeFiles } from '../grade/grade.js';
 import type { GradeResult } from '../grade/types.js';
 import type { Task } from '../tasks/loader.js';
 import { allowProbeJobs, probeVerdict } from './allow-probes.js';
+import {
+  staticRequirementProblems,
+  unprovenRequirements,
+  type CoverageSubject,
+} from '../tasks/requirements.js';
 import { prepareGrading } from './environment.js';
 import { Pool } from './pool.js';
 
@@ -17,6 +22,11 @@ export interface ValidationItem {
   result: GradeResult;
 }
 
+/** `fails` names failing hidden tests (class test) or the failing step (class build / check). */
+function failingNames(result: GradeResult): string[] {
+  return [...result.failingTests, ...result.steps.filter((s) => !s.ok).map((s) => s.name)];
+}
+
 /** Pure: does a grading result meet a mutant's expectation (class, and the named failing tests)? */
 export function mutantVerdict(
   result: GradeResult,
@@ -26,8 +36,7 @@ export function mutantVerdict(
     return { ok: false, detail: 'PASSED — the hidden tests do not catch this mistake' };
   if (result.outcome !== expect.class)
     return { ok: false, detail: `failed as ${result.outcome}, expected ${expect.class}` };
-  // `fails` names failing hidden tests (class test) or the failing check step (class check).
-  const failing = [...result.failingTests, ...result.steps.filter((s) => !s.ok).map((s) => s.name)];
+  const failing = failingNames(result);
   const missing = (expect.fails ?? []).filter((f) => !failing.some((name) => name.includes(f)));
   if (missing.length) {
     return {
@@ -114,4 +123,51 @@ export async function validateTasks(
     ),
   );
   return items;
+}
+
+/** A task's requirement-map verdict: `problems` empty means every requirement is tested and proven. */
+export interface RequirementCoverage {
+  task: string;
+  /** Requirements in the map (null: the task has no REQUIREMENTS.md). */
+  requirements: number | null;
+  unobservable: number;
+  problems: string[];
+}
+
+/**
+ * The steps a requirement may name with `- check:`: the compile step, `test` (the test step as a whole,
+ * for a time limit: a stopped run names no single test) and the task's own checks.
+ */
+function stepNames(task: Task): string[] {
+  return [task.suite.toolchain === 'node' ? 'typecheck' : 'build', 'test', ...task.checks.map((c) => c.name)];
+}
+
+/**
+ * Checks each task's requirement map against the validation it just ran: every requirement names an
+ * existing hidden test or check, and at least one of its mutants (whose why.md names that test) was
+ * graded and failed it. Pure over the tasks and the validation items.
+ */
+export function checkRequirementMaps(tasks: Task[], items: ValidationItem[]): RequirementCoverage[] {
+  return tasks.map((task) => {
+    if (!task.requirements) return { task: task.key, requirements: null, unobservable: 0, problems: [] };
+    const subject: CoverageSubject = {
+      hiddenTests: task.hiddenTests,
+      steps: stepNames(task),
+      mutants: new Map(task.mutants.map((m) => [m.name, { fails: m.expect.fails ?? [] }])),
+    };
+    const graded = new Map(
+      items
+        .filter((i) => i.task === task.key && i.subject.startsWith('mutant:'))
+        .map((i) => [i.subject.slice('mutant:'.length), { met: i.ok, failing: failingNames(i.result) }]),
+    );
+    return {
+      task: task.key,
+      requirements: task.requirements.length,
+      unobservable: task.requirements.filter((r) => r.unobservable !== null).length,
+      problems: [
+        ...staticRequirementProblems(task.requirements, subject),
+        ...unprovenRequirements(task.requirements, subject, graded),
+      ],
+    };
+  });
 }

@@ -7,6 +7,9 @@ import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { tamperRuleIds } from '../grade/tamper.js';
 import { hashFiles, isDirectory, readTree, type FileMap } from './files.js';
+import { hiddenTestNames } from './hidden-tests.js';
+import { applyMutantPatch, MUTANT_PATCH } from './mutant-patch.js';
+import { parseRequirements, type Requirement } from './requirements.js';
 import {
   describeZodError,
   mutantExpectationSchema,
@@ -31,6 +34,8 @@ export interface Mutant {
   files: FileMap;
   expect: MutantExpectation;
   why: string;
+  /** `patch` when stored as `patch.diff` over the reference, `copy` when stored as full files. */
+  stored: 'patch' | 'copy';
 }
 
 export interface Task {
@@ -54,6 +59,10 @@ export interface Task {
   hidden: FileMap;
   reference: FileMap;
   mutants: Mutant[];
+  /** The requirement map (`REQUIREMENTS.md`), or null when the task has none. */
+  requirements: Requirement[] | null;
+  /** Names of the hidden tests, as declared in `hidden/` (see hidden-tests.ts). */
+  hiddenTests: string[];
   /** Content hash of everything that defines the task (prompt, starter, hidden, fixture). */
   hash: string;
 }
@@ -82,7 +91,7 @@ function readYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
 
 const FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 
-function loadMutant(dir: string, name: string): Mutant {
+function loadMutant(dir: string, name: string, base: { reference: FileMap; starter: FileMap }): Mutant {
   const whyPath = path.join(dir, 'why.md');
   if (!existsSync(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
   const text = readFileSync(whyPath, 'utf8');
@@ -90,7 +99,17 @@ function loadMutant(dir: string, name: string): Mutant {
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
   const parsed = mutantExpectationSchema.safeParse(parseYaml(match[1]));
   if (!parsed.success) throw new UsageError(`${whyPath}: ${describeZodError(parsed.error)}`);
-  return { name, files: readTree(dir, (rel) => rel === 'why.md'), expect: parsed.data, why: text.slice(match[0].length).trim() };
+  const why = text.slice(match[0].length).trim();
+  const stored = readTree(dir, (rel) => rel === 'why.md');
+  if (!stored.has(MUTANT_PATCH)) return { name, files: stored, expect: parsed.data, why, stored: 'copy' };
+  // A patch over the reference: one bug visible at a glance, and it follows the reference when it changes.
+  if (stored.size > 1) throw new UsageError(`${dir}: a mutant with ${MUTANT_PATCH} holds no other files besides why.md`);
+  try {
+    const files = applyMutantPatch(stored.get(MUTANT_PATCH)!, base.reference, base.starter);
+    return { name, files, expect: parsed.data, why, stored: 'patch' };
+  } catch (err) {
+    throw new UsageError(`${path.join(dir, MUTANT_PATCH)}: ${(err as Error).message}`);
+  }
 }
 
 const DEFAULT_TIMEOUTS = { node: { build: 60, test: 90 }, rust: { build: 180, test: 90 } } as const;
@@ -108,16 +127,24 @@ function loadTask(suite: Suite, dir: string): Task {
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(', ')})`);
   const starter = readTree(path.join(dir, 'starter'));
   const hidden = readTree(path.join(dir, 'hidden'));
+  const missingSupp = meta.checks.find((c) => c.kind === 'tsan' && c.suppressions && !hidden.has(c.suppressions));
+  if (missingSupp?.kind === 'tsan')
+    throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...(suite.fixture?.files.keys() ?? [])];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
+  const reference = readTree(path.join(dir, 'reference'));
   const mutantsDir = path.join(dir, 'mutants');
   const mutants = isDirectory(mutantsDir)
     ? readdirSync(mutantsDir)
         .filter((m) => isDirectory(path.join(mutantsDir, m)))
         .sort()
-        .map((m) => loadMutant(path.join(mutantsDir, m), m))
+        .map((m) => loadMutant(path.join(mutantsDir, m), m, { reference, starter }))
     : [];
+  const requirementsPath = path.join(dir, 'REQUIREMENTS.md');
+  const requirements = existsSync(requirementsPath)
+    ? parseRequirements(readFileSync(requirementsPath, 'utf8'), requirementsPath)
+    : null;
   const prompt = readFileSync(promptPath, 'utf8');
   return {
     key: `${suite.name}/${meta.id}`,
@@ -136,8 +163,10 @@ function loadTask(suite: Suite, dir: string): Task {
     allow: meta.allow,
     starter,
     hidden,
-    reference: readTree(path.join(dir, 'reference')),
+    reference,
     mutants,
+    requirements,
+    hiddenTests: hiddenTestNames(hidden),
     hash: hashFiles(new Map([['prompt.md', prompt], ['task.yml', readFileSync(taskFile, 'utf8')]]), starter, hidden, suite.fixture?.files ?? new Map()),
   };
 }

@@ -24,6 +24,11 @@ const tsanCheckSchema = z.strictObject({
   /** The `[[test]]` target (harness = false) to run under ThreadSanitizer. */
   target: z.string().regex(/^[A-Za-z0-9_-]+$/),
   timeout: z.number().positive().max(3600).optional(),
+  /** A TSan suppressions file in `hidden/` (workspace-relative), for false reports TSan cannot avoid. */
+  suppressions: z
+    .string()
+    .regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/, 'a relative path inside hidden/')
+    .optional(),
 });
 
 export const checkSchema = z.discriminatedUnion('kind', [forbidCheckSchema, tsanCheckSchema]);

@@ -88,7 +88,7 @@ export async function runTsanCheck(
     CARGO_TARGET_DIR: targetDir,
     // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
     RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
-    TSAN_OPTIONS: 'halt_on_error=0 exitcode=66 symbolize=1',
+    TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check.suppressions ? ` suppressions=${ctx.ws.dir}/${check.suppressions}` : ''}`,
   };
   // The sources stay read-only: the tests that ran before cannot swap the code this check builds.
   const scratch = { scratch: [ctx.ws.scratch], quotaRoot: ctx.ws.root };

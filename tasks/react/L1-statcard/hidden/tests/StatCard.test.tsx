@@ -13,7 +13,10 @@ function getCard(label: string): HTMLElement {
 
 /** Asserts that the card shows `text` as the exact text of one element. */
 function expectShown(card: HTMLElement, text: string, why: string): void {
-  const found = within(card).queryAllByText(text).length > 0;
+  // Its own element: the whole text of the element is the string, not just its own text nodes.
+  const found = within(card)
+    .queryAllByText(text)
+    .some((el) => el.textContent === text);
   expect(found, `${why}: expected an element whose text is exactly "${text}"; the card reads "${card.textContent}"`).toBe(true);
 }
 
@@ -82,6 +85,33 @@ describe('StatCard', () => {
     expectShown(getCard('Conversion rate'), '100%', 'a ratio of 1 is 100% (no trailing decimals)');
     rerender(<StatCard label="Conversion rate" value={-0.05} format="percent" />);
     expectShown(getCard('Conversion rate'), '-5%', 'negative ratios keep their minus sign');
+  });
+
+  it('formats with US-English conventions whatever the default locale', () => {
+    // The environment's default locale becomes German ("1.234,5"): only explicitly US formatting passes.
+    const NativeNumberFormat = Intl.NumberFormat;
+    const orGerman = (locales?: Intl.LocalesArgument): Intl.LocalesArgument =>
+      locales === undefined || (Array.isArray(locales) && locales.length === 0) ? 'de-DE' : locales;
+    const germanDefault = function (locales?: Intl.LocalesArgument, options?: Intl.NumberFormatOptions) {
+      return new NativeNumberFormat(orGerman(locales), options);
+    } as unknown as typeof Intl.NumberFormat;
+    vi.spyOn(Intl, 'NumberFormat').mockImplementation(germanDefault);
+    vi.spyOn(Number.prototype, 'toLocaleString').mockImplementation(function (
+      this: number,
+      locales?: Intl.LocalesArgument,
+      options?: Intl.NumberFormatOptions,
+    ) {
+      return new NativeNumberFormat(orGerman(locales), options).format(this);
+    });
+    const { rerender } = render(<StatCard label="Revenue" value={1234567.891} delta={4.2} />);
+    expectShown(getCard('Revenue'), '1,234,567.89', 'under a German default locale, numbers still read 1,234,567.89');
+    getDelta(getCard('Revenue'), 'Up 4.2%');
+    rerender(<StatCard label="Revenue" value={-1234.5} format="currency" />);
+    expectShown(getCard('Revenue'), '-$1,234.50', 'under a German default locale, currency still reads -$1,234.50');
+    rerender(<StatCard label="Revenue" value={1234.5} format="currency" currency="EUR" />);
+    expectShown(getCard('Revenue'), '€1,234.50', 'under a German default locale, euros still read €1,234.50');
+    rerender(<StatCard label="Revenue" value={0.256} format="percent" />);
+    expectShown(getCard('Revenue'), '25.6%', 'under a German default locale, percentages still read 25.6%');
   });
 
   it('shows a zero value as a value, not as "no data"', () => {

@@ -200,6 +200,14 @@ describe('LoginForm', () => {
     await second.user.click(button());
     expect(second.onSubmit, 'onSubmit must not be called with a short password').not.toHaveBeenCalled();
     expect(password(), 'after submitting with only the Password invalid, focus moves to Password').toHaveFocus();
+    second.unmount();
+
+    const both = setup();
+    await enter(both.user, password(), 'short');
+    await enter(both.user, email(), 'ada@');
+    await both.user.click(button());
+    expect(both.onSubmit, 'onSubmit must not be called with both fields invalid').not.toHaveBeenCalled();
+    expect(email(), 'with both fields invalid, focus moves to the first one: Email before Password').toHaveFocus();
   });
 
   it('submits the trimmed email and the password exactly as typed', async () => {

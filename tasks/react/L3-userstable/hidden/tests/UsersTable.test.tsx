@@ -148,6 +148,10 @@ describe('UsersTable', () => {
     render(<UsersTable users={fresh(PEOPLE)} />);
     await clickHeader('Name');
     expect(sortState('Name'), 'after one click, the Name <th> has aria-sort="ascending"').toBe('ascending');
+    expect(
+      within(header('Name')).getByRole('button'),
+      'a sort indicator is aria-hidden: the sorted button is still named exactly "Name"',
+    ).toHaveAccessibleName('Name');
     for (const label of ['Email', 'Age', 'Joined'] as const) {
       expect(sortState(label), `${label} is not the sorted column: aria-sort is "none" or absent`).toBe(
         'none',

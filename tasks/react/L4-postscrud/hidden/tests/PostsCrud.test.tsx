@@ -210,6 +210,28 @@ describe('PostsCrud: creating', () => {
     expect(titles(), 'the created post is listed once create() resolves').toEqual([...TITLES, 'Draft']);
   });
 
+  it('sends the title and body exactly as entered, surrounding spaces included', async () => {
+    const { fake, user } = await setup();
+    await user.click(newPostButton());
+    let form = getForm('create');
+    await user.type(titleField(form), '  Spaced out ');
+    await user.type(bodyField(form), ' indented body  ');
+    await user.click(submitButton(form, 'create'));
+    expect(fake.api.create, 'Create sends the field values as entered, without trimming them').toHaveBeenCalledWith({
+      title: '  Spaced out ',
+      body: ' indented body  ',
+    });
+    await expectFormClosed('the form closes after a successful create');
+    await user.click(editButton('First post'));
+    form = getForm('edit');
+    await user.type(titleField(form), ' ');
+    await user.click(submitButton(form, 'edit'));
+    expect(fake.api.update, 'Save sends the field values as entered, without trimming them').toHaveBeenCalledWith(
+      '1',
+      { title: 'First post ', body: POSTS[0]!.body },
+    );
+  });
+
   it('requires a title before creating', async () => {
     const { fake, user } = await setup();
     await user.click(newPostButton());

@@ -83,6 +83,12 @@ describe('layout and pages', () => {
       within(banner).queryByRole('navigation', { name: 'Main' }),
       'the header contains <nav aria-label="Main">',
     ).not.toBeNull();
+    expect(
+      within(mainNav())
+        .getAllByRole('link')
+        .map((link) => link.textContent),
+      'the main navigation has three links, in this order',
+    ).toEqual(['Home', 'Projects', 'Settings']);
     expect(navLink('Home'), 'the Home nav link points to /home').toHaveAttribute('href', '/home');
     expect(navLink('Projects'), 'the Projects nav link points to /projects').toHaveAttribute(
       'href',
@@ -184,6 +190,12 @@ describe('projects', () => {
       screen.queryByRole('navigation', { name: 'Main' }),
       'the layout stays around the "Project not found" message',
     ).not.toBeNull();
+  });
+
+  it('keeps the Projects nav link current on the page of an unknown project', async () => {
+    renderApp(['/projects/pluto']);
+    await expectPage('Project not found', 'an unknown project id shows a "Project not found" heading in <main>');
+    expectOnlyCurrent('Projects', 'at /projects/pluto (a project page, even though the project does not exist)');
   });
 });
 

@@ -147,8 +147,14 @@ fn closed_port() -> u16 {
 
 #[test]
 fn fetches_a_content_length_body() {
-    let server = serve_raw(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 11\r\n\r\nhello world");
-    assert_eq!(fetch_one(server.url("/hello")), ok(200, b"hello world"));
+    // Lower-case header name, padded value, and bytes after the body that are not part of it.
+    let server =
+        serve_raw(b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length:  11 \r\n\r\nhello world, not body");
+    assert_eq!(
+        fetch_one(server.url("/hello")),
+        ok(200, b"hello world"),
+        "Content-Length (header names are case-insensitive, values trimmed) frames the body: exactly 11 bytes"
+    );
 }
 
 #[test]
@@ -508,4 +514,43 @@ fn concurrency_above_url_count_fetches_all_at_once() {
     assert_eq!(results, vec![ok(200, b"done"); 4]);
     let max = server.max_open.load(Ordering::SeqCst);
     assert_eq!(max, 4, "concurrency 16 with 4 slow URLs: all 4 must run at the same time (saw at most {max})");
+}
+
+#[test]
+fn a_free_slot_is_reused_while_a_slow_request_runs() {
+    // One slow URL and four fast ones, concurrency 2. The slow response is only sent once the server
+    // has seen all four fast requests (or after a grace period): with the limit *used*, the second
+    // slot fetches the fast URLs one after another while the slow one is in flight. Fetching in
+    // batches ("start 2, wait for both, start 2 more") or pre-assigning URLs to workers leaves fast
+    // URLs waiting behind the slow one although a slot is free.
+    let fast_seen = Arc::new(AtomicUsize::new(0));
+    let saw_all_fast = Arc::new(AtomicBool::new(false));
+    let (seen, all) = (Arc::clone(&fast_seen), Arc::clone(&saw_all_fast));
+    let server = serve(Duration::ZERO, move |s, path| {
+        if path == "/slow" {
+            let start = Instant::now();
+            while seen.load(Ordering::SeqCst) < 4 && start.elapsed() < Duration::from_millis(2500) {
+                thread::sleep(Duration::from_millis(5));
+            }
+            all.store(seen.load(Ordering::SeqCst) >= 4, Ordering::SeqCst);
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nslow");
+        } else {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfast");
+            seen.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let mut urls = vec![server.url("/slow")];
+    urls.extend((1..=4).map(|i| server.url(&format!("/fast{i}"))));
+    let results = fetch(urls, FetchOptions { concurrency: 2, timeout: Duration::from_secs(4) });
+    assert_eq!(results[0], ok(200, b"slow"), "the slow URL succeeds");
+    assert!(results[1..].iter().all(|r| r == &ok(200, b"fast")), "every fast URL succeeds: {results:?}");
+    assert!(
+        saw_all_fast.load(Ordering::SeqCst),
+        "concurrency 2 with one slow URL: the 4 fast URLs must be fetched on the free slot while the slow \
+         one is still in flight (a URL never waits while fewer than `concurrency` requests are in flight); \
+         only {} of them arrived before the slow response",
+        fast_seen.load(Ordering::SeqCst)
+    );
+    let max = server.max_open.load(Ordering::SeqCst);
+    assert!(max <= 2, "concurrency 2, but the server saw {max} connections open at once");
 }
