@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Results } from '../../results/schema.js';
 import type { Task } from '../../tasks/loader.js';
 import { HTML_REPORT_FILE } from '../figures/names.js';
-import { writeFigures } from '../figures/render.js';
 import { renderHtmlReport } from './page.js';
 
 /**
@@ -15,6 +14,8 @@ export async function writeVisualReport(
   outDir: string,
   tasks: Task[] = [],
 ): Promise<string[]> {
+  // Loaded on use: the charting libraries are most of the bundle and only this step needs them.
+  const { writeFigures } = await import('../figures/render.js');
   const figures = await writeFigures(results, outDir);
   const file = path.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`; // whole or not at all
