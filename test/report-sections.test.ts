@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderComment } from '../src/report/comment.js';
+import { renderHtmlReport } from '../src/report/html/page.js';
 import { latencyLine, latencyTable } from '../src/report/latency-section.js';
 import { mermaidLabel, passRateMermaid, retryCurveMermaid } from '../src/report/mermaid.js';
 import { renderSummary, type PublishView } from '../src/report/summary.js';
@@ -91,5 +92,22 @@ describe('mermaid charts for the job summary and PR comment', () => {
     expect(summary).toContain('`figure-2-cost-per-pass.svg`');
     const comment = renderComment(results, view, { marker: '<!-- m -->' });
     expect(comment.match(/```mermaid/g)).toHaveLength(2);
+  });
+});
+
+describe('report.html tables from report.md', () => {
+  it('text that reached the markdown from a model or an API stays text: no raw HTML, no script links, no images fetched', () => {
+    const results = run();
+    results.trials[0]!.attempts[0]!.suspect = [
+      '[click](javascript:alert(1)) <b>bold</b> ![pixel](http://tracker.invalid/x.png)',
+    ];
+    const page = renderHtmlReport(results, []);
+    // The markup part of the page (the embedded JSON holds the text too, as data for textContent).
+    const html = page.slice(page.indexOf('<section id="tables">'), page.indexOf('<script'));
+    const row = html.split('\n').find((l) => l.includes('click'))!;
+    expect(row).toContain('click &lt;b&gt;bold&lt;/b&gt; pixel');
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toContain('tracker.invalid');
+    expect(page).toContain("script-src 'nonce-");
   });
 });
