@@ -14,7 +14,7 @@ export const actionsArtifacts: ArtifactUploader = {
 };
 
 /**
- * Uploads the run's files (results.json, transcripts.jsonl, report.md) as one artifact. An unavailable
+ * Uploads the run's files (results.json, transcripts.jsonl, report.md, report.html, figure-*.svg) as one artifact. An unavailable
  * artifact service (local runs, GHES without it) or a failed upload is a warning, never a failed step:
  * the results are still on the runner and in the job summary. Returns the artifact's page, when known.
  */

@@ -7,6 +7,7 @@ import { renderSummary, type PublishView } from '../report/summary.js';
 import { OUTPUT_FILES } from '../run/journal.js';
 import { CONTEXT_FILE } from './baseline-store.js';
 import { actionsArtifacts, uploadRunFiles, type ArtifactUploader } from './artifact.js';
+import { VISUAL_FILES } from '../report/figures/names.js';
 import type { RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { OUTPUT } from './names.js';
@@ -72,7 +73,13 @@ export async function publishRun(
     view.links.artifact = await uploadRunFiles(uploader, {
       name: inputs.artifactName,
       dir: outDir,
-      files: [OUTPUT_FILES.results, OUTPUT_FILES.transcripts, OUTPUT_FILES.report, CONTEXT_FILE],
+      files: [
+        OUTPUT_FILES.results,
+        OUTPUT_FILES.transcripts,
+        OUTPUT_FILES.report,
+        CONTEXT_FILE,
+        ...VISUAL_FILES,
+      ],
       runUrl: ctx.runUrl,
       env: process.env,
       log,

@@ -34,11 +34,15 @@ Usage:
   aibench run --models <list> [options]   run models on tasks; write results.json, transcripts.jsonl, report.md
   aibench validate [selection]            every reference must pass, every mutant must fail as its why.md says
   aibench tasks [selection]               list the tasks
-  aibench report <results.json>           re-render report.md from a results file (to stdout)
+  aibench report <results.json> [--out DIR] [--tasks-path DIR]
+                                          re-render report.md (to stdout), the figures (SVG) and report.html
+                                          (into DIR, default: beside results.json) from a results file
   aibench merge <results.json|dir>... [--out DIR]
                                           merge shards of one run (e.g. a CI matrix) into one results.json + report.md
   aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json] [--stale-days N]
                                           per-task flips, pass-rate and cost deltas vs a baseline run
+  aibench cascade <results.json> --first <model> --then <model>[,<model>…]
+                                          pass rate and expected cost of a cheap model escalating its failures
 
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>

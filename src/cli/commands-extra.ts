@@ -7,6 +7,7 @@ import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import { percent, usd } from '../report/format.js';
 import { comparisonSection } from '../report/summary.js';
 import { parse } from './args.js';
+import { writeReportFiles } from './commands-visual.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
@@ -24,6 +25,7 @@ export async function cmdMerge(argv: string[], io: Out): Promise<number> {
   if (missing) throw new UsageError(`merge: no results.json at ${missing}`);
   const files = findResultsFiles(positionals);
   const { results, outDir } = mergeRunFiles(files, values.out!);
+  await writeReportFiles(results, outDir, [], io);
   const t = runTotals(results);
   io.err(
     `merged ${files.length} shard(s): ${results.models.length} model(s) × ${results.tasks.length} task(s)`,

@@ -12,6 +12,7 @@ import { checkRequirementMaps, validateTasks } from '../run/validate.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
 import { attemptLine } from './progress.js';
 import { cmdCompare, cmdMerge } from './commands-extra.js';
+import { cmdCascade, writeReportFiles } from './commands-visual.js';
 import { HELP, parse, selectionOptions } from './args.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
@@ -124,10 +125,15 @@ async function cmdTasks(argv: string[], io: Out): Promise<number> {
 }
 
 async function cmdReport(argv: string[], io: Out): Promise<number> {
-  const { positionals } = parse(argv, {});
+  const { values, positionals } = parse(argv, {
+    out: { type: 'string' },
+    'tasks-path': { type: 'string', multiple: true },
+  });
   if (!positionals[0])
     throw new UsageError('report: name a results.json, e.g. aibench report aibench-out/results.json');
-  io.out(renderReport(readResults(positionals[0])));
+  const results = readResults(positionals[0]);
+  io.out(renderReport(results));
+  await writeReportFiles(results, values.out ?? path.dirname(positionals[0]), values['tasks-path'] ?? [], io);
   return ExitCode.ok;
 }
 
@@ -148,6 +154,8 @@ export async function main(argv: string[], io: Out): Promise<number> {
         return await cmdMerge(rest, io);
       case 'compare':
         return await cmdCompare(rest, io);
+      case 'cascade':
+        return await cmdCascade(rest, io);
       case '--version':
         io.out((await harnessIdentity(process.env)).version);
         return ExitCode.ok;
@@ -159,7 +167,7 @@ export async function main(argv: string[], io: Out): Promise<number> {
         return command ? ExitCode.ok : ExitCode.usage;
       default:
         throw new UsageError(
-          `unknown command "${command}" (commands: run, validate, tasks, report, merge, compare; see aibench --help)`,
+          `unknown command "${command}" (commands: run, validate, tasks, report, merge, compare, cascade; see aibench --help)`,
         );
     }
   } catch (err) {

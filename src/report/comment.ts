@@ -12,6 +12,7 @@ import {
   type Block,
   type PublishView,
 } from './summary.js';
+import { commentCharts } from './visual-blocks.js';
 
 /** GitHub rejects an issue comment body over 65,536 characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
@@ -77,6 +78,7 @@ export function renderComment(
           : '',
     },
     { text: `#### Summary (Table III)\n\n${summaryTable(models)}` },
+    { text: commentCharts(results), optional: true },
     {
       text: [
         '<details><summary>Cost per passed task (Table VIII) · retry impact (Table IX) · failure classes</summary>',

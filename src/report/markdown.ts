@@ -1,7 +1,10 @@
 import { markdownTable } from 'markdown-table';
 import { runTotals, summarizeModels, type ModelSummary } from '../results/aggregate.js';
 import type { Results, TrialRecord } from '../results/schema.js';
+import { cascadeSection } from './cascade-section.js';
+import { figuresSection } from './figures/names.js';
 import { cell, percent, seconds, usd } from './format.js';
+import { latencySection } from './latency-section.js';
 
 function passCell(passes: number, graded: number, infra: number): string {
   return `${passes}/${graded}${infra ? ` (+${infra} infra)` : ''}`;
@@ -123,6 +126,10 @@ export function renderReport(results: Results): string {
     '',
     failureClassTable(results),
     '',
+    // Figures (SVG beside report.md), latency and the cascade: see figures/, latency-section, cascade-section.
+    ...[figuresSection(), latencySection(results), cascadeSection(results)]
+      .filter(Boolean)
+      .flatMap((s) => [s, '']),
   );
   for (const m of models) {
     out.push(

@@ -10,6 +10,7 @@ import {
   retryImpactTable,
   summaryTable,
 } from './markdown.js';
+import { artifactFilesLine, visualBlocks } from './visual-blocks.js';
 
 /** GitHub refuses a step summary over 1 MiB (bytes, UTF-8). */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -310,8 +311,9 @@ export function renderSummary(results: Results, view: PublishView, limit = SUMMA
     { text: `### Cost per passed task (Table VIII)\n\n${costPerPassTable(models)}` },
     { text: `### Retry impact (Table IX)\n\n${retryImpactTable(models, results.config.attempts)}` },
     { text: `### Failure classes (all attempts)\n\n${failureClassTable(results)}` },
+    ...visualBlocks(results, '###'),
     { text: `### Infra errors\n\n${faultsSection(results, 200)}`, optional: true },
-    { text: `### Run\n\n${runSection(results)}` },
+    { text: `### Run\n\n${runSection(results)}\n\n${artifactFilesLine(view.links.artifact)}` },
     { text: '### Per-task detail (Tables IV–VII)' },
     ...models.map((m) => ({ text: modelDetail(results, m), optional: true })),
   ];

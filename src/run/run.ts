@@ -12,6 +12,7 @@ import { PROMPT_HASH } from '../prompt/build.js';
 import { runTotals } from '../results/aggregate.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
 import { renderReport } from '../report/markdown.js';
+import { writeVisualReport } from '../report/html/write.js';
 import { hashFiles, sha256 } from '../tasks/files.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { Budget } from './budget.js';
@@ -273,6 +274,12 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   }
   journal.results(results);
   journal.report(renderReport(results));
+  // Figures and report.html are a view of results.json: failing to draw them must not fail the run.
+  await writeVisualReport(results, out, tasks).catch((err: unknown) =>
+    log(
+      `warning: could not write the figures and report.html (${oneLine(err)}); results.json and report.md are complete`,
+    ),
+  );
   const totals = runTotals(results);
   const exitCode = fatal
     ? ExitCode.usage
