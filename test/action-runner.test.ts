@@ -1,22 +1,27 @@
 /**
- * The action as GitHub runs it: the bundled dist/index.js under Node 24 (the runtime action.yml names),
- * with the environment a runner sets, the GitHub REST API mocked locally and model calls going to the
- * mock model servers. Uses the tiny mini/L1-clamp Rust task so every run grades in about a second.
+ * The action as GitHub runs it: the bundled action under Node 24 (the runtime action.yml names), with
+ * the environment a runner sets, the GitHub REST API and the Actions cache service mocked locally and
+ * model calls going to the mock model servers. Uses the tiny mini/L1-clamp Rust task so every run grades
+ * in about a second. The current source is bundled the way `npm run bundle` makes dist/, into a
+ * throwaway folder (dist/ itself is rebundled on release; check-dist compares it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { readResults, serializeResults } from '../src/results/io.js';
+import { MockActionsCache } from './support/mock-actions-cache.js';
 import { MockGithubApi } from './support/mock-github.js';
 import { MockLlmServer } from './support/mock-llm.js';
 import { hugeResults } from './support/results-fixtures.js';
 import { FIXTURE_TASKS, miniTask, replyWith, tempDir } from './support/run-helpers.js';
 
 const execFileP = promisify(execFile);
-const ENTRY = path.resolve('dist/index.js');
+const BUNDLE = path.resolve(`.test-dist/runner-${process.pid}`);
+const ENTRY = path.join(BUNDLE, 'index.js');
 const REPO = 'atomicolabs/demo';
 
 /** Node 24 from the `node24` devDependency (npm:node@24); the current node only if it cannot be found. */
@@ -58,7 +63,7 @@ function scripted(which: keyof typeof plans) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run bundle`');
+  await execFileP(process.execPath, ['scripts/bundle.mjs', BUNDLE]);
   github = await new MockGithubApi(...(REPO.split('/') as [string, string])).start();
   anthropic = await new MockLlmServer('anthropic', scripted('anthropic')).start();
   deepseek = await new MockLlmServer('openai', scripted('deepseek')).start();
@@ -67,10 +72,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([github?.stop(), anthropic?.stop(), deepseek?.stop()]);
+  rmSync(BUNDLE, { recursive: true, force: true });
 });
 
-function event(kind: 'pull_request' | 'fork' | 'schedule', pr = 7): unknown {
+type EventKind = 'pull_request' | 'fork' | 'schedule' | 'push';
+
+function event(kind: EventKind, pr = 7): unknown {
   if (kind === 'schedule') return { schedule: '0 3 * * *' };
+  if (kind === 'push')
+    return {
+      ref: 'refs/heads/main',
+      after: 'ba5e000000000000000000000000000000000001',
+      repository: { full_name: REPO, default_branch: 'main' },
+    };
   const head = kind === 'fork' ? 'contributor/demo' : REPO;
   return {
     action: 'synchronize',
@@ -99,7 +113,17 @@ interface ActionRun {
 /** Runs dist/index.js like a runner does: INPUT_* (names as in action.yml), GITHUB_* files, RUNNER_TEMP. */
 async function runAction(
   inputs: Record<string, string>,
-  opts: { event: 'pull_request' | 'fork' | 'schedule'; pr?: number; token?: string; keys?: boolean },
+  opts: {
+    event: EventKind;
+    pr?: number;
+    token?: string;
+    keys?: boolean;
+    /** The Actions cache service; without it the runner has none (a local or GHES-like run). */
+    cache?: MockActionsCache;
+    /** RUNNER_TEMP (stable across runs on one runner, as on GitHub-hosted runners). */
+    runnerTemp?: string;
+    env?: Record<string, string>;
+  },
 ): Promise<ActionRun> {
   const dir = tempDir('aibench-runner-');
   const files = {
@@ -110,13 +134,14 @@ async function runAction(
   writeFileSync(files.event, JSON.stringify(event(opts.event, opts.pr)));
   writeFileSync(files.summary, '');
   writeFileSync(files.output, '');
-  const isPr = opts.event !== 'schedule';
+  const isPr = opts.event === 'pull_request' || opts.event === 'fork';
+  const ref = isPr ? `refs/pull/${opts.pr ?? 7}/merge` : 'refs/heads/main';
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: isPr ? 'pull_request' : 'schedule',
+    GITHUB_EVENT_NAME: isPr ? 'pull_request' : opts.event,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_REPOSITORY: REPO,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -127,17 +152,21 @@ async function runAction(
     GITHUB_JOB: 'bench',
     GITHUB_RUN_ID: '123456789',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_REF: isPr ? `refs/pull/${opts.pr ?? 7}/merge` : 'refs/heads/main',
+    GITHUB_REF: ref,
     GITHUB_SHA: isPr
       ? 'feed000000000000000000000000000000000001'
       : 'ba5e000000000000000000000000000000000001',
     GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: dir,
+    RUNNER_TEMP: opts.runnerTemp ?? dir,
+    ...(opts.cache
+      ? { ACTIONS_CACHE_URL: opts.cache.urlFor(ref), ACTIONS_RUNTIME_TOKEN: 'runtime-token' }
+      : {}),
     AIBENCH_CACHE: cacheDir,
     AIBENCH_RETRY_BASE_MS: '5',
     ANTHROPIC_BASE_URL: anthropic.baseURL,
     DEEPSEEK_BASE_URL: deepseek.baseURL,
     ...(opts.keys === false ? {} : { ANTHROPIC_API_KEY: 'sk-ant-test', DEEPSEEK_API_KEY: 'sk-ds-test' }),
+    ...opts.env,
   };
   const defaults = {
     'tasks-path': FIXTURE_TASKS,
@@ -382,5 +411,64 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
       ]);
     }
     expect(anthropic.requests.length).toBe(before);
+  });
+});
+
+/** A workflow of the README, by its `name:`, parsed as GitHub would read it. */
+function readmeWorkflow(name: string): {
+  on: Record<string, { branches?: string[] } | null>;
+  jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+} {
+  const readme = readFileSync('README.md', 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => parseYaml(m[1]!) as { name?: string })
+    .find((w) => w.name === name);
+  if (!block) throw new Error(`README has no workflow named ${name}`);
+  return block as ReturnType<typeof readmeWorkflow>;
+}
+
+describe("the README's PR-gate example, as a new user copies it", () => {
+  it('a PR before any baseline says once how to get one; the push to main saves it; the next PR gates on it', async () => {
+    const wf = readmeWorkflow('AIBench PR gate');
+    expect(wf.on.push?.branches).toContain('main');
+    expect(Object.keys(wf.on)).toContain('pull_request');
+    const step = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses?.startsWith('atomicolabs/aibench-action@'))!;
+    const documented = Object.fromEntries(Object.entries(step.with!).map(([k, v]) => [k, String(v)]));
+    expect(documented['fail-on-regression']).toBe('true');
+    expect(documented.baseline).toBeUndefined(); // the default, cache, is what the example relies on
+    // The user's own suites stand in for bench-tasks/; everything else as written in the README.
+    const inputs = { ...documented, 'tasks-path': FIXTURE_TASKS, suites: 'mini', baseline: 'cache' };
+    const cache = await new MockActionsCache().start();
+    const runnerTemp = tempDir('aibench-runner-temp-');
+    try {
+      plans.anthropic = ['reference'];
+      const early = await runAction(inputs, { event: 'pull_request', pr: 21, cache, runnerTemp });
+      expect(early.code, early.stdout).toBe(0);
+      const [first] = github.commentsOn(21);
+      expect(first!.body.split('No baseline yet').length - 1).toBe(1);
+      expect(first!.body).toContain('push: branches: [main]');
+
+      plans.anthropic = ['reference'];
+      const push = await runAction(inputs, { event: 'push', cache, runnerTemp });
+      expect(push.code, push.stdout).toBe(0);
+      expect(push.stdout).toMatch(/saved this run as the baseline/);
+      expect(cache.keys().filter((k) => k.startsWith('aibench-baseline-'))).toHaveLength(2);
+
+      plans.anthropic = ['no-swap', 'no-swap', 'no-swap'];
+      const pr = await runAction(inputs, { event: 'pull_request', pr: 21, cache, runnerTemp });
+      expect(pr.code).toBe(1);
+      expect(pr.annotations.find((a) => a.level === 'error')?.message).toMatch(
+        /fail-on-regression: 1 task\(s\) regressed vs the baseline: anthropic\/claude-sonnet-4-6 mini\/L1-clamp/,
+      );
+      const [comment] = github.commentsOn(21);
+      expect(comment!.body).toContain('🔻 1 regression(s)');
+      expect(comment!.body).not.toContain('No baseline yet');
+      // The PR's own run is not a baseline: only the push saved one.
+      expect(cache.keys().filter((k) => k.startsWith('aibench-baseline-'))).toHaveLength(2);
+    } finally {
+      await cache.stop();
+    }
   });
 });

@@ -13,11 +13,11 @@ import { attemptLine } from '../cli/progress.js';
 import { runBenchmark } from '../run/run.js';
 import {
   baselineDir,
-  baselineKeyPrefix,
   readContextFile,
   restoreBaseline,
   saveBaseline,
   writeContextFile,
+  type BaselineSelection,
   type StoredBaseline,
 } from './baseline-store.js';
 import {
@@ -63,7 +63,7 @@ async function loadBaseline(
   inputs: ActionInputs,
   ctx: RunContext,
   store: TolerantCache,
-  prefix: string,
+  selection: BaselineSelection,
 ): Promise<{ stored: StoredBaseline | null; note: string | null }> {
   if (inputs.baseline.kind === 'none') return { stored: null, note: null };
   if (inputs.baseline.kind === 'file') {
@@ -76,18 +76,20 @@ async function loadBaseline(
       note: null,
     };
   }
-  const stored = await restoreBaseline(store, prefix, baselineDir(ctx.runnerTemp), log);
+  const stored = await restoreBaseline(store, selection, baselineDir(ctx.runnerTemp), log);
   if (stored)
     core.info(
       `baseline: ${stored.source}${stored.meta?.commit ? ` (commit ${stored.meta.commit.slice(0, 7)})` : ''}`,
     );
   return {
     stored,
-    note: stored
-      ? null
-      : 'No baseline yet for these models and tasks: a run on the default branch (push, schedule or manual dispatch) with baseline: cache saves one.',
+    note: stored ? null : NO_BASELINE_NOTE,
   };
 }
+
+/** Said once, in the comment and the summary, while no default-branch run has saved a baseline. */
+export const NO_BASELINE_NOTE =
+  'No baseline yet for these models: a run of this workflow on the default branch saves one (add `push: branches: [main]`, a `schedule` or `workflow_dispatch` to its triggers, with `baseline: cache`); later pull requests compare with it.';
 
 /** Runs the models (run mode) or merges shard results (merge mode); null when there is nothing to publish. */
 async function produce(
@@ -198,11 +200,11 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
   };
   writeContextFile(outDir, meta);
 
-  const prefix = baselineKeyPrefix(
-    produced.models,
-    results.tasks.map((t) => t.key),
-  );
-  const { stored, note } = await loadBaseline(inputs, ctx, store, prefix);
+  const selection: BaselineSelection = {
+    models: produced.models,
+    taskKeys: results.tasks.map((t) => t.key),
+  };
+  const { stored, note } = await loadBaseline(inputs, ctx, store, selection);
   const comparison = stored ? compareResults(results, stored.results, { meta: stored.meta }) : null;
   comparison?.warnings.forEach((w) => core.warning(`baseline: ${w}`));
   const gate = evaluateGate(
@@ -232,15 +234,15 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
       ? { name: 'models', detail: 'some models were skipped for want of an API key' }
       : gate.checks.find((c) => !c.ok && ['run', 'infra', 'max-cost'].includes(c.name));
     if (results.status === 'complete' && !cut) {
-      const key = await saveBaseline(
+      const keys = await saveBaseline(
         store,
-        prefix,
+        selection,
         baselineDir(ctx.runnerTemp),
         results,
         meta,
         `${ctx.runId ?? Date.now()}-${ctx.runAttempt ?? 1}-${ctx.job}`,
       );
-      if (key) core.info(`saved this run as the baseline (${key})`);
+      if (keys.length) core.info(`saved this run as the baseline (${keys.join(', ')})`);
     } else
       core.info(
         `not saving a baseline: ${cut ? `${cut.name}: ${cut.detail}` : `the run ended ${results.status}`}`,
