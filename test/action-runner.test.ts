@@ -472,3 +472,136 @@ describe("the README's PR-gate example, as a new user copies it", () => {
     }
   });
 });
+
+/**
+ * A runner whose bubblewrap cannot create namespaces (as on Ubuntu 24.04 before AppArmor's restriction
+ * is lifted) until `apt-get install bubblewrap` has run: fake bwrap and apt-get first on PATH.
+ */
+function restrictedRunner(): { env: Record<string, string>; aptLog: string } {
+  const bin = tempDir('aibench-fake-bin-');
+  const flag = path.join(bin, 'installed');
+  const aptLog = path.join(bin, 'apt.log');
+  writeFileSync(
+    path.join(bin, 'bwrap'),
+    `#!/bin/sh\nif [ -e '${flag}' ]; then exec /usr/bin/bwrap "$@"; fi\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    path.join(bin, 'apt-get'),
+    `#!/bin/sh\necho "$*" >> '${aptLog}'\ncase "$*" in *install*bubblewrap*) touch '${flag}';; esac\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(path.join(bin, 'sudo'), `#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n`, { mode: 0o755 });
+  return { env: { PATH: `${bin}:${process.env.PATH ?? ''}` }, aptLog };
+}
+
+describe('the sandbox input on runners without namespaces', () => {
+  it('auto sets bubblewrap up on a GitHub-hosted runner and grades in namespaces', async () => {
+    const { env, aptLog } = restrictedRunner();
+    const r = await runAction(
+      { models: 'reference', comment: 'never' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'github-hosted' } },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(readFileSync(aptLog, 'utf8')).toMatch(/install -y --no-install-recommends bubblewrap/);
+    expect(r.stdout).toContain('isolation: namespaces (bubblewrap set up on this runner)');
+    expect(readResults(r.outputs['results-path']!).sandbox.level).toBe('namespaces');
+    expect(r.summary).not.toContain('**Isolation:');
+  });
+
+  it('auto on a self-hosted runner goes on at process level and the summary says so first', async () => {
+    const { env } = restrictedRunner();
+    const r = await runAction(
+      { models: 'reference', comment: 'never' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'self-hosted' } },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    const top = r.summary.split('\n').slice(0, 5).join('\n');
+    expect(top).toMatch(
+      /^> ⚠️ \*\*Isolation: process\*\* — model-written code ran without namespace isolation/m,
+    );
+    expect(r.annotations.map((a) => a.message).join('\n')).toMatch(
+      /sandbox: model-written code runs with process-level isolation only/,
+    );
+  });
+
+  it('required fails the step with one line before any model call', async () => {
+    const { env } = restrictedRunner();
+    const before = anthropic.requests.length;
+    const r = await runAction(
+      { models: 'anthropic/claude-sonnet-4-6', sandbox: 'required' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'self-hosted' } },
+    );
+    expect(r.code).toBe(1);
+    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^input "sandbox": required, but namespace isolation is not available: not a GitHub-hosted runner/,
+      ),
+    ]);
+    expect(anthropic.requests.length).toBe(before);
+  });
+});
+
+describe('sticky comments per matrix leg and per step', () => {
+  it('two matrix legs and a second step in one job keep one comment each, each updated in place', async () => {
+    const legs = ['{"suite": "mini", "leg": "a"}', '{"suite": "mini", "leg": "b"}'];
+    for (const round of [1, 2])
+      for (const leg of legs) {
+        const r = await runAction(
+          { models: 'reference', 'comment-id': leg },
+          { event: 'pull_request', pr: 31 },
+        );
+        expect(r.code, `${round} ${leg}`).toBe(0);
+      }
+    const second = await runAction(
+      { models: 'reference' },
+      { event: 'pull_request', pr: 31, env: { GITHUB_ACTION: '__atomicolabs_aibench-action_2' } },
+    );
+    expect(second.code).toBe(0);
+    const markers = github.commentsOn(31).map((c) => c.body.split('\n')[0]);
+    expect(markers).toEqual([
+      '<!-- aibench-action:sticky AIBench/bench (suite_mini_ leg_a) -->',
+      '<!-- aibench-action:sticky AIBench/bench (suite_mini_ leg_b) -->',
+      '<!-- aibench-action:sticky AIBench/bench __atomicolabs_aibench-action_2 -->',
+    ]);
+  });
+});
+
+describe('api-keys: keys for providers declared in aibench.yml', () => {
+  it('reach the provider, are masked in the log, and a malformed line fails up front without echoing a value', async () => {
+    const dir = tempDir('aibench-config-');
+    const config = path.join(dir, 'aibench.yml');
+    writeFileSync(
+      config,
+      `providers:\n  acme:\n    baseUrl: ${deepseek.baseURL}\n    apiKeyEnv: ACME_API_KEY\nprices:\n  asOf: 2026-11-20\n  models:\n    acme/acme-coder-2: { input: 0.5, output: 1.5 }\n`,
+    );
+    plans.deepseek = ['reference'];
+    const before = deepseek.requests.length;
+    const r = await runAction(
+      {
+        models: 'acme/acme-coder-2',
+        config,
+        comment: 'never',
+        'api-keys': '# from secrets.API_KEYS\nACME_API_KEY=sk-acme-secret-1234\n',
+      },
+      { event: 'pull_request', pr: 32, keys: false },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('::add-mask::sk-acme-secret-1234');
+    expect(r.stdout.split('sk-acme-secret-1234')).toHaveLength(2); // the mask command only
+    expect(deepseek.requests.slice(before).map((q) => q.headers.authorization)).toEqual([
+      'Bearer sk-acme-secret-1234',
+    ]);
+    expect(r.outputs.passed).toBe('1');
+
+    const bad = await runAction(
+      { models: 'acme/acme-coder-2', config, 'api-keys': 'sk-acme-secret-1234' },
+      { event: 'pull_request', pr: 32, keys: false },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'input "api-keys": line 1 is not NAME=value (write one key a line, e.g. ACME_API_KEY=<key>)',
+    ]);
+    expect(bad.stdout).not.toContain('sk-acme-secret-1234');
+  });
+});

@@ -30,9 +30,11 @@ import {
 } from './cache.js';
 import { readContext, type RunContext } from './context.js';
 import { evaluateGate } from './gate.js';
+import { applyApiKeys } from './api-keys.js';
 import { asInputMessage, readInputs, type ActionInputs } from './inputs.js';
 import { INPUT, type InputName } from './names.js';
 import { publishRun, publishSkip } from './publish.js';
+import { prepareSandbox, realHost } from './sandbox-setup.js';
 
 const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) };
 
@@ -142,6 +144,8 @@ async function produce(
     core.warning(note);
     notes.push(note);
   }
+  const sandbox = await core.group('Sandbox', () => prepareSandbox(inputs.sandbox, realHost, log));
+  core.info(`isolation: ${sandbox.level}${sandbox.detail ? ` (${sandbox.detail})` : ''}`);
   const entries = inputs.cache
     ? await core.group('Restoring caches', async () =>
         restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log),
@@ -186,6 +190,8 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
     core.warning(
       `input "${INPUT.models}" is ignored: input "${INPUT.results}" is set, so earlier shards are merged instead of running models`,
     );
+  const forwarded = applyApiKeys(inputs.apiKeys, process.env, (v) => core.setSecret(v));
+  if (forwarded.length) core.info(`api-keys: ${forwarded.join(', ')} set for this step (values masked)`);
   const ctx = readContext(process.env);
   const store = new TolerantCache(backend, log);
   const notes: string[] = [];

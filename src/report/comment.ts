@@ -8,6 +8,7 @@ import {
   fitBlocks,
   gateSection,
   headline,
+  isolationAlert,
   modelDetail,
   type Block,
   type PublishView,
@@ -61,7 +62,11 @@ export function renderComment(
   const limit = opts.limit ?? COMMENT_LIMIT_CHARS;
   const alerts = alertsSection(results, view.notes).split('\n');
   const blocks: Block[] = [
-    { text: `${opts.marker}\n${title(results, view)}\n\n${headline(results)}` },
+    {
+      text: [`${opts.marker}\n${title(results, view)}\n\n${headline(results)}`, isolationAlert(results)]
+        .filter(Boolean)
+        .join('\n\n'),
+    },
     { text: gateSection(view.gate) },
     {
       text:

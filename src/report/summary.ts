@@ -262,6 +262,16 @@ export function faultsSection(results: Results, max: number): string {
   return faults.length > max ? `${table}\n\n… and ${faults.length - max} more in results.json.` : table;
 }
 
+/**
+ * One line, right under the verdict, when model-written code ran without namespace isolation: a reader
+ * must see that before trusting anything else (empty at the `namespaces` level).
+ */
+export function isolationAlert(results: Results): string {
+  const s = results.sandbox;
+  if (s.level === 'namespaces') return '';
+  return `> ⚠️ **Isolation: ${s.level}** — model-written code ran without namespace isolation${s.missing.length ? ` (missing: ${s.missing.join('; ')})` : ''}. Use \`sandbox: required\` to refuse that, or install bubblewrap.`;
+}
+
 /** Isolation level, fingerprints, toolchains, settings and warnings: what makes a run reproducible. */
 export function runSection(results: Results): string {
   const s = results.sandbox;
@@ -296,7 +306,11 @@ export function alertsSection(results: Results, notes: string[]): string {
 export function renderSummary(results: Results, view: PublishView, limit = SUMMARY_LIMIT_BYTES): string {
   const models = summarizeModels(results);
   const blocks: Block[] = [
-    { text: `## AIBench results\n\n${headline(results)}` },
+    {
+      text: [`## AIBench results\n\n${headline(results)}`, isolationAlert(results)]
+        .filter(Boolean)
+        .join('\n\n'),
+    },
     { text: gateSection(view.gate) },
     { text: alertsSection(results, view.notes) },
     {
