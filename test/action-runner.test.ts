@@ -6,13 +6,14 @@
  * throwaway folder (dist/ itself is rebundled on release; check-dist compares it).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { readResults, serializeResults } from '../src/results/io.js';
+import { bundleCurrentSource } from './support/bundle.js';
 import { MockActionsCache } from './support/mock-actions-cache.js';
 import { MockGithubApi } from './support/mock-github.js';
 import { MockLlmServer } from './support/mock-llm.js';
@@ -20,8 +21,8 @@ import { hugeResults } from './support/results-fixtures.js';
 import { FIXTURE_TASKS, miniTask, replyWith, tempDir } from './support/run-helpers.js';
 
 const execFileP = promisify(execFile);
-const BUNDLE = path.resolve(`.test-dist/runner-${process.pid}`);
-const ENTRY = path.join(BUNDLE, 'index.js');
+let ENTRY = '';
+let cleanupBundle = (): void => {};
 const REPO = 'atomicolabs/demo';
 
 /** Node 24 from the `node24` devDependency (npm:node@24); the current node only if it cannot be found. */
@@ -63,7 +64,9 @@ function scripted(which: keyof typeof plans) {
 }
 
 beforeAll(async () => {
-  await execFileP(process.execPath, ['scripts/bundle.mjs', BUNDLE]);
+  const bundle = await bundleCurrentSource('runner');
+  ENTRY = path.join(bundle.dir, 'index.js');
+  cleanupBundle = bundle.cleanup;
   github = await new MockGithubApi(...(REPO.split('/') as [string, string])).start();
   anthropic = await new MockLlmServer('anthropic', scripted('anthropic')).start();
   deepseek = await new MockLlmServer('openai', scripted('deepseek')).start();
@@ -72,7 +75,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([github?.stop(), anthropic?.stop(), deepseek?.stop()]);
-  rmSync(BUNDLE, { recursive: true, force: true });
+  cleanupBundle();
 });
 
 type EventKind = 'pull_request' | 'fork' | 'schedule' | 'push';

@@ -1,13 +1,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCurrentSource } from './support/bundle.js';
 import { readResults } from '../src/results/io.js';
 import type { Results } from '../src/results/schema.js';
 import { MockLlmServer } from './support/mock-llm.js';
 import { FIXTURE_TASKS, miniTask, replyWith, runMini, tempDir } from './support/run-helpers.js';
 
-const CLI = path.resolve('dist/cli.js');
+let CLI = '';
+let cleanupBundle = (): void => {};
+beforeAll(async () => {
+  const bundle = await bundleCurrentSource('interrupt');
+  CLI = path.join(bundle.dir, 'cli.js');
+  cleanupBundle = bundle.cleanup;
+});
+afterAll(() => cleanupBundle());
 const servers: MockLlmServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));

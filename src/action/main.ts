@@ -9,7 +9,7 @@ import { compareResults } from '../results/baseline.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
 import type { PublishView } from '../report/summary.js';
-import { attemptLine } from '../cli/progress.js';
+import { headerLine, TrialCounter } from '../cli/progress.js';
 import { runBenchmark } from '../run/run.js';
 import {
   baselineDir,
@@ -151,8 +151,7 @@ async function produce(
         restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log),
       )
     : [];
-  let done = 0;
-  const total = models.length * inputs.selected.length * inputs.settings.trials;
+  let counter: TrialCounter | null = null;
   const outcome = await core.group(
     `Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`,
     () =>
@@ -166,7 +165,13 @@ async function produce(
         config: inputs.config,
         out: outDir,
         log: (l) => core.info(l),
-        onAttempt: (info) => core.info(attemptLine(info, ++done, total, false)),
+        onPlan: (plan) => {
+          counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
+          core.info(headerLine(plan));
+        },
+        onAttempt: (info) => {
+          if (counter) core.info(counter.line(info, false));
+        },
       }),
   );
   return {

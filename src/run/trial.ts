@@ -1,3 +1,4 @@
+import { failureReason } from '../report/reason.js';
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
 import { specialCasingEvidence } from '../grade/suspect.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
@@ -212,6 +213,7 @@ export async function runTrial(
       tests: graded.tests,
       failingTests: graded.failingTests,
       feedback: n < ctx.attempts ? graded.feedback : null,
+      reason: graded.feedback ? failureReason(graded.feedback) : null,
       suspect: graded.suspect,
       faults,
       usage,
