@@ -2,12 +2,18 @@
  * The CLI as a new user meets it: help on every command, "did you mean" for typos, a progress counter
  * with the real total after a header line, and failure reasons that say why in one line.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headerLine, TrialCounter } from '../src/cli/progress.js';
 import { main } from '../src/cli/main.js';
+import { checkModelIds } from '../src/models/check-ids.js';
+import { priceTable } from '../src/models/prices.js';
+import { createProviders } from '../src/models/registry.js';
+import { parseModelSpec } from '../src/models/spec.js';
 import { failureReason } from '../src/report/reason.js';
 import type { AttemptRecord } from '../src/results/schema.js';
+import { MockLlmServer } from './support/mock-llm.js';
 import { FIXTURE_TASKS, tempDir } from './support/run-helpers.js';
 
 async function aibench(args: string[]) {
@@ -150,5 +156,74 @@ describe('failure reasons', () => {
       /^build: the code does not build \/ typecheck · error\[E0308\]: mismatched types x+…$/,
     );
     expect(reason.length).toBe(300);
+  });
+});
+
+describe('model ids checked before money is spent', () => {
+  const providersFor = (raw: string, env: NodeJS.ProcessEnv) =>
+    createProviders([parseModelSpec(raw)], {
+      env,
+      configProviders: {},
+      tasks: new Map(),
+      timeoutMs: 10_000,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+
+  it('a model the provider does not list fails in one line with a suggestion, and nothing is requested', async () => {
+    const server = await new MockLlmServer('anthropic', () => ({ text: 'never asked' })).start();
+    server.models = ['claude-sonnet-4-6', 'claude-opus-4-5', 'claude-haiku-4-5'];
+    const saved = { key: process.env.ANTHROPIC_API_KEY, url: process.env.ANTHROPIC_BASE_URL };
+    process.env.ANTHROPIC_API_KEY = 'k';
+    process.env.ANTHROPIC_BASE_URL = server.baseURL;
+    try {
+      const out = path.join(tempDir(), 'out');
+      const r = await aibench([
+        'run',
+        '--models',
+        'anthropic/claude-sonet-4-6',
+        '--tasks-path',
+        FIXTURE_TASKS,
+        '--suites',
+        'mini',
+        '--out',
+        out,
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderrLines).toEqual([
+        'aibench: --models: anthropic does not know the model "claude-sonet-4-6" (in "anthropic/claude-sonet-4-6") (did you mean "anthropic/claude-sonnet-4-6"?); nothing was spent',
+      ]);
+      expect(server.modelListRequests).toBe(1);
+      expect(server.requests).toHaveLength(0);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      process.env.ANTHROPIC_API_KEY = saved.key;
+      process.env.ANTHROPIC_BASE_URL = saved.url;
+      if (saved.key === undefined) delete process.env.ANTHROPIC_API_KEY;
+      if (saved.url === undefined) delete process.env.ANTHROPIC_BASE_URL;
+      await server.stop();
+    }
+  });
+
+  it('an unpriced model the provider lists passes; priced models and providers without a list are not blocked', async () => {
+    const server = await new MockLlmServer('openai', () => ({ text: 'never asked' })).start();
+    const env = { DEEPSEEK_API_KEY: 'k', DEEPSEEK_BASE_URL: server.baseURL };
+    const log: string[] = [];
+    try {
+      server.models = ['deepseek-chat', 'deepseek-v9'];
+      await expect(
+        checkModelIds(providersFor('deepseek/deepseek-v9', env), priceTable(), (l) => log.push(l)),
+      ).resolves.toBeUndefined();
+      // A priced model is not looked up at all.
+      await checkModelIds(providersFor('deepseek/deepseek-chat', env), priceTable(), (l) => log.push(l));
+      expect(server.modelListRequests).toBe(1);
+      server.models = null; // the endpoint is absent: a warning, not a refusal
+      await checkModelIds(providersFor('deepseek/deepseek-v10', env), priceTable(), (l) => log.push(l));
+      expect(log).toEqual([
+        'warning: could not ask deepseek whether it knows "deepseek-v10" (no models list); a wrong id fails on the first request',
+      ]);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { RunSettings, ConfigFile } from '../config/schema.js';
 import { ExitCode, UsageError, oneLine } from '../errors.js';
 import { FatalApiError } from '../models/faults.js';
 import { lookupPrice, priceTable } from '../models/prices.js';
+import { checkModelIds } from '../models/check-ids.js';
 import { createProviders } from '../models/registry.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { Provider } from '../models/types.js';
@@ -145,6 +146,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       }
     : request;
   const { tasks, providers } = planRun(opts);
+  // Before anything is written or spent: a model id its provider does not know ends here.
+  if (!prior) await checkModelIds(providers, priceTable(opts.config.prices), log);
   ensureWritableOut(out, Boolean(prior));
   const journal = new Journal(out);
   const header: RunHeader = prior?.header ?? {
