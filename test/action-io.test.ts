@@ -298,7 +298,7 @@ describe('CLI merge and compare', () => {
     const bad = io();
     expect(await main(['compare', baseFile], bad.io)).toBe(2);
     expect(bad.err).toEqual([
-      'aibench: compare: name two results files, the baseline first: aibench compare base/results.json head/results.json',
+      "aibench: missing required argument 'results.json' (see aibench compare --help)",
     ]);
   });
 });

@@ -53,6 +53,16 @@ Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate
             4 --max-cost reached · 5 API faults dominate the run · 6 compare: a task regressed
             130 interrupted by Ctrl-C (143: SIGTERM); continue with aibench run --resume <out>`;
 
+/** Commander's "error: …\n(Did you mean …?)" as one line: "aibench: … (did you mean …?) (see …)". */
+function oneLineError(text: string, help: string): string {
+  const line = text
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean/, ' (did you mean')
+    .replace(/\n+/g, ' ')
+    .trim();
+  return `aibench: ${line} (see ${help})\n`;
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function selection(cmd: Command): Command {
@@ -84,22 +94,17 @@ export function buildProgram(
     .configureOutput({
       writeOut: (s) => io.out(s.replace(/\n$/, '')),
       writeErr: (s) => io.err(s.replace(/\n$/, '')),
-      // One line: commander's "error: …\n(Did you mean …?)" becomes "aibench: … (did you mean …?)".
-      outputError: (s, write) =>
-        write(
-          `aibench: ${s
-            .replace(/^error: /, '')
-            .replace(/\n\(Did you mean/, ' (did you mean')
-            .replace(/\n+/g, ' ')
-            .trim()} (see aibench --help)\n`,
-        ),
+      outputError: (s, write) => write(oneLineError(s, 'aibench --help')),
     });
 
   const inherit = (cmd: Command) =>
     cmd
       .exitOverride()
       .showSuggestionAfterError(true)
-      .configureOutput(program.configureOutput())
+      .configureOutput({
+        ...program.configureOutput(),
+        outputError: (s, write) => write(oneLineError(s, `aibench ${cmd.name()} --help`)),
+      })
       .helpOption('-h, --help', 'show this help');
 
   inherit(
