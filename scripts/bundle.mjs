@@ -1,17 +1,21 @@
 // Bundles the CLI (and, when present, the action entry) into dist/ as self-contained ESM for Node 20+/24.
 // dist/ is committed: the action runs it directly, and CI fails when it differs from a fresh bundle.
+// `node scripts/bundle.mjs <dir>` bundles into another folder instead (the runner simulation bundles the
+// current source into a throwaway folder inside the package, so tasks/ is found the same way).
 import { build } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
+import process from 'node:process';
 
 const entries = [
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'src/index.ts', out: 'index' },
 ].filter((e) => existsSync(e.in));
 
-rmSync('dist', { recursive: true, force: true });
+const outdir = process.argv[2] ?? 'dist';
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: entries,
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -5,7 +5,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baselineKeyPrefix, restoreBaseline, saveBaseline } from '../src/action/baseline-store.js';
+import {
+  baselineKeyPrefix,
+  modelKeyPrefix,
+  restoreBaseline,
+  saveBaseline,
+} from '../src/action/baseline-store.js';
+import { compareResults } from '../src/results/baseline.js';
 import { TolerantCache, UNAVAILABLE, type CacheBackend } from '../src/action/cache.js';
 import { readContext } from '../src/action/context.js';
 import { readInputs } from '../src/action/inputs.js';
@@ -173,32 +179,71 @@ describe('cache and baseline store', () => {
     const log = logger();
     const store = new TolerantCache(memoryCache(), log);
     const dir = path.join(tempDir(), 'baseline');
+    const selection = { models: ['a/m'], taskKeys: ['s/t1'] };
     const prefix = baselineKeyPrefix(['a/m'], ['s/t1']);
     expect(prefix).toBe(baselineKeyPrefix(['a/m'], ['s/t1']));
     expect(prefix).not.toBe(baselineKeyPrefix(['a/m', 'b/n'], ['s/t1']));
-    expect(await restoreBaseline(store, prefix, dir, log)).toBeNull();
+    expect(await restoreBaseline(store, selection, dir, log)).toBeNull();
     const older = results([['a/m', 's/t1', 'test']]);
     const newer = results([['a/m', 's/t1', 'pass']]);
+    const meta = (commit: string) => ({ commit, ref: 'refs/heads/main', runUrl: null, savedAt: commit });
+    expect(await saveBaseline(store, selection, dir, older, meta('c1'), '1')).toEqual([
+      `${prefix}1`,
+      `${modelKeyPrefix('a/m')}1`,
+    ]);
+    await saveBaseline(store, selection, dir, newer, meta('c2'), '2');
+    const restored = await restoreBaseline(store, selection, dir, log);
+    expect(restored?.meta?.commit).toBe('c2');
+    expect(restored?.results.trials[0]!.passed).toBe(true);
+    expect(restored?.source).toBe(`cache ${prefix}2`);
+  });
+
+  it('a selection never run on the default branch falls back to the newest baseline of each of its models', async () => {
+    const log = logger();
+    const store = new TolerantCache(memoryCache(), log);
+    const dir = path.join(tempDir(), 'baseline');
+    const meta = (commit: string) => ({ commit, ref: 'refs/heads/main', runUrl: null, savedAt: commit });
+    // Default branch: a/m and b/n on two tasks, then a/m alone on one task (newer).
     await saveBaseline(
       store,
-      prefix,
+      { models: ['a/m', 'b/n'], taskKeys: ['s/t1', 's/t2'] },
       dir,
-      older,
-      { commit: 'c1', ref: 'refs/heads/main', runUrl: null, savedAt: '' },
+      results([
+        ['a/m', 's/t1', 'test'],
+        ['a/m', 's/t2', 'pass'],
+        ['b/n', 's/t1', 'pass'],
+        ['b/n', 's/t2', 'pass'],
+      ]),
+      meta('c1'),
       '1',
     );
     await saveBaseline(
       store,
-      prefix,
+      { models: ['a/m'], taskKeys: ['s/t1'] },
       dir,
-      newer,
-      { commit: 'c2', ref: 'refs/heads/main', runUrl: null, savedAt: '' },
+      results([['a/m', 's/t1', 'pass']]),
+      meta('c2'),
       '2',
     );
-    const restored = await restoreBaseline(store, prefix, dir, log);
-    expect(restored?.meta?.commit).toBe('c2');
-    expect(restored?.results.trials[0]!.passed).toBe(true);
-    expect(restored?.source).toBe(`cache ${prefix}2`);
+    // A PR adds c/new and a task: a/m and b/n are still compared, each with its newest baseline.
+    const pr = { models: ['a/m', 'b/n', 'c/new'], taskKeys: ['s/t1', 's/t2', 's/t3'] };
+    const restored = await restoreBaseline(store, pr, dir, log);
+    expect(restored?.source).toBe(`cache ${modelKeyPrefix('a/m')}2, cache ${modelKeyPrefix('b/n')}1`);
+    expect(restored?.meta?.commit).toBe('c1');
+    expect(restored?.results.trials.map((t) => `${t.model} ${t.task} ${t.outcome}`).sort()).toEqual([
+      'a/m s/t1 pass',
+      'b/n s/t1 pass',
+      'b/n s/t2 pass',
+    ]);
+    const head = results([
+      ['a/m', 's/t1', 'test'],
+      ['b/n', 's/t2', 'pass'],
+      ['c/new', 's/t3', 'pass'],
+    ]);
+    const cmp = compareResults(head, restored!.results);
+    expect(cmp.regressions.map((f) => `${f.model} ${f.task}`)).toEqual(['a/m s/t1']);
+    expect(cmp.compared).toBe(2);
+    expect(log.lines.filter((l) => l.startsWith('warning'))).toEqual([]);
   });
 });
 
@@ -253,7 +298,7 @@ describe('CLI merge and compare', () => {
     const bad = io();
     expect(await main(['compare', baseFile], bad.io)).toBe(2);
     expect(bad.err).toEqual([
-      'aibench: compare: name two results files, the baseline first: aibench compare base/results.json head/results.json',
+      "aibench: missing required argument 'results.json' (see aibench compare --help)",
     ]);
   });
 });

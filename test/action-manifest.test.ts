@@ -5,13 +5,17 @@
  * uses this action passes only inputs it declares, and checkouts keep no credentials.
  */
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { INPUT, INPUT_DEFAULTS, OUTPUT } from '../src/action/names.js';
 import { tempDir } from './support/run-helpers.js';
+
+const execFileP = promisify(execFile);
 
 type ParseResult = { context: { errors: { getErrors(): { message: string }[] } } };
 type Parser = (file: { name: string; content: string }, trace: unknown) => ParseResult;
@@ -40,6 +44,7 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 interface Workflow {
   on: Record<string, unknown> | string;
@@ -77,7 +82,12 @@ function schemaErrors(name: string, content: string, kind: 'workflow' | 'action'
 function actionSteps(wf: Workflow): Step[] {
   return Object.values(wf.jobs)
     .flatMap((j) => j.steps ?? [])
-    .filter((s) => s.uses === './' || s.uses?.startsWith('atomicolabs/aibench-action@'));
+    .filter(
+      (s) =>
+        s.uses === './' ||
+        s.uses === './.aibench-action' ||
+        s.uses?.startsWith('atomicolabs/aibench-action@'),
+    );
 }
 
 function readmeSection(): string {
@@ -148,11 +158,11 @@ describe('workflows', () => {
     };
     const call = wf.on.workflow_call;
     const runInputs = Object.values(INPUT).filter(
-      (n) => !['github-token', 'results', 'artifact-name'].includes(n),
+      (n) => !['github-token', 'results', 'artifact-name', 'api-keys'].includes(n),
     );
     expect(runInputs.filter((n) => !(n in call.inputs))).toEqual([]);
     expect(Object.keys(call.secrets)).toEqual(
-      expect.arrayContaining(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'DEEPSEEK_API_KEY']),
+      expect.arrayContaining(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'DEEPSEEK_API_KEY', 'API_KEYS']),
     );
     expect(Object.keys(wf.jobs)).toEqual(['plan', 'shard', 'merge']);
     expect(Object.keys(wf.jobs.shard!.strategy!.matrix!)).toEqual(['model', 'suite']);
@@ -160,7 +170,9 @@ describe('workflows', () => {
     expect(shardStep!.with).toMatchObject({
       comment: 'never',
       baseline: 'none',
-      'artifact-name': 'aibench-shard-${{ strategy.job-index }}',
+      'artifact-name': 'aibench-shard-${{ needs.plan.outputs.call }}-${{ strategy.job-index }}',
+      'api-keys': '${{ secrets.API_KEYS }}',
+      sandbox: '${{ inputs.sandbox }}',
     });
     expect(wf.jobs.merge!.needs).toEqual(['plan', 'shard']);
     const [mergeStep] = actionSteps({ ...wf, jobs: { merge: wf.jobs.merge! } });
@@ -169,6 +181,106 @@ describe('workflows', () => {
       'min-pass-rate': '${{ inputs.min-pass-rate }}',
     });
     expect(wf.jobs.merge!.steps!.some((s) => s.uses?.startsWith('actions/download-artifact@'))).toBe(true);
+  });
+
+  const reusable = () =>
+    parseYaml(readFileSync(path.join(WORKFLOWS, 'aibench.yml'), 'utf8')) as Workflow & {
+      jobs: Record<
+        string,
+        { permissions?: Record<string, string>; if?: string; 'runs-on'?: string; 'timeout-minutes'?: unknown }
+      >;
+    };
+
+  it('aibench.yml asks for no permission beyond contents: read, so a caller granting only that can run it', () => {
+    const text = readFileSync(path.join(WORKFLOWS, 'aibench.yml'), 'utf8');
+    expect(schemaErrors('aibench.yml', text, 'workflow')).toEqual([]);
+    const wf = reusable();
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(wf.jobs))
+      expect(
+        Object.values(job.permissions ?? {}).filter((p) => p !== 'read' && p !== 'none'),
+        name,
+      ).toEqual([]);
+    // A caller's permission block as the README documents it: contents read, comment optional.
+    const caller = `on: pull_request\npermissions:\n  contents: read\njobs:\n  aibench:\n    uses: atomicolabs/aibench-action/.github/workflows/aibench.yml@v1\n    with:\n      models: reference\n    secrets: inherit\n`;
+    expect(schemaErrors('caller.yml', caller, 'workflow')).toEqual([]);
+    // The schema check is live: a job asking for an unknown permission is caught.
+    expect(
+      schemaErrors(
+        'bad.yml',
+        text.replace(
+          'timeout-minutes: 20',
+          'timeout-minutes: 20\n    permissions:\n      pull-requestz: write',
+        ),
+        'workflow',
+      ),
+    ).not.toEqual([]);
+  });
+
+  it('aibench.yml runs the action from its own commit, never a moving tag', () => {
+    const text = readFileSync(path.join(WORKFLOWS, 'aibench.yml'), 'utf8');
+    expect(text).not.toMatch(/uses: atomicolabs\/aibench-action@/);
+    const wf = reusable();
+    for (const name of ['shard', 'merge']) {
+      const steps = wf.jobs[name]!.steps!;
+      const checkout = steps.findIndex(
+        (s) => s.uses?.startsWith('actions/checkout@') && s.with?.repository === 'atomicolabs/aibench-action',
+      );
+      expect(steps[checkout]!.with).toMatchObject({
+        ref: '${{ github.job_workflow_sha }}',
+        path: '.aibench-action',
+        'persist-credentials': false,
+      });
+      const uses = steps.findIndex((s) => s.uses === './.aibench-action');
+      expect(uses, name).toBeGreaterThan(checkout);
+    }
+  });
+
+  it('aibench.yml: runner label lists, a shard time limit, no merge after a failed plan', () => {
+    const wf = reusable();
+    for (const job of Object.values(wf.jobs)) expect(job['runs-on']).toContain('fromJSON(inputs.runs-on)');
+    expect(wf.jobs.shard!['timeout-minutes']).toBe('${{ inputs.timeout-minutes }}');
+    expect(wf.jobs.merge!.if).toContain("needs.plan.result == 'success'");
+  });
+
+  it("aibench.yml's shell steps: the plan counts shards and names the call; the merge refuses a missing shard", async () => {
+    const wf = reusable();
+    const plan = wf.jobs.plan!.steps![0]!.run!;
+    const dir = tempDir('reusable-');
+    const output = path.join(dir, 'out');
+    const runStep = (script: string, env: Record<string, string>) =>
+      execFileP('bash', ['-e', '-c', script], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: output, ...env },
+      });
+    writeFileSync(output, '');
+    await runStep(plan, { MODELS: 'a/m, b/n', SUITES: 'react,rust', TASKS: '' });
+    const first = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
+    expect(first).toMatchObject({ models: '["a/m","b/n"]', suites: '["react","rust"]', count: '4' });
+    writeFileSync(output, '');
+    await runStep(plan, { MODELS: 'a/m', SUITES: 'react,rust', TASKS: 'react/L1-x' });
+    const second = Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
+    expect(second).toMatchObject({ suites: '[""]', count: '1' });
+    expect(second.call).toMatch(/^[0-9a-f]{12}$/);
+    expect(second.call).not.toBe(first.call);
+
+    const check = wf.jobs.merge!.steps!.find((s) => s.run?.includes('EXPECTED'))!.run!;
+    mkdirSync(path.join(dir, 'shards', 'aibench-shard-x-0'), { recursive: true });
+    writeFileSync(path.join(dir, 'shards', 'aibench-shard-x-0', 'results.json'), '{}');
+    const missing = await runStep(check, { EXPECTED: '2' }).catch((e: { code: number; stdout: string }) => e);
+    expect((missing as { code: number }).code).toBe(1);
+    expect((missing as { stdout: string }).stdout).toMatch(/^::error::1 of 2 shards uploaded results/);
+    await expect(runStep(check, { EXPECTED: '1' })).resolves.toBeTruthy();
   });
 });
 
@@ -186,11 +298,13 @@ describe('README "GitHub Action"', () => {
     expect(examples).toHaveLength(4);
     const parsed = examples.map((y) => parseYaml(y) as Workflow);
     expect(parsed.map((w) => Object.keys(w.on as object)[0])).toEqual([
-      'pull_request',
+      'push',
       'schedule',
       'workflow_dispatch',
-      'pull_request',
+      'push',
     ]);
+    // The PR gates save their baseline on pushes to the default branch.
+    for (const i of [0, 3]) expect(Object.keys(parsed[i]!.on as object)).toContain('pull_request');
     expect(examples[0]).toMatch(/concurrency:\n\s+group: .*\n\s+cancel-in-progress: true/);
     expect(Object.values(parsed[3]!.jobs)[0]!.uses).toBe(
       'atomicolabs/aibench-action/.github/workflows/aibench.yml@v1',

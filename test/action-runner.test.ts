@@ -1,7 +1,9 @@
 /**
- * The action as GitHub runs it: the bundled dist/index.js under Node 24 (the runtime action.yml names),
- * with the environment a runner sets, the GitHub REST API mocked locally and model calls going to the
- * mock model servers. Uses the tiny mini/L1-clamp Rust task so every run grades in about a second.
+ * The action as GitHub runs it: the bundled action under Node 24 (the runtime action.yml names), with
+ * the environment a runner sets, the GitHub REST API and the Actions cache service mocked locally and
+ * model calls going to the mock model servers. Uses the tiny mini/L1-clamp Rust task so every run grades
+ * in about a second. The current source is bundled the way `npm run bundle` makes dist/, into a
+ * throwaway folder (dist/ itself is rebundled on release; check-dist compares it).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,14 +11,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { readResults, serializeResults } from '../src/results/io.js';
+import { bundleCurrentSource } from './support/bundle.js';
+import { MockActionsCache } from './support/mock-actions-cache.js';
 import { MockGithubApi } from './support/mock-github.js';
 import { MockLlmServer } from './support/mock-llm.js';
 import { hugeResults } from './support/results-fixtures.js';
 import { FIXTURE_TASKS, miniTask, replyWith, tempDir } from './support/run-helpers.js';
 
 const execFileP = promisify(execFile);
-const ENTRY = path.resolve('dist/index.js');
+let ENTRY = '';
+let cleanupBundle = (): void => {};
 const REPO = 'atomicolabs/demo';
 
 /** Node 24 from the `node24` devDependency (npm:node@24); the current node only if it cannot be found. */
@@ -58,7 +64,9 @@ function scripted(which: keyof typeof plans) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run bundle`');
+  const bundle = await bundleCurrentSource('runner');
+  ENTRY = path.join(bundle.dir, 'index.js');
+  cleanupBundle = bundle.cleanup;
   github = await new MockGithubApi(...(REPO.split('/') as [string, string])).start();
   anthropic = await new MockLlmServer('anthropic', scripted('anthropic')).start();
   deepseek = await new MockLlmServer('openai', scripted('deepseek')).start();
@@ -67,10 +75,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([github?.stop(), anthropic?.stop(), deepseek?.stop()]);
+  cleanupBundle();
 });
 
-function event(kind: 'pull_request' | 'fork' | 'schedule', pr = 7): unknown {
+type EventKind = 'pull_request' | 'fork' | 'schedule' | 'push';
+
+function event(kind: EventKind, pr = 7): unknown {
   if (kind === 'schedule') return { schedule: '0 3 * * *' };
+  if (kind === 'push')
+    return {
+      ref: 'refs/heads/main',
+      after: 'ba5e000000000000000000000000000000000001',
+      repository: { full_name: REPO, default_branch: 'main' },
+    };
   const head = kind === 'fork' ? 'contributor/demo' : REPO;
   return {
     action: 'synchronize',
@@ -99,7 +116,17 @@ interface ActionRun {
 /** Runs dist/index.js like a runner does: INPUT_* (names as in action.yml), GITHUB_* files, RUNNER_TEMP. */
 async function runAction(
   inputs: Record<string, string>,
-  opts: { event: 'pull_request' | 'fork' | 'schedule'; pr?: number; token?: string; keys?: boolean },
+  opts: {
+    event: EventKind;
+    pr?: number;
+    token?: string;
+    keys?: boolean;
+    /** The Actions cache service; without it the runner has none (a local or GHES-like run). */
+    cache?: MockActionsCache;
+    /** RUNNER_TEMP (stable across runs on one runner, as on GitHub-hosted runners). */
+    runnerTemp?: string;
+    env?: Record<string, string>;
+  },
 ): Promise<ActionRun> {
   const dir = tempDir('aibench-runner-');
   const files = {
@@ -110,13 +137,14 @@ async function runAction(
   writeFileSync(files.event, JSON.stringify(event(opts.event, opts.pr)));
   writeFileSync(files.summary, '');
   writeFileSync(files.output, '');
-  const isPr = opts.event !== 'schedule';
+  const isPr = opts.event === 'pull_request' || opts.event === 'fork';
+  const ref = isPr ? `refs/pull/${opts.pr ?? 7}/merge` : 'refs/heads/main';
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     CI: 'true',
     GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: isPr ? 'pull_request' : 'schedule',
+    GITHUB_EVENT_NAME: isPr ? 'pull_request' : opts.event,
     GITHUB_EVENT_PATH: files.event,
     GITHUB_REPOSITORY: REPO,
     GITHUB_STEP_SUMMARY: files.summary,
@@ -127,17 +155,21 @@ async function runAction(
     GITHUB_JOB: 'bench',
     GITHUB_RUN_ID: '123456789',
     GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_REF: isPr ? `refs/pull/${opts.pr ?? 7}/merge` : 'refs/heads/main',
+    GITHUB_REF: ref,
     GITHUB_SHA: isPr
       ? 'feed000000000000000000000000000000000001'
       : 'ba5e000000000000000000000000000000000001',
     GITHUB_WORKSPACE: dir,
-    RUNNER_TEMP: dir,
+    RUNNER_TEMP: opts.runnerTemp ?? dir,
+    ...(opts.cache
+      ? { ACTIONS_CACHE_URL: opts.cache.urlFor(ref), ACTIONS_RUNTIME_TOKEN: 'runtime-token' }
+      : {}),
     AIBENCH_CACHE: cacheDir,
     AIBENCH_RETRY_BASE_MS: '5',
     ANTHROPIC_BASE_URL: anthropic.baseURL,
     DEEPSEEK_BASE_URL: deepseek.baseURL,
     ...(opts.keys === false ? {} : { ANTHROPIC_API_KEY: 'sk-ant-test', DEEPSEEK_API_KEY: 'sk-ds-test' }),
+    ...opts.env,
   };
   const defaults = {
     'tasks-path': FIXTURE_TASKS,
@@ -193,7 +225,6 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
       '### Cost per passed task (Table VIII)',
       '### Retry impact (Table IX)',
       '### Failure classes',
-      '### Infra errors',
       '### Per-task detail (Tables IV–VII)',
       '**isolation:**',
       '**fingerprints:**',
@@ -201,6 +232,9 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
       expect(r.summary).toContain(heading);
     }
     expect(r.summary).toMatch(/<details><summary><b>anthropic\/claude-sonnet-4-6<\/b> — 1\/1 passed/);
+    // No fault happened: no empty infra table; the isolation obtained is one line.
+    expect(r.summary).not.toContain('### Infra errors');
+    expect(r.summary).toMatch(/^- \*\*isolation:\*\* namespaces$/m);
     expect(r.summary).toContain('| mini  | L1-clamp | ✅ pass (attempt 2) |');
     expect(r.outputs).toMatchObject({
       'pass-rate': '1',
@@ -235,6 +269,14 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
     expect(github.commentsOn(7)).toHaveLength(121);
     const created = mine()[0]!;
     expect(created.body).toContain('🔻 1 regression(s)');
+    // The verdict once, on the first line; then why the failed task failed, pointing at the attempt.
+    expect(created.body.split('\n')[1]).toMatch(
+      /^### AIBench · ⚠️ · 1\/2 passed \(50%\) · \$[\d.]+ \(\$[\d.]+ per pass\) · 🔻 1 regression\(s\)$/,
+    );
+    expect(created.body.split('1/2 passed').length - 1).toBe(1);
+    expect(created.body).toMatch(
+      /#### Why tasks failed\n\n- ❌ deepseek\/deepseek-chat · `mini\/L1-clamp` — test: hidden tests failed · \S.* _\(attempt 3 in the results artifact\)_/,
+    );
     expect(created.body).toContain('#### Summary (Table III)');
 
     const requestsBefore = github.requests.length;
@@ -343,6 +385,8 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(Buffer.byteLength(r.summary)).toBeLessThanOrEqual(1024 * 1024);
     expect(r.summary).toContain("Trimmed to fit GitHub's 1 MiB job-summary limit");
+    // Merging shards is the normal way of the reusable workflow, not a warning.
+    expect(r.summary).not.toContain('merged from');
     const [comment] = github.commentsOn(9);
     expect(comment!.body.length).toBeLessThanOrEqual(65_536);
     expect(comment!.body).toContain("Trimmed to fit GitHub's 65,536-character comment limit");
@@ -382,5 +426,197 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
       ]);
     }
     expect(anthropic.requests.length).toBe(before);
+  });
+});
+
+/** A workflow of the README, by its `name:`, parsed as GitHub would read it. */
+function readmeWorkflow(name: string): {
+  on: Record<string, { branches?: string[] } | null>;
+  jobs: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+} {
+  const readme = readFileSync('README.md', 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .map((m) => parseYaml(m[1]!) as { name?: string })
+    .find((w) => w.name === name);
+  if (!block) throw new Error(`README has no workflow named ${name}`);
+  return block as ReturnType<typeof readmeWorkflow>;
+}
+
+describe("the README's PR-gate example, as a new user copies it", () => {
+  it('a PR before any baseline says once how to get one; the push to main saves it; the next PR gates on it', async () => {
+    const wf = readmeWorkflow('AIBench PR gate');
+    expect(wf.on.push?.branches).toContain('main');
+    expect(Object.keys(wf.on)).toContain('pull_request');
+    const step = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .find((s) => s.uses?.startsWith('atomicolabs/aibench-action@'))!;
+    const documented = Object.fromEntries(Object.entries(step.with!).map(([k, v]) => [k, String(v)]));
+    expect(documented['fail-on-regression']).toBe('true');
+    expect(documented.baseline).toBeUndefined(); // the default, cache, is what the example relies on
+    // The user's own suites stand in for bench-tasks/; everything else as written in the README.
+    const inputs = { ...documented, 'tasks-path': FIXTURE_TASKS, suites: 'mini', baseline: 'cache' };
+    const cache = await new MockActionsCache().start();
+    const runnerTemp = tempDir('aibench-runner-temp-');
+    try {
+      plans.anthropic = ['reference'];
+      const early = await runAction(inputs, { event: 'pull_request', pr: 21, cache, runnerTemp });
+      expect(early.code, early.stdout).toBe(0);
+      const [first] = github.commentsOn(21);
+      expect(first!.body.split('No baseline yet').length - 1).toBe(1);
+      expect(first!.body).toContain('push: branches: [main]');
+
+      plans.anthropic = ['reference'];
+      const push = await runAction(inputs, { event: 'push', cache, runnerTemp });
+      expect(push.code, push.stdout).toBe(0);
+      expect(push.stdout).toMatch(/saved this run as the baseline/);
+      expect(cache.keys().filter((k) => k.startsWith('aibench-baseline-'))).toHaveLength(2);
+
+      plans.anthropic = ['no-swap', 'no-swap', 'no-swap'];
+      const pr = await runAction(inputs, { event: 'pull_request', pr: 21, cache, runnerTemp });
+      expect(pr.code).toBe(1);
+      expect(pr.annotations.find((a) => a.level === 'error')?.message).toMatch(
+        /fail-on-regression: 1 task\(s\) regressed vs the baseline: anthropic\/claude-sonnet-4-6 mini\/L1-clamp/,
+      );
+      const [comment] = github.commentsOn(21);
+      expect(comment!.body).toContain('🔻 1 regression(s)');
+      expect(comment!.body).not.toContain('No baseline yet');
+      // The PR's own run is not a baseline: only the push saved one.
+      expect(cache.keys().filter((k) => k.startsWith('aibench-baseline-'))).toHaveLength(2);
+    } finally {
+      await cache.stop();
+    }
+  });
+});
+
+/**
+ * A runner whose bubblewrap cannot create namespaces (as on Ubuntu 24.04 before AppArmor's restriction
+ * is lifted) until `apt-get install bubblewrap` has run: fake bwrap and apt-get first on PATH.
+ */
+function restrictedRunner(): { env: Record<string, string>; aptLog: string } {
+  const bin = tempDir('aibench-fake-bin-');
+  const flag = path.join(bin, 'installed');
+  const aptLog = path.join(bin, 'apt.log');
+  writeFileSync(
+    path.join(bin, 'bwrap'),
+    `#!/bin/sh\nif [ -e '${flag}' ]; then exec /usr/bin/bwrap "$@"; fi\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    path.join(bin, 'apt-get'),
+    `#!/bin/sh\necho "$*" >> '${aptLog}'\ncase "$*" in *install*bubblewrap*) touch '${flag}';; esac\n`,
+    { mode: 0o755 },
+  );
+  writeFileSync(path.join(bin, 'sudo'), `#!/bin/sh\n[ "$1" = -n ] && shift\nexec "$@"\n`, { mode: 0o755 });
+  return { env: { PATH: `${bin}:${process.env.PATH ?? ''}` }, aptLog };
+}
+
+describe('the sandbox input on runners without namespaces', () => {
+  it('auto sets bubblewrap up on a GitHub-hosted runner and grades in namespaces', async () => {
+    const { env, aptLog } = restrictedRunner();
+    const r = await runAction(
+      { models: 'reference', comment: 'never' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'github-hosted' } },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(readFileSync(aptLog, 'utf8')).toMatch(/install -y --no-install-recommends bubblewrap/);
+    expect(r.stdout).toContain('isolation: namespaces (bubblewrap set up on this runner)');
+    expect(readResults(r.outputs['results-path']!).sandbox.level).toBe('namespaces');
+    expect(r.summary).not.toContain('**Isolation:');
+  });
+
+  it('auto on a self-hosted runner goes on at process level and the summary says so first', async () => {
+    const { env } = restrictedRunner();
+    const r = await runAction(
+      { models: 'reference', comment: 'never' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'self-hosted' } },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    const top = r.summary.split('\n').slice(0, 5).join('\n');
+    expect(top).toMatch(
+      /^> ⚠️ \*\*Isolation: process\*\* — model-written code ran without namespace isolation/m,
+    );
+    expect(r.annotations.map((a) => a.message).join('\n')).toMatch(
+      /sandbox: model-written code runs with process-level isolation only/,
+    );
+  });
+
+  it('required fails the step with one line before any model call', async () => {
+    const { env } = restrictedRunner();
+    const before = anthropic.requests.length;
+    const r = await runAction(
+      { models: 'anthropic/claude-sonnet-4-6', sandbox: 'required' },
+      { event: 'pull_request', pr: 30, env: { ...env, RUNNER_ENVIRONMENT: 'self-hosted' } },
+    );
+    expect(r.code).toBe(1);
+    expect(r.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(
+        /^input "sandbox": required, but namespace isolation is not available: not a GitHub-hosted runner/,
+      ),
+    ]);
+    expect(anthropic.requests.length).toBe(before);
+  });
+});
+
+describe('sticky comments per matrix leg and per step', () => {
+  it('two matrix legs and a second step in one job keep one comment each, each updated in place', async () => {
+    const legs = ['{"suite": "mini", "leg": "a"}', '{"suite": "mini", "leg": "b"}'];
+    for (const round of [1, 2])
+      for (const leg of legs) {
+        const r = await runAction(
+          { models: 'reference', 'comment-id': leg },
+          { event: 'pull_request', pr: 31 },
+        );
+        expect(r.code, `${round} ${leg}`).toBe(0);
+      }
+    const second = await runAction(
+      { models: 'reference' },
+      { event: 'pull_request', pr: 31, env: { GITHUB_ACTION: '__atomicolabs_aibench-action_2' } },
+    );
+    expect(second.code).toBe(0);
+    const markers = github.commentsOn(31).map((c) => c.body.split('\n')[0]);
+    expect(markers).toEqual([
+      '<!-- aibench-action:sticky AIBench/bench (suite_mini_ leg_a) -->',
+      '<!-- aibench-action:sticky AIBench/bench (suite_mini_ leg_b) -->',
+      '<!-- aibench-action:sticky AIBench/bench __atomicolabs_aibench-action_2 -->',
+    ]);
+  });
+});
+
+describe('api-keys: keys for providers declared in aibench.yml', () => {
+  it('reach the provider, are masked in the log, and a malformed line fails up front without echoing a value', async () => {
+    const dir = tempDir('aibench-config-');
+    const config = path.join(dir, 'aibench.yml');
+    writeFileSync(
+      config,
+      `providers:\n  acme:\n    baseUrl: ${deepseek.baseURL}\n    apiKeyEnv: ACME_API_KEY\nprices:\n  asOf: 2026-11-20\n  models:\n    acme/acme-coder-2: { input: 0.5, output: 1.5 }\n`,
+    );
+    plans.deepseek = ['reference'];
+    const before = deepseek.requests.length;
+    const r = await runAction(
+      {
+        models: 'acme/acme-coder-2',
+        config,
+        comment: 'never',
+        'api-keys': '# from secrets.API_KEYS\nACME_API_KEY=sk-acme-secret-1234\n',
+      },
+      { event: 'pull_request', pr: 32, keys: false },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('::add-mask::sk-acme-secret-1234');
+    expect(r.stdout.split('sk-acme-secret-1234')).toHaveLength(2); // the mask command only
+    expect(deepseek.requests.slice(before).map((q) => q.headers.authorization)).toEqual([
+      'Bearer sk-acme-secret-1234',
+    ]);
+    expect(r.outputs.passed).toBe('1');
+
+    const bad = await runAction(
+      { models: 'acme/acme-coder-2', config, 'api-keys': 'sk-acme-secret-1234' },
+      { event: 'pull_request', pr: 32, keys: false },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      'input "api-keys": line 1 is not NAME=value (write one key a line, e.g. ACME_API_KEY=<key>)',
+    ]);
+    expect(bad.stdout).not.toContain('sk-acme-secret-1234');
   });
 });

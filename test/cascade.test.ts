@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCascadeArgs } from '../src/cli/commands-visual.js';
+import { cascadeChain } from '../src/cli/commands-visual.js';
 import { UsageError } from '../src/errors.js';
 import { cascade, defaultCascade } from '../src/results/cascade.js';
 import type { Results, TrialRecord } from '../src/results/schema.js';
@@ -132,13 +132,10 @@ describe('cascade: cheap model first, only its failures escalate', () => {
     expect(cascadeSection(run([trial('a', 'r/x', true, 0.01)]))).toBe('');
   });
 
-  it('CLI arguments: one results file, --first and --then, no model twice', () => {
-    expect(parseCascadeArgs(['r.json', '--first', 'a', '--then', 'b,c'])).toEqual({
-      file: 'r.json',
-      chain: ['a', 'b', 'c'],
-    });
-    expect(() => parseCascadeArgs(['r.json', '--first', 'a'])).toThrow(UsageError);
-    expect(() => parseCascadeArgs(['--first', 'a', '--then', 'b'])).toThrow(/name one results file/);
-    expect(() => parseCascadeArgs(['r.json', '--first', 'a', '--then', 'a'])).toThrow(/twice/);
+  it('CLI arguments: --first and --then, no model twice', () => {
+    expect(cascadeChain({ first: 'a', then: 'b,c' })).toEqual(['a', 'b', 'c']);
+    expect(() => cascadeChain({ first: 'a' })).toThrow(UsageError);
+    expect(() => cascadeChain({ then: 'b' })).toThrow(/name --first and --then/);
+    expect(() => cascadeChain({ first: 'a', then: 'a' })).toThrow(/twice/);
   });
 });

@@ -2,12 +2,20 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCurrentSource } from './support/bundle.js';
 import { readResults } from '../src/results/io.js';
 import { tempDir } from './support/run-helpers.js';
 
 const run = promisify(execFile);
-const CLI = path.resolve('dist/cli.js');
+let CLI = '';
+let cleanupBundle = (): void => {};
+beforeAll(async () => {
+  const bundle = await bundleCurrentSource('e2e-cli');
+  CLI = path.join(bundle.dir, 'cli.js');
+  cleanupBundle = bundle.cleanup;
+});
+afterAll(() => cleanupBundle());
 const PILOTS = 'react/L1-statcard,rust/L1-merge-intervals';
 
 /** Runs the bundled CLI the way the README tells a user to, without the caller's API keys. */
@@ -85,7 +93,7 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
         /--tasks: "react\/L9-nothing" is not a known task/,
       ],
       [['run', '--models', 'reference', '--concurrency', 'lots'], /--concurrency: "lots" is not a number/],
-      [['frobnicate'], /unknown command "frobnicate"/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
     ];
     for (const [args, message] of cases) {
       const r = await aibench(args);

@@ -1,13 +1,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCurrentSource } from './support/bundle.js';
 import { readResults } from '../src/results/io.js';
 import type { Results } from '../src/results/schema.js';
 import { MockLlmServer } from './support/mock-llm.js';
 import { FIXTURE_TASKS, miniTask, replyWith, runMini, tempDir } from './support/run-helpers.js';
 
-const CLI = path.resolve('dist/cli.js');
+let CLI = '';
+let cleanupBundle = (): void => {};
+beforeAll(async () => {
+  const bundle = await bundleCurrentSource('interrupt');
+  CLI = path.join(bundle.dir, 'cli.js');
+  cleanupBundle = bundle.cleanup;
+});
+afterAll(() => cleanupBundle());
 const servers: MockLlmServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -97,10 +105,19 @@ describe('interruptions', () => {
       // Kill in the middle of trial 2: trial 1 done (2 attempts), trial 2's first attempt journaled.
       await waitFor(() => journaled(out, 'attempt') >= 3);
       first.child.kill(signal);
-      await first.exited;
+      const code = await first.exited;
       const requestedBefore = server.requests.length;
       const keptReplies = journaled(out, 'paid');
-      expect(readResults(path.join(out, 'results.json')).status).toBe('running');
+      // SIGKILL cannot be caught: the run stays `running`. SIGTERM ends it cleanly, saying how to go on.
+      expect(readResults(path.join(out, 'results.json')).status).toBe(
+        signal === 'SIGTERM' ? 'interrupted' : 'running',
+      );
+      if (signal === 'SIGTERM') {
+        expect(code).toBe(143);
+        expect(first.stderr()).toContain(
+          `aibench: interrupted by SIGTERM; paid attempts are kept — continue with: aibench run --resume ${out}`,
+        );
+      }
 
       // A fresh run into the same folder refuses to overwrite what was paid for.
       const clobber = cli([...RUN_ARGS, '--out', out], server.baseURL);
@@ -129,7 +146,68 @@ describe('interruptions', () => {
         JSON.parse(readFileSync(path.join(out, 'journal.jsonl'), 'utf8').split('\n')[0]!).runId,
       );
     },
+    // Three CLI runs and an in-process one, each grading real cargo builds.
+    400_000,
   );
+
+  it('Ctrl-C in a terminal stops the run at once: in-flight grading killed, results say interrupted, one line says how to resume', async () => {
+    const server = await mutantThenReference(150);
+    const out = tempDir();
+    // A pseudo-terminal (util-linux script): Ctrl-C typed there reaches the CLI as a terminal's SIGINT.
+    const command = [process.execPath, CLI, ...RUN_ARGS, '--out', out].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ANTHROPIC_API_KEY: 'k',
+        ANTHROPIC_BASE_URL: server.baseURL,
+        AIBENCH_RETRY_BASE_MS: '10',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    child.stdout.on('data', (c) => (screen += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(() => journaled(out, 'attempt') >= 1);
+    const started = Date.now();
+    child.stdin.write('\x03');
+    const code = await exited;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(code).toBe(130);
+    // eslint-disable-next-line no-control-regex
+    const text = screen.replace(/\x1b\[[0-9;]*m/g, '');
+    expect(text).toMatch(
+      /^aibench: 1 model × 1 task × 3 trials = 3 trials, up to 3 attempts each · isolation: /m,
+    );
+    expect(text).toContain(
+      `aibench: interrupted by Ctrl-C; paid attempts are kept — continue with: aibench run --resume ${out}`,
+    );
+    const results = readResults(path.join(out, 'results.json'));
+    expect(results.status).toBe('interrupted');
+    expect(results.warnings.join('\n')).toContain(`continue it with aibench run --resume ${out}`);
+    expect(readFileSync(path.join(out, 'journal.jsonl'), 'utf8')).toMatch(
+      /"type":"interrupted","signal":"SIGINT"/,
+    );
+    // No grading step of the run outlives it (killed processes may take a moment to be reaped).
+    const leftovers = async () => {
+      const ps = await new Promise<string>((resolve) => {
+        const p = spawn('ps', ['-eo', 'stat=,args='], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let o = '';
+        p.stdout.on('data', (c) => (o += c));
+        p.on('exit', () => resolve(o));
+      });
+      return ps.split('\n').filter((l) => l.includes(out) && !l.trimStart().startsWith('Z'));
+    };
+    let left = await leftovers();
+    for (let i = 0; i < 50 && left.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await leftovers();
+    }
+    expect(left).toEqual([]);
+    const resumed = cli(['run', '--resume', out], server.baseURL);
+    expect(await resumed.exited, resumed.stderr()).toBe(0);
+    expect(readResults(path.join(out, 'results.json')).status).toBe('complete');
+  }, 400_000);
 
   it('--max-cost stops new requests at the cap, finishes what was paid for, and reports budget-exhausted', async () => {
     const server = await mutantThenReference();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { oneLine } from '../errors.js';
 import type { BaselineMeta } from '../results/baseline.js';
 import { readResults, serializeResults } from '../results/io.js';
+import { mergeResults } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
 import { sha256 } from '../tasks/files.js';
 import type { Logger, TolerantCache } from './cache.js';
@@ -32,6 +33,12 @@ export interface StoredBaseline {
   source: string;
 }
 
+/** Which runs a baseline is for: the model names and task keys the run selected. */
+export interface BaselineSelection {
+  models: string[];
+  taskKeys: string[];
+}
+
 /**
  * Baselines are cached per selection — the models and task keys, not their contents — so a PR that edits
  * a task still finds the default branch's run and the comparison can say which tasks changed. Each save
@@ -41,13 +48,29 @@ export function baselineKeyPrefix(models: string[], taskKeys: string[]): string 
   return `aibench-baseline-v1-${sha256(JSON.stringify({ models: [...models].sort(), tasks: [...taskKeys].sort() }))}-`;
 }
 
+/**
+ * Every save is also stored per model (that model's trials only), so a selection that was never run
+ * on the default branch — a PR adding a model or a task — still compares the (model, task) pairs it
+ * shares with the newest default-branch run of each of its models.
+ */
+export function modelKeyPrefix(model: string): string {
+  return `aibench-baseline-v1-model-${sha256(model)}-`;
+}
+
 /** The folder the baseline is restored into and saved from; the cache service versions entries by path, so it is fixed. */
 export function baselineDir(runnerTemp: string): string {
   return path.join(runnerTemp, 'aibench-baseline');
 }
 
-/** Restores the newest baseline for this selection from the cache; null when there is none (or no cache). */
-export async function restoreBaseline(
+function selectionDir(root: string): string {
+  return path.join(root, 'selection');
+}
+
+function modelDir(root: string, model: string): string {
+  return path.join(root, `model-${sha256(model).slice(0, 16)}`);
+}
+
+async function restoreOne(
   store: TolerantCache,
   prefix: string,
   dir: string,
@@ -66,19 +89,82 @@ export async function restoreBaseline(
   }
 }
 
-/** Saves this run's results (with where they came from) as the newest baseline for its selection. */
+/** One model's part of a run: its trials only (for the per-model baseline entries). */
+export function resultsOfModel(results: Results, model: string): Results {
+  return {
+    ...results,
+    models: results.models.filter((m) => m.name === model),
+    trials: results.trials.filter((t) => t.model === model),
+  };
+}
+
+/**
+ * Restores the newest baseline for this selection from the cache; when this exact selection was never
+ * saved, the newest per-model baselines of its models, merged. Null when there is none (or no cache).
+ */
+export async function restoreBaseline(
+  store: TolerantCache,
+  selection: BaselineSelection,
+  root: string,
+  log: Logger,
+): Promise<StoredBaseline | null> {
+  const exact = await restoreOne(
+    store,
+    baselineKeyPrefix(selection.models, selection.taskKeys),
+    selectionDir(root),
+    log,
+  );
+  if (exact) return exact;
+  const parts: StoredBaseline[] = [];
+  for (const model of [...new Set(selection.models)]) {
+    const part = await restoreOne(store, modelKeyPrefix(model), modelDir(root, model), log);
+    if (part) parts.push({ ...part, results: resultsOfModel(part.results, model) });
+  }
+  if (!parts.length) return null;
+  if (parts.length === 1) return parts[0]!;
+  try {
+    const results = mergeResults(parts.map((p) => ({ results: p.results, source: p.source })));
+    // The oldest part decides how stale the comparison is.
+    const oldest = [...parts].sort((a, b) =>
+      (a.meta?.savedAt ?? '').localeCompare(b.meta?.savedAt ?? ''),
+    )[0]!;
+    return { results, meta: oldest.meta, source: parts.map((p) => p.source).join(', ') };
+  } catch (err) {
+    log.warning(
+      `cannot combine the per-model baselines (${oneLine(err)}); comparing with ${parts[0]!.source} only`,
+    );
+    return parts[0]!;
+  }
+}
+
+/**
+ * Saves this run's results (with where they came from) as the newest baseline for its selection, and
+ * each model's part as the newest baseline for that model. Returns the keys saved.
+ */
 export async function saveBaseline(
   store: TolerantCache,
-  prefix: string,
-  dir: string,
+  selection: BaselineSelection,
+  root: string,
   results: Results,
   meta: BaselineMeta,
   uniqueId: string,
-): Promise<string | null> {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'results.json'), serializeResults(results));
-  writeContextFile(dir, meta);
-  const key = `${prefix}${uniqueId}`;
-  return (await store.save([dir], key)) ? key : null;
+): Promise<string[]> {
+  const entries: [dir: string, prefix: string, part: Results][] = [
+    [selectionDir(root), baselineKeyPrefix(selection.models, selection.taskKeys), results],
+    ...results.models.map((m): [string, string, Results] => [
+      modelDir(root, m.name),
+      modelKeyPrefix(m.name),
+      resultsOfModel(results, m.name),
+    ]),
+  ];
+  const saved: string[] = [];
+  for (const [dir, prefix, part] of entries) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'results.json'), serializeResults(part));
+    writeContextFile(dir, meta);
+    const key = `${prefix}${uniqueId}`;
+    if (await store.save([dir], key)) saved.push(key);
+  }
+  return saved;
 }

@@ -19,6 +19,8 @@ export interface RunContext {
   ref: string | null;
   workflow: string;
   job: string;
+  /** GITHUB_ACTION: the step's id, or `__owner_action` with a `_2`, `_3` … suffix for later uses in one job. */
+  step: string;
   runId: string | null;
   runAttempt: string | null;
   /** The run's page (its job summaries and artifacts live there). */
@@ -88,6 +90,7 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): RunContext {
     ref,
     workflow: env.GITHUB_WORKFLOW ?? 'workflow',
     job: env.GITHUB_JOB ?? 'job',
+    step: env.GITHUB_ACTION ?? '',
     runId,
     runAttempt,
     runUrl:

@@ -8,6 +8,8 @@ import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { INPUT, INPUT_DEFAULTS, type InputName } from './names.js';
+import { parseApiKeys } from './api-keys.js';
+import { SANDBOX_MODES, type SandboxMode } from './sandbox-setup.js';
 
 export type CommentMode = 'always' | 'on-change' | 'never';
 export type BaselineInput =
@@ -37,6 +39,12 @@ export interface ActionInputs {
   /** Paths (files or folders) to look for shard results.json files in (merge mode). */
   results: string[];
   artifactName: string;
+  /** How hard to try for namespace isolation of model-written code. */
+  sandbox: SandboxMode;
+  /** Names the sticky comment; empty: derived from workflow, job, step and matrix. */
+  commentId: string;
+  /** Keys from the `api-keys` input (NAME=value lines), for providers declared in aibench.yml. */
+  apiKeys: Map<string, string>;
 }
 
 const FLAG_TO_INPUT = new Map<string, InputName>(Object.values(INPUT).map((name) => [`--${name}`, name]));
@@ -200,5 +208,8 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
     cache: boolean(INPUT.cache, raw(INPUT.cache)),
     results: results.map((p) => path.resolve(cwd, p)),
     artifactName,
+    sandbox: oneOf(INPUT.sandbox, raw(INPUT.sandbox), SANDBOX_MODES),
+    commentId: raw(INPUT.commentId),
+    apiKeys: parseApiKeys(get(INPUT.apiKeys)),
   };
 }

@@ -9,15 +9,15 @@ import { compareResults } from '../results/baseline.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
 import type { PublishView } from '../report/summary.js';
-import { attemptLine } from '../cli/progress.js';
+import { headerLine, TrialCounter } from '../cli/progress.js';
 import { runBenchmark } from '../run/run.js';
 import {
   baselineDir,
-  baselineKeyPrefix,
   readContextFile,
   restoreBaseline,
   saveBaseline,
   writeContextFile,
+  type BaselineSelection,
   type StoredBaseline,
 } from './baseline-store.js';
 import {
@@ -30,9 +30,11 @@ import {
 } from './cache.js';
 import { readContext, type RunContext } from './context.js';
 import { evaluateGate } from './gate.js';
+import { applyApiKeys } from './api-keys.js';
 import { asInputMessage, readInputs, type ActionInputs } from './inputs.js';
 import { INPUT, type InputName } from './names.js';
 import { publishRun, publishSkip } from './publish.js';
+import { prepareSandbox, realHost } from './sandbox-setup.js';
 
 const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) };
 
@@ -63,7 +65,7 @@ async function loadBaseline(
   inputs: ActionInputs,
   ctx: RunContext,
   store: TolerantCache,
-  prefix: string,
+  selection: BaselineSelection,
 ): Promise<{ stored: StoredBaseline | null; note: string | null }> {
   if (inputs.baseline.kind === 'none') return { stored: null, note: null };
   if (inputs.baseline.kind === 'file') {
@@ -76,18 +78,20 @@ async function loadBaseline(
       note: null,
     };
   }
-  const stored = await restoreBaseline(store, prefix, baselineDir(ctx.runnerTemp), log);
+  const stored = await restoreBaseline(store, selection, baselineDir(ctx.runnerTemp), log);
   if (stored)
     core.info(
       `baseline: ${stored.source}${stored.meta?.commit ? ` (commit ${stored.meta.commit.slice(0, 7)})` : ''}`,
     );
   return {
     stored,
-    note: stored
-      ? null
-      : 'No baseline yet for these models and tasks: a run on the default branch (push, schedule or manual dispatch) with baseline: cache saves one.',
+    note: stored ? null : NO_BASELINE_NOTE,
   };
 }
+
+/** Said once, in the comment and the summary, while no default-branch run has saved a baseline. */
+export const NO_BASELINE_NOTE =
+  'No baseline yet for these models: a run of this workflow on the default branch saves one (add `push: branches: [main]`, a `schedule` or `workflow_dispatch` to its triggers, with `baseline: cache`); later pull requests compare with it.';
 
 /** Runs the models (run mode) or merges shard results (merge mode); null when there is nothing to publish. */
 async function produce(
@@ -140,13 +144,14 @@ async function produce(
     core.warning(note);
     notes.push(note);
   }
+  const sandbox = await core.group('Sandbox', () => prepareSandbox(inputs.sandbox, realHost, log));
+  core.info(`isolation: ${sandbox.level}${sandbox.detail ? ` (${sandbox.detail})` : ''}`);
   const entries = inputs.cache
     ? await core.group('Restoring caches', async () =>
         restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log),
       )
     : [];
-  let done = 0;
-  const total = models.length * inputs.selected.length * inputs.settings.trials;
+  let counter: TrialCounter | null = null;
   const outcome = await core.group(
     `Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`,
     () =>
@@ -160,7 +165,13 @@ async function produce(
         config: inputs.config,
         out: outDir,
         log: (l) => core.info(l),
-        onAttempt: (info) => core.info(attemptLine(info, ++done, total, false)),
+        onPlan: (plan) => {
+          counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
+          core.info(headerLine(plan));
+        },
+        onAttempt: (info) => {
+          if (counter) core.info(counter.line(info, false));
+        },
       }),
   );
   return {
@@ -184,6 +195,8 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
     core.warning(
       `input "${INPUT.models}" is ignored: input "${INPUT.results}" is set, so earlier shards are merged instead of running models`,
     );
+  const forwarded = applyApiKeys(inputs.apiKeys, process.env, (v) => core.setSecret(v));
+  if (forwarded.length) core.info(`api-keys: ${forwarded.join(', ')} set for this step (values masked)`);
   const ctx = readContext(process.env);
   const store = new TolerantCache(backend, log);
   const notes: string[] = [];
@@ -198,11 +211,11 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
   };
   writeContextFile(outDir, meta);
 
-  const prefix = baselineKeyPrefix(
-    produced.models,
-    results.tasks.map((t) => t.key),
-  );
-  const { stored, note } = await loadBaseline(inputs, ctx, store, prefix);
+  const selection: BaselineSelection = {
+    models: produced.models,
+    taskKeys: results.tasks.map((t) => t.key),
+  };
+  const { stored, note } = await loadBaseline(inputs, ctx, store, selection);
   const comparison = stored ? compareResults(results, stored.results, { meta: stored.meta }) : null;
   comparison?.warnings.forEach((w) => core.warning(`baseline: ${w}`));
   const gate = evaluateGate(
@@ -232,15 +245,15 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
       ? { name: 'models', detail: 'some models were skipped for want of an API key' }
       : gate.checks.find((c) => !c.ok && ['run', 'infra', 'max-cost'].includes(c.name));
     if (results.status === 'complete' && !cut) {
-      const key = await saveBaseline(
+      const keys = await saveBaseline(
         store,
-        prefix,
+        selection,
         baselineDir(ctx.runnerTemp),
         results,
         meta,
         `${ctx.runId ?? Date.now()}-${ctx.runAttempt ?? 1}-${ctx.job}`,
       );
-      if (key) core.info(`saved this run as the baseline (${key})`);
+      if (keys.length) core.info(`saved this run as the baseline (${keys.join(', ')})`);
     } else
       core.info(
         `not saving a baseline: ${cut ? `${cut.name}: ${cut.detail}` : `the run ended ${results.status}`}`,

@@ -20,6 +20,9 @@ export const INPUT = {
   cache: 'cache',
   results: 'results',
   artifactName: 'artifact-name',
+  sandbox: 'sandbox',
+  commentId: 'comment-id',
+  apiKeys: 'api-keys',
 } as const;
 export type InputName = (typeof INPUT)[keyof typeof INPUT];
 
@@ -31,6 +34,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [INPUT.githubToken]: '${{ github.token }}',
   [INPUT.cache]: 'true',
   [INPUT.artifactName]: 'aibench-results',
+  [INPUT.sandbox]: 'auto',
+  [INPUT.commentId]: '${{ toJSON(matrix) }}',
 };
 
 export const OUTPUT = {

@@ -11,7 +11,7 @@ import { VISUAL_FILES } from '../report/figures/names.js';
 import type { RunContext } from './context.js';
 import type { ActionInputs } from './inputs.js';
 import { OUTPUT } from './names.js';
-import { upsertStickyComment } from './sticky-comment.js';
+import { stickyCommentId, upsertStickyComment } from './sticky-comment.js';
 
 const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) };
 
@@ -110,7 +110,7 @@ async function postComment(
     );
     return;
   }
-  const marker = commentMarker(`${ctx.workflow}/${ctx.job}`);
+  const marker = commentMarker(stickyCommentId(inputs.commentId, ctx));
   const body = renderComment(results, view, { marker, sha: ctx.pr.headSha ?? ctx.sha });
   const result = await upsertStickyComment({
     token: inputs.token,

@@ -1,5 +1,30 @@
 import { getOctokit } from '@actions/github';
 
+/**
+ * Which sticky comment a step owns. An explicit `comment-id` input names it; by default (the input's
+ * default is the job's matrix as JSON) it is workflow/job, plus the step when a job runs the action
+ * more than once (GITHUB_ACTION gets a `_2` suffix, or is the step's own id) and the matrix values,
+ * so matrix legs and a second aibench step do not overwrite each other's comment.
+ */
+export function stickyCommentId(input: string, ctx: { workflow: string; job: string; step: string }): string {
+  const text = input.trim();
+  if (text && text !== 'null' && !text.startsWith('{')) return text;
+  const parts = [`${ctx.workflow}/${ctx.job}`];
+  if (ctx.step && (!ctx.step.startsWith('__') || /_\d+$/.test(ctx.step))) parts.push(ctx.step);
+  if (text.startsWith('{')) {
+    try {
+      const matrix = JSON.parse(text) as Record<string, unknown>;
+      const values = Object.entries(matrix).map(
+        ([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`,
+      );
+      if (values.length) parts.push(`(${values.join(', ')})`);
+    } catch {
+      parts.push(text);
+    }
+  }
+  return parts.join(' ');
+}
+
 export interface StickyCommentOptions {
   token: string;
   apiUrl: string;

@@ -6,8 +6,8 @@ import { readResults } from '../results/io.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import { percent, usd } from '../report/format.js';
 import { comparisonSection } from '../report/summary.js';
-import { parse } from './args.js';
 import { writeReportFiles } from './commands-visual.js';
+import type { CompareFlags } from './program.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
@@ -15,16 +15,11 @@ type Out = { out: (line: string) => void; err: (line: string) => void; tty: bool
 export const REGRESSION_EXIT = 6;
 
 /** `aibench merge <results.json|folder>... [--out DIR]`: shards of one run → one results.json, report.md, transcripts. */
-export async function cmdMerge(argv: string[], io: Out): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string', default: 'aibench-out' } });
-  if (!positionals.length)
-    throw new UsageError(
-      "merge: name the shards' results.json files or folders holding them, e.g. aibench merge shards/ --out merged",
-    );
+export async function cmdMerge(positionals: string[], values: { out: string }, io: Out): Promise<number> {
   const missing = positionals.find((p) => !findResultsFiles([p]).length);
   if (missing) throw new UsageError(`merge: no results.json at ${missing}`);
   const files = findResultsFiles(positionals);
-  const { results, outDir } = mergeRunFiles(files, values.out!);
+  const { results, outDir } = mergeRunFiles(files, values.out);
   await writeReportFiles(results, outDir, [], io);
   const t = runTotals(results);
   io.err(
@@ -41,25 +36,18 @@ export async function cmdMerge(argv: string[], io: Out): Promise<number> {
  * `aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json]`: per-task flips,
  * pass-rate and cost deltas, and why the comparison may mislead (stale, tasks or prices changed).
  */
-export async function cmdCompare(argv: string[], io: Out): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    'fail-on-regression': { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    'stale-days': { type: 'string' },
-  });
-  if (positionals.length !== 2)
-    throw new UsageError(
-      'compare: name two results files, the baseline first: aibench compare base/results.json head/results.json',
-    );
-  const stale = values['stale-days'] === undefined ? undefined : Number(values['stale-days']);
+export async function cmdCompare(
+  baseFile: string,
+  headFile: string,
+  values: CompareFlags,
+  io: Out,
+): Promise<number> {
+  const stale = values.staleDays === undefined ? undefined : Number(values.staleDays);
   if (stale !== undefined && !(stale >= 0))
-    throw new UsageError(`--stale-days: "${values['stale-days']}" is not a number of days`);
-  const [base, head] = positionals.map(readResults) as [
-    ReturnType<typeof readResults>,
-    ReturnType<typeof readResults>,
-  ];
+    throw new UsageError(`--stale-days: "${values.staleDays}" is not a number of days`);
+  const [base, head] = [readResults(baseFile), readResults(headFile)];
   const cmp = compareResults(head, base, stale === undefined ? {} : { staleAfterDays: stale });
   if (values.json) io.out(JSON.stringify(cmp, null, 2));
   else io.out(comparisonSection(cmp, { trials: head.config.trials, maxFlips: Number.POSITIVE_INFINITY }));
-  return values['fail-on-regression'] && cmp.regressions.length ? REGRESSION_EXIT : ExitCode.ok;
+  return values.failOnRegression && cmp.regressions.length ? REGRESSION_EXIT : ExitCode.ok;
 }

@@ -7,7 +7,7 @@ import type { Results } from '../results/schema.js';
 import { cascadeTable } from '../report/cascade-section.js';
 import { writeVisualReport } from '../report/html/write.js';
 import { builtinTasksRoot, loadTasks, type Task } from '../tasks/loader.js';
-import { parse } from './args.js';
+import type { CascadeFlags } from './program.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
@@ -39,18 +39,15 @@ export async function writeReportFiles(
   }
 }
 
-/** `aibench cascade` arguments, parsed apart from the command so another argument parser can take over. */
-export function parseCascadeArgs(argv: string[]): { file: string; chain: string[] } {
-  const { values, positionals } = parse(argv, { first: { type: 'string' }, then: { type: 'string' } });
+/** `aibench cascade` arguments: the chain, first model first, each model once. */
+export function cascadeChain(flags: CascadeFlags): string[] {
   const usage = 'aibench cascade <results.json> --first <model> --then <model>[,<model>…]';
-  if (positionals.length !== 1) throw new UsageError(`cascade: name one results file: ${usage}`);
-  const then = splitList(values.then);
-  if (!values.first || !then.length)
-    throw new UsageError(`cascade: name --first and --then models: ${usage}`);
-  const chain = [values.first, ...then];
+  const then = splitList(flags.then);
+  if (!flags.first || !then.length) throw new UsageError(`cascade: name --first and --then models: ${usage}`);
+  const chain = [flags.first, ...then];
   if (new Set(chain).size !== chain.length)
     throw new UsageError('cascade: a model appears twice in the chain');
-  return { file: positionals[0]!, chain };
+  return chain;
 }
 
 /**
@@ -58,8 +55,8 @@ export function parseCascadeArgs(argv: string[]): { file: string; chain: string[
  * the pass rate and expected cost of sending every task to the first model and escalating only its
  * failures, against each model alone.
  */
-export async function cmdCascade(argv: string[], io: Out): Promise<number> {
-  const { file, chain } = parseCascadeArgs(argv);
+export async function cmdCascade(file: string, flags: CascadeFlags, io: Out): Promise<number> {
+  const chain = cascadeChain(flags);
   const results = readResults(file);
   const known = results.models.map((m) => m.name);
   const unknown = chain.find((m) => !known.includes(m));

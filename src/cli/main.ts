@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import path from 'node:path';
 import { loadConfigFile, numberFrom, resolveSettings } from '../config/load.js';
 import { ExitCode, UsageError, oneLine } from '../errors.js';
@@ -7,66 +8,92 @@ import { readResults } from '../results/io.js';
 import { percent, usd } from '../report/format.js';
 import { renderReport } from '../report/markdown.js';
 import { harnessIdentity } from '../run/environment.js';
+import { killAllGroups } from '../grade/exec.js';
 import { runBenchmark } from '../run/run.js';
 import { checkRequirementMaps, validateTasks } from '../run/validate.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
-import { attemptLine } from './progress.js';
+import { headerLine, TrialCounter } from './progress.js';
 import { cmdCompare, cmdMerge } from './commands-extra.js';
 import { cmdCascade, writeReportFiles } from './commands-visual.js';
-import { HELP, parse, selectionOptions } from './args.js';
+import {
+  buildProgram,
+  type ReportFlags,
+  type RunFlags,
+  type SelectionFlags,
+  type ValidateFlags,
+} from './program.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
-function selection(values: { suites?: string; tasks?: string; 'tasks-path'?: string[]; config?: string }) {
+function selection(values: SelectionFlags) {
   const { config, path: configPath } = loadConfigFile(values.config);
   const fromConfig = (config.tasksPath ?? []).map((p) => path.resolve(path.dirname(configPath ?? '.'), p));
-  const roots = [
-    builtinTasksRoot(),
-    ...fromConfig,
-    ...(values['tasks-path'] ?? []).map((p) => path.resolve(p)),
-  ];
+  const roots = [builtinTasksRoot(), ...fromConfig, ...values.tasksPath.map((p) => path.resolve(p))];
   const tasks = selectTasks(loadTasks(roots), splitList(values.suites), splitList(values.tasks));
   return { config, tasks, extraRoots: roots.slice(1) };
 }
 
-async function cmdRun(argv: string[], io: Out): Promise<number> {
-  const { values } = parse(argv, {
-    ...selectionOptions,
-    models: { type: 'string' },
-    attempts: { type: 'string' },
-    trials: { type: 'string' },
-    concurrency: { type: 'string' },
-    'grade-concurrency': { type: 'string' },
-    'max-tokens': { type: 'string' },
-    'feedback-chars': { type: 'string' },
-    'max-cost': { type: 'string' },
-    out: { type: 'string', default: 'aibench-out' },
-    resume: { type: 'string' },
-  });
+/**
+ * Ctrl-C and SIGTERM end a run cleanly: the run is marked `interrupted` (results.json and the journal),
+ * every running grading step is killed, one line says how to continue, and the process exits 130 (143
+ * for SIGTERM). A second Ctrl-C while that happens exits at once.
+ */
+function stopOnSignals(io: Out, out: string): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handler = (sig: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    controller.abort(sig);
+    killAllGroups();
+    io.err(
+      `aibench: interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}; paid attempts are kept — continue with: aibench run --resume ${out}`,
+    );
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+async function cmdRun(values: RunFlags, io: Out): Promise<number> {
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
     attempts: numberFrom(values.attempts, '--attempts'),
     trials: numberFrom(values.trials, '--trials'),
     concurrency: numberFrom(values.concurrency, '--concurrency'),
-    gradeConcurrency: numberFrom(values['grade-concurrency'], '--grade-concurrency'),
-    maxTokens: numberFrom(values['max-tokens'], '--max-tokens'),
-    feedbackChars: numberFrom(values['feedback-chars'], '--feedback-chars'),
-    maxCost: numberFrom(values['max-cost'], '--max-cost'),
+    gradeConcurrency: numberFrom(values.gradeConcurrency, '--grade-concurrency'),
+    maxTokens: numberFrom(values.maxTokens, '--max-tokens'),
+    feedbackChars: numberFrom(values.feedbackChars, '--feedback-chars'),
+    maxCost: numberFrom(values.maxCost, '--max-cost'),
   });
-  let done = 0;
+  let counter: TrialCounter | null = null;
   const models = splitList(values.models);
+  const out = values.resume ?? values.out;
+  const stop = stopOnSignals(io, out);
   const outcome = await runBenchmark({
+    signal: stop.signal,
     models,
     suites: splitList(values.suites),
     tasks: splitList(values.tasks),
     tasksPaths: extraRoots,
     settings,
     config,
-    out: values.resume ?? values.out!,
+    out,
     resume: values.resume !== undefined,
     log: io.err,
-    onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty)),
-  });
+    onPlan: (plan) => {
+      counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
+      io.err(headerLine(plan));
+    },
+    onAttempt: (info) => {
+      if (counter) io.err(counter.line(info, io.tty));
+    },
+  }).finally(stop.dispose);
   const totals = runTotals(outcome.results);
   io.out(
     `${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ''}`,
@@ -82,11 +109,10 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
   return outcome.exitCode;
 }
 
-async function cmdValidate(argv: string[], io: Out): Promise<number> {
-  const { values } = parse(argv, { ...selectionOptions, 'feedback-chars': { type: 'string' } });
+async function cmdValidate(values: ValidateFlags, io: Out): Promise<number> {
   const { tasks } = selection(values);
   const items = await validateTasks(tasks, {
-    feedbackChars: numberFrom(values['feedback-chars'], '--feedback-chars') ?? 4000,
+    feedbackChars: numberFrom(values.feedbackChars, '--feedback-chars') ?? 4000,
     log: io.err,
     onItem: (i) =>
       io.err(
@@ -114,8 +140,7 @@ async function cmdValidate(argv: string[], io: Out): Promise<number> {
   return bad.length || unmapped ? ExitCode.validateFailed : ExitCode.ok;
 }
 
-async function cmdTasks(argv: string[], io: Out): Promise<number> {
-  const { values } = parse(argv, selectionOptions);
+async function cmdTasks(values: SelectionFlags, io: Out): Promise<number> {
   for (const t of selection(values).tasks) {
     io.out(
       `${t.key.padEnd(28)} L${t.level}  ${String(t.expectedTests).padStart(3)} tests  ${String(t.mutants.length).padStart(2)} mutants  ${t.title}`,
@@ -124,53 +149,46 @@ async function cmdTasks(argv: string[], io: Out): Promise<number> {
   return ExitCode.ok;
 }
 
-async function cmdReport(argv: string[], io: Out): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    out: { type: 'string' },
-    'tasks-path': { type: 'string', multiple: true },
-  });
-  if (!positionals[0])
-    throw new UsageError('report: name a results.json, e.g. aibench report aibench-out/results.json');
-  const results = readResults(positionals[0]);
+async function cmdReport(file: string, flags: ReportFlags, io: Out): Promise<number> {
+  const results = readResults(file);
   io.out(renderReport(results));
-  await writeReportFiles(results, values.out ?? path.dirname(positionals[0]), values['tasks-path'] ?? [], io);
+  await writeReportFiles(results, flags.out ?? path.dirname(file), flags.tasksPath, io);
   return ExitCode.ok;
 }
 
 /** The CLI: returns the exit code; bad input becomes one line on stderr. */
 export async function main(argv: string[], io: Out): Promise<number> {
-  const [command, ...rest] = argv;
+  const result = { code: ExitCode.ok as number };
+  const program = buildProgram(
+    {
+      run: (f) => cmdRun(f, io),
+      validate: (f) => cmdValidate(f, io),
+      tasks: (f) => cmdTasks(f, io),
+      report: (file, f) => cmdReport(file, f, io),
+      cascade: (file, f) => cmdCascade(file, f, io),
+      merge: (paths, f) => cmdMerge(paths, f, io),
+      compare: (base, head, f) => cmdCompare(base, head, f, io),
+    },
+    io,
+    result,
+  );
   try {
-    switch (command) {
-      case 'run':
-        return await cmdRun(rest, io);
-      case 'validate':
-        return await cmdValidate(rest, io);
-      case 'tasks':
-        return await cmdTasks(rest, io);
-      case 'report':
-        return await cmdReport(rest, io);
-      case 'merge':
-        return await cmdMerge(rest, io);
-      case 'compare':
-        return await cmdCompare(rest, io);
-      case 'cascade':
-        return await cmdCascade(rest, io);
-      case '--version':
-        io.out((await harnessIdentity(process.env)).version);
-        return ExitCode.ok;
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        io.out(HELP);
-        return command ? ExitCode.ok : ExitCode.usage;
-      default:
-        throw new UsageError(
-          `unknown command "${command}" (commands: run, validate, tasks, report, merge, compare, cascade; see aibench --help)`,
-        );
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      io.out((await harnessIdentity(process.env)).version);
+      return ExitCode.ok;
     }
+    if (!argv.length) {
+      program.outputHelp();
+      return ExitCode.ok;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return result.code;
   } catch (err) {
+    if (err instanceof CommanderError)
+      // --help and -h are answers, not errors; every parsing error was printed as one line.
+      return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code)
+        ? ExitCode.ok
+        : ExitCode.usage;
     if (err instanceof UsageError) {
       io.err(`aibench: ${err.message}`);
       return err.code;

@@ -66,6 +66,14 @@ class CappedBuffer {
   }
 }
 
+/** Process groups of every untrusted step still running: what an interrupted run must not leave behind. */
+const liveGroups = new Set<number>();
+
+/** Kills every running step's process group (Ctrl-C, SIGTERM): nothing the run started outlives it. */
+export function killAllGroups(): void {
+  for (const pid of liveGroups) killGroup(pid);
+}
+
 function killGroup(pid: number | undefined): void {
   if (!pid) return;
   try {
@@ -92,6 +100,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (child.pid) liveGroups.add(child.pid);
     const out = new CappedBuffer(cap);
     const err = new CappedBuffer(cap);
     let timedOut = false;
@@ -126,6 +135,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
       if (settled) return;
       settled = true;
       stopDiskWatch();
+      if (child.pid) liveGroups.delete(child.pid);
       clearTimeout(timer);
       clearTimeout(grace);
       resolve({

@@ -39,6 +39,20 @@ export class OpenAICompatibleProvider implements Provider {
     });
   }
 
+  /** The models endpoint (free, no tokens): lets a mistyped model id be caught before anything is spent. */
+  async listModels(): Promise<string[] | null> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.client.models.list()) {
+        ids.push(m.id);
+        if (ids.length >= 2000) break;
+      }
+      return ids;
+    } catch {
+      return null;
+    }
+  }
+
   chat(request: ChatRequest): Promise<ChatReply> {
     return withRetries(
       async () => {

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError, didYouMean } from '../errors.js';
 import type { Task } from '../tasks/loader.js';
 import { AnthropicProvider } from './anthropic.js';
 import { OpenAICompatibleProvider } from './openai-compatible.js';
@@ -75,11 +75,9 @@ function vendorFor(spec: ModelSpec, ctx: ProviderContext): Vendor {
   }
   const builtin = VENDORS[spec.provider];
   if (!builtin) {
-    const known = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), 'reference', 'replay'].join(
-      ', ',
-    );
+    const names = [...Object.keys(VENDORS), ...Object.keys(ctx.configProviders), 'reference', 'replay'];
     throw new UsageError(
-      `--models: unknown provider "${spec.provider}" in "${spec.raw}" (known: ${known}; declare others under providers: in aibench.yml)`,
+      `--models: unknown provider "${spec.provider}" in "${spec.raw}"${didYouMean(spec.provider, names)} (known: ${names.join(', ')}; declare others under providers: in aibench.yml)`,
     );
   }
   return builtin;

@@ -55,6 +55,8 @@ export interface ChatReply {
 export interface Provider {
   readonly spec: ModelSpec;
   chat(request: ChatRequest): Promise<ChatReply>;
+  /** The model ids the provider's free models-list endpoint names; null when it cannot be asked. */
+  listModels?(): Promise<string[] | null>;
 }
 
 export interface ModelSpec {

@@ -7,7 +7,8 @@ import {
   comparisonSection,
   fitBlocks,
   gateSection,
-  headline,
+  failureReasons,
+  isolationAlert,
   modelDetail,
   type Block,
   type PublishView,
@@ -37,7 +38,9 @@ function title(results: Results, view: PublishView): string {
   const reg = view.comparison?.regressions.length
     ? ` · 🔻 ${view.comparison.regressions.length} regression(s)`
     : '';
-  return `### AIBench · ${verdict} · ${t.passes}/${t.graded} passed (${percent(t.passRate)}) · ${usd(t.cost)}${reg}`;
+  const perPass = t.passes && t.costPerPass !== null ? ` (${usd(t.costPerPass)} per pass)` : '';
+  const infra = t.infra ? ` · ${t.infra} ended by API faults (not counted)` : '';
+  return `### AIBench · ${verdict} · ${t.passes}/${t.graded} passed (${percent(t.passRate)}) · ${usd(t.cost)}${perPass}${reg}${infra}`;
 }
 
 function footer(results: Results, view: PublishView, sha: string | null): string {
@@ -61,8 +64,11 @@ export function renderComment(
   const models = summarizeModels(results);
   const limit = opts.limit ?? COMMENT_LIMIT_CHARS;
   const alerts = alertsSection(results, view.notes).split('\n');
+  const anyFailed = results.trials.some((t) => t.attempts.some((a) => a.outcome !== 'pass'));
   const blocks: Block[] = [
-    { text: `${opts.marker}\n${title(results, view)}\n\n${headline(results)}` },
+    {
+      text: [`${opts.marker}\n${title(results, view)}`, isolationAlert(results)].filter(Boolean).join('\n\n'),
+    },
     { text: gateSection(view.gate) },
     {
       text:
@@ -77,18 +83,18 @@ export function renderComment(
           ? `_${view.baselineNote}_`
           : '',
     },
+    { text: failureReasons(results, view.links.artifact, 15) },
     { text: `#### Summary (Table III)\n\n${summaryTable(models)}` },
     { text: commentCharts(results), optional: true },
     {
       text: [
-        '<details><summary>Cost per passed task (Table VIII) · retry impact (Table IX) · failure classes</summary>',
+        `<details><summary>Cost per passed task (Table VIII) · retry impact (Table IX)${anyFailed ? ' · failure classes' : ''}</summary>`,
         '',
         costPerPassTable(models),
         '',
         retryImpactTable(models, results.config.attempts),
         '',
-        failureClassTable(results),
-        '',
+        ...(anyFailed ? [failureClassTable(results), ''] : []),
         '</details>',
       ].join('\n'),
       optional: true,

@@ -263,11 +263,41 @@ export function faultsSection(results: Results, max: number): string {
   return faults.length > max ? `${table}\n\n… and ${faults.length - max} more in results.json.` : table;
 }
 
+/**
+ * Why each failed task failed, one bounded line each (class, first failing test and its assertion
+ * message, or first compiler error), pointing at the attempt in the results artifact.
+ */
+export function failureReasons(results: Results, artifact: string | null, max: number): string {
+  const failed = results.trials.filter((t) => !t.passed && t.outcome !== 'infra' && t.stoppedBy === null);
+  if (!failed.length) return '';
+  const where = artifact ? `[results artifact](${artifact})` : 'results artifact';
+  const lines = failed.slice(0, max).map((t) => {
+    const last = [...t.attempts].reverse().find((a) => a.outcome !== 'infra');
+    const why = last?.reason ?? t.outcome;
+    const trial = results.config.trials > 1 ? ` #${t.trial}` : '';
+    return `- ❌ ${cell(t.model)} · \`${t.task}${trial}\` — ${cell(why)} _(attempt ${last?.n ?? '?'} in the ${where})_`;
+  });
+  if (failed.length > max) lines.push(`- … and ${failed.length - max} more in the ${where}`);
+  return [`#### Why tasks failed`, '', ...lines].join('\n');
+}
+
+/**
+ * One line, right under the verdict, when model-written code ran without namespace isolation: a reader
+ * must see that before trusting anything else (empty at the `namespaces` level).
+ */
+export function isolationAlert(results: Results): string {
+  const s = results.sandbox;
+  if (s.level === 'namespaces') return '';
+  return `> ⚠️ **Isolation: ${s.level}** — model-written code ran without namespace isolation${s.missing.length ? ` (missing: ${s.missing.join('; ')})` : ''}. Use \`sandbox: required\` to refuse that, or install bubblewrap.`;
+}
+
 /** Isolation level, fingerprints, toolchains, settings and warnings: what makes a run reproducible. */
 export function runSection(results: Results): string {
   const s = results.sandbox;
   return [
-    `- **isolation:** ${s.level} (${s.features.join(', ')})${s.missing.length ? `; not available on this host: ${s.missing.join(', ')}` : ''}`,
+    s.missing.length
+      ? `- **isolation:** ${s.level} (${s.features.join(', ')}); not available on this host: ${s.missing.join(', ')}`
+      : `- **isolation:** ${s.level}`,
     `- **fingerprints:** harness ${results.harness.version}${results.harness.commit ? ` (${results.harness.commit.slice(0, 12)})` : ''} · tasks \`${results.fingerprints.tasks}\` · prompt \`${results.fingerprints.prompt}\` · prices \`${results.fingerprints.prices}\` (as of ${results.prices.asOf})`,
     `- **settings:** attempts ${results.config.attempts}, trials ${results.config.trials}, concurrency ${results.config.concurrency}${results.config.maxCost !== null ? `, max cost ${usd(results.config.maxCost)}` : ''}`,
     `- **toolchains:** ${
@@ -289,7 +319,8 @@ export function alertsSection(results: Results, notes: string[]): string {
     lines.push(
       `API or harness faults ended ${t.infra} of ${t.trials} trials: the pass rate describes the infrastructure as much as the models.`,
     );
-  lines.push(...notes, ...results.warnings);
+  // A normal merge of shards is how the reusable workflow works, not something to warn about.
+  lines.push(...notes, ...results.warnings.filter((w) => !/^merged from \d+ shard\(s\)$/.test(w)));
   return lines.length ? ['> [!WARNING]', ...lines.map((l) => `> - ${l}`)].join('\n') : '';
 }
 
@@ -297,7 +328,11 @@ export function alertsSection(results: Results, notes: string[]): string {
 export function renderSummary(results: Results, view: PublishView, limit = SUMMARY_LIMIT_BYTES): string {
   const models = summarizeModels(results);
   const blocks: Block[] = [
-    { text: `## AIBench results\n\n${headline(results)}` },
+    {
+      text: [`## AIBench results\n\n${headline(results)}`, isolationAlert(results)]
+        .filter(Boolean)
+        .join('\n\n'),
+    },
     { text: gateSection(view.gate) },
     { text: alertsSection(results, view.notes) },
     {
@@ -310,9 +345,19 @@ export function renderSummary(results: Results, view: PublishView, limit = SUMMA
     { text: `### Summary (Table III)\n\n${summaryTable(models)}` },
     { text: `### Cost per passed task (Table VIII)\n\n${costPerPassTable(models)}` },
     { text: `### Retry impact (Table IX)\n\n${retryImpactTable(models, results.config.attempts)}` },
-    { text: `### Failure classes (all attempts)\n\n${failureClassTable(results)}` },
+    {
+      text: results.trials.some((t) => t.attempts.some((a) => a.outcome !== 'pass'))
+        ? `### Failure classes (all attempts)\n\n${failureClassTable(results)}`
+        : '_No failed attempts, no API or harness faults._',
+    },
     ...visualBlocks(results, '###'),
-    { text: `### Infra errors\n\n${faultsSection(results, 200)}`, optional: true },
+    {
+      text: results.trials.some((t) => t.attempts.some((a) => a.faults.length))
+        ? `### Infra errors\n\n${faultsSection(results, 200)}`
+        : '',
+      optional: true,
+    },
+    { text: failureReasons(results, view.links.artifact, 200).replace(/^####/, '###') },
     { text: `### Run\n\n${runSection(results)}\n\n${artifactFilesLine(view.links.artifact)}` },
     { text: '### Per-task detail (Tables IV–VII)' },
     ...models.map((m) => ({ text: modelDetail(results, m), optional: true })),

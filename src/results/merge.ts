@@ -18,7 +18,8 @@ const STATUS_RANK: Record<Results['status'], number> = {
   complete: 0,
   'budget-exhausted': 1,
   running: 2,
-  aborted: 3,
+  interrupted: 3,
+  aborted: 4,
 };
 
 function uniq<T>(items: T[], key: (t: T) => string): T[] {

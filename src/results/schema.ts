@@ -54,6 +54,8 @@ export const attemptSchema = z.strictObject({
   failingTests: z.array(z.string()),
   /** What the grader sent back for the next attempt (null when none was sent). */
   feedback: z.string().nullable(),
+  /** Why the attempt failed, one bounded line for reviewers (class, first failing test and message, or first compiler error); absent on a pass. */
+  reason: z.string().nullable().optional(),
   /** Evidence that the submission games the grader; empty for an honest attempt. */
   suspect: z.array(z.string()),
   faults: z.array(faultSchema),
@@ -94,7 +96,8 @@ export const priceEntrySchema = z.strictObject({
 export const resultsSchema = z.strictObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   runId: z.string(),
-  status: z.enum(['running', 'complete', 'budget-exhausted', 'aborted']),
+  /** `interrupted`: stopped by Ctrl-C or SIGTERM; continue it with `aibench run --resume <out>`. */
+  status: z.enum(['running', 'complete', 'budget-exhausted', 'interrupted', 'aborted']),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   harness: z.strictObject({ version: z.string(), commit: z.string().nullable() }),

@@ -46,12 +46,37 @@ async function versionOf(cmd: string, args: string[]): Promise<string | null> {
  * Once per run: installs/probes what every grading shares (fixture installs, toolchains) for the suites
  * the selected tasks use, and records the versions in effect.
  */
+/**
+ * Runs `work`, saying every `everyMs` that it is still going, so preparing (a fixture's npm install,
+ * toolchain checks) never leaves a terminal silent for long.
+ */
+export async function withHeartbeat<T>(
+  what: string,
+  log: (line: string) => void,
+  work: () => Promise<T>,
+  everyMs = 8_000,
+): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(
+    () => log(`  still ${what} (${Math.round((Date.now() - started) / 1000)} s)`),
+    everyMs,
+  );
+  timer.unref?.();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export async function prepareGrading(
   tasks: Task[],
   hostEnv: NodeJS.ProcessEnv,
   log: (line: string) => void,
   /** Extra folders untrusted code must not see (the run's output folder). */
   protect: string[] = [],
+  /** Called once the sandbox is probed, before the (possibly slow) toolchain preparation. */
+  onSandbox: (level: string) => void = () => {},
 ): Promise<{ env: GradeEnv; toolchains: Record<string, string> }> {
   const cacheDir = cacheRoot(hostEnv);
   // The harness's own package holds every task's reference solution: never visible to a submission.
@@ -65,11 +90,17 @@ export async function prepareGrading(
     log(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`,
     );
+  onSandbox(sandbox.level);
   const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };
   for (const suite of suites) {
-    await toolchainFor(suite).prepare(suite, env, log);
+    const what =
+      suite.toolchain === 'node'
+        ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
+        : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
+    log(what);
+    await withHeartbeat(`preparing ${suite.name}`, log, () => toolchainFor(suite).prepare(suite, env, log));
     if (suite.toolchain === 'node' && suite.fixture) {
       const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
         devDependencies?: Record<string, string>;

@@ -60,6 +60,14 @@ export class Journal {
     appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'trial', record })}\n`);
   }
 
+  /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
+  interrupted(signal: string): void {
+    appendFileSync(
+      this.file('journal'),
+      `${JSON.stringify({ type: 'interrupted', signal, at: new Date().toISOString() })}\n`,
+    );
+  }
+
   transcript(entry: Record<string, unknown>): void {
     appendFileSync(
       this.file('transcripts'),

@@ -5,6 +5,7 @@ import type { RunSettings, ConfigFile } from '../config/schema.js';
 import { ExitCode, UsageError, oneLine } from '../errors.js';
 import { FatalApiError } from '../models/faults.js';
 import { lookupPrice, priceTable } from '../models/prices.js';
+import { checkModelIds } from '../models/check-ids.js';
 import { createProviders } from '../models/registry.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { Provider } from '../models/types.js';
@@ -38,6 +39,25 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   onAttempt?: (info: { model: string; task: string; trial: number; attempt: AttemptRecord }) => void;
+  /**
+   * Aborting it (Ctrl-C, SIGTERM) stops the run: no new request or grading starts, and results.json and
+   * the journal say `interrupted` at once, so the caller may exit right after.
+   */
+  signal?: AbortSignal;
+  /** Called once before any model call: what the run will do and the isolation it obtained. */
+  onPlan?: (plan: RunPlan) => void;
+}
+
+/** What a run is about to do, known once the models and tasks are resolved and the sandbox probed. */
+export interface RunPlan {
+  models: number;
+  tasks: number;
+  trials: number;
+  attempts: number;
+  /** The isolation level the grader obtained (`namespaces` or `process`). */
+  isolation: string;
+  /** Trials already finished by the interrupted run being resumed. */
+  resumed: number;
 }
 
 export interface RunOutcome {
@@ -66,7 +86,7 @@ function ensureWritableOut(out: string, resume: boolean): void {
     } catch {
       // No readable results: treat as unfinished.
     }
-    if (status === 'running' || status === 'unknown') {
+    if (status === 'running' || status === 'interrupted' || status === 'unknown') {
       throw new UsageError(
         `--out: ${out} holds an unfinished run; continue it with --resume ${out}, or choose another --out`,
       );
@@ -127,6 +147,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       }
     : request;
   const { tasks, providers } = planRun(opts);
+  // Before anything is written or spent: a model id its provider does not know ends here.
+  if (!prior) await checkModelIds(providers, priceTable(opts.config.prices), log);
   ensureWritableOut(out, Boolean(prior));
   const journal = new Journal(out);
   const header: RunHeader = prior?.header ?? {
@@ -157,7 +179,16 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   }
   warnings.forEach((w) => log(`warning: ${w}`));
 
-  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out]);
+  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out], (isolation) =>
+    opts.onPlan?.({
+      models: providers.length,
+      tasks: tasks.length,
+      trials: opts.settings.trials,
+      attempts: opts.settings.attempts,
+      isolation,
+      resumed: prior?.trials.size ?? 0,
+    }),
+  );
   const results: Results = {
     schemaVersion: 1,
     runId: header.runId,
@@ -216,9 +247,25 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   }
   jobs.forEach((j, i) => order.set(`${j.provider.spec.name}|${j.task.key}|${j.trial}`, i));
   let fatal: string | undefined;
+  let interrupted = false;
   const finished: TrialRecord[] = [];
+  const onAbort = (): void => {
+    if (interrupted || results.finishedAt) return;
+    interrupted = true;
+    results.status = 'interrupted';
+    results.finishedAt = new Date().toISOString();
+    results.warnings.push(
+      `run interrupted (${String(opts.signal?.reason ?? 'signal')}): continue it with aibench run --resume ${out}`,
+    );
+    journal.interrupted(String(opts.signal?.reason ?? 'signal'));
+    journal.results(results);
+    journal.report(renderReport(results));
+  };
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   const publish = (record: TrialRecord): void => {
+    if (interrupted) return;
     finished.push(record);
     results.trials = [...finished].sort(
       (a, b) => order.get(`${a.model}|${a.task}|${a.trial}`)! - order.get(`${b.model}|${b.task}|${b.trial}`)!,
@@ -228,7 +275,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
 
   await Promise.all(
     jobs.map(async ({ provider, task, trial }) => {
-      if (fatal) return;
+      if (fatal || interrupted) return;
       const key = trialKey(provider.spec.name, task.key, trial);
       const done = prior?.trials.get(key);
       if (done) return publish(done);
@@ -262,6 +309,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     }),
   );
 
+  opts.signal?.removeEventListener('abort', onAbort);
+  if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
   results.finishedAt = new Date().toISOString();
   const cut = finished.length < jobs.length || finished.some((t) => t.stoppedBy === 'budget');
   results.status = fatal ? 'aborted' : budget.exhausted && cut ? 'budget-exhausted' : 'complete';

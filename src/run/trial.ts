@@ -1,3 +1,4 @@
+import { failureReason } from '../report/reason.js';
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
 import { specialCasingEvidence } from '../grade/suspect.js';
 import type { GradeResult } from '../grade/types.js';
@@ -244,6 +245,7 @@ export async function runTrial(
       tests: graded.tests,
       failingTests: graded.failingTests,
       feedback: n < ctx.attempts ? graded.feedback : null,
+      reason: graded.feedback ? failureReason(graded.feedback) : null,
       suspect: graded.suspect,
       faults: [...faults, ...harnessFaultRecords(graded)],
       usage,

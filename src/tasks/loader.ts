@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { UsageError } from '../errors.js';
+import { UsageError, didYouMean } from '../errors.js';
 import { tamperRuleIds } from '../grade/tamper.js';
 import { hashFiles, isDirectory, readTree, type FileMap } from './files.js';
 import { hiddenTestNames } from './hidden-tests.js';
@@ -214,7 +214,10 @@ export function selectTasks(all: Task[], suites: string[] | undefined, keys: str
   if (suites?.length) {
     const known = new Set(all.map((t) => t.suite.name));
     const unknown = suites.find((s) => !known.has(s));
-    if (unknown) throw new UsageError(`--suites: unknown suite "${unknown}" (known: ${[...known].join(', ')})`);
+    if (unknown)
+      throw new UsageError(
+        `--suites: unknown suite "${unknown}"${didYouMean(unknown, known)} (known: ${[...known].join(', ')})`,
+      );
     chosen = chosen.filter((t) => suites.includes(t.suite.name));
   }
   if (keys?.length) {
@@ -222,7 +225,9 @@ export function selectTasks(all: Task[], suites: string[] | undefined, keys: str
     for (const key of keys) {
       const matches = chosen.filter((t) => t.key === key || t.id === key);
       if (matches.length !== 1) {
-        const why = matches.length ? 'is ambiguous; use <suite>/<id>' : 'is not a known task';
+        const why = matches.length
+          ? 'is ambiguous; use <suite>/<id>'
+          : `is not a known task${didYouMean(key, key.includes('/') ? chosen.map((t) => t.key) : chosen.map((t) => t.id))}`;
         throw new UsageError(`--tasks: "${key}" ${why} (run \`aibench tasks\` to list them)`);
       }
       picked.add(matches[0]!);

@@ -43,6 +43,10 @@ export class MockLlmServer {
   private queue: Scripted[] = [];
   /** Delay before each answer, to widen windows in interruption tests. */
   delayMs = 0;
+  /** Model ids the models-list endpoint (GET /v1/models) names; unset: the endpoint is absent (404). */
+  models: string[] | null = null;
+  /** GET /v1/models requests seen. */
+  modelListRequests = 0;
 
   constructor(
     readonly wire: 'anthropic' | 'openai',
@@ -75,6 +79,29 @@ export class MockLlmServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    if (req.method === 'GET' && req.url?.split('?')[0] === '/v1/models' && this.models) {
+      this.modelListRequests++;
+      // The real list shapes: Anthropic's paginated page, OpenAI's list object.
+      const body =
+        this.wire === 'anthropic'
+          ? {
+              data: this.models.map((id) => ({
+                type: 'model',
+                id,
+                display_name: id,
+                created_at: '2026-01-01T00:00:00Z',
+              })),
+              has_more: false,
+              first_id: this.models[0] ?? null,
+              last_id: this.models.at(-1) ?? null,
+            }
+          : {
+              object: 'list',
+              data: this.models.map((id) => ({ id, object: 'model', created: 1767225600, owned_by: 'mock' })),
+            };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
     const expected = this.wire === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
     if (req.method !== 'POST' || req.url !== expected) {
       res
