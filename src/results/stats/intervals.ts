@@ -1,0 +1,144 @@
+import { tQuantile, zQuantile } from './distributions.js';
+import type { Rng } from './random.js';
+
+/**
+ * How an interval was computed, so every report can say it:
+ * - `wilson`: Wilson score interval on passes / tasks (one trial per task: tasks are independent).
+ * - `wilson-clustered`: Wilson score interval whose sample size is the effective number of independent
+ *   observations when trials of one task are correlated (n / design effect, from the between-task
+ *   variance of per-task rates; between the task count and the trial count).
+ * - `bootstrap`: cluster bootstrap over tasks (tasks resampled with replacement, trials kept with their
+ *   task), expanded percentile interval (Hesterberg 2015) so few tasks do not give too narrow an interval.
+ */
+export type IntervalMethod = 'wilson' | 'wilson-clustered' | 'bootstrap';
+
+export interface Interval {
+  estimate: number;
+  low: number;
+  high: number;
+  /** Two-sided confidence level, e.g. 0.95. */
+  confidence: number;
+  method: IntervalMethod;
+}
+
+/** Default number of bootstrap resamples: tail quantiles near 1% stay stable to about a percentage point. */
+export const BOOTSTRAP_RESAMPLES = 4000;
+
+/**
+ * Wilson score interval for `successes` of `n` (both may be fractional: an effective sample). Behaves at
+ * 0 and n, unlike the normal (Wald) interval, and covers close to its level for small n.
+ */
+export function wilson(successes: number, n: number, confidence = 0.95): Interval {
+  if (!(n > 0)) throw new RangeError('wilson: n must be positive');
+  const z = zQuantile(1 - (1 - confidence) / 2);
+  const p = successes / n;
+  const z2n = (z * z) / n;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return {
+    estimate: p,
+    low: Math.max(0, centre - half),
+    high: Math.min(1, centre + half),
+    confidence,
+    method: 'wilson',
+  };
+}
+
+/**
+ * Interval for a mean of per-task rates in [0, 1] (pass rate, pass@k, pass^k), tasks as the unit.
+ * With `trialsPerTask` = 1 this is exactly the Wilson interval on passes / tasks. With more trials it is
+ * Wilson on an effective sample size: the cluster-robust variance of the mean (Miller 2024) turned into
+ * the n a binomial would need for that variance, kept between the task count (trials of a task fully
+ * correlated) and tasks × trials (independent), then shrunk for the few tasks the variance rests on
+ * (Korn & Graubard 1998). At an all-pass or all-fail run the between-task variance is zero and says
+ * nothing, so the task count is used: the interval is never zero-width.
+ */
+export function taskMeanInterval(perTask: number[], trialsPerTask: number, confidence = 0.95): Interval {
+  const t = perTask.length;
+  if (!t) throw new RangeError('taskMeanInterval: no tasks');
+  const mean = perTask.reduce((s, v) => s + v, 0) / t;
+  // With one trial the plug-in variance p(1−p)/T makes this exactly Wilson; with more, the unbiased
+  // between-task variance (divisor T−1) keeps few-task runs from looking more certain than they are.
+  const divisor = trialsPerTask > 1 && t > 1 ? t * (t - 1) : t * t;
+  const variance = perTask.reduce((s, v) => s + (v - mean) ** 2, 0) / divisor;
+  const maxN = t * Math.max(1, trialsPerTask);
+  const nEff =
+    mean <= 0 || mean >= 1
+      ? t
+      : variance <= 0
+        ? maxN
+        : Math.min(maxN, Math.max(t, (mean * (1 - mean)) / variance));
+  if (trialsPerTask <= 1) return { ...wilson(mean * t, t, confidence), estimate: mean };
+  // Korn & Graubard (1998): the variance is estimated from only T tasks, so the effective n is shrunk
+  // by (z / t_{T−1})², which is what a t rather than a normal critical value would widen it by.
+  const alpha = 1 - confidence;
+  const z = zQuantile(1 - alpha / 2);
+  const adjusted = t > 1 ? nEff * (z / tQuantile(1 - alpha / 2, t - 1)) ** 2 : nEff;
+  return { ...wilson(mean * adjusted, adjusted, confidence), estimate: mean, method: 'wilson-clustered' };
+}
+
+/** Quantile of sorted values (type 7, linear interpolation); infinities pass through. */
+export function quantileSorted(sorted: Float64Array | number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  if (lo === hi || a === b) return a;
+  return a + (b - a) * (pos - lo);
+}
+
+/**
+ * Cluster bootstrap over `tasks` units: `statistic` receives the resampled unit indices (with
+ * replacement) and returns a number (NaN when undefined for that resample: left out). Returns the
+ * expanded percentile interval around `estimate`: the percentile levels widened by √(T/(T−1))·t(T−1)
+ * (Hesterberg 2015), which corrects the plain percentile bootstrap's narrowness with few tasks.
+ */
+export function clusterBootstrap(
+  tasks: number,
+  estimate: number,
+  statistic: (indices: Int32Array) => number,
+  rng: Rng,
+  opts: { confidence?: number; resamples?: number } = {},
+): Interval {
+  const confidence = opts.confidence ?? 0.95;
+  const resamples = opts.resamples ?? BOOTSTRAP_RESAMPLES;
+  const alpha = 1 - confidence;
+  if (tasks < 2)
+    return {
+      estimate,
+      low: Number.NEGATIVE_INFINITY,
+      high: Number.POSITIVE_INFINITY,
+      confidence,
+      method: 'bootstrap',
+    };
+  const values = new Float64Array(resamples);
+  const idx = new Int32Array(tasks);
+  let kept = 0;
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < tasks; i++) idx[i] = rng.index(tasks);
+    const v = statistic(idx);
+    if (!Number.isNaN(v)) values[kept++] = v;
+  }
+  const sorted = values.subarray(0, kept).sort();
+  const tail = zCdf(-Math.sqrt(tasks / (tasks - 1)) * tQuantile(1 - alpha / 2, tasks - 1));
+  return {
+    estimate,
+    low: quantileSorted(sorted, tail),
+    high: quantileSorted(sorted, 1 - tail),
+    confidence,
+    method: 'bootstrap',
+  };
+}
+
+/** Standard normal CDF, inverted from stdlib's exact quantile by bisection (called once per interval). */
+function zCdf(x: number): number {
+  let lo = 1e-12;
+  let hi = 1 - 1e-12;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (zQuantile(mid) < x) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

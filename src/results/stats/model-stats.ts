@@ -1,0 +1,231 @@
+import type { Results } from '../schema.js';
+import { taskCells, type TaskCell } from './cells.js';
+import { clusterBootstrap, taskMeanInterval, type Interval } from './intervals.js';
+import { comparePaired, type PairedComparison, type PairedTask } from './paired.js';
+import { passAtK, passHatK } from './pass-at-k.js';
+import { minDetectableDrop, trialsToDetect } from './power.js';
+import { seededRng } from './random.js';
+
+export interface StatsOptions {
+  /** Two-sided confidence level of every interval (0.95). */
+  confidence?: number;
+  /** Power for the detectability figures (0.8). */
+  power?: number;
+  resamples?: number;
+  seed?: number;
+}
+
+export interface KCurvePoint {
+  k: number;
+  /** Tasks with at least k graded trials (the others cannot estimate it). */
+  tasks: number;
+  passAtK: Interval;
+  passHatK: Interval;
+}
+
+export interface Detectability {
+  /** Smallest drop in pass rate a same-size rerun would detect (null: none could be). */
+  minDrop: number | null;
+  /** The drop the second figure is for (0.10). */
+  drop: number;
+  /** Trials per task that would detect `drop` at this task count (null: the rate cannot fall that far). */
+  trialsForDrop: number | null;
+  tasks: number;
+  trials: number;
+  confidence: number;
+  power: number;
+}
+
+export interface FlakyTask {
+  task: string;
+  passes: number;
+  graded: number;
+}
+
+export interface RateStats {
+  /** Tasks with at least one graded trial. */
+  tasks: number;
+  interval: Interval | null;
+}
+
+export interface ModelStats {
+  model: string;
+  /** Graded trials per task (the most any task had). */
+  trials: number;
+  /** Pass within N attempts: mean over tasks of per-task pass rates, with its interval. */
+  passRate: RateStats;
+  /** Pass at attempt 1 (the single-pass score from the same run). */
+  firstAttempt: RateStats;
+  suites: ({ suite: string } & RateStats)[];
+  /** pass@k and pass^k for k = 1..trials; empty with one trial. */
+  kCurve: KCurvePoint[];
+  /** Total cost ÷ passes, with a bootstrap interval over tasks; null when a price is unknown or nothing passed. */
+  costPerPass: Interval | null;
+  /** Tasks whose graded trials disagree. */
+  flaky: FlakyTask[];
+  detectability: Detectability | null;
+}
+
+export const DETECT_DROP = 0.1;
+
+function rateStats(
+  cells: TaskCell[],
+  value: (c: TaskCell) => number,
+  trials: number,
+  confidence: number,
+): RateStats {
+  const graded = cells.filter((c) => c.graded > 0);
+  return {
+    tasks: graded.length,
+    interval: graded.length ? taskMeanInterval(graded.map(value), trials, confidence) : null,
+  };
+}
+
+function costPerPass(
+  cells: TaskCell[],
+  label: string,
+  opts: StatsOptions,
+  confidence: number,
+): Interval | null {
+  if (cells.some((c) => c.cost === null)) return null;
+  const cost = cells.map((c) => c.cost!);
+  const passes = cells.map((c) => c.passes);
+  const total = (idx: Int32Array | number[], of: number[]) => {
+    let s = 0;
+    for (const i of idx) s += of[i]!;
+    return s;
+  };
+  const all = cells.map((_, i) => i);
+  const p = total(all, passes);
+  if (!p) return null;
+  return clusterBootstrap(
+    cells.length,
+    total(all, cost) / p,
+    (idx) => {
+      const ps = total(idx, passes);
+      return ps ? total(idx, cost) / ps : Number.POSITIVE_INFINITY;
+    },
+    seededRng(`cost-per-pass ${label}`, opts.seed),
+    { confidence, resamples: opts.resamples },
+  );
+}
+
+/** pass@k and pass^k for k = 1..K over tasks with at least k graded trials. */
+export function kCurve(cells: TaskCell[], maxK: number, confidence = 0.95): KCurvePoint[] {
+  const out: KCurvePoint[] = [];
+  for (let k = 1; k <= maxK; k++) {
+    const eligible = cells.filter((c) => c.graded >= k);
+    if (!eligible.length) break;
+    out.push({
+      k,
+      tasks: eligible.length,
+      passAtK: taskMeanInterval(
+        eligible.map((c) => passAtK(c.graded, c.passes, k)),
+        maxK,
+        confidence,
+      ),
+      passHatK: taskMeanInterval(
+        eligible.map((c) => passHatK(c.graded, c.passes, k)),
+        maxK,
+        confidence,
+      ),
+    });
+  }
+  return out;
+}
+
+/** Statistics of one model's trials (any subset: a suite, the whole run). */
+export function statsForTrials(
+  model: string,
+  trials: Results['trials'],
+  opts: StatsOptions = {},
+): ModelStats {
+  const confidence = opts.confidence ?? 0.95;
+  const power = opts.power ?? 0.8;
+  const cells = taskCells(trials.filter((t) => t.model === model));
+  const k = Math.max(0, ...cells.map((c) => c.graded));
+  const passRate = rateStats(cells, (c) => c.passes / c.graded, k, confidence);
+  const suites = [...new Set(cells.map((c) => c.suite))].map((suite) => ({
+    suite,
+    ...rateStats(
+      cells.filter((c) => c.suite === suite),
+      (c) => c.passes / c.graded,
+      k,
+      confidence,
+    ),
+  }));
+  const rate = passRate.interval?.estimate ?? null;
+  return {
+    model,
+    trials: k,
+    passRate,
+    firstAttempt: rateStats(cells, (c) => c.firstAttemptPasses / c.graded, k, confidence),
+    suites,
+    kCurve: k > 1 ? kCurve(cells, k, confidence) : [],
+    costPerPass: costPerPass(cells, model, opts, confidence),
+    flaky: cells
+      .filter((c) => c.passes > 0 && c.passes < c.graded)
+      .map((c) => ({ task: c.task, passes: c.passes, graded: c.graded })),
+    detectability:
+      rate === null
+        ? null
+        : {
+            minDrop: minDetectableDrop(rate, passRate.tasks, k, { confidence, power }),
+            drop: DETECT_DROP,
+            trialsForDrop: trialsToDetect(DETECT_DROP, rate, passRate.tasks, { confidence, power }),
+            tasks: passRate.tasks,
+            trials: k,
+            confidence,
+            power,
+          },
+  };
+}
+
+/** Per-model statistics of a run, in the order the run lists models. Deterministic: seeded per model. */
+export function modelStatistics(
+  results: Pick<Results, 'models' | 'trials'>,
+  opts: StatsOptions = {},
+): ModelStats[] {
+  return results.models.map(({ name }) => statsForTrials(name, results.trials, opts));
+}
+
+/** Pairs two trial sets by task (tasks graded on both sides only). */
+export function pairByTask(base: TaskCell[], head: TaskCell[]): PairedTask[] {
+  const byTask = new Map(base.map((c) => [c.task, c]));
+  return head
+    .filter((h) => byTask.has(h.task))
+    .map((h) => ({ task: h.task, base: byTask.get(h.task)!, head: h }))
+    .filter((p) => p.base.graded > 0 && p.head.graded > 0);
+}
+
+export interface ModelPair {
+  /** The model compared against (listed first in the run). */
+  a: string;
+  b: string;
+  /** b − a on the tasks both graded. */
+  comparison: PairedComparison | null;
+}
+
+/** Model B vs model A within one run, for every pair of models, paired by task. */
+export function compareModelsInRun(
+  results: Pick<Results, 'models' | 'trials'>,
+  opts: StatsOptions = {},
+): ModelPair[] {
+  const names = results.models.map((m) => m.name);
+  const cells = new Map(names.map((n) => [n, taskCells(results.trials.filter((t) => t.model === n))]));
+  const out: ModelPair[] = [];
+  for (let i = 0; i < names.length; i++)
+    for (let j = i + 1; j < names.length; j++) {
+      const [a, b] = [names[i]!, names[j]!];
+      out.push({
+        a,
+        b,
+        comparison: comparePaired(
+          pairByTask(cells.get(a)!, cells.get(b)!),
+          seededRng(`models ${a} ${b}`, opts.seed),
+          { confidence: opts.confidence, resamples: opts.resamples },
+        ),
+      });
+    }
+  return out;
+}
