@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { taskMeanInterval, wilson } from '../src/results/stats/intervals.js';
 import { compareModelsInRun, modelStatistics, statsForTrials } from '../src/results/stats/model-stats.js';
-import { comparePaired, signTestP } from '../src/results/stats/paired.js';
+import { comparePaired, isNonInferior, signTestP } from '../src/results/stats/paired.js';
 import { passAtK, passHatK } from '../src/results/stats/pass-at-k.js';
 import { minDetectableDrop, trialsToDetect } from '../src/results/stats/power.js';
 import { seededRng } from '../src/results/stats/random.js';
@@ -79,7 +79,7 @@ describe('exact test for paired binary outcomes', () => {
     expect(signTestP(0, 0)).toBe(1);
   });
 
-  it('with one trial, 4 of 10 tasks failing is "no detectable change" even though the bootstrap interval is below zero', () => {
+  it('with one trial, 4 of 10 tasks failing is "no detectable change": the interval alone is below zero, McNemar is not', () => {
     const sim = new Synth(1);
     const pairs = Array.from({ length: 10 }, (_, i) => ({
       task: `s/t${i}`,
@@ -92,6 +92,25 @@ describe('exact test for paired binary outcomes', () => {
     expect(cmp.difference.estimate).toBeCloseTo(-0.4, 12);
     expect(cmp.difference.high).toBeLessThan(0);
     expect(cmp.verdict).toBe('no detectable change');
+    // Newcombe's method 10 by hand: base 10/10 (Wilson 0.7225–1), head 6/10 (0.3127–0.8318), φ = 0.
+    expect(cmp.difference.low).toBeCloseTo(-0.4 - (0.6 - 0.31267), 3);
+    expect(cmp.difference.high).toBeCloseTo(-0.4 + Math.hypot(0.83182 - 0.6, 1 - 0.72247), 3);
+  });
+
+  it('no task changing is not proof of no change: 10/10 on both sides still leaves ±28 pp', () => {
+    const sim = new Synth(2);
+    const pairs = Array.from({ length: 10 }, (_, i) => ({
+      task: `s/t${i}`,
+      base: sim.cell(1, 1),
+      head: sim.cell(1, 1),
+    }));
+    const cmp = comparePaired(pairs, seededRng('y'))!;
+    expect(cmp.difference.estimate).toBe(0);
+    expect(cmp.difference.low).toBeCloseTo(-(1 - 0.72247), 4);
+    expect(cmp.difference.high).toBeCloseTo(1 - 0.72247, 4);
+    expect(cmp.verdict).toBe('no detectable change');
+    expect(isNonInferior(cmp, 0.05)).toBe(false);
+    expect(isNonInferior(cmp, 0.3)).toBe(true);
   });
 });
 
@@ -153,7 +172,8 @@ describe('coverage on synthetic runs with known per-task pass probabilities (see
   it('identical models: the paired interval covers 0 in 93–97% of runs and the significant gate false-alarms ≤ 5%', () => {
     for (const [tasks, trials, seed] of [
       [20, 3, 21],
-      [20, 1, 22],
+      [30, 1, 22],
+      [10, 3, 24],
     ] as const) {
       const { coverage, regressed } = paired(tasks, trials, 1, 1000, seed);
       expect(coverage, `${tasks}×${trials}`).toBeGreaterThanOrEqual(0.93);
@@ -162,11 +182,17 @@ describe('coverage on synthetic runs with known per-task pass probabilities (see
     }
   });
 
-  it('a real 20% relative drop: the paired interval still covers the true difference 93–97%, and is often detected', () => {
-    const { coverage, regressed } = paired(30, 3, 0.8, 1000, 23);
-    expect(coverage).toBeGreaterThanOrEqual(0.93);
-    expect(coverage).toBeLessThanOrEqual(0.97);
-    expect(regressed).toBeGreaterThan(0.3);
+  it('a real 20% relative drop: the paired interval still covers the true difference 93–97%, and is flagged far more often than noise', () => {
+    for (const [tasks, trials, seed] of [
+      [30, 3, 23],
+      [30, 1, 25],
+    ] as const) {
+      const { coverage, regressed } = paired(tasks, trials, 0.8, 1000, seed);
+      expect(coverage, `${tasks}×${trials}`).toBeGreaterThanOrEqual(0.93);
+      expect(coverage, `${tasks}×${trials}`).toBeLessThanOrEqual(0.97);
+      // ~13 points: below what 30 tasks × 1 trial can reliably detect (the detectability line says so).
+      expect(regressed, `${tasks}×${trials}`).toBeGreaterThan(trials > 1 ? 0.3 : 0.1);
+    }
   });
 });
 

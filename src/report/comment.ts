@@ -1,7 +1,14 @@
 import { runTotals, summarizeModels } from '../results/aggregate.js';
 import type { Results } from '../results/schema.js';
 import { percent, usd } from './format.js';
-import { costPerPassTable, failureClassTable, retryImpactTable, summaryTable } from './markdown.js';
+import {
+  costPerPassTable,
+  failureClassTable,
+  retryImpactTable,
+  statisticsSection,
+  summaryTable,
+} from './markdown.js';
+import { compareModelsInRun, modelStatistics } from '../results/stats/model-stats.js';
 import {
   alertsSection,
   comparisonSection,
@@ -58,6 +65,7 @@ export function renderComment(
   opts: { marker: string; sha?: string | null; limit?: number },
 ): string {
   const models = summarizeModels(results);
+  const stats = modelStatistics(results);
   const limit = opts.limit ?? COMMENT_LIMIT_CHARS;
   const alerts = alertsSection(results, view.notes).split('\n');
   const blocks: Block[] = [
@@ -77,13 +85,14 @@ export function renderComment(
           : '',
     },
     { text: `#### Summary (Table III)\n\n${summaryTable(models)}` },
+    { text: `#### Statistics\n\n${statisticsSection(stats, compareModelsInRun(results))}` },
     {
       text: [
         '<details><summary>Cost per passed task (Table VIII) · retry impact (Table IX) · failure classes</summary>',
         '',
         costPerPassTable(models),
         '',
-        retryImpactTable(models, results.config.attempts),
+        retryImpactTable(models, results.config.attempts, stats),
         '',
         failureClassTable(results),
         '',

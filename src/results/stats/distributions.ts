@@ -1,4 +1,5 @@
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import tQuantileFn from '@stdlib/stats-base-dists-t-quantile';
 
@@ -15,4 +16,9 @@ export function binomialCdfAt(x: number, n: number, p: number): number {
 /** Student's t quantile with `df` degrees of freedom. */
 export function tQuantile(p: number, df: number): number {
   return tQuantileFn(p, df);
+}
+
+/** The standard normal CDF Φ(x). */
+export function zCdf(x: number): number {
+  return normalCdf(x, 0, 1);
 }

@@ -1,4 +1,4 @@
-import { tQuantile, zQuantile } from './distributions.js';
+import { tQuantile, zCdf, zQuantile } from './distributions.js';
 import type { Rng } from './random.js';
 
 /**
@@ -9,8 +9,11 @@ import type { Rng } from './random.js';
  *   variance of per-task rates; between the task count and the trial count).
  * - `bootstrap`: cluster bootstrap over tasks (tasks resampled with replacement, trials kept with their
  *   task), expanded percentile interval (Hesterberg 2015) so few tasks do not give too narrow an interval.
+ * - `mover-wilson`: a paired difference of two task-mean rates from each side's interval and the
+ *   correlation of the sides' per-task rates (MOVER, Zou & Donner 2008); with one trial per task this is
+ *   Newcombe's (1998) hybrid score interval for paired proportions (his method 10).
  */
-export type IntervalMethod = 'wilson' | 'wilson-clustered' | 'bootstrap';
+export type IntervalMethod = 'wilson' | 'wilson-clustered' | 'bootstrap' | 'mover-wilson';
 
 export interface Interval {
   estimate: number;
@@ -88,6 +91,19 @@ export function quantileSorted(sorted: Float64Array | number[], q: number): numb
   return a + (b - a) * (pos - lo);
 }
 
+const tails = new Map<string, number>();
+
+/** The expanded percentile's tail level: Φ(−√(T/(T−1))·t_{1−α/2, T−1}), memoised per (T, α). */
+function expandedTail(tasks: number, alpha: number): number {
+  const key = `${tasks} ${alpha}`;
+  let tail = tails.get(key);
+  if (tail === undefined) {
+    tail = zCdf(-Math.sqrt(tasks / (tasks - 1)) * tQuantile(1 - alpha / 2, tasks - 1));
+    tails.set(key, tail);
+  }
+  return tail;
+}
+
 /**
  * Cluster bootstrap over `tasks` units: `statistic` receives the resampled unit indices (with
  * replacement) and returns a number (NaN when undefined for that resample: left out). Returns the
@@ -121,7 +137,7 @@ export function clusterBootstrap(
     if (!Number.isNaN(v)) values[kept++] = v;
   }
   const sorted = values.subarray(0, kept).sort();
-  const tail = zCdf(-Math.sqrt(tasks / (tasks - 1)) * tQuantile(1 - alpha / 2, tasks - 1));
+  const tail = expandedTail(tasks, alpha);
   return {
     estimate,
     low: quantileSorted(sorted, tail),
@@ -131,14 +147,55 @@ export function clusterBootstrap(
   };
 }
 
-/** Standard normal CDF, inverted from stdlib's exact quantile by bisection (called once per interval). */
-function zCdf(x: number): number {
-  let lo = 1e-12;
-  let hi = 1 - 1e-12;
-  for (let i = 0; i < 80; i++) {
-    const mid = (lo + hi) / 2;
-    if (zQuantile(mid) < x) lo = mid;
-    else hi = mid;
+/**
+ * Pearson correlation of paired values; 0 when either side does not vary (nothing to correlate). For
+ * binary pairs (`binary`), Newcombe's continuity correction of φ's numerator ad − bc (less n/2 when above
+ * it, else 0 when positive), without which the paired interval undercovers with few tasks.
+ */
+function correlation(a: number[], b: number[], binary: boolean): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
   }
-  return (lo + hi) / 2;
+  if (!(saa > 0 && sbb > 0)) return 0;
+  if (binary) {
+    const adbc = n * sab; // for 0/1 pairs, n·Σ(a−ā)(b−b̄) = ad − bc of the 2×2 table
+    sab = (adbc > n / 2 ? adbc - n / 2 : adbc >= 0 ? 0 : adbc) / n;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/**
+ * Interval for head − base of paired per-task rates (same tasks on both sides): each side's task-mean
+ * interval combined through the correlation of the sides' per-task rates (MOVER). Unlike a bootstrap it
+ * keeps a width when no task changed (10 of 10 passing on both sides is not proof of "no drop": ±28 pp),
+ * and with one trial per task it is Newcombe's method 10.
+ */
+export function pairedDifferenceInterval(
+  base: number[],
+  head: number[],
+  trialsPerTask: number,
+  confidence = 0.95,
+): Interval {
+  const b = taskMeanInterval(base, trialsPerTask, confidence);
+  const h = taskMeanInterval(head, trialsPerTask, confidence);
+  const r = correlation(base, head, trialsPerTask <= 1);
+  const diff = h.estimate - b.estimate;
+  const down = [h.estimate - h.low, b.high - b.estimate] as const;
+  const up = [h.high - h.estimate, b.estimate - b.low] as const;
+  const spread = ([x, y]: readonly [number, number]) => Math.sqrt(Math.max(0, x * x + y * y - 2 * r * x * y));
+  return {
+    estimate: diff,
+    low: Math.max(-1, diff - spread(down)),
+    high: Math.min(1, diff + spread(up)),
+    confidence,
+    method: 'mover-wilson',
+  };
 }

@@ -90,20 +90,19 @@ function costPerPass(
   if (cells.some((c) => c.cost === null)) return null;
   const cost = cells.map((c) => c.cost!);
   const passes = cells.map((c) => c.passes);
-  const total = (idx: Int32Array | number[], of: number[]) => {
-    let s = 0;
-    for (const i of idx) s += of[i]!;
-    return s;
-  };
-  const all = cells.map((_, i) => i);
-  const p = total(all, passes);
+  const p = passes.reduce((s, x) => s + x, 0);
   if (!p) return null;
   return clusterBootstrap(
     cells.length,
-    total(all, cost) / p,
+    cost.reduce((s, x) => s + x, 0) / p,
     (idx) => {
-      const ps = total(idx, passes);
-      return ps ? total(idx, cost) / ps : Number.POSITIVE_INFINITY;
+      let ps = 0;
+      let cs = 0;
+      for (let j = 0; j < idx.length; j++) {
+        ps += passes[idx[j]!]!;
+        cs += cost[idx[j]!]!;
+      }
+      return ps ? cs / ps : Number.POSITIVE_INFINITY;
     },
     seededRng(`cost-per-pass ${label}`, opts.seed),
     { confidence, resamples: opts.resamples },
@@ -206,7 +205,13 @@ export interface ModelPair {
   comparison: PairedComparison | null;
 }
 
-/** Model B vs model A within one run, for every pair of models, paired by task. */
+/** Up to this many models every pair is compared; beyond it, each model against the first listed. */
+export const ALL_PAIRS_UP_TO = 4;
+
+/**
+ * Model B vs model A within one run, paired by task: every pair for a few models, else each model
+ * against the first listed (the reference the user put first).
+ */
 export function compareModelsInRun(
   results: Pick<Results, 'models' | 'trials'>,
   opts: StatsOptions = {},
@@ -214,7 +219,8 @@ export function compareModelsInRun(
   const names = results.models.map((m) => m.name);
   const cells = new Map(names.map((n) => [n, taskCells(results.trials.filter((t) => t.model === n))]));
   const out: ModelPair[] = [];
-  for (let i = 0; i < names.length; i++)
+  const firsts = names.length <= ALL_PAIRS_UP_TO ? names.length : 1;
+  for (let i = 0; i < firsts; i++)
     for (let j = i + 1; j < names.length; j++) {
       const [a, b] = [names[i]!, names[j]!];
       out.push({
@@ -223,9 +229,26 @@ export function compareModelsInRun(
         comparison: comparePaired(
           pairByTask(cells.get(a)!, cells.get(b)!),
           seededRng(`models ${a} ${b}`, opts.seed),
-          { confidence: opts.confidence, resamples: opts.resamples },
+          { confidence: opts.confidence, resamples: opts.resamples, deltas: false },
         ),
       });
     }
   return out;
+}
+
+/**
+ * The whole run's pass rate with its interval, each (model, task) a unit: what the headline shows and
+ * what `min-pass-rate: … lower-bound` gates on. Null when nothing was graded.
+ */
+export function runPassRate(results: Pick<Results, 'models' | 'trials'>, confidence = 0.95): Interval | null {
+  const cells = results.models
+    .flatMap(({ name }) => taskCells(results.trials.filter((t) => t.model === name)))
+    .filter((c) => c.graded > 0);
+  if (!cells.length) return null;
+  const k = Math.max(...cells.map((c) => c.graded));
+  return taskMeanInterval(
+    cells.map((c) => c.passes / c.graded),
+    k,
+    confidence,
+  );
 }

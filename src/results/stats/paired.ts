@@ -1,6 +1,6 @@
 import { sumCosts } from '../../models/prices.js';
 import { binomialCdfAt } from './distributions.js';
-import { clusterBootstrap, type Interval } from './intervals.js';
+import { clusterBootstrap, pairedDifferenceInterval, type Interval } from './intervals.js';
 import type { Rng } from './random.js';
 import type { TaskCell } from './cells.js';
 
@@ -19,7 +19,7 @@ export interface PairedComparison {
   /** Mean over tasks of each side's per-task pass rate. */
   baseRate: number;
   headRate: number;
-  /** head − base pass rate, paired bootstrap over tasks. */
+  /** head − base pass rate, paired by task (MOVER from the task-clustered Wilson intervals). */
   difference: Interval;
   /** Tasks whose pass rate fell / rose (with one trial: McNemar's discordant pairs). */
   worse: number;
@@ -58,7 +58,7 @@ function pairedMean(diffs: number[], rng: Rng, confidence: number, resamples?: n
     est,
     (idx) => {
       let s = 0;
-      for (const i of idx) s += diffs[i]!;
+      for (let j = 0; j < idx.length; j++) s += diffs[idx[j]!]!;
       return s / idx.length;
     },
     rng,
@@ -67,8 +67,9 @@ function pairedMean(diffs: number[], rng: Rng, confidence: number, resamples?: n
 }
 
 /**
- * Compares two sides on the tasks both graded: head − base pass rate with a paired cluster-bootstrap
- * interval over tasks, the exact sign test on tasks that changed, cost and model-time deltas. `regressed`
+ * Compares two sides on the tasks both graded: head − base pass rate with a paired interval (tasks as the
+ * unit), the exact sign test on tasks that changed, cost and model-time deltas with a paired bootstrap over
+ * tasks. `regressed`
  * when the interval lies wholly below zero (and, with one trial per task, McNemar's exact test agrees),
  * `improved` symmetrically, else `no detectable change`.
  */
@@ -81,13 +82,19 @@ export function comparePaired(
   if (!usable.length) return null;
   const confidence = opts.confidence ?? 0.95;
   const diffs = usable.map((p) => rate(p.head) - rate(p.base));
-  const difference = pairedMean(diffs, rng, confidence, opts.resamples);
+  const trials = Math.max(...usable.map((p) => Math.max(p.base.graded, p.head.graded)));
+  const difference = pairedDifferenceInterval(
+    usable.map((p) => rate(p.base)),
+    usable.map((p) => rate(p.head)),
+    trials,
+    confidence,
+  );
   const worse = diffs.filter((d) => d < 0).length;
   const better = diffs.filter((d) => d > 0).length;
   const exactP = signTestP(worse, better);
   const oneTrial = usable.every((p) => p.base.graded === 1 && p.head.graded === 1);
-  // With one trial per task the bootstrap over few discrete differences can call a drop too eagerly
-  // (4 of 10 tasks failing and 6 unchanged: McNemar p = 0.125), so the exact test must agree.
+  // With one trial per task the exact test is the standard: the interval must agree with it, so a
+  // verdict never rests on an approximation McNemar would not support.
   const significant = !oneTrial || exactP < 1 - confidence;
   const verdict: Verdict =
     significant && difference.high < 0
