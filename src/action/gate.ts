@@ -40,8 +40,11 @@ function rateFrom(text: string): number | null {
   return text && Number.isFinite(n) && rate >= 0 && rate <= 1 ? rate : null;
 }
 
-/** Parses `fail-on-regression`; errors name the input and list the modes. */
-export function parseRegressionMode(value: string): RegressionMode {
+/** Parses `fail-on-regression` (or the CLI's `--regression-mode`: `label`); errors name it and list the modes. */
+export function parseRegressionMode(
+  value: string,
+  label = `input "${INPUT.failOnRegression}"`,
+): RegressionMode {
   const v = value.trim();
   if (['false', 'False', 'FALSE', ''].includes(v)) return { kind: 'off' };
   if (['true', 'True', 'TRUE', 'significant'].includes(v)) return { kind: 'significant' };
@@ -51,10 +54,10 @@ export function parseRegressionMode(value: string): RegressionMode {
     const margin = rateFrom(m[1]!.trim());
     if (margin !== null && margin > 0 && margin < 1) return { kind: 'non-inferior', margin };
     throw new UsageError(
-      `input "${INPUT.failOnRegression}": "${value}" has no usable margin; write it as a drop in pass rate, e.g. non-inferior:5% or non-inferior:0.05`,
+      `${label}: "${value}" has no usable margin; write it as a drop in pass rate, e.g. non-inferior:5% or non-inferior:0.05`,
     );
   }
-  throw new UsageError(`input "${INPUT.failOnRegression}": "${value}" is not one of ${MODES}`);
+  throw new UsageError(`${label}: "${value}" is not one of ${MODES}`);
 }
 
 /** Parses `min-pass-rate`: `80%`, `0.8`, or either followed by `lower-bound`; empty → null. */
@@ -78,7 +81,11 @@ export function describeMode(mode: RegressionMode): string {
   return mode.kind === 'non-inferior' ? `non-inferior:${Math.round(mode.margin * 1000) / 10}%` : mode.kind;
 }
 
-function regressionCheck(comparison: Comparison | null, mode: RegressionMode): GateView['checks'][number] {
+/** The `fail-on-regression` check for a mode (also what `aibench compare --fail-on-regression` exits on). */
+export function regressionCheck(
+  comparison: Comparison | null,
+  mode: RegressionMode,
+): GateView['checks'][number] {
   const name = INPUT.failOnRegression;
   if (!comparison) return { name, ok: true, detail: 'no baseline to compare with yet' };
   const stats = comparison.statistics;

@@ -37,8 +37,10 @@ Usage:
   aibench report <results.json>           re-render report.md from a results file (to stdout)
   aibench merge <results.json|dir>... [--out DIR]
                                           merge shards of one run (e.g. a CI matrix) into one results.json + report.md
-  aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json] [--stale-days N]
-                                          per-task flips, pass-rate and cost deltas vs a baseline run
+  aibench compare <baseline.json> <results.json> [--fail-on-regression] [--regression-mode M] [--json] [--stale-days N]
+                                          paired verdict per model (interval, exact test), per-task flips,
+                                          pass-rate, cost and time deltas vs a baseline run; M: significant
+                                          (default), any-flip, non-inferior:<margin> (e.g. non-inferior:5%)
 
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
@@ -57,4 +59,4 @@ Run options:
   --resume DIR              continue an interrupted run: paid attempts are kept, never re-requested
 
 Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate failed
-            4 --max-cost reached · 5 API faults dominate the run · 6 compare: a task regressed`;
+            4 --max-cost reached · 5 API faults dominate the run · 6 compare: --fail-on-regression failed`;

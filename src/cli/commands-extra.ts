@@ -6,11 +6,15 @@ import { readResults } from '../results/io.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import { percent, usd } from '../report/format.js';
 import { comparisonSection } from '../report/summary.js';
+import { describeMode, parseRegressionMode, regressionCheck } from '../action/gate.js';
 import { parse } from './args.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
-/** `compare --fail-on-regression` exits with this when a task regressed (distinct from every run exit code). */
+/**
+ * `compare --fail-on-regression` exits with this when the comparison fails `--regression-mode`
+ * (`significant` by default; `any-flip`, `non-inferior:<margin>`), distinct from every run exit code.
+ */
 export const REGRESSION_EXIT = 6;
 
 /** `aibench merge <results.json|folder>... [--out DIR]`: shards of one run → one results.json, report.md, transcripts. */
@@ -36,15 +40,18 @@ export async function cmdMerge(argv: string[], io: Out): Promise<number> {
 }
 
 /**
- * `aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json]`: per-task flips,
- * pass-rate and cost deltas, and why the comparison may mislead (stale, tasks or prices changed).
+ * `aibench compare <baseline.json> <results.json> [--fail-on-regression] [--regression-mode M] [--json]`:
+ * the paired verdict per model with its interval, per-task flips, pass-rate, cost and time deltas, and
+ * why the comparison may mislead (stale, tasks, suites or prices changed).
  */
 export async function cmdCompare(argv: string[], io: Out): Promise<number> {
   const { values, positionals } = parse(argv, {
     'fail-on-regression': { type: 'boolean', default: false },
+    'regression-mode': { type: 'string', default: 'significant' },
     json: { type: 'boolean', default: false },
     'stale-days': { type: 'string' },
   });
+  const mode = parseRegressionMode(values['regression-mode']!, '--regression-mode');
   if (positionals.length !== 2)
     throw new UsageError(
       'compare: name two results files, the baseline first: aibench compare base/results.json head/results.json',
@@ -59,5 +66,8 @@ export async function cmdCompare(argv: string[], io: Out): Promise<number> {
   const cmp = compareResults(head, base, stale === undefined ? {} : { staleAfterDays: stale });
   if (values.json) io.out(JSON.stringify(cmp, null, 2));
   else io.out(comparisonSection(cmp, { trials: head.config.trials, maxFlips: Number.POSITIVE_INFINITY }));
-  return values['fail-on-regression'] && cmp.regressions.length ? REGRESSION_EXIT : ExitCode.ok;
+  if (!values['fail-on-regression']) return ExitCode.ok;
+  const check = regressionCheck(cmp, mode);
+  io.err(`${describeMode(mode)}: ${check.ok ? 'ok' : 'failed'}: ${check.detail}`);
+  return check.ok ? ExitCode.ok : REGRESSION_EXIT;
 }

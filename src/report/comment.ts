@@ -40,9 +40,16 @@ function title(results: Results, view: PublishView): string {
     : t.passes === t.graded && t.graded
       ? '✅'
       : '⚠️';
-  const reg = view.comparison?.regressions.length
-    ? ` · 🔻 ${view.comparison.regressions.length} regression(s)`
-    : '';
+  // The title carries the statistical verdict, not the raw flip count: flips happen without any change.
+  const cmp = view.comparison;
+  const regressed = cmp?.statistics.models.filter((m) => m.paired?.verdict === 'regressed') ?? [];
+  const reg = !cmp
+    ? ''
+    : regressed.length
+      ? ` · 🔻 regressed: ${regressed.map((m) => m.model).join(', ')}`
+      : cmp.statistics.verdict === 'improved'
+        ? ' · 🔺 improved'
+        : ` · ➖ no detectable change${cmp.regressions.length ? ` (${cmp.regressions.length} task flip(s))` : ''}`;
   return `### AIBench · ${verdict} · ${t.passes}/${t.graded} passed (${percent(t.passRate)}) · ${usd(t.cost)}${reg}`;
 }
 

@@ -94,7 +94,7 @@ export function methodNote(stats: ModelStats[]): string {
     clustered
       ? 'Wilson score on the effective sample size (trials of one task are correlated: cluster design effect, Korn–Graubard df correction; Miller 2024)'
       : 'Wilson score (one trial per task)'
-  }; cost per pass and paired differences: bootstrap over tasks (4,000 seeded resamples, expanded percentile). pass@k unbiased (Chen et al. 2021), pass^k = C(c,k)/C(n,k).</sub>`;
+  }; paired differences: MOVER from both sides' intervals and the per-task correlation (Newcombe's method 10 with one trial), with McNemar's exact test deciding one-trial verdicts; cost per pass and cost/time deltas: bootstrap over tasks (4,000 seeded resamples, expanded percentile). pass@k unbiased (Chen et al. 2021), pass^k = C(c,k)/C(n,k).</sub>`;
 }
 
 /** Words and a mark for a verdict. */
