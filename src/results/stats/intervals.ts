@@ -52,32 +52,28 @@ export function wilson(successes: number, n: number, confidence = 0.95): Interva
  * With `trialsPerTask` = 1 this is exactly the Wilson interval on passes / tasks. With more trials it is
  * Wilson on an effective sample size: the cluster-robust variance of the mean (Miller 2024) turned into
  * the n a binomial would need for that variance, kept between the task count (trials of a task fully
- * correlated) and tasks × trials (independent), then shrunk for the few tasks the variance rests on
- * (Korn & Graubard 1998). At an all-pass or all-fail run the between-task variance is zero and says
+ * correlated) and tasks × trials (independent), after shrinking it for the few tasks the variance rests
+ * on (Korn & Graubard 1998). At an all-pass or all-fail run the between-task variance is zero and says
  * nothing, so the task count is used: the interval is never zero-width.
  */
 export function taskMeanInterval(perTask: number[], trialsPerTask: number, confidence = 0.95): Interval {
   const t = perTask.length;
   if (!t) throw new RangeError('taskMeanInterval: no tasks');
   const mean = perTask.reduce((s, v) => s + v, 0) / t;
-  // With one trial the plug-in variance p(1−p)/T makes this exactly Wilson; with more, the unbiased
-  // between-task variance (divisor T−1) keeps few-task runs from looking more certain than they are.
-  const divisor = trialsPerTask > 1 && t > 1 ? t * (t - 1) : t * t;
-  const variance = perTask.reduce((s, v) => s + (v - mean) ** 2, 0) / divisor;
-  const maxN = t * Math.max(1, trialsPerTask);
-  const nEff =
-    mean <= 0 || mean >= 1
-      ? t
-      : variance <= 0
-        ? maxN
-        : Math.min(maxN, Math.max(t, (mean * (1 - mean)) / variance));
   if (trialsPerTask <= 1) return { ...wilson(mean * t, t, confidence), estimate: mean };
-  // Korn & Graubard (1998): the variance is estimated from only T tasks, so the effective n is shrunk
-  // by (z / t_{T−1})², which is what a t rather than a normal critical value would widen it by.
-  const alpha = 1 - confidence;
-  const z = zQuantile(1 - alpha / 2);
-  const adjusted = t > 1 ? nEff * (z / tQuantile(1 - alpha / 2, t - 1)) ** 2 : nEff;
-  return { ...wilson(mean * adjusted, adjusted, confidence), estimate: mean, method: 'wilson-clustered' };
+  const maxN = t * trialsPerTask;
+  let nEff: number;
+  if (mean <= 0 || mean >= 1) nEff = t;
+  else {
+    // Unbiased between-task variance of the mean (divisor T−1), as a binomial sample size; then Korn &
+    // Graubard (1998): that variance rests on only T tasks, so n shrinks by (z / t_{T−1})². Never below
+    // the task count: averaging several trials per task cannot make a run less certain than one trial.
+    const variance = perTask.reduce((s, v) => s + (v - mean) ** 2, 0) / (t * (t - 1));
+    const alpha = 1 - confidence;
+    const shrink = t > 1 ? (zQuantile(1 - alpha / 2) / tQuantile(1 - alpha / 2, t - 1)) ** 2 : 1;
+    nEff = variance > 0 ? Math.min(maxN, Math.max(t, ((mean * (1 - mean)) / variance) * shrink)) : maxN;
+  }
+  return { ...wilson(mean * nEff, nEff, confidence), estimate: mean, method: 'wilson-clustered' };
 }
 
 /** Quantile of sorted values (type 7, linear interpolation); infinities pass through. */
