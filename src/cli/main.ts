@@ -41,7 +41,12 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     'max-cost': { type: 'string' },
     out: { type: 'string', default: 'aibench-out' },
     resume: { type: 'string' },
+    'rerun-infra': { type: 'boolean', default: false },
   });
+  if (values['rerun-infra'] && values.resume === undefined)
+    throw new UsageError(
+      "--rerun-infra: name the run folder with --resume DIR (it re-runs that run's infra-ended trials)",
+    );
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
     attempts: numberFrom(values.attempts, '--attempts'),
@@ -63,6 +68,7 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     config,
     out: values.resume ?? values.out!,
     resume: values.resume !== undefined,
+    rerunInfra: values['rerun-infra'],
     log: io.err,
     onAttempt: (info) => io.err(attemptLine(info, ++done, 0, io.tty)),
   });
