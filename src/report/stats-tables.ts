@@ -109,23 +109,25 @@ export function exactTestCell(c: PairedComparison): string {
   return `${c.test === 'mcnemar-exact' ? 'McNemar exact' : 'sign test'} p = ${p}`;
 }
 
+/** Most model-vs-model rows a body shows; the rest are counted (with how many regressed) below the table. */
+export const MAX_PAIR_ROWS = 30;
+
 /** Model B vs model A in this run (paired by task): difference, tasks that moved, exact test, verdict. */
 export function modelPairsTable(pairs: ModelPair[]): string {
-  const rows = pairs
-    .filter((p) => p.comparison)
-    .map((p) => {
-      const c = p.comparison!;
-      return [
-        `${cell(p.b)} vs ${cell(p.a)}`,
-        String(c.tasks),
-        differenceCi(c.difference),
-        `${c.worse} / ${c.better}`,
-        exactTestCell(c),
-        verdictText(c),
-      ];
-    });
+  const compared = pairs.filter((p) => p.comparison);
+  const rows = compared.slice(0, MAX_PAIR_ROWS).map((p) => {
+    const c = p.comparison!;
+    return [
+      `${cell(p.b)} vs ${cell(p.a)}`,
+      String(c.tasks),
+      differenceCi(c.difference),
+      `${c.worse} / ${c.better}`,
+      exactTestCell(c),
+      verdictText(c),
+    ];
+  });
   if (!rows.length) return '';
-  return markdownTable(
+  const table = markdownTable(
     [
       [
         'Comparison (paired by task)',
@@ -139,6 +141,10 @@ export function modelPairsTable(pairs: ModelPair[]): string {
     ],
     { align: ['l', 'r', 'r', 'r', 'l', 'l'] },
   );
+  const regressed = compared.slice(MAX_PAIR_ROWS).filter((p) => p.comparison!.verdict === 'regressed').length;
+  return compared.length > MAX_PAIR_ROWS
+    ? `${table}\n\n… and ${compared.length - MAX_PAIR_ROWS} more comparisons (${regressed} regressed).`
+    : table;
 }
 
 /** `rate [low–high]` for a headline, or '' without an interval. */

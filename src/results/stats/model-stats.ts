@@ -68,6 +68,27 @@ export interface ModelStats {
 
 export const DETECT_DROP = 0.1;
 
+const cellCache = new WeakMap<readonly unknown[], Map<string, TaskCell[]>>();
+
+/**
+ * Each model's task cells, grouped in one pass. Memoised per trials array (results are not mutated once
+ * rendered), so the report, the summary and the comment of a large merged run group it once.
+ */
+function cellsByModel(trials: Results['trials']): Map<string, TaskCell[]> {
+  let cells = cellCache.get(trials);
+  if (!cells) {
+    const byModel = new Map<string, Results['trials']>();
+    for (const t of trials) {
+      const list = byModel.get(t.model);
+      if (list) list.push(t);
+      else byModel.set(t.model, [t]);
+    }
+    cells = new Map([...byModel].map(([model, ts]) => [model, taskCells(ts)]));
+    cellCache.set(trials, cells);
+  }
+  return cells;
+}
+
 function rateStats(
   cells: TaskCell[],
   value: (c: TaskCell) => number,
@@ -141,7 +162,7 @@ export function statsForTrials(
 ): ModelStats {
   const confidence = opts.confidence ?? 0.95;
   const power = opts.power ?? 0.8;
-  const cells = taskCells(trials.filter((t) => t.model === model));
+  const cells = cellsByModel(trials).get(model) ?? [];
   const k = Math.max(0, ...cells.map((c) => c.graded));
   const passRate = rateStats(cells, (c) => c.passes / c.graded, k, confidence);
   const suites = [...new Set(cells.map((c) => c.suite))].map((suite) => ({
@@ -180,12 +201,23 @@ export function statsForTrials(
   };
 }
 
-/** Per-model statistics of a run, in the order the run lists models. Deterministic: seeded per model. */
+const statsCache = new WeakMap<readonly unknown[], ModelStats[]>();
+
+/**
+ * Per-model statistics of a run, in the order the run lists models. Deterministic (seeded per model), so
+ * the default-options result is memoised per trials array: report, summary and comment compute it once.
+ */
 export function modelStatistics(
   results: Pick<Results, 'models' | 'trials'>,
   opts: StatsOptions = {},
 ): ModelStats[] {
-  return results.models.map(({ name }) => statsForTrials(name, results.trials, opts));
+  const defaults = Object.keys(opts).length === 0;
+  const cached = defaults ? statsCache.get(results.trials) : undefined;
+  if (cached && cached.map((s) => s.model).join('\n') === results.models.map((m) => m.name).join('\n'))
+    return cached;
+  const stats = results.models.map(({ name }) => statsForTrials(name, results.trials, opts));
+  if (defaults) statsCache.set(results.trials, stats);
+  return stats;
 }
 
 /** Pairs two trial sets by task (tasks graded on both sides only). */
@@ -217,7 +249,8 @@ export function compareModelsInRun(
   opts: StatsOptions = {},
 ): ModelPair[] {
   const names = results.models.map((m) => m.name);
-  const cells = new Map(names.map((n) => [n, taskCells(results.trials.filter((t) => t.model === n))]));
+  const byModel = cellsByModel(results.trials);
+  const cells = new Map(names.map((n) => [n, byModel.get(n) ?? []]));
   const out: ModelPair[] = [];
   const firsts = names.length <= ALL_PAIRS_UP_TO ? names.length : 1;
   for (let i = 0; i < firsts; i++)
@@ -241,9 +274,8 @@ export function compareModelsInRun(
  * what `min-pass-rate: … lower-bound` gates on. Null when nothing was graded.
  */
 export function runPassRate(results: Pick<Results, 'models' | 'trials'>, confidence = 0.95): Interval | null {
-  const cells = results.models
-    .flatMap(({ name }) => taskCells(results.trials.filter((t) => t.model === name)))
-    .filter((c) => c.graded > 0);
+  const byModel = cellsByModel(results.trials);
+  const cells = results.models.flatMap(({ name }) => byModel.get(name) ?? []).filter((c) => c.graded > 0);
   if (!cells.length) return null;
   const k = Math.max(...cells.map((c) => c.graded));
   return taskMeanInterval(
