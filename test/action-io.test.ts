@@ -38,8 +38,8 @@ describe('inputs', () => {
     expect(i).toMatchObject({
       mode: 'run',
       models: ['reference', 'anthropic/claude-sonnet-4-6'],
-      minPassRate: 0.75,
-      failOnRegression: true,
+      minPassRate: { rate: 0.75, on: 'estimate' },
+      failOnRegression: { kind: 'significant' },
       baseline: { kind: 'cache' },
       comment: 'always',
       cache: true,
@@ -60,6 +60,14 @@ describe('inputs', () => {
       [{ 'tasks-path': 'missing-dir' }, /^input "tasks-path": missing-dir does not exist/],
       [{ suites: 'nope' }, /^input "suites": unknown suite "nope"/],
       [{ 'artifact-name': 'a/b' }, /^input "artifact-name": "a\/b" may not contain/],
+      [
+        { 'fail-on-regression': 'sometimes' },
+        /^input "fail-on-regression": "sometimes" is not one of false, true/,
+      ],
+      [
+        { 'min-pass-rate': '80% upper' },
+        /^input "min-pass-rate": "80% upper": after the rate write nothing or lower-bound/,
+      ],
     ];
     for (const [inputs, message] of cases)
       expect(() => readInputs(get({ ...base, ...inputs }))).toThrow(message);
@@ -253,7 +261,7 @@ describe('CLI merge and compare', () => {
     const err: string[] = [];
     return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), tty: false } };
   };
-  it('merge writes one run from shard folders; compare prints flips and exits 6 with --fail-on-regression', async () => {
+  it('merge writes one run from shard folders; compare prints the verdict and flips, and exits 6 only when the mode fails', async () => {
     const root = tempDir();
     const shardA = results([['a/m', 's/t1', 'pass']]);
     const shardB = { ...results([['b/n', 's/t1', 'test']]), runId: 'other' };
@@ -285,16 +293,40 @@ describe('CLI merge and compare', () => {
         ]),
       ),
     );
+    const merged = path.join(root, 'merged', 'results.json');
     const c = io();
+    // One flip on one task is noise to the default (significant) mode...
+    expect(await main(['compare', baseFile, merged, '--fail-on-regression'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(
+      /^\*\*Verdict: ➖ no detectable change\*\*[\s\S]*\| b\/n +\| s\/t1 +\| ✅ pass +\| ❌ test +\|/,
+    );
+    expect(c.err.join('\n')).toMatch(/^significant: ok: no detectable regression/);
+    // ...and a regression to any-flip, today's strictest mode.
+    const flip = io();
     expect(
       await main(
-        ['compare', baseFile, path.join(root, 'merged', 'results.json'), '--fail-on-regression'],
-        c.io,
+        ['compare', baseFile, merged, '--fail-on-regression', '--regression-mode', 'any-flip'],
+        flip.io,
       ),
     ).toBe(6);
-    expect(c.out.join('\n')).toMatch(
-      /🔻 1 regression\(s\)[\s\S]*\| b\/n +\| s\/t1 +\| ✅ pass +\| ❌ test +\|/,
+    expect(flip.err.join('\n')).toMatch(
+      /^any-flip: failed: 1 task\(s\) regressed vs the baseline: b\/n s\/t1/,
     );
+    // A model failing 8 of the 8 tasks it passed regressed significantly (McNemar p = 0.008).
+    const eight = (outcome: 'pass' | 'test') =>
+      results(
+        Array.from({ length: 8 }, (_, i) => ['a/m', `s/t${i}`, outcome] as [string, string, 'pass' | 'test']),
+      );
+    writeFileSync(path.join(root, 'b8.json'), serializeResults(eight('pass')));
+    writeFileSync(path.join(root, 'h8.json'), serializeResults(eight('test')));
+    const sig = io();
+    expect(
+      await main(
+        ['compare', path.join(root, 'b8.json'), path.join(root, 'h8.json'), '--fail-on-regression'],
+        sig.io,
+      ),
+    ).toBe(6);
+    expect(sig.out.join('\n')).toMatch(/^\*\*Verdict: 🔻 regressed\*\*[\s\S]*McNemar exact p = 0\.008/);
     const bad = io();
     expect(await main(['compare', baseFile], bad.io)).toBe(2);
     expect(bad.err).toEqual([

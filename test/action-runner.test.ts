@@ -268,10 +268,12 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
     expect(mine()).toHaveLength(1);
     expect(github.commentsOn(7)).toHaveLength(121);
     const created = mine()[0]!;
-    expect(created.body).toContain('🔻 1 regression(s)');
+    // One flip on one task is a flip, not a verdict: the title says so.
+    expect(created.body).toContain('➖ no detectable change (1 task flip(s))');
+    expect(created.body).toMatch(/\*\*Verdict: ➖ no detectable change\*\*/);
     // The verdict once, on the first line; then why the failed task failed, pointing at the attempt.
     expect(created.body.split('\n')[1]).toMatch(
-      /^### AIBench · ⚠️ · 1\/2 passed \(50%\) · \$[\d.]+ \(\$[\d.]+ per pass\) · 🔻 1 regression\(s\)$/,
+      /^### AIBench · ⚠️ · 1\/2 passed \(50%\) · \$[\d.]+ \(\$[\d.]+ per pass\) · ➖ no detectable change \(1 task flip\(s\)\)$/,
     );
     expect(created.body.split('1/2 passed').length - 1).toBe(1);
     expect(created.body).toMatch(
@@ -281,7 +283,12 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
 
     const requestsBefore = github.requests.length;
     const second = await runAction(
-      { models: TWO_MODELS, baseline: baselineFile, 'fail-on-regression': 'true', 'min-pass-rate': '90%' },
+      {
+        models: TWO_MODELS,
+        baseline: baselineFile,
+        'fail-on-regression': 'any-flip',
+        'min-pass-rate': '90%',
+      },
       { event: 'pull_request' },
     );
     expect(second.code).toBe(1);
@@ -305,6 +312,51 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
       writeFileSync(path.join(process.env.AIBENCH_DUMP, 'comment.md'), mine()[0]!.body);
     }
     expect(github.requests.every((q) => q.authorization === 'token ghs_writetoken')).toBe(true);
+  });
+
+  it('gate modes: a single flip passes significant, fails non-inferior:5% and any-flip; lower-bound gates on the interval', async () => {
+    plans.anthropic = ['reference'];
+    plans.deepseek = ['no-swap', 'no-swap', 'no-swap'];
+    const base = { models: TWO_MODELS, baseline: baselineFile, comment: 'never' };
+    const significant = await runAction(
+      { ...base, 'fail-on-regression': 'significant' },
+      { event: 'pull_request' },
+    );
+    expect(significant.code, significant.stdout).toBe(0);
+    expect(significant.summary).toMatch(
+      /✅ \*\*Gate passed:\*\* no detectable regression \(largest change: deepseek\/deepseek-chat −100 pp \[−\d+, \+\d+\]\)/,
+    );
+    expect(significant.summary).toContain('**Detectability:**');
+    const nonInferior = await runAction(
+      { ...base, 'fail-on-regression': 'non-inferior:5%' },
+      { event: 'pull_request' },
+    );
+    expect(nonInferior.code).toBe(1);
+    expect(nonInferior.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /fail-on-regression: a drop of more than 5 pp is not ruled out for anthropic\/claude-sonnet-4-6 \(±0 pp \[−\d+, \+\d+\]\), deepseek\/deepseek-chat/,
+    );
+    const lower = await runAction(
+      { models: 'anthropic/claude-sonnet-4-6', comment: 'never', 'min-pass-rate': '80% lower-bound' },
+      { event: 'pull_request' },
+    );
+    expect(lower.code).toBe(1);
+    expect(lower.annotations.find((a) => a.level === 'error')?.message).toMatch(
+      /min-pass-rate: the pass rate's 95% lower bound 21% \(pass rate 100%, 1\/1\) is below min-pass-rate 80%/,
+    );
+  });
+
+  it('a default-branch run whose gate failed does not become the baseline', async () => {
+    plans.anthropic = ['reference'];
+    plans.deepseek = ['no-swap', 'no-swap', 'no-swap'];
+    const r = await runAction(
+      { models: TWO_MODELS, baseline: 'cache', 'min-pass-rate': '90%' },
+      { event: 'schedule' },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /not saving a baseline: the gate failed \(min-pass-rate: pass rate 50% \(1\/2\)/,
+    );
+    expect(r.stdout).not.toMatch(/saved this run as the baseline/);
   });
 
   it('max-cost: the budget cuts the run short and the gate fails after publishing', async () => {
@@ -366,7 +418,7 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
     const second = await runAction(same, { event: 'pull_request', pr: 11 });
     expect(second.code).toBe(0);
     expect(github.commentsOn(11)).toHaveLength(1);
-    expect(github.commentsOn(11)[0]!.body).toContain('**No regressions.**');
+    expect(github.commentsOn(11)[0]!.body).toContain('**No task passed less often than in the baseline.**');
     const quiet = await runAction(same, { event: 'pull_request', pr: 12 });
     expect(quiet.code).toBe(0);
     expect(github.commentsOn(12)).toHaveLength(0);

@@ -2,7 +2,13 @@
  * The action's pure parts: baseline comparison, shard merge, gate, and the bodies within GitHub's limits.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluateGate } from '../src/action/gate.js';
+import {
+  baselineSaveBlocker,
+  evaluateGate,
+  parseMinPassRate,
+  parseRegressionMode,
+  type GateSettings,
+} from '../src/action/gate.js';
 import { compareResults } from '../src/results/baseline.js';
 import { serializeResults } from '../src/results/io.js';
 import { mergeResults } from '../src/results/merge.js';
@@ -125,18 +131,19 @@ describe('merging shards', () => {
 });
 
 describe('gate', () => {
-  const none = { minPassRate: null, failOnRegression: false, maxCost: null };
-  it('passes with nothing to check, fails on pass rate, regressions, budget, and API faults dominating', () => {
+  const none: GateSettings = { minPassRate: null, failOnRegression: { kind: 'off' }, maxCost: null };
+  const min = (rate: number, on: 'estimate' | 'lower-bound' = 'estimate') => ({ rate, on });
+  it('passes with nothing to check, fails on pass rate, flips (any-flip), budget, and API faults dominating', () => {
     const ok = results([
       ['a/m', 's/t1', 'pass'],
       ['a/m', 's/t2', 'test'],
     ]);
     expect(evaluateGate(ok, null, none)).toEqual({ failed: false, checks: [] });
-    expect(evaluateGate(ok, null, { ...none, minPassRate: 0.5 }).failed).toBe(false);
-    expect(evaluateGate(ok, null, { ...none, minPassRate: 0.6 }).checks[0]!.detail).toBe(
+    expect(evaluateGate(ok, null, { ...none, minPassRate: min(0.5) }).failed).toBe(false);
+    expect(evaluateGate(ok, null, { ...none, minPassRate: min(0.6) }).checks[0]!.detail).toBe(
       'pass rate 50% (1/2) is below min-pass-rate 60%',
     );
-    expect(evaluateGate(ok, null, { ...none, failOnRegression: true })).toMatchObject({
+    expect(evaluateGate(ok, null, { ...none, failOnRegression: { kind: 'significant' } })).toMatchObject({
       failed: false,
       checks: [{ detail: 'no baseline to compare with yet' }],
     });
@@ -147,9 +154,20 @@ describe('gate', () => {
         ['a/m', 's/t2', 'pass'],
       ]),
     );
-    expect(evaluateGate(ok, cmp, { ...none, failOnRegression: true }).checks[0]).toMatchObject({
+    expect(
+      evaluateGate(ok, cmp, { ...none, failOnRegression: { kind: 'any-flip' } }).checks[0],
+    ).toMatchObject({
       ok: false,
       detail: '1 task(s) regressed vs the baseline: a/m s/t2',
+    });
+    // The same single flip is noise to the significant mode, and says how blind the comparison is.
+    expect(
+      evaluateGate(ok, cmp, { ...none, failOnRegression: { kind: 'significant' } }).checks[0],
+    ).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(
+        /^no detectable regression \(largest change: a\/m −50 pp \[.*\]\) \(a comparison of this size detects drops from about \d+ points\)$/,
+      ),
     });
     expect(evaluateGate(ok, null, { ...none, maxCost: 0.02 }).checks[0]).toMatchObject({
       ok: false,
@@ -162,6 +180,92 @@ describe('gate', () => {
     ]);
     expect(evaluateGate(faults, null, none).checks[0]!.detail).toMatch(
       /API faults ended 1 of 2 trials \(not counted as model failures\)/,
+    );
+  });
+
+  /** `model` on tasks t0..t(n−1): the listed ones fail, the rest pass. */
+  const run = (models: Record<string, number[]>, n = 10) =>
+    results(
+      Object.entries(models).flatMap(([model, failing]) =>
+        Array.from({ length: n }, (_, i) => [model, `s/t${i}`, failing.includes(i) ? 'test' : 'pass'] as Row),
+      ),
+    );
+
+  it('significant: a model that fails 8 of 10 tasks it passed has regressed; one that flipped a task has not', () => {
+    const base = run({ 'a/strong': [], 'b/noisy': [3] });
+    const head = run({ 'a/strong': [0, 1, 2, 3, 4, 5, 6, 7], 'b/noisy': [4] });
+    const cmp = compareResults(head, base);
+    const gate = evaluateGate(head, cmp, { ...none, failOnRegression: { kind: 'significant' } });
+    expect(gate.failed).toBe(true);
+    expect(gate.checks[0]!.detail).toMatch(
+      /^a\/strong regressed: pass rate −80 pp \[−\d+, −\d+\] over 10 task\(s\)$/,
+    );
+    expect(cmp.statistics.models.map((m) => [m.model, m.paired!.verdict])).toEqual([
+      ['a/strong', 'regressed'],
+      ['b/noisy', 'no detectable change'],
+    ]);
+    // Two models: each judged at 97.5% so the pair keeps a 95% family-wise error rate.
+    expect(cmp.statistics.confidence).toBeCloseTo(0.975, 12);
+    // any-flip would also fail on the noisy model's single flip.
+    const flips = evaluateGate(head, cmp, { ...none, failOnRegression: { kind: 'any-flip' } });
+    expect(flips.checks[0]).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^9 task\(s\) regressed/),
+    });
+    expect(cmp.regressions.map((r) => `${r.model} ${r.task}`)).toContain('b/noisy s/t4');
+  });
+
+  it('non-inferior: 10 tasks × 1 trial with nothing changed cannot rule out a 5-point drop; a 30-point margin passes', () => {
+    const same = run({ 'a/m': [9] });
+    const cmp = compareResults(same, run({ 'a/m': [9] }));
+    const strict = evaluateGate(same, cmp, {
+      ...none,
+      failOnRegression: parseRegressionMode('non-inferior:5%'),
+    });
+    expect(strict.failed).toBe(true);
+    expect(strict.checks[0]!.detail).toMatch(
+      /^a drop of more than 5 pp is not ruled out for a\/m \(±0 pp \[−\d+, \+\d+\]\)/,
+    );
+    const loose = evaluateGate(same, cmp, {
+      ...none,
+      failOnRegression: parseRegressionMode('non-inferior:0.3'),
+    });
+    expect(loose.checks[0]).toMatchObject({ ok: true, detail: 'every model within 30 pp of the baseline' });
+  });
+
+  it('min-pass-rate on the lower bound: 9/10 passes 80% but not "80% lower-bound"', () => {
+    const r = run({ 'a/m': [9] });
+    expect(evaluateGate(r, null, { ...none, minPassRate: parseMinPassRate('80%') }).failed).toBe(false);
+    const lower = evaluateGate(r, null, { ...none, minPassRate: parseMinPassRate('80% lower-bound') });
+    expect(lower.checks[0]).toMatchObject({
+      ok: false,
+      detail: "the pass rate's 95% lower bound 60% (pass rate 90%, 9/10) is below min-pass-rate 80%",
+    });
+  });
+
+  it('parses the modes, keeps true/false working, and says what to write', () => {
+    expect(parseRegressionMode('false')).toEqual({ kind: 'off' });
+    expect(parseRegressionMode('true')).toEqual({ kind: 'significant' });
+    expect(parseRegressionMode('any-flip')).toEqual({ kind: 'any-flip' });
+    expect(parseRegressionMode('non-inferior:5%')).toEqual({ kind: 'non-inferior', margin: 0.05 });
+    expect(() => parseRegressionMode('yes')).toThrow(
+      'input "fail-on-regression": "yes" is not one of false, true (= significant), any-flip, significant, or non-inferior:<margin> (e.g. non-inferior:5%)',
+    );
+    expect(() => parseRegressionMode('non-inferior:lots')).toThrow(/non-inferior:5% or non-inferior:0\.05/);
+    expect(parseMinPassRate('0.8 lower-bound')).toEqual({ rate: 0.8, on: 'lower-bound' });
+    expect(parseMinPassRate('')).toBeNull();
+    expect(() => parseMinPassRate('80% lower')).toThrow(/write nothing or lower-bound/);
+  });
+
+  it('a run whose gate failed never becomes the baseline', () => {
+    const r = run({ 'a/m': [] });
+    const passed = evaluateGate(r, null, { ...none, minPassRate: min(0.5) });
+    expect(baselineSaveBlocker(r, passed, false)).toBeNull();
+    const failed = evaluateGate(run({ 'a/m': [0, 1, 2, 3, 4, 5] }), null, { ...none, minPassRate: min(0.5) });
+    expect(baselineSaveBlocker(r, failed, false)).toMatch(/^the gate failed \(min-pass-rate: pass rate 40%/);
+    expect(baselineSaveBlocker(r, passed, true)).toMatch(/skipped for want of an API key/);
+    expect(baselineSaveBlocker({ status: 'budget-exhausted' }, passed, false)).toBe(
+      'the run ended budget-exhausted',
     );
   });
 });

@@ -7,6 +7,7 @@ import { parseModelSpec, splitList } from '../models/spec.js';
 import { readResults } from '../results/io.js';
 import type { Results } from '../results/schema.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
+import { parseMinPassRate, parseRegressionMode, type MinPassRate, type RegressionMode } from './gate.js';
 import { INPUT, INPUT_DEFAULTS, type InputName } from './names.js';
 import { parseApiKeys } from './api-keys.js';
 import { SANDBOX_MODES, type SandboxMode } from './sandbox-setup.js';
@@ -30,8 +31,8 @@ export interface ActionInputs {
   selected: Task[];
   config: ConfigFile;
   settings: RunSettings;
-  minPassRate: number | null;
-  failOnRegression: boolean;
+  minPassRate: MinPassRate | null;
+  failOnRegression: RegressionMode;
   baseline: BaselineInput;
   comment: CommentMode;
   token: string;
@@ -79,21 +80,6 @@ function boolean(name: InputName, value: string): boolean {
 function oneOf<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw inputError(name, `"${value}" is not one of ${allowed.join(', ')}`);
-}
-
-/** `0.8` or `80%` → 0.8; empty → null. */
-function passRate(value: string): number | null {
-  if (!value) return null;
-  const pct = value.endsWith('%');
-  const n = Number(pct ? value.slice(0, -1) : value);
-  const rate = pct ? n / 100 : n;
-  if (!Number.isFinite(n) || rate < 0 || rate > 1) {
-    throw inputError(
-      INPUT.minPassRate,
-      `"${value}" is not a pass rate; write a fraction from 0 to 1 (0.8) or a percentage (80%)`,
-    );
-  }
-  return rate;
 }
 
 function existing(name: InputName, p: string, cwd: string, kind: 'file' | 'folder' | 'any'): string {
@@ -176,8 +162,8 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
     const file = existing(INPUT.baseline, baselineText, cwd, 'file');
     baseline = { kind: 'file', path: file, results: wrap(() => readResults(file)) };
   }
-  const failOnRegression = boolean(INPUT.failOnRegression, raw(INPUT.failOnRegression));
-  if (failOnRegression && baseline.kind === 'none') {
+  const failOnRegression = parseRegressionMode(raw(INPUT.failOnRegression));
+  if (failOnRegression.kind !== 'off' && baseline.kind === 'none') {
     throw inputError(
       INPUT.failOnRegression,
       'needs a baseline to find regressions against; set baseline: cache (or a results.json path), or fail-on-regression: false',
@@ -200,7 +186,7 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
     selected,
     config,
     settings,
-    minPassRate: passRate(raw(INPUT.minPassRate)),
+    minPassRate: parseMinPassRate(raw(INPUT.minPassRate)),
     failOnRegression,
     baseline,
     comment: oneOf(INPUT.comment, raw(INPUT.comment), ['always', 'on-change', 'never'] as const),

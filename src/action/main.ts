@@ -29,7 +29,7 @@ import {
   type CacheBackend,
 } from './cache.js';
 import { readContext, type RunContext } from './context.js';
-import { evaluateGate } from './gate.js';
+import { baselineSaveBlocker, evaluateGate } from './gate.js';
 import { applyApiKeys } from './api-keys.js';
 import { asInputMessage, readInputs, type ActionInputs } from './inputs.js';
 import { INPUT, type InputName } from './names.js';
@@ -239,12 +239,10 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
 
   const totals = runTotals(results);
   if (inputs.baseline.kind === 'cache' && ctx.onDefaultBranch) {
-    // Only a run that measured everything may become the baseline: a cut or fault-ridden one would make
-    // the next PR's comparison report regressions that are only missing measurements.
-    const cut = produced.partial
-      ? { name: 'models', detail: 'some models were skipped for want of an API key' }
-      : gate.checks.find((c) => !c.ok && ['run', 'infra', 'max-cost'].includes(c.name));
-    if (results.status === 'complete' && !cut) {
+    // Only a complete run whose gate passed may become the baseline: a cut, fault-ridden or failing one
+    // would make the next PR's comparison misleading.
+    const cut = baselineSaveBlocker(results, gate, produced.partial);
+    if (!cut) {
       const keys = await saveBaseline(
         store,
         selection,
@@ -254,10 +252,7 @@ export async function runAction(backend: CacheBackend = actionsCache): Promise<v
         `${ctx.runId ?? Date.now()}-${ctx.runAttempt ?? 1}-${ctx.job}`,
       );
       if (keys.length) core.info(`saved this run as the baseline (${keys.join(', ')})`);
-    } else
-      core.info(
-        `not saving a baseline: ${cut ? `${cut.name}: ${cut.detail}` : `the run ended ${results.status}`}`,
-      );
+    } else core.info(`not saving a baseline: ${cut}`);
   }
   await produced.save();
 

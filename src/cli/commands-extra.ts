@@ -6,12 +6,16 @@ import { readResults } from '../results/io.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import { percent, usd } from '../report/format.js';
 import { comparisonSection } from '../report/summary.js';
+import { describeMode, parseRegressionMode, regressionCheck } from '../action/gate.js';
 import { writeReportFiles } from './commands-visual.js';
 import type { CompareFlags } from './program.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
 
-/** `compare --fail-on-regression` exits with this when a task regressed (distinct from every run exit code). */
+/**
+ * `compare --fail-on-regression` exits with this when the comparison fails `--regression-mode`
+ * (`significant` by default; `any-flip`, `non-inferior:<margin>`), distinct from every run exit code.
+ */
 export const REGRESSION_EXIT = 6;
 
 /** `aibench merge <results.json|folder>... [--out DIR]`: shards of one run → one results.json, report.md, transcripts. */
@@ -33,8 +37,9 @@ export async function cmdMerge(positionals: string[], values: { out: string }, i
 }
 
 /**
- * `aibench compare <baseline.json> <results.json> [--fail-on-regression] [--json]`: per-task flips,
- * pass-rate and cost deltas, and why the comparison may mislead (stale, tasks or prices changed).
+ * `aibench compare <baseline.json> <results.json> [--fail-on-regression] [--regression-mode M] [--json]`:
+ * the paired verdict per model with its interval, per-task flips, pass-rate, cost and time deltas, and
+ * why the comparison may mislead (stale, tasks, suites or prices changed).
  */
 export async function cmdCompare(
   baseFile: string,
@@ -42,6 +47,7 @@ export async function cmdCompare(
   values: CompareFlags,
   io: Out,
 ): Promise<number> {
+  const mode = parseRegressionMode(values.regressionMode, '--regression-mode');
   const stale = values.staleDays === undefined ? undefined : Number(values.staleDays);
   if (stale !== undefined && !(stale >= 0))
     throw new UsageError(`--stale-days: "${values.staleDays}" is not a number of days`);
@@ -49,5 +55,8 @@ export async function cmdCompare(
   const cmp = compareResults(head, base, stale === undefined ? {} : { staleAfterDays: stale });
   if (values.json) io.out(JSON.stringify(cmp, null, 2));
   else io.out(comparisonSection(cmp, { trials: head.config.trials, maxFlips: Number.POSITIVE_INFINITY }));
-  return values.failOnRegression && cmp.regressions.length ? REGRESSION_EXIT : ExitCode.ok;
+  if (!values.failOnRegression) return ExitCode.ok;
+  const check = regressionCheck(cmp, mode);
+  io.err(`${describeMode(mode)}: ${check.ok ? 'ok' : 'failed'}: ${check.detail}`);
+  return check.ok ? ExitCode.ok : REGRESSION_EXIT;
 }

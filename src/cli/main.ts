@@ -61,6 +61,10 @@ function stopOnSignals(io: Out, out: string): { signal: AbortSignal; dispose: ()
 }
 
 async function cmdRun(values: RunFlags, io: Out): Promise<number> {
+  if (values.rerunInfra && values.resume === undefined)
+    throw new UsageError(
+      "--rerun-infra: name the run folder with --resume DIR (it re-runs that run's infra-ended trials)",
+    );
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
     attempts: numberFrom(values.attempts, '--attempts'),
@@ -85,6 +89,7 @@ async function cmdRun(values: RunFlags, io: Out): Promise<number> {
     config,
     out,
     resume: values.resume !== undefined,
+    rerunInfra: values.rerunInfra,
     log: io.err,
     onPlan: (plan) => {
       counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);

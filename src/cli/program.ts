@@ -19,6 +19,7 @@ export interface RunFlags extends SelectionFlags {
   maxCost?: string;
   out: string;
   resume?: string;
+  rerunInfra: boolean;
 }
 
 export interface ValidateFlags extends SelectionFlags {
@@ -27,6 +28,7 @@ export interface ValidateFlags extends SelectionFlags {
 
 export interface CompareFlags {
   failOnRegression: boolean;
+  regressionMode: string;
   json: boolean;
   staleDays?: string;
 }
@@ -61,7 +63,7 @@ Models (comma-separated): provider/model[@label]
 
 const EXIT_HELP = `
 Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate failed
-            4 --max-cost reached · 5 API faults dominate the run · 6 compare: a task regressed
+            4 --max-cost reached · 5 API faults dominate the run · 6 compare: --fail-on-regression failed
             130 interrupted by Ctrl-C (143: SIGTERM); continue with aibench run --resume <out>`;
 
 /** Commander's "error: …\n(Did you mean …?)" as one line: "aibench: … (did you mean …?) (see …)". */
@@ -135,6 +137,11 @@ export function buildProgram(
     .option('--max-cost <usd>', 'budget: no new request once it is spent (exit 4)')
     .option('--out <dir>', 'output folder', 'aibench-out')
     .option('--resume <dir>', 'continue an interrupted run: paid attempts are kept, never re-requested')
+    .option(
+      '--rerun-infra',
+      'with --resume: also re-run the trials API faults ended, keeping what they paid for',
+      false,
+    )
     .addHelpText('after', `${MODELS_HELP}\n${EXIT_HELP}`)
     .action(async (flags: RunFlags) => {
       result.code = await handlers.run(flags);
@@ -200,10 +207,17 @@ export function buildProgram(
   inherit(
     program
       .command('compare')
-      .description('per-task flips, pass-rate and cost deltas vs a baseline run')
+      .description(
+        'paired verdict per model (interval, exact test), per-task flips, pass-rate, cost and time deltas vs a baseline run',
+      )
       .argument('<baseline.json>', 'the baseline run')
       .argument('<results.json>', 'this run')
-      .option('--fail-on-regression', 'exit 6 when a task regressed', false)
+      .option('--fail-on-regression', 'exit 6 when the comparison fails --regression-mode', false)
+      .option(
+        '--regression-mode <mode>',
+        'significant (paired interval wholly below zero), any-flip, or non-inferior:<margin> (e.g. non-inferior:5%)',
+        'significant',
+      )
       .option('--json', 'print the comparison as JSON', false)
       .addOption(new Option('--stale-days <n>', 'warn when the baseline is older (default 7)')),
   ).action(async (baseline: string, results: string, flags: CompareFlags) => {

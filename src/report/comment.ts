@@ -1,7 +1,14 @@
 import { runTotals, summarizeModels } from '../results/aggregate.js';
 import type { Results } from '../results/schema.js';
 import { percent, usd } from './format.js';
-import { costPerPassTable, failureClassTable, retryImpactTable, summaryTable } from './markdown.js';
+import {
+  costPerPassTable,
+  failureClassTable,
+  retryImpactTable,
+  statisticsSection,
+  summaryTable,
+} from './markdown.js';
+import { compareModelsInRun, modelStatistics } from '../results/stats/model-stats.js';
 import {
   alertsSection,
   comparisonSection,
@@ -35,9 +42,16 @@ function title(results: Results, view: PublishView): string {
     : t.passes === t.graded && t.graded
       ? '✅'
       : '⚠️';
-  const reg = view.comparison?.regressions.length
-    ? ` · 🔻 ${view.comparison.regressions.length} regression(s)`
-    : '';
+  // The title carries the statistical verdict, not the raw flip count: flips happen without any change.
+  const cmp = view.comparison;
+  const regressed = cmp?.statistics.models.filter((m) => m.paired?.verdict === 'regressed') ?? [];
+  const reg = !cmp
+    ? ''
+    : regressed.length
+      ? ` · 🔻 regressed: ${regressed.map((m) => m.model).join(', ')}`
+      : cmp.statistics.verdict === 'improved'
+        ? ' · 🔺 improved'
+        : ` · ➖ no detectable change${cmp.regressions.length ? ` (${cmp.regressions.length} task flip(s))` : ''}`;
   const perPass = t.passes && t.costPerPass !== null ? ` (${usd(t.costPerPass)} per pass)` : '';
   const infra = t.infra ? ` · ${t.infra} ended by API faults (not counted)` : '';
   return `### AIBench · ${verdict} · ${t.passes}/${t.graded} passed (${percent(t.passRate)}) · ${usd(t.cost)}${perPass}${reg}${infra}`;
@@ -62,6 +76,7 @@ export function renderComment(
   opts: { marker: string; sha?: string | null; limit?: number },
 ): string {
   const models = summarizeModels(results);
+  const stats = modelStatistics(results);
   const limit = opts.limit ?? COMMENT_LIMIT_CHARS;
   const alerts = alertsSection(results, view.notes).split('\n');
   const anyFailed = results.trials.some((t) => t.attempts.some((a) => a.outcome !== 'pass'));
@@ -85,6 +100,7 @@ export function renderComment(
     },
     { text: failureReasons(results, view.links.artifact, 15) },
     { text: `#### Summary (Table III)\n\n${summaryTable(models)}` },
+    { text: `#### Statistics\n\n${statisticsSection(stats, compareModelsInRun(results))}` },
     { text: commentCharts(results), optional: true },
     {
       text: [
@@ -92,7 +108,7 @@ export function renderComment(
         '',
         costPerPassTable(models),
         '',
-        retryImpactTable(models, results.config.attempts),
+        retryImpactTable(models, results.config.attempts, stats),
         '',
         ...(anyFailed ? [failureClassTable(results), ''] : []),
         '</details>',

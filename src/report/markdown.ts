@@ -3,8 +3,25 @@ import { runTotals, summarizeModels, type ModelSummary } from '../results/aggreg
 import type { Results, TrialRecord } from '../results/schema.js';
 import { cascadeSection } from './cascade-section.js';
 import { figuresSection } from './figures/names.js';
-import { cell, percent, seconds, usd } from './format.js';
+import { cell, percent, rateCi, seconds, usd } from './format.js';
 import { latencySection } from './latency-section.js';
+import type { Interval } from '../results/stats/intervals.js';
+import {
+  compareModelsInRun,
+  modelStatistics,
+  runPassRate,
+  type ModelPair,
+  type ModelStats,
+} from '../results/stats/model-stats.js';
+import {
+  detectabilityLines,
+  flakyList,
+  headlineInterval,
+  kCurveTable,
+  methodNote,
+  modelPairsTable,
+  statisticsTable,
+} from './stats-tables.js';
 
 function passCell(passes: number, graded: number, infra: number): string {
   return `${passes}/${graded}${infra ? ` (+${infra} infra)` : ''}`;
@@ -45,20 +62,43 @@ export function costPerPassTable(models: ModelSummary[]): string {
   });
 }
 
-/** Table IX — pass at attempt 1 vs within N attempts, from the same run. */
-export function retryImpactTable(models: ModelSummary[], attempts: number): string {
+/** Table IX — pass at attempt 1 vs within N attempts, from the same run (each with its interval when given). */
+export function retryImpactTable(models: ModelSummary[], attempts: number, stats?: ModelStats[]): string {
   const rows = models.map((m) => {
     const gain = m.passes - m.passesAtFirstAttempt;
+    const s = stats?.find((x) => x.model === m.model);
+    const ci = (iv: Interval | null | undefined) => (iv ? ` · ${rateCi(iv)}` : '');
     return [
       cell(m.model),
-      `${m.passesAtFirstAttempt}/${m.graded}`,
-      `${m.passes}/${m.graded}`,
+      `${m.passesAtFirstAttempt}/${m.graded}${ci(s?.firstAttempt.interval)}`,
+      `${m.passes}/${m.graded}${ci(s?.passRate.interval)}`,
       gain > 0 ? `+${gain}` : '0',
     ];
   });
-  return markdownTable([['Model', 'Single attempt', `Within ${attempts} attempts`, 'Improvement'], ...rows], {
-    align: ['l', 'r', 'r', 'r'],
-  });
+  const level = stats ? ' (95% CI)' : '';
+  return markdownTable(
+    [['Model', `Single attempt${level}`, `Within ${attempts} attempts${level}`, 'Improvement'], ...rows],
+    { align: ['l', 'r', 'r', 'r'] },
+  );
+}
+
+/**
+ * The statistics section: intervals per model, pass@k / pass^k with several trials, flaky tasks, what a
+ * comparison of this size can detect, model-vs-model verdicts, and how it was all computed.
+ */
+export function statisticsSection(stats: ModelStats[], pairs: ModelPair[]): string {
+  const k = kCurveTable(stats);
+  const parts = [
+    statisticsTable(stats),
+    k
+      ? `pass@k (at least one of k trials passes) and pass^k (all k pass), per task then averaged:\n\n${k}`
+      : '',
+    flakyList(stats),
+    detectabilityLines(stats),
+    pairs.some((p) => p.comparison) ? `Models compared on the same tasks:\n\n${modelPairsTable(pairs)}` : '',
+    methodNote(stats),
+  ];
+  return parts.filter(Boolean).join('\n\n');
 }
 
 function resultCell(t: TrialRecord): string {
@@ -98,6 +138,7 @@ export function failureClassTable(results: Results): string {
 export function renderReport(results: Results): string {
   const models = summarizeModels(results);
   const totals = runTotals(results);
+  const stats = modelStatistics(results);
   const out: string[] = ['# AIBench results', ''];
   if (results.status !== 'complete')
     out.push(`> **Run status: ${results.status}.** The figures below cover only what was finished.`, '');
@@ -108,7 +149,7 @@ export function renderReport(results: Results): string {
     );
   }
   out.push(
-    `**${totals.passes}/${totals.graded} passed** (${percent(totals.passRate)}) · total cost **${usd(totals.cost)}** · cost per pass ${totals.passes ? usd(totals.costPerPass) : '—'}`,
+    `**${totals.passes}/${totals.graded} passed** (${percent(totals.passRate)}${headlineInterval(runPassRate(results))}) · total cost **${usd(totals.cost)}** · cost per pass ${totals.passes ? usd(totals.costPerPass) : '—'}`,
     '',
     '## Summary (Table III)',
     '',
@@ -120,7 +161,11 @@ export function renderReport(results: Results): string {
     '',
     '## Retry impact (Table IX)',
     '',
-    retryImpactTable(models, results.config.attempts),
+    retryImpactTable(models, results.config.attempts, stats),
+    '',
+    '## Statistics',
+    '',
+    statisticsSection(stats, compareModelsInRun(results)),
     '',
     '## Failure classes (all attempts)',
     '',

@@ -1,5 +1,5 @@
 import { markdownTable } from 'markdown-table';
-import type { Comparison, Delta, TaskFlip } from '../results/baseline.js';
+import type { Comparison } from '../results/baseline.js';
 import { runTotals, summarizeModels, type ModelSummary } from '../results/aggregate.js';
 import type { Results } from '../results/schema.js';
 import { cell, percent, seconds, usd } from './format.js';
@@ -8,9 +8,16 @@ import {
   detailTable,
   failureClassTable,
   retryImpactTable,
+  statisticsSection,
   summaryTable,
 } from './markdown.js';
 import { artifactFilesLine, visualBlocks } from './visual-blocks.js';
+import { compareModelsInRun, modelStatistics, runPassRate } from '../results/stats/model-stats.js';
+import { headlineInterval } from './stats-tables.js';
+import { comparisonSection } from './comparison.js';
+
+/** Re-exported: the comparison body lives in comparison.ts. */
+export { comparisonSection };
 
 /** GitHub refuses a step summary over 1 MiB (bytes, UTF-8). */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -101,26 +108,11 @@ export function fitBlocks(
   return { text: `${text.trimEnd()}\n\n${note(omitted)}\n`, trimmed: true };
 }
 
-function signed(value: number, fmt: (n: number) => string): string {
-  if (value === 0) return '±0';
-  return value > 0 ? `+${fmt(value)}` : `−${fmt(-value)}`;
-}
-
-function pp(d: Delta): string {
-  return d.delta === null ? '—' : signed(Math.round(d.delta * 100), (n) => `${n} pp`);
-}
-
-function costChange(d: Delta): string {
-  if (d.delta === null) return '—';
-  const rel = d.base ? ` (${signed(Math.round((d.delta / d.base) * 100), (n) => `${n}%`)})` : '';
-  return `${signed(d.delta, usd)}${rel}`;
-}
-
 /** The one-line result of a run: passes, pass rate, total cost, cost per pass. */
 export function headline(results: Results): string {
   const t = runTotals(results);
   const infra = t.infra ? ` · ${t.infra} ended by API faults (not counted)` : '';
-  return `**${t.passes}/${t.graded} passed** (${percent(t.passRate)}) · total cost **${usd(t.cost)}** · cost per pass ${t.passes ? usd(t.costPerPass) : '—'}${infra}`;
+  return `**${t.passes}/${t.graded} passed** (${percent(t.passRate)}${headlineInterval(runPassRate(results))}) · total cost **${usd(t.cost)}** · cost per pass ${t.passes ? usd(t.costPerPass) : '—'}${infra}`;
 }
 
 /** The gate's verdict: one bold line plus a bullet per failed check. */
@@ -132,106 +124,6 @@ export function gateSection(gate: GateView | null): string {
     '',
     ...gate.checks.filter((c) => !c.ok).map((c) => `- \`${c.name}\`: ${c.detail}`),
   ].join('\n');
-}
-
-function outcomeCell(s: TaskFlip['base'], trials: number): string {
-  if (trials > 1) return `${s.passes}/${s.graded}`;
-  return s.passes ? '✅ pass' : `❌ ${s.outcome}`;
-}
-
-function flipTable(flips: TaskFlip[], trials: number, max: number): string {
-  const rows = flips
-    .slice(0, max)
-    .map((f) => [
-      cell(f.model),
-      `${f.task}${f.taskChanged ? ' (task changed)' : ''}`,
-      outcomeCell(f.base, trials),
-      outcomeCell(f.head, trials),
-    ]);
-  const table = markdownTable([['Model', 'Task', 'Baseline', 'This run'], ...rows]);
-  return flips.length > max
-    ? `${table}\n\n… and ${flips.length - max} more (see the job summary or the results artifact).`
-    : table;
-}
-
-/** Baseline comparison: where it came from, pass-rate and cost deltas, per-model deltas, flips, caveats. */
-export function comparisonSection(
-  cmp: Comparison,
-  opts: { trials: number; maxFlips: number; repoUrl?: string | null },
-): string {
-  const b = cmp.baseline;
-  const commit = b.commit
-    ? opts.repoUrl
-      ? `[\`${b.commit.slice(0, 7)}\`](${opts.repoUrl}/commit/${b.commit})`
-      : `\`${b.commit.slice(0, 7)}\``
-    : `run ${b.runId.slice(0, 8)}`;
-  const hours = (b.ageDays ?? 0) * 24;
-  const age =
-    b.ageDays === null
-      ? ''
-      : hours < 1
-        ? `, ${Math.max(1, Math.round(hours * 60))} min old`
-        : hours < 48
-          ? `, ${Math.round(hours)} h old`
-          : `, ${Math.floor(b.ageDays)} days old`;
-  const out = [
-    `Baseline: ${commit}${b.ref ? ` on \`${b.ref.replace(/^refs\/heads\//, '')}\`` : ''} (${b.startedAt.slice(0, 16).replace('T', ' ')} UTC${age})${b.runUrl ? ` · [run](${b.runUrl})` : ''}`,
-    '',
-  ];
-  const pr = cmp.passRate;
-  out.push(
-    markdownTable(
-      [
-        ['', 'Baseline', 'This run', 'Change'],
-        [
-          `Pass rate (${cmp.compared} model × task pairs in both)`,
-          `${percent(pr.base)} (${pr.basePasses}/${pr.baseGraded})`,
-          `${percent(pr.head)} (${pr.headPasses}/${pr.headGraded})`,
-          pp(pr),
-        ],
-        ['Cost of those pairs', usd(cmp.cost.base), usd(cmp.cost.head), costChange(cmp.cost)],
-      ],
-      { align: ['l', 'r', 'r', 'r'] },
-    ),
-    '',
-  );
-  if (cmp.models.length > 1) {
-    const rows = cmp.models.map((m) => [
-      cell(m.model),
-      `${percent(m.passRate.base)} → ${percent(m.passRate.head)}`,
-      pp(m.passRate),
-      `${usd(m.cost.base)} → ${usd(m.cost.head)}`,
-      String(m.regressions),
-      String(m.fixes),
-    ]);
-    out.push(
-      markdownTable([['Model', 'Pass rate', 'Change', 'Cost', 'Regressions', 'Fixes'], ...rows], {
-        align: ['l', 'r', 'r', 'r', 'r', 'r'],
-      }),
-      '',
-    );
-  }
-  out.push(
-    cmp.regressions.length
-      ? `**🔻 ${cmp.regressions.length} regression(s)** (passed in the baseline, fail now):\n\n${flipTable(cmp.regressions, opts.trials, opts.maxFlips)}`
-      : '**No regressions.**',
-    '',
-  );
-  if (cmp.fixes.length)
-    out.push(
-      `**🔺 ${cmp.fixes.length} fix(es)** (failed in the baseline, pass now):\n\n${flipTable(cmp.fixes, opts.trials, opts.maxFlips)}`,
-      '',
-    );
-  const extra = [
-    cmp.notComparable.length
-      ? `${cmp.notComparable.length} pair(s) ended by API faults on one side: not compared`
-      : '',
-    cmp.onlyInHead.length ? `${cmp.onlyInHead.length} pair(s) new in this run` : '',
-    cmp.onlyInBase.length ? `${cmp.onlyInBase.length} pair(s) only in the baseline` : '',
-  ].filter(Boolean);
-  if (extra.length) out.push(extra.join(' · '), '');
-  for (const w of cmp.warnings) out.push(`> ⚠️ ${w}`);
-  return out.join('\n').trim();
 }
 
 /** One collapsible per-task table per model (the paper's Tables IV–VII). */
@@ -327,6 +219,7 @@ export function alertsSection(results: Results, notes: string[]): string {
 /** The job summary: every table of the report, collapsible detail, comparison, gate; within 1 MiB. */
 export function renderSummary(results: Results, view: PublishView, limit = SUMMARY_LIMIT_BYTES): string {
   const models = summarizeModels(results);
+  const stats = modelStatistics(results);
   const blocks: Block[] = [
     {
       text: [`## AIBench results\n\n${headline(results)}`, isolationAlert(results)]
@@ -344,7 +237,10 @@ export function renderSummary(results: Results, view: PublishView, limit = SUMMA
     },
     { text: `### Summary (Table III)\n\n${summaryTable(models)}` },
     { text: `### Cost per passed task (Table VIII)\n\n${costPerPassTable(models)}` },
-    { text: `### Retry impact (Table IX)\n\n${retryImpactTable(models, results.config.attempts)}` },
+    {
+      text: `### Retry impact (Table IX)\n\n${retryImpactTable(models, results.config.attempts, stats)}`,
+    },
+    { text: `### Statistics\n\n${statisticsSection(stats, compareModelsInRun(results))}` },
     {
       text: results.trials.some((t) => t.attempts.some((a) => a.outcome !== 'pass'))
         ? `### Failure classes (all attempts)\n\n${failureClassTable(results)}`

@@ -1,5 +1,6 @@
 import { sumCosts } from '../models/prices.js';
 import type { Outcome, Results, TrialRecord } from './schema.js';
+import { compareRunsStatistically, type RunVerdict } from './stats/run-comparison.js';
 
 /** Where a baseline came from: stored beside the baseline's results.json by the run that saved it. */
 export interface BaselineMeta {
@@ -71,6 +72,8 @@ export interface Comparison {
   stale: boolean;
   /** Reasons the comparison may mislead: stale baseline, changed tasks, prices, prompt, settings. */
   warnings: string[];
+  /** Paired per-model verdicts with intervals (what the verdict line and the gate read). */
+  statistics: RunVerdict;
 }
 
 export interface CompareOptions {
@@ -157,6 +160,20 @@ function fingerprintWarnings(
   }
   if (base.status !== 'complete')
     warnings.push(`the baseline run ended ${base.status}: tasks it did not finish are not compared`);
+  const scope = (kind: string, a: string[], b: string[]) => {
+    const onlyBase = b.filter((x) => !a.includes(x));
+    const onlyHead = a.filter((x) => !b.includes(x));
+    if (onlyBase.length || onlyHead.length)
+      warnings.push(
+        `the runs cover different ${kind}: compared where they overlap${onlyBase.length ? `; only in the baseline: ${list(onlyBase)}` : ''}${onlyHead.length ? `; only in this run: ${list(onlyHead)}` : ''}`,
+      );
+  };
+  scope('suites', [...new Set(head.tasks.map((t) => t.suite))], [...new Set(base.tasks.map((t) => t.suite))]);
+  scope(
+    'models',
+    head.models.map((m) => m.name),
+    base.models.map((m) => m.name),
+  );
   return { warnings, changedTasks: new Set(changed) };
 }
 
@@ -281,5 +298,6 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
     models,
     stale,
     warnings,
+    statistics: compareRunsStatistically(head, base),
   };
 }

@@ -36,6 +36,11 @@ export interface RunOptions {
   out: string;
   /** Continue the interrupted run in `out`: its journal decides models, tasks and settings; paid attempts are kept. */
   resume?: boolean;
+  /**
+   * With `resume`: trials that ended in an API or harness fault are run again in the same out folder,
+   * continuing after their last graded attempt; every attempt already paid for is kept.
+   */
+  rerunInfra?: boolean;
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   onAttempt?: (info: { model: string; task: string; trial: number; attempt: AttemptRecord }) => void;
@@ -161,6 +166,11 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     builtinTasks: opts.builtinTasks !== false,
     settings: opts.settings,
   };
+  if (prior && request.rerunInfra) {
+    const rerun = [...prior.trials].filter(([, t]) => t.outcome === 'infra');
+    for (const [key] of rerun) prior.trials.delete(key);
+    log(`--rerun-infra: ${rerun.length} trial(s) ended by API faults run again; everything paid for is kept`);
+  }
   if (!prior) journal.header(header);
   else
     log(
@@ -283,6 +293,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
         const record = await runTrial(provider, task, trial, {
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
+          retryInfra: Boolean(request.rerunInfra),
           attempts: opts.settings.attempts,
           maxTokens: opts.settings.maxTokens,
           price: prices[provider.spec.name] ?? null,

@@ -28,6 +28,8 @@ export interface TrialContext {
   prior?: AttemptRecord[];
   /** Replies an interrupted run paid for but had not graded yet, by attempt number: graded, not re-requested. */
   paid?: Map<number, PaidReply>;
+  /** `--rerun-infra`: a prior trial ended by an API fault continues (its fault attempt kept, as paid). */
+  retryInfra?: boolean;
 }
 
 function summarize(model: string, task: Task, trial: number, attempts: AttemptRecord[]): TrialRecord {
@@ -212,9 +214,12 @@ export async function runTrial(
   }
   const last = attempts.at(-1);
   const finished =
-    last !== undefined && (last.outcome === 'pass' || last.outcome === 'infra' || !last.feedback);
+    last !== undefined &&
+    (last.outcome === 'pass' || (last.outcome === 'infra' ? !ctx.retryInfra : !last.feedback));
+  // An infra attempt does not consume an attempt number, so numbering continues after the graded ones.
+  const graded = attempts.filter((a) => a.outcome !== 'infra').length;
 
-  for (let n = attempts.length + 1; n <= ctx.attempts && !finished; n++) {
+  for (let n = graded + 1; n <= ctx.attempts && !finished; n++) {
     const requested = await requestReply(provider, task, trial, n, conversation, ctx);
     if (requested.kind === 'budget') {
       stoppedByBudget = true;
