@@ -8,7 +8,13 @@ import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
-import { hiddenSources, maskHidden, restoreHidden, scanRustSubmission } from '../scan/rust-scan.js';
+import {
+  hiddenSources,
+  maskHidden,
+  probeRustScan,
+  restoreHidden,
+  scanRustSubmission,
+} from '../scan/rust-scan.js';
 import { hiddenTestFunctions, libtestProblems, type BinaryRun } from '../libtest-check.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
@@ -120,8 +126,13 @@ export async function probeNightly(hostEnv: NodeJS.ProcessEnv): Promise<boolean>
 
 /** Rust tasks: std-only crates, `cargo build` then `cargo test` on the hidden targets, offline, then checks. */
 export const rustToolchain: Toolchain = {
-  async prepare(_suite, env) {
+  async prepare(_suite, env, log) {
     env.nightly = await probeNightly(env.hostEnv);
+    const unavailable = await probeRustScan(env.hostEnv);
+    if (unavailable) {
+      env.rustScanUnavailable = unavailable;
+      log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable}`);
+    }
   },
 
   async grade(ctx) {
