@@ -240,9 +240,9 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const problems = runs.flatMap((run) => libtestProblems(run, hiddenFns));
   const testOk = test.exitCode === 0 && summary.failed === 0 && !problems.length;
   obs.steps.push(stepRecord('test', test, testOk));
-  if (problems.length && summary.failed === 0) {
+  if (problems.length) {
     obs.failedStep = { name: 'test', class: 'test' };
-    const tail = test.stderr.split('\n').filter(Boolean).slice(-10).join('\n');
+    const tail = summary.failures.length ? '' : test.stderr.split('\n').filter(Boolean).slice(-10).join('\n');
     obs.diagnostics = `The test run is not a complete libtest run:\n${problems.map((p) => `- ${p}`).join('\n')}${tail ? `\n\n${tail}` : ''}`;
     return obs;
   }
