@@ -102,14 +102,16 @@ describe('hostile: forged success output (item 7)', () => {
     expect(r.tests).toMatchObject({ passed: 0, failed: 0 });
   });
 
-  it('Rust: 99 forged "test … ok" lines then exit(0) fail the exact count (99 ≠ 3)', async () => {
+  it('Rust: 99 forged "test … ok" lines then exit(0) fail: names the binary does not have, no summary', async () => {
     const lines = Array.from({ length: 99 }, (_, i) => `test forged_${i} ... ok`);
     const r = await grade(
       rust,
       rustForger([...lines, 'test result: ok. 99 passed; 0 failed; 0 ignored'], true),
     );
     expect(r.outcome).toBe('test');
-    expect(r.tests).toMatchObject({ expected: 3, passed: 99 });
+    // Test threads race to print first (once: 99 unknown names; more: duplicates): never 3 passes.
+    expect(r.tests?.passed).not.toBe(3);
+    expect(r.feedback).toContain('without libtest');
   });
 
   it('Rust: forged "ok" lines for the real test names beside a wrong solution are duplicates and fail', async () => {

@@ -1,12 +1,27 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Task } from '../../tasks/loader.js';
 import type { ExecResult } from '../exec.js';
 import type { TamperHit } from '../tamper.js';
 import type { StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
+import { sandboxEnv } from '../sandbox-env.js';
 import { execSandboxed, type ToolchainContext } from '../toolchains/types.js';
 import { rustScanHits, type CompiledTarget } from './rust-rules.js';
+
+const exec = promisify(execFile);
 
 /** One resolution-based scan of a submission crate: its compile (hidden tests absent) and what it broke. */
 export type RustScanResult =
@@ -75,6 +90,61 @@ function readOr<T>(file: string, fallback: T): string | T {
   }
 }
 
+/** rustc printouts beyond this are not read (a string that size would not fit in memory anyway). */
+const MAX_PRINTOUT_BYTES = 128 * 1024 ** 2;
+
+/** A printout rustc wrote: its text, null when missing, `too-large` past the cap. */
+function readPrintout(file: string): string | null | 'too-large' {
+  try {
+    if (statSync(file).size > MAX_PRINTOUT_BYTES) return 'too-large';
+  } catch {
+    return null;
+  }
+  return readOr(file, null);
+}
+
+/**
+ * Fully-qualified paths, source spans, and unoptimised MIR: a branch on a compile-time constant (which
+ * could differ between this compile and the real build, e.g. through option_env!) keeps both arms.
+ */
+const MIR_FLAGS = [
+  '-Copt-level=0',
+  '-Zmir-opt-level=0',
+  '-Ztrim-diagnostic-paths=no',
+  '-Zmir-include-spans=yes',
+];
+
+/**
+ * Whether this host's rustc gives the scan its printouts (checked once per run, on a crate of the
+ * harness's own, so no submission can make its compile errors look like a host problem).
+ */
+export async function probeRustScan(hostEnv: NodeJS.ProcessEnv): Promise<string | null> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aibench-rust-scan-probe-'));
+  try {
+    writeFileSync(path.join(dir, 'lib.rs'), 'pub fn f() -> i32 { 1 }\n');
+    const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: '1' }, hostEnv) };
+    const common = ['--crate-type=lib', '--edition=2021', '--out-dir', dir, path.join(dir, 'lib.rs')];
+    await exec('rustc', [...common, `--emit=mir=${path.join(dir, 'p.mir')},metadata`, ...MIR_FLAGS], {
+      env,
+      timeout: 60_000,
+    });
+    await exec('rustc', [...common, '-Zunpretty=hir', '-o', path.join(dir, 'p.hir')], {
+      env,
+      timeout: 60_000,
+    });
+    return readOr(path.join(dir, 'p.mir'), '').includes('fn f()') ? null : 'rustc printed no MIR';
+  } catch (err) {
+    return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(' ')}) even with RUSTC_BOOTSTRAP=1: ${
+      String((err as Error).message)
+        .split('\n')
+        .filter(Boolean)
+        .slice(-1)[0] ?? ''
+    }`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Compiles the submission's library and binaries in the sandbox — offline, with the hidden sources
  * replaced by empty files — asking rustc for fully-qualified MIR, the HIR printout and dep-info, then
@@ -86,6 +156,12 @@ export async function scanRustSubmission(
   procEnv: Record<string, string>,
 ): Promise<RustScanResult> {
   const { task, ws, env } = ctx;
+  if (env.rustScanUnavailable)
+    return {
+      kind: 'unavailable',
+      step: { name: 'tamper-scan', ok: false, status: 'unavailable', durationMs: 0, exitCode: null },
+      why: env.rustScanUnavailable,
+    };
   const scanDir = path.join(ws.root, 'rust-scan');
   mkdirSync(scanDir, { recursive: true });
   const files = new Set([...task.starter.keys(), ...ctx.modelFiles]);
@@ -114,29 +190,35 @@ export async function scanRustSubmission(
         );
       const mir = await run(
         ['--message-format=json'],
-        [
-          `--emit=mir=${out('mir')},dep-info=${out('d')}`,
-          '-Copt-level=0',
-          // Unoptimised MIR: a branch on a compile-time constant (which could differ between this
-          // compile and the real build, e.g. through option_env!) keeps both arms and their calls.
-          '-Zmir-opt-level=0',
-          '-Ztrim-diagnostic-paths=no',
-          '-Zmir-include-spans=yes',
-        ],
+        [`--emit=mir=${out('mir')},dep-info=${out('d')}`, ...MIR_FLAGS],
       );
       durationMs += mir.durationMs;
-      if (mir.exitCode !== 0 || mir.timedOut || mir.outputExceeded)
-        return { kind: 'compile-failed', step: step(mir, durationMs, false), build: mir };
+      const failed = (r: ExecResult): RustScanResult | null =>
+        r.exitCode === 0 && !r.timedOut && !r.outputExceeded
+          ? null
+          : { kind: 'compile-failed', step: step(r, durationMs, false), build: r };
+      const mirFailed = failed(mir);
+      if (mirFailed) return mirFailed;
       const hir = await run([], ['-Zunpretty=hir', '-o', out('hir')]);
       durationMs += hir.durationMs;
-      if (hir.exitCode !== 0 || hir.timedOut || hir.outputExceeded)
-        return { kind: 'compile-failed', step: step(hir, durationMs, false), build: hir };
-      const printed = ['mir', 'hir', 'd'].map((ext) => readOr(out(ext), null));
+      const hirFailed = failed(hir);
+      if (hirFailed) return hirFailed;
+      const printed = ['mir', 'hir', 'd'].map((ext) => readPrintout(out(ext)));
+      if (printed.includes('too-large'))
+        return {
+          kind: 'compile-failed',
+          step: step(hir, durationMs, false),
+          build: {
+            ...hir,
+            stdout: '',
+            stderr: `The compiled code of ${t.target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`,
+          },
+        };
       if (printed.some((p) => p === null))
         return {
           kind: 'unavailable',
           step: { ...step(hir, durationMs, false), status: 'unavailable' },
-          why: `rustc printed no ${['MIR', 'HIR', 'dep-info'][printed.indexOf(null)]} for ${t.target} (toolchain too old for -Zunpretty=hir / -Zmir-include-spans?)`,
+          why: `rustc printed no ${['MIR', 'HIR', 'dep-info'][printed.indexOf(null)]} for ${t.target}`,
         };
       compiled.push({
         target: t.target,
@@ -147,7 +229,11 @@ export async function scanRustSubmission(
     }
   } finally {
     restoreHidden(ws, task, hidden);
-    rmSync(scanDir, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      rmSync(scanDir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Left for the workspace's own removal.
+    }
   }
   const hits = rustScanHits(compiled, task.allow, ws.dir, hidden);
   return {

@@ -9,7 +9,13 @@ import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
-import { hiddenSources, maskHidden, restoreHidden, scanRustSubmission } from '../scan/rust-scan.js';
+import {
+  hiddenSources,
+  maskHidden,
+  probeRustScan,
+  restoreHidden,
+  scanRustSubmission,
+} from '../scan/rust-scan.js';
 import { hiddenTestFunctions, libtestProblems, type BinaryRun } from '../libtest-check.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
@@ -118,8 +124,13 @@ export async function probeNightly(hostEnv: NodeJS.ProcessEnv): Promise<boolean>
 
 /** Rust tasks: std-only crates, `cargo build` then `cargo test` on the hidden targets, offline, then checks. */
 export const rustToolchain: Toolchain = {
-  async prepare(_suite, env) {
+  async prepare(_suite, env, log) {
     env.nightly = await probeNightly(env.hostEnv);
+    const unavailable = await probeRustScan(env.hostEnv);
+    if (unavailable) {
+      env.rustScanUnavailable = unavailable;
+      log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable}`);
+    }
   },
 
   async grade(ctx) {
@@ -234,9 +245,9 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const problems = runs.flatMap((run) => libtestProblems(run, hiddenFns));
   const testOk = test.exitCode === 0 && summary.failed === 0 && !problems.length;
   obs.steps.push(stepRecord('test', test, testOk));
-  if (problems.length && summary.failed === 0) {
+  if (problems.length) {
     obs.failedStep = { name: 'test', class: 'test' };
-    const tail = test.stderr.split('\n').filter(Boolean).slice(-10).join('\n');
+    const tail = summary.failures.length ? '' : test.stderr.split('\n').filter(Boolean).slice(-10).join('\n');
     obs.diagnostics = `The test run is not a complete libtest run:\n${problems.map((p) => `- ${p}`).join('\n')}${tail ? `\n\n${tail}` : ''}`;
     return obs;
   }

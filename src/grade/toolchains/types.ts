@@ -11,6 +11,8 @@ export interface GradeEnv {
   fixtures: Map<string, string>;
   /** Whether the nightly Rust toolchain is usable (ThreadSanitizer checks need it). */
   nightly: boolean;
+  /** Why the Rust tamper scan cannot run on this host (its rustc refuses the printing flags); unset when it can. */
+  rustScanUnavailable?: string;
   hostEnv: NodeJS.ProcessEnv;
   /** How untrusted commands are isolated on this host (decided once per run). */
   sandbox: Sandbox;
