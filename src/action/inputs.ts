@@ -37,6 +37,8 @@ export interface ActionInputs {
   /** Paths (files or folders) to look for shard results.json files in (merge mode). */
   results: string[];
   artifactName: string;
+  /** `system-prompt`: absolute path, or undefined. */
+  systemPrompt?: string;
 }
 
 const FLAG_TO_INPUT = new Map<string, InputName>(Object.values(INPUT).map((name) => [`--${name}`, name]));
@@ -175,6 +177,10 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
       'needs a baseline to find regressions against; set baseline: cache (or a results.json path), or fail-on-regression: false',
     );
   }
+  const systemPromptText = raw(INPUT.systemPrompt);
+  const systemPrompt = systemPromptText
+    ? existing(INPUT.systemPrompt, systemPromptText, cwd, 'file')
+    : undefined;
   const artifactName = raw(INPUT.artifactName);
   if (/[":<>|*?\r\n\\/]/.test(artifactName))
     throw inputError(
@@ -200,5 +206,6 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
     cache: boolean(INPUT.cache, raw(INPUT.cache)),
     results: results.map((p) => path.resolve(cwd, p)),
     artifactName,
+    ...(systemPrompt ? { systemPrompt } : {}),
   };
 }

@@ -158,6 +158,7 @@ async function produce(
         builtinTasks: inputs.builtinTasks,
         settings: inputs.settings,
         config: inputs.config,
+        systemPrompt: inputs.systemPrompt,
         out: outDir,
         log: (l) => core.info(l),
         onAttempt: (info) => core.info(attemptLine(info, ++done, total, false)),

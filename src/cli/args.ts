@@ -55,6 +55,9 @@ Run options:
   --attempts N (3)  --trials N (1)  --concurrency N (4: model calls)  --grade-concurrency N
   --max-tokens N (16000)  --feedback-chars N (4000)  --max-cost USD  --out DIR (aibench-out)
   --resume DIR              continue an interrupted run: paid attempts are kept, never re-requested
+  --system-prompt FILE      replace the built-in system prompt (output contract appended) for every model
+                            without a variant; per-model prompts and settings: variants: in aibench.yml,
+                            used as provider/model@<variant>
 
 Exit codes: 0 ok · 1 internal error · 2 bad input or missing key · 3 validate failed
             4 --max-cost reached · 5 API faults dominate the run · 6 compare: a task regressed`;

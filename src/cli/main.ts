@@ -41,6 +41,7 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     'max-cost': { type: 'string' },
     out: { type: 'string', default: 'aibench-out' },
     resume: { type: 'string' },
+    'system-prompt': { type: 'string' },
   });
   const { config, extraRoots } = selection(values);
   const settings = resolveSettings(config.run, {
@@ -61,6 +62,7 @@ async function cmdRun(argv: string[], io: Out): Promise<number> {
     tasksPaths: extraRoots,
     settings,
     config,
+    systemPrompt: values['system-prompt'] && path.resolve(values['system-prompt']),
     out: values.resume ?? values.out!,
     resume: values.resume !== undefined,
     log: io.err,

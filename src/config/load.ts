@@ -35,6 +35,14 @@ export function loadConfigFile(
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${chosen}: ${describeZodError(parsed.error)}`);
+  // Prompt files are the user's, beside the config file: resolved once here, wherever the run starts.
+  const dir = path.dirname(path.resolve(chosen));
+  for (const variant of Object.values(parsed.data.variants)) {
+    for (const key of ['system', 'task', 'retry'] as const) {
+      const file = variant[key];
+      if (file) variant[key] = path.resolve(dir, file);
+    }
+  }
   return { config: parsed.data, path: path.resolve(chosen) };
 }
 

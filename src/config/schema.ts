@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { priceSchema } from '../models/prices.js';
+import { variantSchema } from '../prompt/variants.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like ACME_API_KEY');
 
@@ -32,6 +33,13 @@ export const configFileSchema = z.strictObject({
     .strictObject({ asOf: z.string().optional(), models: z.record(z.string(), priceSchema).default({}) })
     .optional(),
   run: runSettingsSchema.partial().default({}),
+  /** Prompts under test: `--models anthropic/claude-sonnet-4-6@<name>` runs that model with this variant. */
+  variants: z
+    .record(
+      z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - (it is used as a model @label)'),
+      variantSchema,
+    )
+    .default({}),
   /** Extra task roots (folders of suites), relative to the config file. */
   tasksPath: z.array(z.string()).optional(),
 });

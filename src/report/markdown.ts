@@ -2,6 +2,7 @@ import { markdownTable } from 'markdown-table';
 import { runTotals, summarizeModels, type ModelSummary } from '../results/aggregate.js';
 import type { Results, TrialRecord } from '../results/schema.js';
 import { cell, percent, seconds, usd } from './format.js';
+import { promptsTable } from './prompts.js';
 
 function passCell(passes: number, graded: number, infra: number): string {
   return `${passes}/${graded}${infra ? ` (+${infra} infra)` : ''}`;
@@ -111,6 +112,10 @@ export function renderReport(results: Results): string {
     '',
     summaryTable(models),
     '',
+  );
+  const prompts = promptsTable(results);
+  if (prompts) out.push('## Prompts and settings', '', prompts, '');
+  out.push(
     '## Cost per passed task (Table VIII)',
     '',
     costPerPassTable(models),

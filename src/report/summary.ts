@@ -3,6 +3,7 @@ import type { Comparison, Delta, TaskFlip } from '../results/baseline.js';
 import { runTotals, summarizeModels, type ModelSummary } from '../results/aggregate.js';
 import type { Results } from '../results/schema.js';
 import { cell, percent, seconds, usd } from './format.js';
+import { promptChangeLine } from './prompt-change.js';
 import {
   costPerPassTable,
   detailTable,
@@ -174,6 +175,7 @@ export function comparisonSection(
           ? `, ${Math.round(hours)} h old`
           : `, ${Math.floor(b.ageDays)} days old`;
   const out = [
+    ...(cmp.promptChanges.length ? [promptChangeLine(cmp.promptChanges), ''] : []),
     `Baseline: ${commit}${b.ref ? ` on \`${b.ref.replace(/^refs\/heads\//, '')}\`` : ''} (${b.startedAt.slice(0, 16).replace('T', ' ')} UTC${age})${b.runUrl ? ` · [run](${b.runUrl})` : ''}`,
     '',
   ];

@@ -9,6 +9,7 @@ import { createProviders } from '../models/registry.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { Provider } from '../models/types.js';
 import { PROMPT_HASH } from '../prompt/build.js';
+import { profilesFor, type PromptProfile } from '../prompt/variants.js';
 import { runTotals } from '../results/aggregate.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
 import { renderReport } from '../report/markdown.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   settings: RunSettings;
   config: ConfigFile;
   out: string;
+  /** `--system-prompt`: a file replacing the built-in system prompt for every model without a variant. */
+  systemPrompt?: string;
   /** Continue the interrupted run in `out`: its journal decides models, tasks and settings; paid attempts are kept. */
   resume?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -75,7 +78,12 @@ function ensureWritableOut(out: string, resume: boolean): void {
 }
 
 /** Everything checked before anything is spent or written: tasks, models, keys, prices, output folder. */
-export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[]; all: Task[] } {
+export function planRun(opts: RunOptions): {
+  tasks: Task[];
+  providers: Provider[];
+  all: Task[];
+  profiles: Map<string, PromptProfile>;
+} {
   const env = opts.env ?? process.env;
   if (!opts.models.length) throw new UsageError('--models: name at least one model, e.g. --models reference');
   const specs = opts.models.map(parseModelSpec);
@@ -86,6 +94,7 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
     ...(opts.tasksPaths ?? []),
   ]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
+  const profiles = profilesFor(specs, opts.config.variants, opts.systemPrompt);
   const providers = createProviders(specs, {
     env,
     configProviders: opts.config.providers,
@@ -105,7 +114,7 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
         `--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`,
       );
   }
-  return { tasks, providers, all };
+  return { tasks, providers, all, profiles };
 }
 
 /** Runs every (model × task × trial), journaling as it goes; writes results.json, transcripts.jsonl, report.md. */
@@ -123,9 +132,10 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
         tasksPaths: prior.header.tasksPaths,
         builtinTasks: prior.header.builtinTasks,
         settings: prior.header.settings,
+        systemPrompt: prior.header.systemPrompt,
       }
     : request;
-  const { tasks, providers } = planRun(opts);
+  const { tasks, providers, profiles } = planRun(opts);
   ensureWritableOut(out, Boolean(prior));
   const journal = new Journal(out);
   const header: RunHeader = prior?.header ?? {
@@ -137,6 +147,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     tasksPaths: opts.tasksPaths ?? [],
     builtinTasks: opts.builtinTasks !== false,
     settings: opts.settings,
+    ...(opts.systemPrompt ? { systemPrompt: opts.systemPrompt } : {}),
   };
   if (!prior) journal.header(header);
   else
@@ -184,12 +195,17 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       feedbackChars: opts.settings.feedbackChars,
       maxCost: opts.settings.maxCost,
     },
-    models: providers.map((p) => ({
-      name: p.spec.name,
-      spec: p.spec.raw,
-      provider: p.spec.provider,
-      model: p.spec.model,
-    })),
+    models: providers.map((p) => {
+      const profile = profiles.get(p.spec.name)!;
+      return {
+        name: p.spec.name,
+        spec: p.spec.raw,
+        provider: p.spec.provider,
+        model: p.spec.model,
+        prompt: { hash: profile.hash, variant: profile.variant, ...profile.source },
+        settings: { maxTokens: profile.maxTokens ?? opts.settings.maxTokens, ...profile.settings },
+      };
+    }),
     tasks: tasks.map((t) => ({
       key: t.key,
       suite: t.suite.name,
@@ -236,7 +252,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
           attempts: opts.settings.attempts,
-          maxTokens: opts.settings.maxTokens,
+          maxTokens: profiles.get(provider.spec.name)!.maxTokens ?? opts.settings.maxTokens,
+          prompt: profiles.get(provider.spec.name)!,
           price: prices[provider.spec.name] ?? null,
           modelPool,
           gradePool,

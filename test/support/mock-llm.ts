@@ -17,17 +17,35 @@ export interface MockUsage {
   reasoning: number;
 }
 
+export interface ContentBlock {
+  type: string;
+  text?: string;
+  cache_control?: { type: string };
+}
+
 export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: {
     model: string;
-    system?: string;
-    messages: { role: string; content: string }[];
+    system?: string | ContentBlock[];
+    messages: { role: string; content: string | ContentBlock[] }[];
     max_tokens?: number;
     max_completion_tokens?: number;
+    temperature?: number;
+    thinking?: { type: string; budget_tokens: number };
+    reasoning_effort?: string;
   };
 }
+
+/** The text of a message or system field, whether sent as a string or as content blocks. */
+export function textOf(content: string | ContentBlock[] | undefined): string {
+  if (content === undefined) return '';
+  return typeof content === 'string' ? content : content.map((b) => b.text ?? '').join('');
+}
+
+/** The mock's token count: about four characters a token, as vendors' tokenizers average on code. */
+const tokens = (text: string): number => Math.ceil(text.length / 4);
 
 const DEFAULT_USAGE: MockUsage = { input: 1000, output: 500, cacheWrite: 0, cacheRead: 0, reasoning: 0 };
 
@@ -43,6 +61,13 @@ export class MockLlmServer {
   private queue: Scripted[] = [];
   /** Delay before each answer, to widen windows in interruption tests. */
   delayMs = 0;
+  /**
+   * Answer input usage the way the vendor's prompt cache would bill this request (scripted answers then
+   * give only output tokens): Anthropic caches the prefix up to each cache_control breakpoint it was sent
+   * (write on first sight, read after); OpenAI caches any prefix of whole messages seen before.
+   */
+  simulateCache = false;
+  private readonly cached = new Set<string>();
 
   constructor(
     readonly wire: 'anthropic' | 'openai',
@@ -115,7 +140,11 @@ export class MockLlmServer {
         .end(JSON.stringify(body));
       return;
     }
-    const usage = { ...DEFAULT_USAGE, ...answer.usage };
+    const usage = {
+      ...DEFAULT_USAGE,
+      ...(this.simulateCache ? this.cacheUsage(recorded.body) : {}),
+      ...answer.usage,
+    };
     const model = answer.model ?? recorded.body.model;
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}` });
     res.end(
@@ -125,6 +154,38 @@ export class MockLlmServer {
           : openaiCompletion(answer.text, usage, model, answer.stop),
       ),
     );
+  }
+
+  private cacheUsage(body: RecordedRequest['body']): Pick<MockUsage, 'input' | 'cacheWrite' | 'cacheRead'> {
+    const blocks = (c: string | ContentBlock[] | undefined): ContentBlock[] =>
+      c === undefined ? [] : typeof c === 'string' ? [{ type: 'text', text: c }] : c;
+    // Every unit of the prompt in order, each with the prefix key and token count up to and including it.
+    const units = [
+      ...blocks(body.system).map((b) => ({ text: b.text ?? '', mark: Boolean(b.cache_control) })),
+      ...body.messages.flatMap((m) =>
+        this.wire === 'openai'
+          ? [{ text: `${m.role}:${textOf(m.content)}`, mark: true }]
+          : blocks(m.content).map((b) => ({
+              text: `${m.role}:${b.text ?? ''}`,
+              mark: Boolean(b.cache_control),
+            })),
+      ),
+    ];
+    let key = '';
+    let sum = 0;
+    const prefixes: { key: string; tokens: number; mark: boolean }[] = [];
+    for (const u of units) {
+      key += `\u0000${u.text}`;
+      sum += tokens(u.text);
+      prefixes.push({ key, tokens: sum, mark: u.mark });
+    }
+    const marked = prefixes.filter((p) => p.mark);
+    const hit = [...marked].reverse().find((p) => this.cached.has(p.key));
+    const last = marked.at(-1);
+    const read = hit?.tokens ?? 0;
+    const write = this.wire === 'anthropic' && last && last !== hit ? last.tokens - read : 0;
+    marked.forEach((p) => this.cached.add(p.key));
+    return { input: sum - read - write, cacheWrite: write, cacheRead: read };
   }
 
   private errorBody(status: number): unknown {
