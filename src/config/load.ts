@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { resolveAgentPaths } from '../agents/config.js';
 import { UsageError } from '../errors.js';
 import { describeZodError } from '../tasks/schema.js';
 import { configFileSchema, runSettingsSchema, type ConfigFile, type RunSettings } from './schema.js';
@@ -43,6 +44,7 @@ export function loadConfigFile(
       if (file) variant[key] = path.resolve(dir, file);
     }
   }
+  for (const agent of Object.values(parsed.data.agents)) resolveAgentPaths(agent, dir);
   return { config: parsed.data, path: path.resolve(chosen) };
 }
 

@@ -138,6 +138,8 @@ export const resultsSchema = z.strictObject({
       /** What this row was prompted with (absent in results written before variants existed). */
       prompt: modelPromptSchema.optional(),
       settings: modelSettingsSchema.optional(),
+      /** Agent rows: the model its metered calls are priced as, and the isolation it ran under. */
+      agent: z.strictObject({ pricedAs: z.string(), isolation: z.string() }).optional(),
     }),
   ),
   tasks: z.array(

@@ -8,6 +8,8 @@ import { lookupPrice, priceTable } from '../models/prices.js';
 import { createProviders } from '../models/registry.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { Provider } from '../models/types.js';
+import { createAgent } from '../agents/registry.js';
+import { agentIsolation, isAgent, runAgentTrial, type AgentProvider } from '../agents/trial.js';
 import { PROMPT_HASH } from '../prompt/build.js';
 import { profilesFor, type PromptProfile } from '../prompt/variants.js';
 import { runTotals } from '../results/aggregate.js';
@@ -77,10 +79,15 @@ function ensureWritableOut(out: string, resume: boolean): void {
   for (const f of Object.values(OUTPUT_FILES)) rmSync(path.join(out, f), { force: true });
 }
 
+/** The model a row's tokens are priced as: its own, or for an agent the model it declared. */
+function pricedAs(p: Provider | AgentProvider): { provider: string; model: string } {
+  return isAgent(p) ? p.def.pricedAs : p.spec;
+}
+
 /** Everything checked before anything is spent or written: tasks, models, keys, prices, output folder. */
 export function planRun(opts: RunOptions): {
   tasks: Task[];
-  providers: Provider[];
+  providers: (Provider | AgentProvider)[];
   all: Task[];
   profiles: Map<string, PromptProfile>;
 } {
@@ -95,20 +102,32 @@ export function planRun(opts: RunOptions): {
   ]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
   const profiles = profilesFor(specs, opts.config.variants, opts.systemPrompt);
-  const providers = createProviders(specs, {
+  const chat = createProviders(
+    specs.filter((s) => s.provider !== 'agent'),
+    {
+      env,
+      configProviders: opts.config.providers,
+      tasks: new Map(tasks.map((t) => [t.key, t])),
+      timeoutMs: opts.settings.requestTimeoutSec * 1000,
+      retry: {
+        maxRetries: opts.settings.retries,
+        baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000),
+        maxDelayMs: 60_000,
+      },
+    },
+  );
+  const agentContext = {
     env,
     configProviders: opts.config.providers,
-    tasks: new Map(tasks.map((t) => [t.key, t])),
+    agents: opts.config.agents,
     timeoutMs: opts.settings.requestTimeoutSec * 1000,
-    retry: {
-      maxRetries: opts.settings.retries,
-      baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000),
-      maxDelayMs: 60_000,
-    },
-  });
+  };
+  const providers = specs.map((s) =>
+    s.provider === 'agent' ? createAgent(s, agentContext) : chat.find((p) => p.spec === s)!,
+  );
   if (opts.settings.maxCost !== null) {
     const table = priceTable(opts.config.prices);
-    const unpriced = specs.find((s) => !lookupPrice(table, s.provider, s.model));
+    const unpriced = providers.map(pricedAs).find((s) => !lookupPrice(table, s.provider, s.model));
     if (unpriced)
       throw new UsageError(
         `--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`,
@@ -156,7 +175,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     );
   const table = priceTable(opts.config.prices);
   const prices = Object.fromEntries(
-    providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]),
+    providers.map((p) => [p.spec.name, lookupPrice(table, pricedAs(p).provider, pricedAs(p).model)]),
   );
   const warnings: string[] = [];
   for (const [model, price] of Object.entries(prices)) {
@@ -197,6 +216,17 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     },
     models: providers.map((p) => {
       const profile = profiles.get(p.spec.name)!;
+      if (isAgent(p))
+        return {
+          name: p.spec.name,
+          spec: p.spec.raw,
+          provider: p.spec.provider,
+          model: p.spec.model,
+          agent: {
+            pricedAs: `${p.def.pricedAs.provider}/${p.def.pricedAs.model}`,
+            isolation: agentIsolation(gradeEnv.sandbox.level),
+          },
+        };
       return {
         name: p.spec.name,
         spec: p.spec.raw,
@@ -225,7 +255,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
   const order = new Map<string, number>();
-  const jobs: { provider: Provider; task: Task; trial: number }[] = [];
+  const jobs: { provider: Provider | AgentProvider; task: Task; trial: number }[] = [];
   for (let trial = 1; trial <= opts.settings.trials; trial++) {
     for (const task of tasks) for (const provider of providers) jobs.push({ provider, task, trial });
   }
@@ -248,7 +278,12 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       const done = prior?.trials.get(key);
       if (done) return publish(done);
       try {
-        const record = await runTrial(provider, task, trial, {
+        // Agents keep their state in a workspace no journal holds: an unfinished agent trial starts over.
+        const runOne = (ctx: Parameters<typeof runTrial>[3]) =>
+          isAgent(provider)
+            ? runAgentTrial(provider, task, trial, ctx)
+            : runTrial(provider, task, trial, ctx);
+        const record = await runOne({
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
           attempts: opts.settings.attempts,

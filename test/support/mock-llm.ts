@@ -146,6 +146,17 @@ export class MockLlmServer {
       ...answer.usage,
     };
     const model = answer.model ?? recorded.body.model;
+    if ((recorded.body as { stream?: boolean }).stream === true && this.wire === 'anthropic') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'request-id': `req_${this.requests.length}`,
+      });
+      for (const [event, data] of anthropicStream(answer.text, usage, model)) {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      }
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}` });
     res.end(
       JSON.stringify(
@@ -249,4 +260,54 @@ function openaiCompletion(text: string, u: MockUsage, model: string, stop?: 'end
       },
     },
   };
+}
+
+/** The Messages API's streaming events: usage for input and cache in message_start, output in message_delta. */
+function anthropicStream(text: string, u: MockUsage, model: string): [string, unknown][] {
+  const half = Math.ceil(text.length / 2);
+  return [
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_stream',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: u.input,
+            output_tokens: 1,
+            cache_creation_input_tokens: u.cacheWrite,
+            cache_read_input_tokens: u.cacheRead,
+          },
+        },
+      },
+    ],
+    [
+      'content_block_start',
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    ],
+    [
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(0, half) } },
+    ],
+    [
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(half) } },
+    ],
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: u.output },
+      },
+    ],
+    ['message_stop', { type: 'message_stop' }],
+  ];
 }
