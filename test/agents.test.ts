@@ -154,4 +154,34 @@ describe('agents under test', () => {
     }
     expect(JSON.stringify(results)).not.toContain(REAL_KEY);
   });
+
+  it('--max-cost: once an attempt spends the budget, no further attempt starts and the run ends budget-exhausted', async () => {
+    const task = miniTask();
+    const server = (await mockAnthropic()).script({
+      text: replyWith(task, 'no-swap'),
+      usage: { input: 100_000, output: 10_000 },
+    });
+    const outcome = await runAgent(agentRepo(['solve']), server, { attempts: 3, maxCost: 0.2 });
+    const [trial] = outcome.results.trials;
+    expect(trial!.attempts).toHaveLength(1);
+    expect(trial!.cost).toBeCloseTo((100_000 * 3 + 10_000 * 15) / 1e6, 12);
+    expect(trial!.stoppedBy).toBe('budget');
+    expect(outcome.results.status).toBe('budget-exhausted');
+    expect(outcome.exitCode).toBe(4);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an upstream that keeps failing makes the attempt infra, not an agent failure', async () => {
+    const server = (await mockAnthropic()).script(
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
+    const { results } = await runAgent(agentRepo(['solve']), server, { attempts: 2 });
+    const attempt = results.trials[0]!.attempts[0]!;
+    expect(attempt.outcome).toBe('infra');
+    expect(attempt.faults.map((f) => f.cause)).toContain('upstream-500');
+    expect(results.trials[0]!.attempts).toHaveLength(1);
+  });
 });
