@@ -97,6 +97,9 @@ describe('agents under test', () => {
       [1, 'anthropic-messages', false, 200],
       [2, 'anthropic-messages', true, 200],
     ]);
+    expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toMatch(
+      /## Agents[\s\S]*\| agent:scripted \| anthropic\/claude-sonnet-4-6 +\| (namespaces|process): /,
+    );
     expect(results.models[0]!.agent).toEqual({
       pricedAs: 'anthropic/claude-sonnet-4-6',
       isolation: expect.stringMatching(/^(namespaces|process): /),

@@ -1,4 +1,4 @@
-import { lstatSync, openSync, readSync, closeSync, readdirSync, constants } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import type { FileMap } from '../tasks/files.js';
 import type { Task } from '../tasks/loader.js';
@@ -29,6 +29,8 @@ function readRegular(abs: string, limit: number): string | null {
     return null;
   }
   try {
+    // The path may have been swapped for a FIFO or device since lstat: only a regular file is read.
+    if (!fstatSync(fd).isFile()) return null;
     const buf = Buffer.alloc(limit + 1);
     let size = 0;
     for (;;) {

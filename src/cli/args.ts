@@ -43,6 +43,9 @@ Usage:
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
   ollama/<model>  <provider declared in aibench.yml>/<model>
+  agent:<name>        an agent declared under agents: in aibench.yml, run in each attempt's workspace
+  agent:claude-code/<model>  agent:codex/<model>   the claude / codex CLIs (on PATH), non-interactive
+                      agents' model calls go through the harness's metering proxy (cost metered, not reported)
   reference           the tasks' reference solutions (no key, $0): the harness's self-check
   replay:<file>       re-grade the replies recorded in an earlier results.json (no API calls)
 

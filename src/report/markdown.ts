@@ -2,7 +2,7 @@ import { markdownTable } from 'markdown-table';
 import { runTotals, summarizeModels, type ModelSummary } from '../results/aggregate.js';
 import type { Results, TrialRecord } from '../results/schema.js';
 import { cell, percent, seconds, usd } from './format.js';
-import { promptsTable } from './prompts.js';
+import { agentsTable, promptsTable } from './prompts.js';
 
 function passCell(passes: number, graded: number, infra: number): string {
   return `${passes}/${graded}${infra ? ` (+${infra} infra)` : ''}`;
@@ -115,6 +115,8 @@ export function renderReport(results: Results): string {
   );
   const prompts = promptsTable(results);
   if (prompts) out.push('## Prompts and settings', '', prompts, '');
+  const agents = agentsTable(results);
+  if (agents) out.push('## Agents', '', agents, '');
   out.push(
     '## Cost per passed task (Table VIII)',
     '',

@@ -17,6 +17,16 @@ function settingsText(s: ModelRow['settings']): string {
     .join(' · ');
 }
 
+/** Agent rows: the model their metered calls are priced as and the isolation they ran under. */
+export function agentsTable(results: Results): string {
+  const agents = results.models.filter((m) => m.agent);
+  if (!agents.length) return '';
+  const rows = agents.map((m) => [cell(m.name), cell(m.agent!.pricedAs), cell(m.agent!.isolation)]);
+  return markdownTable([['Agent', 'Priced as (metered by the harness)', 'Isolation'], ...rows], {
+    align: ['l', 'l', 'l'],
+  });
+}
+
 /** True when a row ran with something other than the built-in prompt and default settings. */
 function customised(m: ModelRow): boolean {
   const s = m.settings;
@@ -31,8 +41,9 @@ function customised(m: ModelRow): boolean {
  * empty when every row used the built-in prompt with default settings.
  */
 export function promptsTable(results: Results): string {
-  if (!results.models.some(customised)) return '';
-  const rows = results.models.map((m) => [
+  const chat = results.models.filter((m) => !m.agent);
+  if (!chat.some(customised)) return '';
+  const rows = chat.map((m) => [
     cell(m.name),
     m.prompt ? `\`${m.prompt.hash.slice(0, 6)}\`` : '—',
     m.prompt
