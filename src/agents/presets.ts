@@ -93,7 +93,8 @@ export function agentDefinition(
           'text',
           ...(attempt > 1 ? ['--continue'] : []),
         ],
-        env: QUIET_ENV,
+        // The CLI refuses bypassPermissions as root unless told it is sandboxed, which it is.
+        env: { ...QUIET_ENV, IS_SANDBOX: '1' },
       };
     }
     const { bin, dir } = findExecutable(
