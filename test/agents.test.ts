@@ -108,17 +108,19 @@ describe('agents under test', () => {
 
   it('an agent that hangs is killed at its timeout with its whole process group (class timeout)', async () => {
     const server = await mockAnthropic();
-    const { results } = await runAgent(agentRepo(['hang'], 3), server, { attempts: 1 });
+    const marker = `aibench-sleeper-${process.pid}-${Date.now()}`;
+    const { results } = await runAgent(agentRepo(['hang', marker], 3), server, { attempts: 1 });
     const [trial] = results.trials;
     expect(trial!.outcome).toBe('timeout');
     expect(trial!.attempts[0]!.stopReason).toBe('timeout');
     expect(trial!.attempts[0]!.modelMs).toBeLessThan(20_000);
-    // Its `sleep 300` child went with it: nothing on the host runs it any more.
+    expect(trial!.attempts[0]!.reply).toMatch(/sleeper started: \d+/);
+    // Its sleeping child went with it: no process on the host carries its marker any more.
     const sleepers = readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === 'sleep\u0000300\u0000';
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
         } catch {
           return false;
         }
