@@ -9,7 +9,7 @@ import { readResults } from '../src/results/io.js';
 import type { AttemptRecord } from '../src/results/schema.js';
 import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
 import { NAMESPACES, SANDBOX } from './support/hostile.js';
-import { MockLlmServer, type RecordedRequest } from './support/mock-llm.js';
+import { MockLlmServer, textOf, type RecordedRequest } from './support/mock-llm.js';
 import { FIXTURE_TASKS, tempDir } from './support/run-helpers.js';
 
 /**
@@ -82,7 +82,7 @@ const referenceReply = (files: Map<string, string>): string => `Here it is.\n\n$
 function answer(kinds: string[]): (req: RecordedRequest) => { text: string } {
   let next = 0;
   return (req) => {
-    const user = req.body.messages.find((m) => m.role === 'user')?.content ?? '';
+    const user = textOf(req.body.messages.find((m) => m.role === 'user')?.content);
     if (!user.includes('Greeting')) return { text: referenceReply(rust.reference) };
     if (req.body.messages.some((m) => m.role === 'assistant'))
       return { text: referenceReply(node.reference) };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MockLlmServer } from './support/mock-llm.js';
+import { MockLlmServer, textOf } from './support/mock-llm.js';
 import { miniTask, replyWith, runMini } from './support/run-helpers.js';
 
 const servers: MockLlmServer[] = [];
@@ -44,7 +44,9 @@ describe('attempt loop through the real SDKs against mock servers', () => {
     expect(second[2]!.content).toContain('bounds_in_either_order');
     expect(second[2]!.content).toContain('bounds given high-first still clamp to the upper bound');
     expect(second[2]!.content).not.toContain('assert_eq!');
-    expect(trial!.attempts[0]!.feedback).toBe(second[2]!.content.split('\n\n').slice(1, -1).join('\n\n'));
+    expect(trial!.attempts[0]!.feedback).toBe(
+      textOf(second[2]!.content).split('\n\n').slice(1, -1).join('\n\n'),
+    );
 
     // Sonnet 4.6 list price: $3 in, $15 out, $3.75 cache write, $0.30 cache read per MTok.
     const attempt1 = (1000 * 3 + 500 * 15) / 1e6;

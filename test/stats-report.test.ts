@@ -16,7 +16,7 @@ import { commentMarker, renderComment } from '../src/report/comment.js';
 import { renderSummary, type PublishView } from '../src/report/summary.js';
 import { runBenchmark } from '../src/run/run.js';
 import { loadTasks } from '../src/tasks/loader.js';
-import { MockLlmServer, type RecordedRequest } from './support/mock-llm.js';
+import { MockLlmServer, textOf, type RecordedRequest } from './support/mock-llm.js';
 import { FIXTURE_TASKS, replyWith, tempDir } from './support/run-helpers.js';
 
 const TASKS = 5;
@@ -28,7 +28,7 @@ let outDir: string;
 
 /** Which copy of the task a request is about (each copy's prompt names it). */
 const copyOf = (req: RecordedRequest) =>
-  Number(/\(copy (\d+)\)/.exec(req.body.messages.find((m) => m.role === 'user')!.content)![1]);
+  Number(/\(copy (\d+)\)/.exec(textOf(req.body.messages.find((m) => m.role === 'user')!.content))![1]);
 
 beforeAll(async () => {
   // TASKS copies of the mini task as their own suite, each prompt naming its copy so the mocks can tell them apart.

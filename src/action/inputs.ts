@@ -46,6 +46,8 @@ export interface ActionInputs {
   commentId: string;
   /** Keys from the `api-keys` input (NAME=value lines), for providers declared in aibench.yml. */
   apiKeys: Map<string, string>;
+  /** `system-prompt`: absolute path, or undefined. */
+  systemPrompt?: string;
 }
 
 const FLAG_TO_INPUT = new Map<string, InputName>(Object.values(INPUT).map((name) => [`--${name}`, name]));
@@ -169,6 +171,10 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
       'needs a baseline to find regressions against; set baseline: cache (or a results.json path), or fail-on-regression: false',
     );
   }
+  const systemPromptText = raw(INPUT.systemPrompt);
+  const systemPrompt = systemPromptText
+    ? existing(INPUT.systemPrompt, systemPromptText, cwd, 'file')
+    : undefined;
   const artifactName = raw(INPUT.artifactName);
   if (/[":<>|*?\r\n\\/]/.test(artifactName))
     throw inputError(
@@ -197,5 +203,6 @@ export function readInputs(get: (name: InputName) => string, cwd = process.cwd()
     sandbox: oneOf(INPUT.sandbox, raw(INPUT.sandbox), SANDBOX_MODES),
     commentId: raw(INPUT.commentId),
     apiKeys: parseApiKeys(get(INPUT.apiKeys)),
+    ...(systemPrompt ? { systemPrompt } : {}),
   };
 }

@@ -163,6 +163,7 @@ async function produce(
         builtinTasks: inputs.builtinTasks,
         settings: inputs.settings,
         config: inputs.config,
+        systemPrompt: inputs.systemPrompt,
         out: outDir,
         log: (l) => core.info(l),
         onPlan: (plan) => {

@@ -8,6 +8,7 @@ export const INPUT = {
   tasks: 'tasks',
   tasksPath: 'tasks-path',
   config: 'config',
+  systemPrompt: 'system-prompt',
   attempts: 'attempts',
   trials: 'trials',
   concurrency: 'concurrency',

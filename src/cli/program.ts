@@ -20,6 +20,7 @@ export interface RunFlags extends SelectionFlags {
   out: string;
   resume?: string;
   rerunInfra: boolean;
+  systemPrompt?: string;
 }
 
 export interface ValidateFlags extends SelectionFlags {
@@ -58,6 +59,10 @@ const MODELS_HELP = `
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
   ollama/<model>  <provider declared in aibench.yml>/<model>
+  <model>@<variant>   a variant declared under variants: in aibench.yml (its prompts and settings)
+  agent:<name>        an agent declared under agents: in aibench.yml, run in each attempt's workspace
+  agent:claude-code/<model>  agent:codex/<model>   the claude / codex CLIs (on PATH), non-interactive;
+                      agents' model calls go through the harness's metering proxy (cost metered, not reported)
   reference           the tasks' reference solutions (no key, $0): the harness's self-check
   replay:<file>       re-grade the replies recorded in an earlier results.json (no API calls)`;
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { resolveAgentPaths } from '../agents/config.js';
 import { UsageError } from '../errors.js';
 import { describeZodError } from '../tasks/schema.js';
 import { configFileSchema, runSettingsSchema, type ConfigFile, type RunSettings } from './schema.js';
@@ -35,6 +36,15 @@ export function loadConfigFile(
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${chosen}: ${describeZodError(parsed.error)}`);
+  // Prompt files are the user's, beside the config file: resolved once here, wherever the run starts.
+  const dir = path.dirname(path.resolve(chosen));
+  for (const variant of Object.values(parsed.data.variants)) {
+    for (const key of ['system', 'task', 'retry'] as const) {
+      const file = variant[key];
+      if (file) variant[key] = path.resolve(dir, file);
+    }
+  }
+  for (const agent of Object.values(parsed.data.agents)) resolveAgentPaths(agent, dir);
   return { config: parsed.data, path: path.resolve(chosen) };
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { priceSchema } from '../models/prices.js';
+import { variantSchema } from '../prompt/variants.js';
+import { agentConfigSchema } from '../agents/config.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name like ACME_API_KEY');
 
@@ -32,6 +34,15 @@ export const configFileSchema = z.strictObject({
     .strictObject({ asOf: z.string().optional(), models: z.record(z.string(), priceSchema).default({}) })
     .optional(),
   run: runSettingsSchema.partial().default({}),
+  /** Prompts under test: `--models anthropic/claude-sonnet-4-6@<name>` runs that model with this variant. */
+  variants: z
+    .record(
+      z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ - (it is used as a model @label)'),
+      variantSchema,
+    )
+    .default({}),
+  /** Agents under test: `--models agent:<name>` runs this command in each attempt's workspace. */
+  agents: z.record(z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ -'), agentConfigSchema).default({}),
   /** Extra task roots (folders of suites), relative to the config file. */
   tasksPath: z.array(z.string()).optional(),
 });

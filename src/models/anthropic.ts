@@ -21,6 +21,33 @@ function anthropicUsage(u: Anthropic.Usage): Usage {
   };
 }
 
+const EPHEMERAL = { type: 'ephemeral' } as const;
+
+/**
+ * The Messages request. With caching on, the stable prefix (system prompt, then the task message) carries
+ * cache_control breakpoints, as production code does: attempt 1 writes the cache, attempts 2..N read it
+ * and pay only for the growing tail (replies and feedback).
+ */
+export function anthropicParams(
+  model: string,
+  request: ChatRequest,
+): Anthropic.MessageCreateParamsNonStreaming {
+  const s = request.settings;
+  const cache = s?.cache === true;
+  return {
+    model,
+    max_tokens: request.maxTokens,
+    system: cache ? [{ type: 'text', text: request.system, cache_control: EPHEMERAL }] : request.system,
+    messages: request.messages.map((m, i) =>
+      cache && i === 0
+        ? { role: m.role, content: [{ type: 'text', text: m.content, cache_control: EPHEMERAL }] }
+        : { role: m.role, content: m.content },
+    ),
+    ...(s?.temperature !== undefined ? { temperature: s.temperature } : {}),
+    ...(s?.thinking !== undefined ? { thinking: { type: 'enabled', budget_tokens: s.thinking } } : {}),
+  };
+}
+
 /** Claude models through the official SDK (Messages API). */
 export class AnthropicProvider implements Provider {
   private readonly client: Anthropic;
@@ -55,12 +82,7 @@ export class AnthropicProvider implements Provider {
     return withRetries(
       async () => {
         const started = Date.now();
-        const msg = await this.client.messages.create({
-          model: this.spec.model,
-          max_tokens: request.maxTokens,
-          system: request.system,
-          messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
-        });
+        const msg = await this.client.messages.create(anthropicParams(this.spec.model, request));
         const latencyMs = Date.now() - started;
         if (!msg || !Array.isArray(msg.content) || !msg.usage) {
           throw new InfraFault(

@@ -9,7 +9,8 @@ import type { Provider } from './types.js';
  * unreachable) only get a warning.
  */
 export async function checkModelIds(
-  providers: Provider[],
+  // Agents have no models list of their own: what they call is priced as their declared model.
+  providers: Pick<Provider, 'spec' | 'listModels'>[],
   table: PriceTable,
   log: (line: string) => void,
 ): Promise<void> {

@@ -61,6 +61,13 @@ export class OpenAICompatibleProvider implements Provider {
           model: this.spec.model,
           messages: [{ role: 'system', content: request.system }, ...request.messages],
           [this.opts.maxTokensParam]: request.maxTokens,
+          // Caching is automatic on OpenAI-compatible APIs (reported as cached_tokens): nothing to mark.
+          ...(request.settings?.temperature !== undefined
+            ? { temperature: request.settings.temperature }
+            : {}),
+          ...(request.settings?.reasoningEffort !== undefined
+            ? { reasoning_effort: request.settings.reasoningEffort }
+            : {}),
         });
         const latencyMs = Date.now() - started;
         const usage = openaiUsage(completion?.usage as VendorUsage | undefined);

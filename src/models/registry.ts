@@ -8,7 +8,7 @@ import { ReplayProvider } from './replay.js';
 import type { RetryPolicy } from './retry.js';
 import type { ModelSpec, Provider } from './types.js';
 
-interface Vendor {
+export interface Vendor {
   wire: 'anthropic' | 'openai';
   /** Env var with the API key; null for keyless local servers. */
   keyEnv: string | null;
@@ -62,7 +62,8 @@ export interface ProviderContext {
   retry: RetryPolicy;
 }
 
-function vendorFor(spec: ModelSpec, ctx: ProviderContext): Vendor {
+/** The vendor (wire, key variable, base URL) a model spec is reached through. */
+export function vendorFor(spec: ModelSpec, ctx: ProviderContext): Vendor {
   const declared = ctx.configProviders[spec.provider];
   if (declared) {
     const upper = spec.provider.toUpperCase().replace(/-/g, '_');
@@ -87,7 +88,7 @@ function vendorFor(spec: ModelSpec, ctx: ProviderContext): Vendor {
 export function missingKeys(specs: ModelSpec[], ctx: Omit<ProviderContext, 'tasks'>): string[] {
   const missing = new Set<string>();
   for (const spec of specs) {
-    if (spec.provider === 'reference' || spec.provider === 'replay') continue;
+    if (spec.provider === 'reference' || spec.provider === 'replay' || spec.provider === 'agent') continue;
     const vendor = vendorFor(spec, { ...ctx, tasks: new Map() });
     if (vendor.keyEnv && !ctx.env[vendor.keyEnv]?.trim()) missing.add(vendor.keyEnv);
   }

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import type { ModelSpec } from './types.js';
 
 /**
- * Parses `provider/model[@label]`, `reference`, or `replay:<results.json>`.
+ * Parses `provider/model[@label]`, `agent:<name>`, `reference`, or `replay:<results.json>`.
  * OpenRouter models carry their own slash (`openrouter/anthropic/claude-sonnet-4.6`): the provider is the
  * first segment and the model the rest.
  */
@@ -14,6 +14,14 @@ export function parseModelSpec(raw: string): ModelSpec {
     const file = text.slice('replay:'.length);
     if (!file) throw new UsageError('--models: replay needs a results file, e.g. replay:out/results.json');
     return { raw: text, name: text, provider: 'replay', model: file };
+  }
+  if (text.startsWith('agent:')) {
+    const name = text.slice('agent:'.length);
+    if (!/^[\w.-]+(\/[\w.:-]+)?$/.test(name))
+      throw new UsageError(
+        `--models: "${raw}" is not agent:<name> (an agent from aibench.yml, agent:claude-code/<model> or agent:codex/<model>)`,
+      );
+    return { raw: text, name: text, provider: 'agent', model: name };
   }
   const at = text.lastIndexOf('@');
   const body = at > 0 ? text.slice(0, at) : text;

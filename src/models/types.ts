@@ -32,10 +32,23 @@ export interface RequestContext {
   attempt: number;
 }
 
+/** Model settings a team ships with (a variant's), passed through the official SDKs as they are. */
+export interface ModelSettings {
+  temperature?: number;
+  /** Anthropic extended-thinking budget in tokens. */
+  thinking?: number;
+  /** OpenAI reasoning effort. */
+  reasoningEffort?: 'minimal' | 'low' | 'medium' | 'high';
+  /** Mark the stable prefix for prompt caching (Anthropic); OpenAI-compatible APIs cache by themselves. */
+  cache: boolean;
+}
+
 export interface ChatRequest {
   system: string;
   messages: ChatMessage[];
   maxTokens: number;
+  /** Absent: the vendor's defaults, no cache markers. */
+  settings?: ModelSettings;
   context: RequestContext;
   /** Told of every API fault, retried or final, with the usage it was billed when the vendor billed it. */
   onFault?: (fault: InfraFault, willRetry: boolean) => void;

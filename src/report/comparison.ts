@@ -1,4 +1,5 @@
 import { markdownTable } from 'markdown-table';
+import { promptChangeLine } from './prompt-change.js';
 import type { Comparison, Delta, TaskFlip } from '../results/baseline.js';
 import type { PairedComparison } from '../results/stats/paired.js';
 import type { RunVerdict } from '../results/stats/run-comparison.js';
@@ -130,6 +131,8 @@ export function comparisonSection(
           ? `, ${Math.round(hours)} h old`
           : `, ${Math.floor(b.ageDays)} days old`;
   const out = [
+    // A prompt change is the change under test: said first, then the verdict it earned.
+    ...(cmp.promptChanges.length ? [promptChangeLine(cmp.promptChanges), ''] : []),
     verdictLines(cmp.statistics),
     '',
     `Baseline: ${commit}${b.ref ? ` on \`${b.ref.replace(/^refs\/heads\//, '')}\`` : ''} (${b.startedAt.slice(0, 16).replace('T', ' ')} UTC${age})${b.runUrl ? ` · [run](${b.runUrl})` : ''}`,

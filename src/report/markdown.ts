@@ -22,6 +22,7 @@ import {
   modelPairsTable,
   statisticsTable,
 } from './stats-tables.js';
+import { agentsTable, promptsTable } from './prompts.js';
 
 function passCell(passes: number, graded: number, infra: number): string {
   return `${passes}/${graded}${infra ? ` (+${infra} infra)` : ''}`;
@@ -155,6 +156,12 @@ export function renderReport(results: Results): string {
     '',
     summaryTable(models),
     '',
+  );
+  const prompts = promptsTable(results);
+  if (prompts) out.push('## Prompts and settings', '', prompts, '');
+  const agents = agentsTable(results);
+  if (agents) out.push('## Agents', '', agents, '');
+  out.push(
     '## Cost per passed task (Table VIII)',
     '',
     costPerPassTable(models),

@@ -70,10 +70,34 @@ export interface Comparison {
   cost: Delta;
   models: ModelComparison[];
   stale: boolean;
+  /**
+   * Rows whose prompt (system prompt + templates) differs from the baseline's: the change under test in a
+   * prompt PR, stated at the top of the comparison, never a warning.
+   */
+  promptChanges: PromptChange[];
   /** Reasons the comparison may mislead: stale baseline, changed tasks, prices, prompt, settings. */
   warnings: string[];
   /** Paired per-model verdicts with intervals (what the verdict line and the gate read). */
   statistics: RunVerdict;
+}
+
+export interface PromptChange {
+  model: string;
+  base: string;
+  head: string;
+}
+
+/** The prompt hash of each row; results written before per-row hashes fall back to the run's own. */
+function promptHashes(results: Results): Map<string, string> {
+  return new Map(results.models.map((m) => [m.name, m.prompt?.hash ?? results.fingerprints.prompt]));
+}
+
+/** Rows present in both runs whose prompt hash differs. */
+export function promptChanges(head: Results, base: Results): PromptChange[] {
+  const before = promptHashes(base);
+  return [...promptHashes(head)]
+    .filter(([model, hash]) => before.has(model) && before.get(model) !== hash)
+    .map(([model, hash]) => ({ model, base: before.get(model)!, head: hash }));
 }
 
 export interface CompareOptions {
@@ -144,11 +168,7 @@ function fingerprintWarnings(
       `prices differ from the baseline's${asOf}: cost deltas mix price changes with usage changes`,
     );
   }
-  if (head.fingerprints.prompt !== base.fingerprints.prompt) {
-    warnings.push(
-      `the harness prompt changed since the baseline (${base.fingerprints.prompt} → ${head.fingerprints.prompt})`,
-    );
-  }
+  // A prompt change (built-in or a team's) is stated per row as the change under test: see promptChanges.
   if (head.harness.version !== base.harness.version) {
     warnings.push(`the baseline ran aibench ${base.harness.version}, this run ${head.harness.version}`);
   }
@@ -297,6 +317,7 @@ export function compareResults(head: Results, base: Results, opts: CompareOption
     cost: delta(sumCosts(models.map((m) => m.cost.base)), sumCosts(models.map((m) => m.cost.head))),
     models,
     stale,
+    promptChanges: promptChanges(head, base),
     warnings,
     statistics: compareRunsStatistically(head, base),
   };

@@ -93,6 +93,25 @@ export const priceEntrySchema = z.strictObject({
   cacheRead: z.number(),
 });
 
+/** The row's prompt: its hash (the thing a prompt PR changes) and where its parts came from. */
+export const modelPromptSchema = z.strictObject({
+  hash: z.string(),
+  variant: z.string().nullable(),
+  system: z.string(),
+  contract: z.enum(['append', 'none']),
+  task: z.string().nullable(),
+  retry: z.string().nullable(),
+});
+
+/** Model settings the row ran with; absent keys were the vendor's defaults. */
+export const modelSettingsSchema = z.strictObject({
+  maxTokens: z.number().int().positive(),
+  cache: z.boolean(),
+  temperature: z.number().optional(),
+  thinking: z.number().int().optional(),
+  reasoningEffort: z.string().optional(),
+});
+
 export const resultsSchema = z.strictObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
   runId: z.string(),
@@ -114,7 +133,17 @@ export const resultsSchema = z.strictObject({
     maxCost: z.number().nonnegative().nullable(),
   }),
   models: z.array(
-    z.strictObject({ name: z.string(), spec: z.string(), provider: z.string(), model: z.string() }),
+    z.strictObject({
+      name: z.string(),
+      spec: z.string(),
+      provider: z.string(),
+      model: z.string(),
+      /** What this row was prompted with (absent in results written before variants existed). */
+      prompt: modelPromptSchema.optional(),
+      settings: modelSettingsSchema.optional(),
+      /** Agent rows: the model its metered calls are priced as, and the isolation it ran under. */
+      agent: z.strictObject({ pricedAs: z.string(), isolation: z.string() }).optional(),
+    }),
   ),
   tasks: z.array(
     z.strictObject({

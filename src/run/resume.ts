@@ -15,6 +15,8 @@ export interface RunHeader {
   tasksPaths: string[];
   builtinTasks: boolean;
   settings: RunSettings;
+  /** `--system-prompt` as given (absent when not used): re-read on resume. */
+  systemPrompt?: string;
 }
 
 export interface JournalState {

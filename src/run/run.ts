@@ -9,7 +9,10 @@ import { checkModelIds } from '../models/check-ids.js';
 import { createProviders } from '../models/registry.js';
 import { parseModelSpec } from '../models/spec.js';
 import type { Provider } from '../models/types.js';
+import { createAgent } from '../agents/registry.js';
+import { agentIsolation, isAgent, runAgentTrial, type AgentProvider } from '../agents/trial.js';
 import { PROMPT_HASH } from '../prompt/build.js';
+import { profilesFor, type PromptProfile } from '../prompt/variants.js';
 import { runTotals } from '../results/aggregate.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
 import { renderReport } from '../report/markdown.js';
@@ -34,6 +37,8 @@ export interface RunOptions {
   settings: RunSettings;
   config: ConfigFile;
   out: string;
+  /** `--system-prompt`: a file replacing the built-in system prompt for every model without a variant. */
+  systemPrompt?: string;
   /** Continue the interrupted run in `out`: its journal decides models, tasks and settings; paid attempts are kept. */
   resume?: boolean;
   /**
@@ -100,8 +105,18 @@ function ensureWritableOut(out: string, resume: boolean): void {
   for (const f of Object.values(OUTPUT_FILES)) rmSync(path.join(out, f), { force: true });
 }
 
+/** The model a row's tokens are priced as: its own, or for an agent the model it declared. */
+function pricedAs(p: Provider | AgentProvider): { provider: string; model: string } {
+  return isAgent(p) ? p.def.pricedAs : p.spec;
+}
+
 /** Everything checked before anything is spent or written: tasks, models, keys, prices, output folder. */
-export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[]; all: Task[] } {
+export function planRun(opts: RunOptions): {
+  tasks: Task[];
+  providers: (Provider | AgentProvider)[];
+  all: Task[];
+  profiles: Map<string, PromptProfile>;
+} {
   const env = opts.env ?? process.env;
   if (!opts.models.length) throw new UsageError('--models: name at least one model, e.g. --models reference');
   const specs = opts.models.map(parseModelSpec);
@@ -112,26 +127,39 @@ export function planRun(opts: RunOptions): { tasks: Task[]; providers: Provider[
     ...(opts.tasksPaths ?? []),
   ]);
   const tasks = selectTasks(all, opts.suites, opts.tasks);
-  const providers = createProviders(specs, {
+  const profiles = profilesFor(specs, opts.config.variants, opts.systemPrompt);
+  const chat = createProviders(
+    specs.filter((s) => s.provider !== 'agent'),
+    {
+      env,
+      configProviders: opts.config.providers,
+      tasks: new Map(tasks.map((t) => [t.key, t])),
+      timeoutMs: opts.settings.requestTimeoutSec * 1000,
+      retry: {
+        maxRetries: opts.settings.retries,
+        baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000),
+        maxDelayMs: 60_000,
+      },
+    },
+  );
+  const agentContext = {
     env,
     configProviders: opts.config.providers,
-    tasks: new Map(tasks.map((t) => [t.key, t])),
+    agents: opts.config.agents,
     timeoutMs: opts.settings.requestTimeoutSec * 1000,
-    retry: {
-      maxRetries: opts.settings.retries,
-      baseDelayMs: Number(env.AIBENCH_RETRY_BASE_MS ?? 1000),
-      maxDelayMs: 60_000,
-    },
-  });
+  };
+  const providers = specs.map((s) =>
+    s.provider === 'agent' ? createAgent(s, agentContext) : chat.find((p) => p.spec === s)!,
+  );
   if (opts.settings.maxCost !== null) {
     const table = priceTable(opts.config.prices);
-    const unpriced = specs.find((s) => !lookupPrice(table, s.provider, s.model));
+    const unpriced = providers.map(pricedAs).find((s) => !lookupPrice(table, s.provider, s.model));
     if (unpriced)
       throw new UsageError(
         `--max-cost: no price for ${unpriced.provider}/${unpriced.model}, so the cap cannot be enforced; add it under prices: in aibench.yml`,
       );
   }
-  return { tasks, providers, all };
+  return { tasks, providers, all, profiles };
 }
 
 /** Runs every (model × task × trial), journaling as it goes; writes results.json, transcripts.jsonl, report.md. */
@@ -149,9 +177,10 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
         tasksPaths: prior.header.tasksPaths,
         builtinTasks: prior.header.builtinTasks,
         settings: prior.header.settings,
+        systemPrompt: prior.header.systemPrompt,
       }
     : request;
-  const { tasks, providers } = planRun(opts);
+  const { tasks, providers, profiles } = planRun(opts);
   // Before anything is written or spent: a model id its provider does not know ends here.
   if (!prior) await checkModelIds(providers, priceTable(opts.config.prices), log);
   ensureWritableOut(out, Boolean(prior));
@@ -165,6 +194,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     tasksPaths: opts.tasksPaths ?? [],
     builtinTasks: opts.builtinTasks !== false,
     settings: opts.settings,
+    ...(opts.systemPrompt ? { systemPrompt: opts.systemPrompt } : {}),
   };
   if (prior && request.rerunInfra) {
     const rerun = [...prior.trials].filter(([, t]) => t.outcome === 'infra');
@@ -178,7 +208,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     );
   const table = priceTable(opts.config.prices);
   const prices = Object.fromEntries(
-    providers.map((p) => [p.spec.name, lookupPrice(table, p.spec.provider, p.spec.model)]),
+    providers.map((p) => [p.spec.name, lookupPrice(table, pricedAs(p).provider, pricedAs(p).model)]),
   );
   const warnings: string[] = [];
   for (const [model, price] of Object.entries(prices)) {
@@ -226,12 +256,28 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       feedbackChars: opts.settings.feedbackChars,
       maxCost: opts.settings.maxCost,
     },
-    models: providers.map((p) => ({
-      name: p.spec.name,
-      spec: p.spec.raw,
-      provider: p.spec.provider,
-      model: p.spec.model,
-    })),
+    models: providers.map((p) => {
+      const profile = profiles.get(p.spec.name)!;
+      if (isAgent(p))
+        return {
+          name: p.spec.name,
+          spec: p.spec.raw,
+          provider: p.spec.provider,
+          model: p.spec.model,
+          agent: {
+            pricedAs: `${p.def.pricedAs.provider}/${p.def.pricedAs.model}`,
+            isolation: agentIsolation(gradeEnv.sandbox.level),
+          },
+        };
+      return {
+        name: p.spec.name,
+        spec: p.spec.raw,
+        provider: p.spec.provider,
+        model: p.spec.model,
+        prompt: { hash: profile.hash, variant: profile.variant, ...profile.source },
+        settings: { maxTokens: profile.maxTokens ?? opts.settings.maxTokens, ...profile.settings },
+      };
+    }),
     tasks: tasks.map((t) => ({
       key: t.key,
       suite: t.suite.name,
@@ -251,7 +297,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
   const order = new Map<string, number>();
-  const jobs: { provider: Provider; task: Task; trial: number }[] = [];
+  const jobs: { provider: Provider | AgentProvider; task: Task; trial: number }[] = [];
   for (let trial = 1; trial <= opts.settings.trials; trial++) {
     for (const task of tasks) for (const provider of providers) jobs.push({ provider, task, trial });
   }
@@ -290,12 +336,18 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       const done = prior?.trials.get(key);
       if (done) return publish(done);
       try {
-        const record = await runTrial(provider, task, trial, {
+        // Agents keep their state in a workspace no journal holds: an unfinished agent trial starts over.
+        const runOne = (ctx: Parameters<typeof runTrial>[3]) =>
+          isAgent(provider)
+            ? runAgentTrial(provider, task, trial, ctx)
+            : runTrial(provider, task, trial, ctx);
+        const record = await runOne({
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
           retryInfra: Boolean(request.rerunInfra),
           attempts: opts.settings.attempts,
-          maxTokens: opts.settings.maxTokens,
+          maxTokens: profiles.get(provider.spec.name)!.maxTokens ?? opts.settings.maxTokens,
+          prompt: profiles.get(provider.spec.name)!,
           price: prices[provider.spec.name] ?? null,
           modelPool,
           gradePool,

@@ -6,7 +6,7 @@ import { oneLine } from '../errors.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
 import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
 import { ZERO_USAGE, type ChatMessage, type Provider, type Usage } from '../models/types.js';
-import { buildFeedbackMessage, buildTaskMessage, SYSTEM_PROMPT } from '../prompt/build.js';
+import { retryMessageFor, taskMessageFor, type PromptProfile } from '../prompt/variants.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
 import type { Task } from '../tasks/loader.js';
 import type { Budget } from './budget.js';
@@ -16,6 +16,8 @@ import type { Pool } from './pool.js';
 export interface TrialContext {
   attempts: number;
   maxTokens: number;
+  /** The row's system prompt, templates and model settings (built-in or a variant's). */
+  prompt: PromptProfile;
   price: Price | null;
   modelPool: Pool;
   gradePool: Pool;
@@ -128,13 +130,14 @@ async function requestReply(
         type: 'request',
         ...key,
         attempt: n,
-        system: SYSTEM_PROMPT,
+        system: ctx.prompt.system,
         messages: conversation,
       });
       const reply = await provider.chat({
-        system: SYSTEM_PROMPT,
+        system: ctx.prompt.system,
         messages: conversation,
         maxTokens: ctx.maxTokens,
+        settings: ctx.prompt.settings,
         context: { taskKey: task.key, trial, attempt: n },
         onFault,
       });
@@ -200,7 +203,7 @@ export async function runTrial(
   ctx: TrialContext,
 ): Promise<TrialRecord | null> {
   const model = provider.spec.name;
-  const conversation: ChatMessage[] = [buildTaskMessage(task)];
+  const conversation: ChatMessage[] = [taskMessageFor(task, ctx.prompt)];
   const attempts: AttemptRecord[] = [];
   const key = { model, task: task.key, trial };
   let stoppedByBudget = false;
@@ -209,7 +212,7 @@ export async function runTrial(
     if (done.reply !== null && done.feedback)
       conversation.push(
         { role: 'assistant', content: done.reply },
-        buildFeedbackMessage(done.feedback, done.n, ctx.attempts),
+        retryMessageFor(done.feedback, done.n, ctx.attempts, ctx.prompt),
       );
   }
   const last = attempts.at(-1);
@@ -265,7 +268,7 @@ export async function runTrial(
     if (graded.outcome === 'pass' || graded.outcome === 'infra' || !record.feedback) break;
     conversation.push(
       { role: 'assistant', content: reply.text },
-      buildFeedbackMessage(record.feedback, n, ctx.attempts),
+      retryMessageFor(record.feedback, n, ctx.attempts, ctx.prompt),
     );
   }
   if (!attempts.length) return null;

@@ -17,17 +17,35 @@ export interface MockUsage {
   reasoning: number;
 }
 
+export interface ContentBlock {
+  type: string;
+  text?: string;
+  cache_control?: { type: string };
+}
+
 export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: {
     model: string;
-    system?: string;
-    messages: { role: string; content: string }[];
+    system?: string | ContentBlock[];
+    messages: { role: string; content: string | ContentBlock[] }[];
     max_tokens?: number;
     max_completion_tokens?: number;
+    temperature?: number;
+    thinking?: { type: string; budget_tokens: number };
+    reasoning_effort?: string;
   };
 }
+
+/** The text of a message or system field, whether sent as a string or as content blocks. */
+export function textOf(content: string | ContentBlock[] | undefined): string {
+  if (content === undefined) return '';
+  return typeof content === 'string' ? content : content.map((b) => b.text ?? '').join('');
+}
+
+/** The mock's token count: about four characters a token, as vendors' tokenizers average on code. */
+const tokens = (text: string): number => Math.ceil(text.length / 4);
 
 const DEFAULT_USAGE: MockUsage = { input: 1000, output: 500, cacheWrite: 0, cacheRead: 0, reasoning: 0 };
 
@@ -47,6 +65,13 @@ export class MockLlmServer {
   models: string[] | null = null;
   /** GET /v1/models requests seen. */
   modelListRequests = 0;
+  /**
+   * Answer input usage the way the vendor's prompt cache would bill this request (scripted answers then
+   * give only output tokens): Anthropic caches the prefix up to each cache_control breakpoint it was sent
+   * (write on first sight, read after); OpenAI caches any prefix of whole messages seen before.
+   */
+  simulateCache = false;
+  private readonly cached = new Set<string>();
 
   constructor(
     readonly wire: 'anthropic' | 'openai',
@@ -142,8 +167,23 @@ export class MockLlmServer {
         .end(JSON.stringify(body));
       return;
     }
-    const usage = { ...DEFAULT_USAGE, ...answer.usage };
+    const usage = {
+      ...DEFAULT_USAGE,
+      ...(this.simulateCache ? this.cacheUsage(recorded.body) : {}),
+      ...answer.usage,
+    };
     const model = answer.model ?? recorded.body.model;
+    if ((recorded.body as { stream?: boolean }).stream === true && this.wire === 'anthropic') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'request-id': `req_${this.requests.length}`,
+      });
+      for (const [event, data] of anthropicStream(answer.text, usage, model)) {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      }
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${this.requests.length}` });
     res.end(
       JSON.stringify(
@@ -152,6 +192,38 @@ export class MockLlmServer {
           : openaiCompletion(answer.text, usage, model, answer.stop),
       ),
     );
+  }
+
+  private cacheUsage(body: RecordedRequest['body']): Pick<MockUsage, 'input' | 'cacheWrite' | 'cacheRead'> {
+    const blocks = (c: string | ContentBlock[] | undefined): ContentBlock[] =>
+      c === undefined ? [] : typeof c === 'string' ? [{ type: 'text', text: c }] : c;
+    // Every unit of the prompt in order, each with the prefix key and token count up to and including it.
+    const units = [
+      ...blocks(body.system).map((b) => ({ text: b.text ?? '', mark: Boolean(b.cache_control) })),
+      ...body.messages.flatMap((m) =>
+        this.wire === 'openai'
+          ? [{ text: `${m.role}:${textOf(m.content)}`, mark: true }]
+          : blocks(m.content).map((b) => ({
+              text: `${m.role}:${b.text ?? ''}`,
+              mark: Boolean(b.cache_control),
+            })),
+      ),
+    ];
+    let key = '';
+    let sum = 0;
+    const prefixes: { key: string; tokens: number; mark: boolean }[] = [];
+    for (const u of units) {
+      key += `\u0000${u.text}`;
+      sum += tokens(u.text);
+      prefixes.push({ key, tokens: sum, mark: u.mark });
+    }
+    const marked = prefixes.filter((p) => p.mark);
+    const hit = [...marked].reverse().find((p) => this.cached.has(p.key));
+    const last = marked.at(-1);
+    const read = hit?.tokens ?? 0;
+    const write = this.wire === 'anthropic' && last && last !== hit ? last.tokens - read : 0;
+    marked.forEach((p) => this.cached.add(p.key));
+    return { input: sum - read - write, cacheWrite: write, cacheRead: read };
   }
 
   private errorBody(status: number): unknown {
@@ -215,4 +287,54 @@ function openaiCompletion(text: string, u: MockUsage, model: string, stop?: 'end
       },
     },
   };
+}
+
+/** The Messages API's streaming events: usage for input and cache in message_start, output in message_delta. */
+function anthropicStream(text: string, u: MockUsage, model: string): [string, unknown][] {
+  const half = Math.ceil(text.length / 2);
+  return [
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_stream',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: u.input,
+            output_tokens: 1,
+            cache_creation_input_tokens: u.cacheWrite,
+            cache_read_input_tokens: u.cacheRead,
+          },
+        },
+      },
+    ],
+    [
+      'content_block_start',
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    ],
+    [
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(0, half) } },
+    ],
+    [
+      'content_block_delta',
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: text.slice(half) } },
+    ],
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { output_tokens: u.output },
+      },
+    ],
+    ['message_stop', { type: 'message_stop' }],
+  ];
 }
