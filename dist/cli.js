@@ -34,7 +34,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-HEIURUV5.js";
+} from "./chunks/chunk-COBDFRAV.js";
 import "./chunks/chunk-OVLTLXW4.js";
 import "./chunks/chunk-43V3QKPY.js";
 import {

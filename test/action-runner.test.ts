@@ -503,10 +503,18 @@ describe("the README's PR-gate example, as a new user copies it", () => {
       .flatMap((j) => j.steps)
       .find((s) => s.uses?.startsWith('atomicolabs/aibench-action@'))!;
     const documented = Object.fromEntries(Object.entries(step.with!).map(([k, v]) => [k, String(v)]));
-    expect(documented['fail-on-regression']).toBe('true');
+    expect(documented['fail-on-regression']).toBe('significant');
     expect(documented.baseline).toBeUndefined(); // the default, cache, is what the example relies on
-    // The user's own suites stand in for bench-tasks/; everything else as written in the README.
-    const inputs = { ...documented, 'tasks-path': FIXTURE_TASKS, suites: 'mini', baseline: 'cache' };
+    // The user's own suites stand in for bench-tasks/; everything else as written in the README, but
+    // for the gate's mode: the fixture suite has one task, on which no drop is ever significant, so the
+    // flip that must gate here is judged per task (any-flip).
+    const inputs = {
+      ...documented,
+      'tasks-path': FIXTURE_TASKS,
+      suites: 'mini',
+      baseline: 'cache',
+      'fail-on-regression': 'any-flip',
+    };
     const cache = await new MockActionsCache().start();
     const runnerTemp = tempDir('aibench-runner-temp-');
     try {
@@ -530,7 +538,9 @@ describe("the README's PR-gate example, as a new user copies it", () => {
         /fail-on-regression: 1 task\(s\) regressed vs the baseline: anthropic\/claude-sonnet-4-6 mini\/L1-clamp/,
       );
       const [comment] = github.commentsOn(21);
-      expect(comment!.body).toContain('🔻 1 regression(s)');
+      // The comment names the flip (a flip, not a statistical verdict) and the gate that failed on it.
+      expect(comment!.body).toContain('(1 task flip(s))');
+      expect(comment!.body).toMatch(/❌ \*\*Gate failed\*\*/);
       expect(comment!.body).not.toContain('No baseline yet');
       // The PR's own run is not a baseline: only the push saved one.
       expect(cache.keys().filter((k) => k.startsWith('aibench-baseline-'))).toHaveLength(2);

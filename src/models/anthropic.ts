@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { collectModelIds } from './check-ids.js';
 import { assertCompleteReply, InfraFault } from './faults.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import type { ChatReply, ChatRequest, ModelSpec, Provider, Usage } from './types.js';
@@ -65,17 +66,8 @@ export class AnthropicProvider implements Provider {
   }
 
   /** The models endpoint (free, no tokens): lets a mistyped model id be caught before anything is spent. */
-  async listModels(): Promise<string[] | null> {
-    try {
-      const ids: string[] = [];
-      for await (const m of this.client.models.list()) {
-        ids.push(m.id);
-        if (ids.length >= 2000) break;
-      }
-      return ids;
-    } catch {
-      return null;
-    }
+  listModels(): Promise<string[] | null> {
+    return collectModelIds(() => this.client.models.list());
   }
 
   chat(request: ChatRequest): Promise<ChatReply> {

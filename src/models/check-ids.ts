@@ -34,3 +34,17 @@ export async function checkModelIds(
     );
   }
 }
+
+/** The ids a provider's models endpoint lists (at most 2,000), or null when it has none or refuses. */
+export async function collectModelIds(list: () => AsyncIterable<{ id: string }>): Promise<string[] | null> {
+  try {
+    const ids: string[] = [];
+    for await (const m of list()) {
+      ids.push(m.id);
+      if (ids.length >= 2000) break;
+    }
+    return ids;
+  } catch {
+    return null;
+  }
+}

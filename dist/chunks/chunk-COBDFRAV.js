@@ -25258,6 +25258,39 @@ async function prepareGrading(tasks, hostEnv, log, protect = [], onSandbox = () 
   return { env, toolchains };
 }
 
+// src/models/check-ids.ts
+async function checkModelIds(providers, table, log) {
+  for (const p of providers) {
+    const { provider, model, raw } = p.spec;
+    if (!p.listModels || lookupPrice(table, provider, model)) continue;
+    const known = await p.listModels();
+    if (!known) {
+      log(
+        `warning: could not ask ${provider} whether it knows "${model}" (no models list); a wrong id fails on the first request`
+      );
+      continue;
+    }
+    if (known.includes(model)) continue;
+    const priced = Object.keys(table.models).filter((k) => k.startsWith(`${provider}/`)).map((k) => k.slice(provider.length + 1));
+    const hint = didYouMean(model, [...priced, ...known]).replace(/"([^"]+)"/, `"${provider}/$1"`);
+    throw new UsageError(
+      `--models: ${provider} does not know the model "${model}" (in "${raw}")${hint}; nothing was spent`
+    );
+  }
+}
+async function collectModelIds(list2) {
+  try {
+    const ids = [];
+    for await (const m of list2()) {
+      ids.push(m.id);
+      if (ids.length >= 2e3) break;
+    }
+    return ids;
+  } catch {
+    return null;
+  }
+}
+
 // src/models/faults.ts
 var InfraFault = class extends Error {
   constructor(kind, message, retryable, usage, retryAfterMs2) {
@@ -25406,17 +25439,8 @@ var AnthropicProvider = class {
   opts;
   client;
   /** The models endpoint (free, no tokens): lets a mistyped model id be caught before anything is spent. */
-  async listModels() {
-    try {
-      const ids = [];
-      for await (const m of this.client.models.list()) {
-        ids.push(m.id);
-        if (ids.length >= 2e3) break;
-      }
-      return ids;
-    } catch {
-      return null;
-    }
+  listModels() {
+    return collectModelIds(() => this.client.models.list());
   }
   chat(request) {
     return withRetries(
@@ -32471,17 +32495,8 @@ var OpenAICompatibleProvider = class {
   opts;
   client;
   /** The models endpoint (free, no tokens): lets a mistyped model id be caught before anything is spent. */
-  async listModels() {
-    try {
-      const ids = [];
-      for await (const m of this.client.models.list()) {
-        ids.push(m.id);
-        if (ids.length >= 2e3) break;
-      }
-      return ids;
-    } catch {
-      return null;
-    }
+  listModels() {
+    return collectModelIds(() => this.client.models.list());
   }
   chat(request) {
     return withRetries(
@@ -34071,27 +34086,6 @@ function selectTasks(all, suites, keys) {
 import { randomUUID } from "node:crypto";
 import { accessSync as accessSync2, constants as constants4, existsSync as existsSync11, mkdirSync as mkdirSync10, readFileSync as readFileSync11, rmSync as rmSync5 } from "node:fs";
 import path27 from "node:path";
-
-// src/models/check-ids.ts
-async function checkModelIds(providers, table, log) {
-  for (const p of providers) {
-    const { provider, model, raw } = p.spec;
-    if (!p.listModels || lookupPrice(table, provider, model)) continue;
-    const known = await p.listModels();
-    if (!known) {
-      log(
-        `warning: could not ask ${provider} whether it knows "${model}" (no models list); a wrong id fails on the first request`
-      );
-      continue;
-    }
-    if (known.includes(model)) continue;
-    const priced = Object.keys(table.models).filter((k) => k.startsWith(`${provider}/`)).map((k) => k.slice(provider.length + 1));
-    const hint = didYouMean(model, [...priced, ...known]).replace(/"([^"]+)"/, `"${provider}/$1"`);
-    throw new UsageError(
-      `--models: ${provider} does not know the model "${model}" (in "${raw}")${hint}; nothing was spent`
-    );
-  }
-}
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
