@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   ExitCode,
   Pool,
@@ -34,19 +34,19 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-COBDFRAV.js";
-import "./chunks/chunk-OVLTLXW4.js";
-import "./chunks/chunk-43V3QKPY.js";
+} from "./chunks/chunk-HKKNBWTO.js";
+import "./chunks/chunk-KA5N4WY5.js";
+import "./chunks/chunk-4PK5LUWM.js";
 import {
   percent,
   runTotals,
   usd
-} from "./chunks/chunk-K4C3UYKU.js";
+} from "./chunks/chunk-L3UKTY3B.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-KC5CV6WS.js";
+} from "./chunks/chunk-JHSXANGC.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({

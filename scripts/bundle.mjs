@@ -28,7 +28,8 @@ await build({
   // Some dependencies are CommonJS and call require() for Node built-ins, or read __filename at load
   // (typescript, for the node tamper scan): give each output file its own.
   banner: {
-    js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));",
+    // Imported names only: a chunk's own hoisted `var URL` (vega bundles one) would shadow the global.
+    js: "import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));",
   },
   define: { __filename: '__aibenchFilename', __dirname: '__aibenchDirname' },
 });

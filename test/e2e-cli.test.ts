@@ -55,6 +55,10 @@ describe('the aibench CLI (bundled dist/cli.js)', () => {
     expect(report).toContain('| Suite | Task');
     const transcripts = readFileSync(path.join(out, 'transcripts.jsonl'), 'utf8').trim().split('\n');
     expect(transcripts).toHaveLength(4);
+    // The figures and report.html come from the bundle too (its charting chunk once failed to load there).
+    expect(r.stderr).not.toMatch(/could not write the figures/);
+    for (const f of ['report.html', 'figure-1-pass-rate.svg', 'figure-2-cost-per-pass.svg'])
+      expect(existsSync(path.join(out, f)), f).toBe(true);
   });
 
   it('validate proves the pilot tasks: references pass, mutants fail as their why.md says', async () => {

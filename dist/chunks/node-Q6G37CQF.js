@@ -1,4 +1,4 @@
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   AnthropicError,
   AsyncQueue,
@@ -15,15 +15,15 @@ import {
   loggerFor,
   promiseWithResolvers,
   readEnv
-} from "./chunk-OVLTLXW4.js";
+} from "./chunk-KA5N4WY5.js";
 import {
   child_process,
   crypto,
   fs,
   path,
   stream
-} from "./chunk-HOFNNVYW.js";
-import "./chunk-KC5CV6WS.js";
+} from "./chunk-QOTCZUPI.js";
+import "./chunk-JHSXANGC.js";
 
 // node_modules/@anthropic-ai/sdk/tools/agent-toolset/node.mjs
 import * as fs4 from "node:fs/promises";

@@ -1,7 +1,7 @@
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   __export
-} from "./chunk-KC5CV6WS.js";
+} from "./chunk-JHSXANGC.js";
 
 // src/report/figures/names.ts
 var FIGURE_FILES = {

@@ -1,10 +1,10 @@
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   Anthropic
-} from "./chunk-OVLTLXW4.js";
+} from "./chunk-KA5N4WY5.js";
 import {
   NODE_RULES
-} from "./chunk-43V3QKPY.js";
+} from "./chunk-4PK5LUWM.js";
 import {
   FIGURE_FILES,
   HTML_REPORT_FILE,
@@ -30,12 +30,12 @@ import {
   usd,
   usdChangeCi,
   usdCi
-} from "./chunk-K4C3UYKU.js";
+} from "./chunk-L3UKTY3B.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-KC5CV6WS.js";
+} from "./chunk-JHSXANGC.js";
 
 // node_modules/fastest-levenshtein/mod.js
 var require_mod = __commonJS({
@@ -34366,7 +34366,7 @@ function forbiddenPatternViolation(checks, modelFiles) {
 async function scanSubmission(task, files) {
   if (task.suite.toolchain === "rust") return [];
   if (task.allow.includes("*")) return [];
-  const { nodeModulePolicy, scanNodeSubmission } = await import("./ts-scan-MZYHRONC.js");
+  const { nodeModulePolicy, scanNodeSubmission } = await import("./ts-scan-WNLXL2TF.js");
   return scanNodeSubmission(files, task.allow, nodeModulePolicy(task));
 }
 
@@ -37141,7 +37141,7 @@ ${reportTablesHtml(results)}
 
 // src/report/html/write.ts
 async function writeVisualReport(results, outDir, tasks = []) {
-  const { writeFigures } = await import("./render-E47WG6PQ.js");
+  const { writeFigures } = await import("./render-LNKIVKAT.js");
   const figures = await writeFigures(results, outDir);
   const file = path24.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;

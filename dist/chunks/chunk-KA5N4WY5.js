@@ -1,8 +1,8 @@
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   __commonJS,
   __toESM
-} from "./chunk-KC5CV6WS.js";
+} from "./chunk-JHSXANGC.js";
 
 // node_modules/@stablelib/base64/lib/base64.js
 var require_base64 = __commonJS({
@@ -7381,7 +7381,7 @@ var EnvironmentWorker = /* @__PURE__ */ (() => {
     const ctrl = new AbortController();
     const detachExternal = linkAbort(externalSignal, ctrl);
     const lease = new Lease(ctrl);
-    const agentToolset = await import("./node-2NBCLB55.js");
+    const agentToolset = await import("./node-Q6G37CQF.js");
     let leaseTtlMs;
     let runner;
     const heartbeatPromise = heartbeatLoop(sessionClient, work, lease, log, this.requestOptions, (ttlMs) => {
@@ -25141,7 +25141,7 @@ function redactSensitive(body) {
 async function checkCredentialsFileSafety(path2, onWarn = (m) => console.warn(`anthropic-sdk: ${m}`)) {
   if (typeof process === "undefined" || process.platform === "win32")
     return;
-  const { fs } = await import("./node-2IG6IZSD.js");
+  const { fs } = await import("./node-6ANN6LQC.js");
   let resolved = path2;
   let st;
   try {
@@ -25162,7 +25162,7 @@ async function checkCredentialsFileSafety(path2, onWarn = (m) => console.warn(`a
   }
 }
 async function writeCredentialsFileAtomic(targetPath, data) {
-  const { fs, path: path2 } = await import("./node-2IG6IZSD.js");
+  const { fs, path: path2 } = await import("./node-6ANN6LQC.js");
   const dir = path2.dirname(targetPath);
   await fs.promises.mkdir(dir, { recursive: true, mode: 448 });
   const tmpPath = `${targetPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -25390,7 +25390,7 @@ var loadConfigWithSource = async (profile) => {
     return null;
   }
   validateProfileName(profileName);
-  const { fs, path: path2 } = await import("./node-2IG6IZSD.js");
+  const { fs, path: path2 } = await import("./node-6ANN6LQC.js");
   const configPath = path2.join(rootConfigPath, "configs", `${profileName}.json`);
   let configRaw;
   try {
@@ -25451,14 +25451,14 @@ var getCredentialsPath = async (config, profile) => {
     return null;
   }
   validateProfileName(profileName);
-  const { path: path2 } = await import("./node-2IG6IZSD.js");
+  const { path: path2 } = await import("./node-6ANN6LQC.js");
   return path2.join(rootConfigPath, "credentials", `${profileName}.json`);
 };
 var getRootConfigPath = async () => {
   if (!supportsLocalConfigFiles()) {
     return null;
   }
-  const { path: path2 } = await import("./node-2IG6IZSD.js");
+  const { path: path2 } = await import("./node-6ANN6LQC.js");
   const configDir = readEnv("ANTHROPIC_CONFIG_DIR");
   if (configDir) {
     return configDir;
@@ -25498,7 +25498,7 @@ var getActiveProfileName = async () => {
   if (profileName) {
     return profileName;
   }
-  const { fs, path: path2 } = await import("./node-2IG6IZSD.js");
+  const { fs, path: path2 } = await import("./node-6ANN6LQC.js");
   const filePath = path2.join(rootConfigPath, "active_config");
   try {
     return (await fs.promises.readFile(filePath, "utf-8")).trim() || "default";
@@ -25516,7 +25516,7 @@ function identityTokenFromFile(path2) {
     throw new AnthropicError("Identity token file path is empty");
   }
   return async () => {
-    const { fs } = await import("./node-2IG6IZSD.js");
+    const { fs } = await import("./node-6ANN6LQC.js");
     let content;
     try {
       content = await fs.promises.readFile(path2, "utf-8");
@@ -25599,7 +25599,7 @@ function oidcFederationProvider(config) {
 // node_modules/@anthropic-ai/sdk/lib/credentials/user-oauth.mjs
 function userOAuthProvider(config) {
   return async (opts) => {
-    const { fs } = await import("./node-2IG6IZSD.js");
+    const { fs } = await import("./node-6ANN6LQC.js");
     await checkCredentialsFileSafety(config.credentialsPath, config.onSafetyWarning);
     let raw;
     try {
@@ -25768,7 +25768,7 @@ function resolveIdentityTokenProvider(auth) {
 }
 function cachedExchangeProvider(exchange, credentialsPath, onCacheWriteError, onSafetyWarning) {
   return async (opts) => {
-    const { fs } = await import("./node-2IG6IZSD.js");
+    const { fs } = await import("./node-6ANN6LQC.js");
     await checkCredentialsFileSafety(credentialsPath, onSafetyWarning);
     let existing;
     try {

@@ -1,4 +1,4 @@
-import { createRequire as __aibenchCreateRequire } from 'node:module'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = new URL(import.meta.url).pathname; const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
+import { createRequire as __aibenchCreateRequire } from 'node:module'; import { fileURLToPath as __aibenchFileURLToPath } from 'node:url'; const require = __aibenchCreateRequire(import.meta.url); const __aibenchFilename = __aibenchFileURLToPath(import.meta.url); const __aibenchDirname = __aibenchFilename.slice(0, __aibenchFilename.lastIndexOf('/'));
 import {
   Adder,
   FIGURE_FILES,
@@ -30,12 +30,12 @@ import {
   tickIncrement,
   tickStep,
   ticks
-} from "./chunk-K4C3UYKU.js";
+} from "./chunk-L3UKTY3B.js";
 import {
   __commonJS,
   __export,
   __toESM
-} from "./chunk-KC5CV6WS.js";
+} from "./chunk-JHSXANGC.js";
 
 // node_modules/topojson-client/dist/topojson-client.js
 var require_topojson_client = __commonJS({
