@@ -149,6 +149,20 @@ describe('failure reasons', () => {
     );
   });
 
+  it('a Rust panic: where it panicked and what it asserted, both', () => {
+    const feedback = [
+      'Result: FAILED (test): hidden tests failed.',
+      '',
+      '✗ bounds_in_either_order',
+      "    thread 'bounds_in_either_order' (3) panicked at tests/clamp.rs:16:5:",
+      '    assertion `left == right` failed: clamp(5, 3, 1) with the bounds reversed',
+      '      left: 5',
+    ].join('\n');
+    expect(failureReason(feedback)).toBe(
+      "test: hidden tests failed · bounds_in_either_order — thread 'bounds_in_either_order' (3) panicked at tests/clamp.rs:16:5: assertion `left == right` failed: clamp(5, 3, 1) with the bounds reversed",
+    );
+  });
+
   it('a build failure: the first compiler error; long text is bounded', () => {
     const feedback = `Result: FAILED (build): the code does not build / typecheck.\n\nFailed step: cargo build.\n\nerror[E0308]: mismatched types ${'x'.repeat(500)}`;
     const reason = failureReason(feedback);

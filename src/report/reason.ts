@@ -13,10 +13,12 @@ export function failureReason(feedback: string, max = REASON_CHARS): string {
   const failing = lines.findIndex((l) => l.startsWith('✗ '));
   let detail: string;
   if (failing >= 0) {
-    const message = lines
+    const body = lines
       .slice(failing + 1)
-      .find((l) => /^\s{4}\S/.test(l) && l.trim())
-      ?.trim();
+      .filter((l) => /^\s{4}\S/.test(l))
+      .map((l) => l.trim());
+    // A Rust panic says where on one line ("… panicked at tests/x.rs:16:5:") and what on the next.
+    const message = body[0]?.endsWith(':') && body[1] ? `${body[0]} ${body[1]}` : body[0];
     detail = `${lines[failing]!.slice(2).trim()}${message ? ` — ${message}` : ''}`;
   } else {
     const error = lines.find((l) => /\berror(\[E\d+\]|\s+TS\d+)?:/i.test(l));

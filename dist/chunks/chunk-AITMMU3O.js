@@ -37304,7 +37304,8 @@ function failureReason(feedback, max = REASON_CHARS) {
   const failing = lines.findIndex((l3) => l3.startsWith("\u2717 "));
   let detail;
   if (failing >= 0) {
-    const message = lines.slice(failing + 1).find((l3) => /^\s{4}\S/.test(l3) && l3.trim())?.trim();
+    const body = lines.slice(failing + 1).filter((l3) => /^\s{4}\S/.test(l3)).map((l3) => l3.trim());
+    const message = body[0]?.endsWith(":") && body[1] ? `${body[0]} ${body[1]}` : body[0];
     detail = `${lines[failing].slice(2).trim()}${message ? ` \u2014 ${message}` : ""}`;
   } else {
     const error = lines.find((l3) => /\berror(\[E\d+\]|\s+TS\d+)?:/i.test(l3));
