@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { gradeFiles } from '../grade/grade.js';
+import { ungraded } from '../grade/types.js';
 import { addUsage, sumCosts } from '../models/prices.js';
 import { ZERO_USAGE, type ModelSpec, type Usage } from '../models/types.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
@@ -139,13 +140,7 @@ export async function runAgentTrial(
         record = {
           ...common,
           outcome: 'infra',
-          files: [],
-          rejected: [],
-          steps: [],
-          tests: null,
-          failingTests: [],
-          feedback: null,
-          suspect: [],
+          ...ungraded(),
           gradeMs: 0,
         };
       } else if (run.timedOut) {

@@ -56,3 +56,11 @@ export interface GradeResult {
   suspect: string[];
   harnessFaults: HarnessFault[];
 }
+
+/** The grading fields of an attempt nothing was graded for (an API fault, a refused budget, a harness error). */
+export function ungraded(): Pick<
+  GradeResult,
+  'files' | 'rejected' | 'steps' | 'tests' | 'failingTests' | 'feedback' | 'suspect'
+> {
+  return { files: [], rejected: [], steps: [], tests: null, failingTests: [], feedback: null, suspect: [] };
+}

@@ -1,7 +1,7 @@
 import { failureReason } from '../report/reason.js';
 import { gradeReply, type GradeOptions } from '../grade/grade.js';
 import { specialCasingEvidence } from '../grade/suspect.js';
-import type { GradeResult } from '../grade/types.js';
+import { ungraded, type GradeResult } from '../grade/types.js';
 import { oneLine } from '../errors.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
 import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
@@ -64,14 +64,8 @@ async function gradeGuarded(task: Task, reply: string, opts: GradeOptions): Prom
   } catch (err) {
     return {
       outcome: 'infra',
-      files: [],
-      rejected: [],
-      steps: [],
-      tests: null,
-      failingTests: [],
-      feedback: null,
+      ...ungraded(),
       gradeMs: Date.now() - started,
-      suspect: [],
       harnessFaults: [{ cause: 'harness', message: `grading failed inside the harness: ${oneLine(err)}` }],
     };
   }
@@ -172,13 +166,7 @@ async function requestReply(
       reply: null,
       modelId: null,
       stopReason: null,
-      files: [],
-      rejected: [],
-      steps: [],
-      tests: null,
-      failingTests: [],
-      feedback: null,
-      suspect: [],
+      ...ungraded(),
       faults,
       usage: billedByFaults,
       cost,

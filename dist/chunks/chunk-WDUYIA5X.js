@@ -34693,6 +34693,11 @@ ${tampering.map((h) => `- ${h.file}:${h.line}: ${h.message}`).join("\n")}`,
   };
 }
 
+// src/grade/types.ts
+function ungraded() {
+  return { files: [], rejected: [], steps: [], tests: null, failingTests: [], feedback: null, suspect: [] };
+}
+
 // src/agents/collect.ts
 import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync4, readSync as readSync2 } from "node:fs";
 import path20 from "node:path";
@@ -35246,13 +35251,7 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
         record2 = {
           ...common,
           outcome: "infra",
-          files: [],
-          rejected: [],
-          steps: [],
-          tests: null,
-          failingTests: [],
-          feedback: null,
-          suspect: [],
+          ...ungraded(),
           gradeMs: 0
         };
       } else if (run2.timedOut) {
@@ -37358,14 +37357,8 @@ async function gradeGuarded(task, reply, opts) {
   } catch (err) {
     return {
       outcome: "infra",
-      files: [],
-      rejected: [],
-      steps: [],
-      tests: null,
-      failingTests: [],
-      feedback: null,
+      ...ungraded(),
       gradeMs: Date.now() - started,
-      suspect: [],
       harnessFaults: [{ cause: "harness", message: `grading failed inside the harness: ${oneLine(err)}` }]
     };
   }
@@ -37447,13 +37440,7 @@ async function requestReply(provider, task, trial, n, conversation, ctx) {
       reply: null,
       modelId: null,
       stopReason: null,
-      files: [],
-      rejected: [],
-      steps: [],
-      tests: null,
-      failingTests: [],
-      feedback: null,
-      suspect: [],
+      ...ungraded(),
       faults,
       usage: billedByFaults,
       cost,
