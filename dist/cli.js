@@ -34,7 +34,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-WDUYIA5X.js";
+} from "./chunks/chunk-ZZ3VN6Y6.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {

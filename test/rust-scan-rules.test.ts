@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hiddenTestFunctions, libtestProblems, listedTests } from '../src/grade/libtest-check.js';
+import { libtestProblems, listedTests } from '../src/grade/libtest-check.js';
+import { hiddenTestNames } from '../src/tasks/hidden-tests.js';
 import { rustScanHits, type CompiledTarget } from '../src/grade/scan/rust-rules.js';
 import { crateTargets } from '../src/grade/scan/rust-scan.js';
 import { blankLiterals, depInfoFiles } from '../src/grade/scan/rust-text.js';
@@ -165,7 +166,11 @@ describe('crateTargets', () => {
 
 describe('libtestProblems', () => {
   const list = 'a: test\nm::b: test\n\n2 tests, 0 benchmarks\n';
-  const fns = hiddenTestFunctions(['#[test]\nfn a() {}\nmod m {\n    #[test]\n    fn b() {}\n}\n']);
+  const fns = new Set(
+    hiddenTestNames(
+      new Map([['tests/t.rs', '#[test]\nfn a() {}\nmod m {\n    #[test]\n    fn b() {}\n}\n']]),
+    ),
+  );
   const run = (stdout: string, exitCode = 0) => libtestProblems({ target: 't', list, stdout, exitCode }, fns);
   const ok =
     '\nrunning 2 tests\ntest a ... ok\ntest m::b ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n';

@@ -28,20 +28,12 @@ export function listedTests(list: string): string[] {
     .filter((n): n is string => Boolean(n));
 }
 
-/** Names of the functions the hidden sources mark `#[test]` (the last path segment of a test name). */
-export function hiddenTestFunctions(sources: Iterable<string>): Set<string> {
-  const names = new Set<string>();
-  for (const src of sources)
-    for (const m of src.matchAll(/#\[test\][\s\S]{0,400}?\bfn\s+([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]!);
-  return names;
-}
-
 /**
  * Pure: every inconsistency in one binary's run (empty when its output is exactly what libtest prints
  * for its listed tests). Only the part before libtest's `failures:` section is read for result lines:
  * what follows is captured test output, which the code under test controls.
  */
-export function libtestProblems(run: BinaryRun, hiddenFns: Set<string>): string[] {
+export function libtestProblems(run: BinaryRun, hiddenFns: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const listed = listedTests(run.list);
   const unknownListed = listed.filter((n) => !hiddenFns.has(n.split('::').pop()!));

@@ -16,7 +16,7 @@ import {
   restoreHidden,
   scanRustSubmission,
 } from '../scan/rust-scan.js';
-import { hiddenTestFunctions, libtestProblems, type BinaryRun } from '../libtest-check.js';
+import { libtestProblems, type BinaryRun } from '../libtest-check.js';
 import type { Observation } from '../types.js';
 import { leaseDir } from '../dir-lease.js';
 import {
@@ -241,7 +241,8 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     );
   }
   // Libtest's own accounting must agree with the per-test lines and the names the harness listed.
-  const hiddenFns = hiddenTestFunctions(task.hidden.values());
+  // The `#[test]` functions of the hidden sources, read once when the task was loaded.
+  const hiddenFns = new Set(task.hiddenTests);
   const problems = runs.flatMap((run) => libtestProblems(run, hiddenFns));
   const testOk = test.exitCode === 0 && summary.failed === 0 && !problems.length;
   obs.steps.push(stepRecord('test', test, testOk));

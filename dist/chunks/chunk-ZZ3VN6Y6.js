@@ -24862,12 +24862,6 @@ var RUNNING = /^running (\d+) tests?$/;
 function listedTests(list2) {
   return list2.split("\n").map((l3) => /^(.+): test$/.exec(l3)?.[1]).filter((n) => Boolean(n));
 }
-function hiddenTestFunctions(sources) {
-  const names = /* @__PURE__ */ new Set();
-  for (const src of sources)
-    for (const m of src.matchAll(/#\[test\][\s\S]{0,400}?\bfn\s+([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1]);
-  return names;
-}
 function libtestProblems(run2, hiddenFns) {
   const problems = [];
   const listed2 = listedTests(run2.list);
@@ -25141,7 +25135,7 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
       "an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?"
     );
   }
-  const hiddenFns = hiddenTestFunctions(task.hidden.values());
+  const hiddenFns = new Set(task.hiddenTests);
   const problems = runs.flatMap((run2) => libtestProblems(run2, hiddenFns));
   const testOk = test.exitCode === 0 && summary.failed === 0 && !problems.length;
   obs.steps.push(stepRecord("test", test, testOk));
