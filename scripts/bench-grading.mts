@@ -45,7 +45,6 @@ for (const task of tasks) {
       slot: 0,
       env: bareEnv,
       modelFiles: new Set(task.reference.keys()),
-      runChecks: true,
     });
   const full = () => gradeFiles(task, task.reference, { env, slot: 0, feedbackChars: 4000 });
   const first = await full(); // warm-up: caches, target dirs

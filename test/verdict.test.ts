@@ -3,6 +3,9 @@ import { parseLibtest } from '../src/grade/parse-libtest.js';
 import { parseVitestReport } from '../src/grade/parse-vitest.js';
 import type { Observation } from '../src/grade/types.js';
 import { decideOutcome } from '../src/grade/verdict.js';
+import { gradeFiles } from '../src/grade/grade.js';
+import type { Sandbox } from '../src/grade/sandbox.js';
+import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
 
 const ok = { name: 'test', ok: true, status: 'ok' as const, durationMs: 1, exitCode: 0 };
 const obs = (tests: Observation['tests'], failedStep: Observation['failedStep'] = null): Observation => ({
@@ -98,5 +101,34 @@ describe('parseVitestReport', () => {
     expect(s.fileErrors).toEqual(['Failed to resolve import "../src/B"']);
     expect(parseVitestReport('not json')).toBeNull();
     expect(parseVitestReport(null)).toBeNull();
+  });
+});
+
+describe('forbid checks run before anything is built', () => {
+  // A sandbox that refuses to run anything: reaching the toolchain would end the grading as infra.
+  const noExec: Sandbox = {
+    level: 'process',
+    features: [],
+    missing: [],
+    wrap: () => {
+      throw new Error('the toolchain ran');
+    },
+  };
+  const ring = loadTasks([builtinTasksRoot()]).find((t) => t.key === 'rust/L5-spsc-ring')!;
+
+  it('a lock-based ring that does not even compile fails its forbid check, with the match and what to fix', async () => {
+    const lib = 'use std::sync::Mutex;\n\npub struct Ring { inner: Mutex<Vec<u8>> }\nthis does not compile\n';
+    const r = await gradeFiles(ring, new Map([['src/lib.rs', lib]]), {
+      env: { cacheDir: '/nonexistent', fixtures: new Map(), nightly: false, hostEnv: {}, sandbox: noExec },
+      slot: 0,
+      feedbackChars: 4000,
+    });
+    expect(r.outcome).toBe('check');
+    expect(r.steps.map((s) => [s.name, s.status])).toEqual([['no-locks', 'failed']]);
+    expect(r.harnessFaults).toEqual([]);
+    expect(r.feedback).toContain('Failed step: no-locks.');
+    expect(r.feedback).toContain('must be lock-free');
+    expect(r.feedback).toContain('(found `Mutex` in src/lib.rs:1)');
+    expect(r.feedback).toContain('The build and the tests were not run');
   });
 });

@@ -135,6 +135,33 @@ async function gradeAccepted(
     };
   }
 
+  // Source checks are pure and cheap: a violation fails the attempt before anything is built, since no
+  // build or test result could change that verdict (a lock-based ring would cost a TSan build for nothing).
+  const violation = forbiddenPatternViolation(task.checks, accepted);
+  if (violation) {
+    const obs: Observation = {
+      ...emptyObservation(),
+      steps: [{ name: violation.check, ok: false, status: 'failed', durationMs: 0, exitCode: null }],
+      failedStep: { name: violation.check, class: 'check' },
+      diagnostics: `${violation.message}
+The build and the tests were not run: fix this first.`,
+    };
+    return {
+      ...base,
+      outcome: 'check',
+      steps: obs.steps,
+      feedback: composeFeedback(
+        'check',
+        obs,
+        rejected,
+        [],
+        opts.feedbackChars,
+        secretLines(task.hidden, task.starter, accepted),
+      ),
+      gradeMs: Date.now() - started,
+    };
+  }
+
   const ws = createWorkspace(
     opts.workRoot ?? path.join(os.tmpdir(), 'aibench-work'),
     task,
@@ -142,25 +169,9 @@ async function gradeAccepted(
     opts.env.fixtures.get(task.suite.name),
   );
   let obs: Observation;
-  // Source checks are pure and cheap: known before the toolchain runs, applied after the tests pass.
-  const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
-    obs = await toolchainFor(task.suite).grade({
-      task,
-      ws,
-      slot: opts.slot,
-      env: opts.env,
-      modelFiles,
-      runChecks: !violation,
-    });
-    if (!obs.failedStep && decideOutcome(obs) === 'pass') {
-      if (violation) {
-        obs.steps.push({ name: violation.check, ok: false, status: 'failed', durationMs: 0, exitCode: null });
-        obs.failedStep = { name: violation.check, class: 'check' };
-        obs.diagnostics = violation.message;
-      }
-    }
+    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles });
   } catch (err) {
     obs = emptyObservation();
     obs.failedStep = { name: 'harness', class: 'infra' };

@@ -259,7 +259,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   }
   if (summary.passed !== task.expectedTests) return obs;
 
-  for (const check of ctx.runChecks ? task.checks : []) {
+  for (const check of task.checks) {
     if (check.kind !== 'tsan') continue;
     const result = await runTsanCheck(check, ctx, procEnv, path.join(targetDir, 'tsan'));
     obs.steps.push(result.step);

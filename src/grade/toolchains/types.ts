@@ -26,8 +26,6 @@ export interface ToolchainContext {
   env: GradeEnv;
   /** Files the model wrote (relative paths): their diagnostics are shown in full. */
   modelFiles: Set<string>;
-  /** False when a cheaper check already failed: the expensive toolchain checks (TSan) are skipped. */
-  runChecks: boolean;
 }
 
 export interface Toolchain {
