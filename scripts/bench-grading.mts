@@ -1,35 +1,91 @@
-// Grading speed, measured side by side in one run (the machine is shared and noisy: only ratios
-// between runs interleaved here mean anything).
+// Grading cost, measured side by side in one run (the machine is shared and noisy: only ratios between
+// runs interleaved here mean anything).
 //   npx tsx scripts/bench-grading.mts [--repeat 5] [--tasks react/L1-statcard,rust/L3-cache]
-// For each task: the full harness grading of the reference (fresh workspace, sandbox, parsing,
-// verdict) against the same toolchain steps run bare in a reused workspace without the sandbox, and
-// the harness's median against the task's warm-grading budget (React 5 s, Rust 10 s; L5's TSan check 60 s).
+// For each task: the full harness grading of the reference (fresh workspace, sandbox, tamper scan,
+// parsing, verdict) against the toolchain commands a person would type by hand in a reused workspace
+// (docs/TASKS.md: `tsc -p .` + `vitest run`; `cargo build --all-targets` + `cargo test --test <t>…`
+// + the TSan check's `cargo +nightly test --test <check>`), with the sources rewritten before each
+// so the crate is rebuilt as it is for a new attempt. CPU-seconds come from a cgroup around each
+// (scripts/cpu-meter.mts), so sandboxed processes count. Also prints the harness's median wall time
+// against the task's warm-grading budget (React 5 s, Rust 10 s; L5's TSan check 60 s).
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { gradeFiles } from '../src/grade/grade.js';
-import { toolchainFor } from '../src/grade/toolchains/index.js';
-import { createWorkspace, removeWorkspace } from '../src/grade/workspace.js';
+import { sandboxEnv } from '../src/grade/sandbox-env.js';
+import { hiddenTestTargets } from '../src/grade/toolchains/rust.js';
+import { createWorkspace, removeWorkspace, type Workspace } from '../src/grade/workspace.js';
 import { prepareGrading } from '../src/run/environment.js';
-import { builtinTasksRoot, loadTasks, selectTasks } from '../src/tasks/loader.js';
+import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../src/tasks/loader.js';
+import { machineCpuSeconds, metered } from './cpu-meter.mjs';
 
+const run = promisify(execFile);
 const { values } = parseArgs({
   options: { repeat: { type: 'string', default: '5' }, tasks: { type: 'string' } },
 });
 const repeat = Number(values.repeat);
 const tasks = selectTasks(loadTasks([builtinTasksRoot()]), undefined, values.tasks?.split(','));
 const { env } = await prepareGrading(tasks, process.env, (l) => console.error(l));
-const bareEnv = {
-  ...env,
-  sandbox: { ...env.sandbox, wrap: (argv: string[]) => ({ argv, cleanup: () => {} }) },
-};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The toolchain commands for one attempt, typed by hand: no sandbox, no scan, no parsing. */
+function handCommands(task: Task, ws: Workspace): { argv: string[]; env: Record<string, string> }[] {
+  if (task.suite.toolchain === 'node') {
+    const e = sandboxEnv(ws.scratch, {}, process.env);
+    return [
+      { argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.'], env: e },
+      { argv: [process.execPath, 'node_modules/vitest/vitest.mjs', 'run'], env: e },
+    ];
+  }
+  const e = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: path.join(ws.root, 'target') }, process.env);
+  const cmds = [
+    { argv: ['cargo', 'build', '--offline', '--all-targets'], env: e },
+    {
+      argv: [
+        'cargo',
+        'test',
+        '--offline',
+        '--no-fail-fast',
+        ...hiddenTestTargets(task).flatMap((t) => ['--test', t]),
+      ],
+      env: e,
+    },
+  ];
+  for (const check of task.checks) {
+    if (check.kind !== 'tsan') continue;
+    cmds.push({
+      argv: [
+        'cargo',
+        '+nightly',
+        'test',
+        '--offline',
+        '--target',
+        'x86_64-unknown-linux-gnu',
+        '--test',
+        check.target,
+      ],
+      env: {
+        ...e,
+        CARGO_TARGET_DIR: path.join(ws.root, 'target', 'tsan'),
+        RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
+        TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check.suppressions ? ` suppressions=${ws.dir}/${check.suppressions}` : ''}`,
+      },
+    });
+  }
+  return cmds;
+}
+
+const machine0 = machineCpuSeconds();
+const wall0 = performance.now();
 console.log(
   `sandbox: ${env.sandbox.level}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; repeat ${repeat}`,
 );
-console.log('| task | budget | harness median | of budget | bare median | harness / bare |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log(
+  '| task | budget | harness wall | of budget | harness CPU | hand CPU | CPU harness / hand | wall harness / hand |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
   const budget = task.suite.toolchain === 'node' ? 5 : task.checks.some((c) => c.kind === 'tsan') ? 60 : 10;
   const ws = createWorkspace(
@@ -38,34 +94,42 @@ for (const task of tasks) {
     task.reference,
     env.fixtures.get(task.suite.name),
   );
-  const bare = () =>
-    toolchainFor(task.suite).grade({
-      task,
-      ws,
-      slot: 0,
-      env: bareEnv,
-      modelFiles: new Set(task.reference.keys()),
-    });
+  const hand = async () => {
+    // A new attempt's sources: new contents and times, so the crate (or the typecheck) is redone.
+    for (const [rel, content] of task.reference) writeFileSync(path.join(ws.dir, rel), `${content}\n`);
+    for (const c of handCommands(task, ws)) {
+      try {
+        await run(c.argv[0]!, c.argv.slice(1), { cwd: ws.dir, env: c.env, maxBuffer: 256 * 1024 ** 2 });
+      } catch (err) {
+        // 66: ThreadSanitizer's exit code for std's own reports, which the check tolerates too.
+        if ((err as { code?: number }).code !== 66)
+          throw new Error(`${c.argv.join(' ')} failed`, { cause: err });
+      }
+    }
+  };
   const full = () => gradeFiles(task, task.reference, { env, slot: 0, feedbackChars: 4000 });
   const first = await full(); // warm-up: caches, target dirs
   if (first.outcome !== 'pass') throw new Error(`${task.key}: the reference did not pass (${first.outcome})`);
-  await bare();
-  const harness: number[] = [];
-  const raw: number[] = [];
+  await hand();
+  const h = { wall: [] as number[], cpu: [] as number[] };
+  const b = { wall: [] as number[], cpu: [] as number[] };
   for (let i = 0; i < repeat; i++) {
-    let t = Date.now();
-    const r = await full();
-    harness.push(Date.now() - t);
-    if (r.outcome !== 'pass')
-      throw new Error(`${task.key}: the reference failed a warm grading (${r.outcome})`);
-    t = Date.now();
-    await bare();
-    raw.push(Date.now() - t);
+    const r = await metered(full);
+    if (r.value.outcome !== 'pass')
+      throw new Error(`${task.key}: the reference failed a warm grading (${r.value.outcome})`);
+    h.wall.push(r.wall);
+    h.cpu.push(r.cpu);
+    const m = await metered(hand);
+    b.wall.push(m.wall);
+    b.cpu.push(m.cpu);
   }
-  removeWorkspace(ws);
-  const h = median(harness) / 1000;
-  const b = median(raw) / 1000;
+  await removeWorkspace(ws);
+  const [hw, hc, bw, bc] = [median(h.wall), median(h.cpu), median(b.wall), median(b.cpu)];
   console.log(
-    `| ${task.key} | ${budget} s | ${h.toFixed(2)} s | ${((h / budget) * 100).toFixed(0)}% | ${b.toFixed(2)} s | ${(h / b).toFixed(2)}× |`,
+    `| ${task.key} | ${budget} s | ${hw.toFixed(2)} s | ${((hw / budget) * 100).toFixed(0)}% | ${hc.toFixed(2)} s | ${bc.toFixed(2)} s | ${(hc / bc).toFixed(2)}× | ${(hw / bw).toFixed(2)}× |`,
   );
 }
+const busy = (machineCpuSeconds() - machine0) / ((performance.now() - wall0) / 1000);
+console.log(
+  `machine: ${busy.toFixed(2)} of ${os.cpus().length} cores busy on average during the run (all processes); load ${os.loadavg()[0]!.toFixed(1)}`,
+);

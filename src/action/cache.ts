@@ -1,14 +1,9 @@
 import * as cache from '@actions/cache';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { oneLine } from '../errors.js';
-import { sha256 } from '../tasks/files.js';
 import { cacheRoot, fixtureKey } from '../tasks/fixture.js';
 import type { Task } from '../tasks/loader.js';
-
-const exec = promisify(execFile);
 
 /** The cache service as the action uses it; tests substitute an in-memory one. */
 export interface CacheBackend {
@@ -87,22 +82,10 @@ interface ToolCacheEntry {
   hit?: string | undefined;
 }
 
-async function toolchainId(): Promise<string | null> {
-  try {
-    const [cargo, rustc] = await Promise.all([
-      exec('cargo', ['--version'], { timeout: 30_000 }),
-      exec('rustc', ['-vV'], { timeout: 30_000 }),
-    ]);
-    return sha256(cargo.stdout + rustc.stdout);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The caches that make grading fast: each node suite's installed fixture (keyed by its lockfile, platform
- * and Node ABI) and the Rust target dirs (keyed by toolchain; restored by prefix so an older build still
- * speeds up incremental compiles).
+ * and Node ABI). Rust gradings keep no build cache (each builds its std-only crate in a fresh folder:
+ * a kept one saved nothing, see toolchains/rust.ts).
  */
 export async function toolCacheEntries(tasks: Task[], env: NodeJS.ProcessEnv): Promise<ToolCacheEntry[]> {
   const root = cacheRoot(env);
@@ -116,24 +99,6 @@ export async function toolCacheEntries(tasks: Task[], env: NodeJS.ProcessEnv): P
         paths: [path.join(root, 'fixtures', key)],
         key: `aibench-fixture-${key}`,
         restoreKeys: [],
-      });
-    }
-  }
-  if (suites.some((s) => s.toolchain === 'rust')) {
-    const id = await toolchainId();
-    if (id) {
-      const prefix = `aibench-rust-${process.platform}-${process.arch}-${id}-`;
-      const taskHash = sha256(
-        tasks
-          .map((t) => t.hash)
-          .sort()
-          .join(),
-      );
-      entries.push({
-        what: 'Rust build cache',
-        paths: [path.join(root, 'rust-target')],
-        key: `${prefix}${taskHash}`,
-        restoreKeys: [prefix],
       });
     }
   }

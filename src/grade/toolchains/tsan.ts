@@ -76,7 +76,7 @@ export async function runTsanCheck(
   check: TsanCheck,
   ctx: ToolchainContext,
   baseEnv: Record<string, string>,
-  /** Inside the grading's leased target folder: exclusive, warm. */
+  /** Inside the grading's own target folder (fresh, removed with its workspace). */
   targetDir: string,
 ): Promise<{ step: StepRecord; diagnostics: string }> {
   if (!ctx.env.nightly) return unavailable(check, 'no nightly Rust toolchain');

@@ -21,7 +21,7 @@ export interface GradeEnv {
 export interface ToolchainContext {
   task: Task;
   ws: Workspace;
-  /** The grading pool's slot: Rust reuses one target dir per task and slot. */
+  /** The grading pool's slot this grading runs in. */
   slot: number;
   env: GradeEnv;
   /** Files the model wrote (relative paths): their diagnostics are shown in full. */
