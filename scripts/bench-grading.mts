@@ -16,6 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import { gradeFiles } from '../src/grade/grade.js';
 import { sandboxEnv } from '../src/grade/sandbox-env.js';
 import { hiddenTestTargets } from '../src/grade/toolchains/rust.js';
+import { tsanCargoTest, tsanEnv } from '../src/grade/toolchains/tsan.js';
 import { createWorkspace, removeWorkspace, type Workspace } from '../src/grade/workspace.js';
 import { prepareGrading } from '../src/run/environment.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../src/tasks/loader.js';
@@ -56,22 +57,8 @@ function handCommands(task: Task, ws: Workspace): { argv: string[]; env: Record<
   for (const check of task.checks) {
     if (check.kind !== 'tsan') continue;
     cmds.push({
-      argv: [
-        'cargo',
-        '+nightly',
-        'test',
-        '--offline',
-        '--target',
-        'x86_64-unknown-linux-gnu',
-        '--test',
-        check.target,
-      ],
-      env: {
-        ...e,
-        CARGO_TARGET_DIR: path.join(ws.root, 'target', 'tsan'),
-        RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
-        TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check.suppressions ? ` suppressions=${ws.dir}/${check.suppressions}` : ''}`,
-      },
+      argv: tsanCargoTest(check),
+      env: { ...e, CARGO_TARGET_DIR: path.join(ws.root, 'target', 'tsan'), ...tsanEnv(check, ws.dir) },
     });
   }
   return cmds;

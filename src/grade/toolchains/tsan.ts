@@ -4,7 +4,7 @@ import type { StepRecord } from '../types.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { execSandboxed, stepRecord, type ToolchainContext } from './types.js';
 
-type TsanCheck = Extract<Check, { kind: 'tsan' }>;
+export type TsanCheck = Extract<Check, { kind: 'tsan' }>;
 
 const ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 const FRAME = /^ {4}#\d+ /;
@@ -59,6 +59,29 @@ export function parseTsanReports(
   return { counted, unsymbolized };
 }
 
+/** The cargo command that builds (and, without `--no-run`, runs) a check target under ThreadSanitizer. */
+export function tsanCargoTest(check: TsanCheck): string[] {
+  return [
+    'cargo',
+    '+nightly',
+    'test',
+    '--offline',
+    '--target',
+    'x86_64-unknown-linux-gnu',
+    '--test',
+    check.target,
+  ];
+}
+
+/** The sanitizer's build flags and run options for a check in the project folder `projectDir`. */
+export function tsanEnv(check: TsanCheck, projectDir: string): Record<string, string> {
+  return {
+    // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
+    RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
+    TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check.suppressions ? ` suppressions=${projectDir}/${check.suppressions}` : ''}`,
+  };
+}
+
 function unavailable(check: TsanCheck, why: string): { step: StepRecord; diagnostics: string } {
   return {
     step: { name: check.name, ok: false, status: 'unavailable', durationMs: 0, exitCode: null },
@@ -86,9 +109,7 @@ export async function runTsanCheck(
   const env: Record<string, string> = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
-    // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
-    RUSTFLAGS: '-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer',
-    TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check.suppressions ? ` suppressions=${ctx.ws.dir}/${check.suppressions}` : ''}`,
+    ...tsanEnv(check, ctx.ws.dir),
   };
   // The sources stay read-only: the tests that ran before cannot swap the code this check builds.
   const scratch = { scratch: [ctx.ws.scratch], quotaRoot: ctx.ws.root };
@@ -97,18 +118,7 @@ export async function runTsanCheck(
   const timeoutMs = (check.timeout ?? 180) * 1000;
   const build = await execSandboxed(
     ctx.env,
-    [
-      'cargo',
-      '+nightly',
-      'test',
-      '--offline',
-      '--target',
-      'x86_64-unknown-linux-gnu',
-      '--test',
-      check.target,
-      '--no-run',
-      '--message-format=json-render-diagnostics',
-    ],
+    [...tsanCargoTest(check), '--no-run', '--message-format=json-render-diagnostics'],
     buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs },
   );
