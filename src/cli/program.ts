@@ -136,7 +136,7 @@ export function buildProgram(
     .option('--attempts <n>', 'attempts per trial, each failure fed back (default 3)')
     .option('--trials <n>', 'trials per task and model (default 1)')
     .option('--concurrency <n>', 'model calls in flight at once (default 4)')
-    .option('--grade-concurrency <n>', 'gradings at once (default: cores, at most 4)')
+    .option('--grade-concurrency <n>', 'gradings at once (default: twice the cores, at most 4)')
     .option('--max-tokens <n>', 'output token limit per reply (default 16000)')
     .option('--feedback-chars <n>', 'bound on grader output sent back (default 4000)')
     .option('--max-cost <usd>', 'budget: no new request once it is spent (exit 4)')

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { gradeFiles } from '../grade/grade.js';
 import type { GradeResult } from '../grade/types.js';
 import type { Task } from '../tasks/loader.js';
@@ -10,6 +9,7 @@ import {
 } from '../tasks/requirements.js';
 import { prepareGrading } from './environment.js';
 import { Pool } from './pool.js';
+import { defaultGradeConcurrency } from '../config/load.js';
 
 export interface ValidationItem {
   task: string;
@@ -67,7 +67,7 @@ export async function validateTasks(
 ): Promise<ValidationItem[]> {
   const log = opts.log ?? (() => {});
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
-  const pool = new Pool(opts.concurrency ?? Math.max(1, Math.min(4, os.availableParallelism())));
+  const pool = new Pool(opts.concurrency ?? defaultGradeConcurrency());
   const jobs = tasks.flatMap((task) => [
     {
       task,
