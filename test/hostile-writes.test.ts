@@ -73,7 +73,7 @@ function plantTargets(extraWrites: Record<string, string> = {}): Targets {
     package: path.join(PACKAGE_ROOT, `.${m}`),
     sibling: path.join(path.dirname(sibling), `${m}.rs`),
     cargo: path.join(toolchainHomes(process.env).cargoHome, 'bin', m),
-    // Another task's warm build folder (this grading's own leased folder is writable by design).
+    // The harness's cache (build folders of earlier versions lived here).
     cache: path.join(env.cacheDir, 'rust-target', 'mini-L1-clamp-0', m),
     out: path.join(host.outDir, m),
     ...extraWrites,
