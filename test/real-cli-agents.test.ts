@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { RESPONSES_USAGE, startResponsesMock } from './support/mock-responses-llm.js';
 import { startToolMock } from './support/mock-tool-llm.js';
 import { miniTask, runMini } from './support/run-helpers.js';
 
@@ -22,7 +23,9 @@ describe('the real claude CLI as an agent, through the metering proxy, against a
       );
       const [trial] = results.trials;
       if (process.env.AIBENCH_PRINT_COST)
-        console.log(`metered: ${mock.calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}`);
+        console.log(
+          `metered: ${mock.calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}; ${results.models[0]!.agent?.isolation}`,
+        );
       expect(trial!.outcome).toBe('pass');
       expect(trial!.attempts[0]!.files).toEqual(['src/lib.rs']);
       // The CLI streamed, offered its tools, read, wrote with Write, then ended its turn.
@@ -37,6 +40,55 @@ describe('the real claude CLI as an agent, through the metering proxy, against a
       const n = mock.calls.length;
       expect(trial!.usage).toMatchObject({ inputTokens: 1000 * n, outputTokens: 200 * n });
       expect(trial!.cost).toBeCloseTo((n * (1000 * 3 + 200 * 15)) / 1e6, 12);
+    } finally {
+      await mock.stop();
+    }
+  }, 180_000);
+});
+
+describe('the real codex CLI as an agent, through the metering proxy, against a local Responses mock', () => {
+  it('writes the reference with its own apply_patch: graded pass, cost = metered usage × price', async () => {
+    const task = miniTask();
+    const mock = await startResponsesMock(task.reference);
+    try {
+      const { results } = await runMini(
+        ['agent:codex/gpt-5'],
+        {
+          OPENAI_API_KEY: 'sk-real-codex',
+          OPENAI_BASE_URL: `${mock.url}/v1`,
+          PATH: `${BIN}:${process.env.PATH}`,
+        },
+        { attempts: 1 },
+      );
+      const [trial] = results.trials;
+      if (process.env.AIBENCH_PRINT_COST)
+        console.log(
+          `metered: ${mock.calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}; ${results.models[0]!.agent?.isolation}`,
+        );
+      expect(trial!.outcome).toBe('pass');
+      expect(trial!.attempts[0]!.files).toEqual(['src/lib.rs']);
+      // Codex streamed, offered its shell tool, ran apply_patch itself and sent back its own success output.
+      expect(mock.calls.map((c) => [c.stream, c.model, c.tools.includes('exec_command')])).toEqual([
+        [true, 'gpt-5', true],
+        [true, 'gpt-5', true],
+      ]);
+      expect(mock.calls[1]!.toolOutputs.join('\n')).toMatch(
+        /Success\. Updated the following files:\s+A src\/lib\.rs/,
+      );
+      expect(new Set(mock.calls.map((c) => c.key))).toEqual(new Set(['sk-real-codex']));
+      // Each call: 600 fresh + 400 cached input, 200 output (50 of them reasoning), at gpt-5's
+      // $1.25 / $0.125 cached / $10 per MTok.
+      const n = mock.calls.length;
+      const cached = RESPONSES_USAGE.input_tokens_details.cached_tokens;
+      expect(trial!.usage).toEqual({
+        inputTokens: (RESPONSES_USAGE.input_tokens - cached) * n,
+        outputTokens: RESPONSES_USAGE.output_tokens * n,
+        cacheWriteTokens: 0,
+        cacheReadTokens: cached * n,
+        reasoningTokens: RESPONSES_USAGE.output_tokens_details.reasoning_tokens * n,
+      });
+      expect(trial!.cost).toBeCloseTo((n * (600 * 1.25 + 400 * 0.125 + 200 * 10)) / 1e6, 12);
+      expect(results.models[0]!.agent?.isolation).toMatch(/^(namespaces|process)/);
     } finally {
       await mock.stop();
     }

@@ -82,6 +82,8 @@ export interface AgentProcessOptions {
   ws: AgentWorkspace;
   prompt: string;
   attempt: number;
+  /** The agent ran before in this workspace: it continues its own session. */
+  continues: boolean;
   sandbox: Sandbox;
   /** Where the agent reaches the proxy: a unix socket (namespaces) or a loopback TCP port (process level). */
   proxy: { socket: string } | { port: number };
@@ -111,7 +113,11 @@ export async function runAgentProcess(o: AgentProcessOptions): Promise<ExecResul
     },
     o.hostEnv,
   );
-  const agentArgv = o.def.argv(o.prompt, o.attempt);
+  const agentArgv = o.def.argv(o.prompt, {
+    attempt: o.attempt,
+    continues: o.continues,
+    proxy: { anthropic: base, openai: `${base}/v1` },
+  });
   const argv =
     'socket' in o.proxy
       ? [process.execPath, writeForwarder(o.ws.io), o.proxy.socket, String(IN_SANDBOX_PORT), ...agentArgv]

@@ -93,6 +93,7 @@ export async function runAgentTrial(
           ws,
           prompt,
           attempt: n,
+          continues: n > 1,
           sandbox: env.sandbox,
           proxy: namespaces ? { socket } : { port: proxy.port },
           hostEnv: process.env,
