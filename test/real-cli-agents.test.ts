@@ -7,25 +7,31 @@ import { miniTask, runMini } from './support/run-helpers.js';
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin');
 
+/**
+ * One attempt of a real CLI preset on the mini task, its vendor's key and base URL set as a user would
+ * (the harness forwards to them); the project's own CLIs first on PATH. Prints the metered figures with
+ * AIBENCH_PRINT_COST=1.
+ */
+async function runRealCli(model: string, env: Record<string, string>, calls: unknown[]) {
+  const { results } = await runMini([model], { ...env, PATH: `${BIN}:${process.env.PATH}` }, { attempts: 1 });
+  const [trial] = results.trials;
+  if (process.env.AIBENCH_PRINT_COST)
+    console.log(
+      `${model} metered: ${calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}; ${results.models[0]!.agent?.isolation}`,
+    );
+  return { trial: trial!, results };
+}
+
 describe('the real claude CLI as an agent, through the metering proxy, against a local mock', () => {
   it('writes the reference with its own Write tool: graded pass, cost = metered usage × price', async () => {
     const task = miniTask();
     const mock = await startToolMock(task.reference);
     try {
-      const { results } = await runMini(
-        ['agent:claude-code/claude-sonnet-4-6'],
-        {
-          ANTHROPIC_API_KEY: 'sk-real-cli',
-          ANTHROPIC_BASE_URL: mock.url,
-          PATH: `${BIN}:${process.env.PATH}`,
-        },
-        { attempts: 1 },
+      const { trial } = await runRealCli(
+        'agent:claude-code/claude-sonnet-4-6',
+        { ANTHROPIC_API_KEY: 'sk-real-cli', ANTHROPIC_BASE_URL: mock.url },
+        mock.calls,
       );
-      const [trial] = results.trials;
-      if (process.env.AIBENCH_PRINT_COST)
-        console.log(
-          `metered: ${mock.calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}; ${results.models[0]!.agent?.isolation}`,
-        );
       expect(trial!.outcome).toBe('pass');
       expect(trial!.attempts[0]!.files).toEqual(['src/lib.rs']);
       // The CLI streamed, offered its tools, read, wrote with Write, then ended its turn.
@@ -51,20 +57,11 @@ describe('the real codex CLI as an agent, through the metering proxy, against a 
     const task = miniTask();
     const mock = await startResponsesMock(task.reference);
     try {
-      const { results } = await runMini(
-        ['agent:codex/gpt-5'],
-        {
-          OPENAI_API_KEY: 'sk-real-codex',
-          OPENAI_BASE_URL: `${mock.url}/v1`,
-          PATH: `${BIN}:${process.env.PATH}`,
-        },
-        { attempts: 1 },
+      const { trial, results } = await runRealCli(
+        'agent:codex/gpt-5',
+        { OPENAI_API_KEY: 'sk-real-codex', OPENAI_BASE_URL: `${mock.url}/v1` },
+        mock.calls,
       );
-      const [trial] = results.trials;
-      if (process.env.AIBENCH_PRINT_COST)
-        console.log(
-          `metered: ${mock.calls.length} calls, ${JSON.stringify(trial!.usage)}, $${trial!.cost}; ${results.models[0]!.agent?.isolation}`,
-        );
       expect(trial!.outcome).toBe('pass');
       expect(trial!.attempts[0]!.files).toEqual(['src/lib.rs']);
       // Codex streamed, offered its shell tool, ran apply_patch itself and sent back its own success output.
