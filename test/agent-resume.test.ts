@@ -18,7 +18,7 @@ async function mockAnthropic(...replies: string[]): Promise<MockLlmServer> {
   return server;
 }
 
-type Line = { type: string; paid?: { n: number }; attempt?: { n: number } };
+type Line = { type: string; paid?: { n: number }; attempt?: { n: number }; call?: { n: number } };
 
 /** The out folder of a run that crashed right after the journal line `at` (the journal is append-only). */
 function crashedAfter(journal: string[], at: (l: Line) => boolean): string {
@@ -33,7 +33,7 @@ function crashedAfter(journal: string[], at: (l: Line) => boolean): string {
 const CALL = (1000 * 3 + 500 * 15) / 1e6;
 
 describe('--resume of an interrupted agent trial never pays twice for a metered attempt', () => {
-  it('after the agent exited but before grading: its journaled files are graded, it is not run again; between attempts: the next attempt runs in a fresh workspace seeded with its last files and the feedback', async () => {
+  it('after the agent exited but before grading: its journaled files are graded, it is not run again; between attempts: the next attempt runs in a fresh workspace seeded with its last files and the feedback; mid-run: the run is made again and its paid calls billed once', async () => {
     const task = miniTask();
     const config = agentRepo(['solve']);
     const first = await mockAnthropic(replyWith(task, 'no-swap'), replyWith(task, 'reference'));
@@ -71,5 +71,17 @@ describe('--resume of an interrupted agent trial never pays twice for a metered 
     expect(t2!.attempts[0]!.reply).toContain('src/lib.rs was: the starter');
     expect(t2!.attempts[1]!.reply).toContain('src/lib.rs was: edited');
     expect(t2!.cost).toBeCloseTo(2 * CALL, 12);
-  }, 180_000);
+
+    // Crash 3: attempt 1's agent had made its (metered) call but not exited: no files exist, so the run
+    // is made again, and the call already paid for is billed to the attempt, not dropped.
+    const again = await mockAnthropic(replyWith(task, 'reference'));
+    const midRun = crashedAfter(journal, (l) => l.type === 'agent-call' && l.call?.n === 1);
+    const rerun = await runAgent(config, again, {}, { resume: true, out: midRun });
+    expect(again.requests).toHaveLength(1);
+    const [t3] = rerun.results.trials;
+    expect(t3!.attempts.map((a) => a.outcome)).toEqual(['pass']);
+    expect(t3!.attempts[0]!.faults.map((f) => f.cause)).toEqual(['interrupted']);
+    expect(t3!.cost).toBeCloseTo(2 * CALL, 12);
+    expect(t3!.usage).toMatchObject({ inputTokens: 2000, outputTokens: 1000 });
+  }, 240_000);
 });

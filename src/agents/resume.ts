@@ -1,3 +1,5 @@
+import { addUsage, sumCosts } from '../models/prices.js';
+import { ZERO_USAGE, type Usage } from '../models/types.js';
 import type { AttemptRecord } from '../results/schema.js';
 
 /**
@@ -13,6 +15,13 @@ export interface AgentPaid {
   files: [string, string][];
   /** What collecting rejected (non-editable changes, links, oversized files). */
   rejected: { path: string; reason: string }[];
+}
+
+/** One model call the proxy metered, journaled as it happens (`type: agent-call`). */
+export interface AgentCallBill {
+  n: number;
+  usage: Usage | null;
+  cost: number | null;
 }
 
 /** An `agent-paid` journal line, and whether its attempt was graded (journaled) after it. */
@@ -33,6 +42,11 @@ export interface AgentResumePoint {
   seed: Map<string, string> | null;
   /** The grader's feedback on the last graded attempt, for the prompt of the next run. */
   feedback: string | null;
+  /**
+   * Calls paid for by a run the interruption cut off while the agent was working (no files were
+   * collected, so the run is made again): billed to the attempt that re-runs it, never dropped.
+   */
+  carried: { calls: number; usage: Usage; cost: number | null } | null;
 }
 
 /**
@@ -45,6 +59,7 @@ export function agentResumePoint(
   prior: AttemptRecord[],
   runs: AgentPaidEntry[],
   retryInfra: boolean,
+  unbilled: AgentCallBill[] = [],
 ): AgentResumePoint {
   const last = prior.at(-1);
   const finished =
@@ -59,5 +74,12 @@ export function agentResumePoint(
     pending: finished ? null : pending,
     seed: lastRun ? new Map(lastRun.paid.files) : null,
     feedback: [...prior].reverse().find((a) => a.outcome !== 'infra')?.feedback ?? null,
+    carried: unbilled.length
+      ? {
+          calls: unbilled.length,
+          usage: unbilled.reduce<Usage>((u, c) => addUsage(u, c.usage ?? ZERO_USAGE), ZERO_USAGE),
+          cost: sumCosts(unbilled.map((c) => c.cost)),
+        }
+      : null,
   };
 }

@@ -8,7 +8,7 @@ import type { TrialContext } from '../run/trial.js';
 import type { Task } from '../tasks/loader.js';
 import { collectWorkspace } from './collect.js';
 import type { AgentDefinition } from './presets.js';
-import { agentResumePoint, type AgentPaid } from './resume.js';
+import { agentResumePoint, type AgentPaid, type AgentResumePoint } from './resume.js';
 import { MeteringProxy, type AttemptMeter, type Upstream } from './proxy.js';
 import {
   agentResumePrompt,
@@ -64,7 +64,12 @@ export async function runAgentTrial(
   const key = { model, task: task.key, trial };
   const env = ctx.grade.env;
   const nodeModules = env.fixtures.get(task.suite.name);
-  const resume = agentResumePoint(ctx.prior ?? [], ctx.agentRuns ?? [], Boolean(ctx.retryInfra));
+  const resume = agentResumePoint(
+    ctx.prior ?? [],
+    ctx.agentRuns ?? [],
+    Boolean(ctx.retryInfra),
+    ctx.agentUnbilled,
+  );
   const attempts: AttemptRecord[] = [...(ctx.prior ?? [])];
   if (resume.finished) return finishTrial(model, task, trial, attempts, false, ctx);
   const ws: AgentWorkspace = prepareAgentWorkspace(task, nodeModules, resume.seed ?? undefined);
@@ -74,8 +79,10 @@ export async function runAgentTrial(
     price: ctx.price,
     budget: ctx.budget,
     timeoutMs: agent.timeoutMs,
-    onCall: (call, request, reply) =>
-      ctx.journal.transcript({ type: 'agent-call', ...key, attempt: attemptNo, ...call, request, reply }),
+    onCall: (call, request, reply) => {
+      ctx.journal.agentCall(key, { n: attemptNo, usage: call.usage, cost: call.cost });
+      ctx.journal.transcript({ type: 'agent-call', ...key, attempt: attemptNo, ...call, request, reply });
+    },
   });
   const namespaces = env.sandbox.level === 'namespaces';
   const socket = path.join(ws.io, 'proxy.sock');
@@ -99,6 +106,7 @@ export async function runAgentTrial(
         }
         const ran = await runOnce(rc, prompt, n, ranHere);
         ranHere = true;
+        if (n === resume.next && resume.carried) billCarried(ran.done ?? ran.paid.record, resume.carried);
         if (ran.done) {
           stoppedByBudget ||= ran.done.faults.some((f) => f.cause === 'budget-exhausted');
           attempts.push(ran.done);
@@ -116,7 +124,7 @@ export async function runAgentTrial(
         gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected),
       );
       // A failure after the vendor failed the agent is the infrastructure's, not the agent's.
-      const infra = graded.outcome !== 'pass' && paid.record.faults.length > 0;
+      const infra = graded.outcome !== 'pass' && paid.record.faults.some((f) => f.cause !== 'interrupted');
       const record: AttemptRecord = {
         ...paid.record,
         outcome: infra ? 'infra' : graded.outcome,
@@ -143,6 +151,18 @@ export async function runAgentTrial(
     removeAgentWorkspace(ws);
   }
   return finishTrial(model, task, trial, attempts, stoppedByBudget, ctx);
+}
+
+/** Bills the calls of a run an interruption cut off to the attempt that made that run again. */
+function billCarried(record: AttemptRecord, carried: NonNullable<AgentResumePoint['carried']>): void {
+  record.usage = addUsage(record.usage, carried.usage);
+  record.cost = sumCosts([record.cost, carried.cost]);
+  record.faults.unshift({
+    cause: 'interrupted',
+    message: `the run was interrupted while the agent worked; its ${carried.calls} metered call(s) are billed to this attempt, which ran it again`,
+    retried: true,
+    at: new Date().toISOString(),
+  });
 }
 
 function finishTrial(

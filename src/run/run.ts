@@ -296,6 +296,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   for (const pending of prior?.paid.values() ?? []) for (const p of pending.values()) budget.add(p.cost);
   for (const runs of prior?.agentRuns.values() ?? [])
     for (const r of runs) if (!r.graded) budget.add(r.paid.record.cost);
+  for (const calls of prior?.agentUnbilled.values() ?? []) for (const c of calls) budget.add(c.cost);
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
   const order = new Map<string, number>();
@@ -346,6 +347,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
           agentRuns: prior?.agentRuns.get(key),
+          agentUnbilled: prior?.agentUnbilled.get(key),
           retryInfra: Boolean(request.rerunInfra),
           attempts: opts.settings.attempts,
           maxTokens: profiles.get(provider.spec.name)!.maxTokens ?? opts.settings.maxTokens,
