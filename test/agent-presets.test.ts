@@ -84,7 +84,10 @@ describe('agent presets and specs', () => {
       timeout: 60,
     });
     const def = agentDefinition('mine', { mine: decl }, {});
-    expect(def.argv('ignored: prompt comes by file and stdin', turn(1))).toEqual(['node', '/repo/agent/run.mjs']);
+    expect(def.argv('ignored: prompt comes by file and stdin', turn(1))).toEqual([
+      'node',
+      '/repo/agent/run.mjs',
+    ]);
     expect(def.pricedAs).toEqual({ provider: 'deepseek', model: 'deepseek-chat' });
     expect(def.timeoutMs).toBe(60_000);
     expect(def.readable).toEqual(['/repo/agent']);
