@@ -20,6 +20,12 @@ function fakeCli(name: string, pkg: string): { PATH: string; pkgDir: string } {
   return { PATH: bin, pkgDir: path.join(root, 'bin') };
 }
 
+const turn = (attempt: number) => ({
+  attempt,
+  continues: attempt > 1,
+  proxy: { anthropic: 'http://127.0.0.1:48111', openai: 'http://127.0.0.1:48111/v1' },
+});
+
 describe('agent presets and specs', () => {
   it('parses agent:<name> specs and refuses malformed ones', () => {
     expect(parseModelSpec('agent:claude-code/claude-sonnet-4-6')).toMatchObject({
@@ -34,7 +40,7 @@ describe('agent presets and specs', () => {
     const { PATH } = fakeCli('claude', '@anthropic-ai/claude-code');
     const def = agentDefinition('claude-code/claude-sonnet-4-6', {}, { PATH });
     expect(def.pricedAs).toEqual({ provider: 'anthropic', model: 'claude-sonnet-4-6' });
-    const [bin, ...args] = def.argv('do it', 1);
+    const [bin, ...args] = def.argv('do it', turn(1));
     expect(bin).toMatch(/claude$|cli\.js$/);
     expect(args).toEqual([
       '-p',
@@ -46,7 +52,7 @@ describe('agent presets and specs', () => {
       '--output-format',
       'text',
     ]);
-    expect(def.argv('fix it', 2)).toContain('--continue');
+    expect(def.argv('fix it', turn(2))).toContain('--continue');
     expect(def.env).toMatchObject({ DISABLE_TELEMETRY: '1', DISABLE_AUTOUPDATER: '1' });
     expect(Object.keys(def.env).some((k) => /KEY|TOKEN/.test(k))).toBe(false);
   });
@@ -55,8 +61,14 @@ describe('agent presets and specs', () => {
     const { PATH } = fakeCli('codex', '@openai/codex');
     const def = agentDefinition('codex/gpt-5', {}, { PATH });
     expect(def.pricedAs).toEqual({ provider: 'openai', model: 'gpt-5' });
-    expect(def.argv('do it', 1).slice(1, 4)).toEqual(['exec', '--model', 'gpt-5']);
-    expect(def.argv('do it', 1).at(-1)).toBe('do it');
+    const first = def.argv('do it', turn(1));
+    expect(first.slice(1, 4)).toEqual(['exec', '--model', 'gpt-5']);
+    // The prompt comes on stdin; model calls go to the proxy over the Responses API.
+    expect(first.at(-1)).toBe('-');
+    expect(first).not.toContain('do it');
+    expect(first).toContain('model_providers.aibench.base_url="http://127.0.0.1:48111/v1"');
+    expect(first).toContain('check_for_update_on_startup=false');
+    expect(def.argv('fix it', turn(2)).slice(1, 4)).toEqual(['exec', 'resume', '--last']);
     expect(() => agentDefinition('codex/gpt-5', {}, { PATH: '/nonexistent' })).toThrow(
       /agent:codex needs the codex CLI on PATH/,
     );
@@ -72,7 +84,10 @@ describe('agent presets and specs', () => {
       timeout: 60,
     });
     const def = agentDefinition('mine', { mine: decl }, {});
-    expect(def.argv('ignored: prompt comes by file and stdin', 1)).toEqual(['node', '/repo/agent/run.mjs']);
+    expect(def.argv('ignored: prompt comes by file and stdin', turn(1))).toEqual([
+      'node',
+      '/repo/agent/run.mjs',
+    ]);
     expect(def.pricedAs).toEqual({ provider: 'deepseek', model: 'deepseek-chat' });
     expect(def.timeoutMs).toBe(60_000);
     expect(def.readable).toEqual(['/repo/agent']);

@@ -1,51 +1,19 @@
-import { copyFileSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../src/config/load.js';
 import { MockLlmServer } from './support/mock-llm.js';
-import { miniTask, replyWith, runMini, tempDir } from './support/run-helpers.js';
+import { agentRepo, REAL_KEY, runAgent } from './support/agent-repo.js';
+import { miniTask, replyWith } from './support/run-helpers.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REAL_KEY = 'sk-real-upstream-key-1234';
 const servers: MockLlmServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-/** A user's repository with the scripted agent and an aibench.yml declaring it. */
-function agentRepo(args: string[], timeout = 120) {
-  const dir = tempDir('aibench-agent-');
-  copyFileSync(path.join(HERE, 'fixtures/agents/scripted-agent.mjs'), path.join(dir, 'scripted-agent.mjs'));
-  const deps = realpathSync(path.join(HERE, '..', 'node_modules'));
-  symlinkSync(deps, path.join(dir, 'node_modules'));
-  writeFileSync(
-    path.join(dir, 'aibench.yml'),
-    [
-      'agents:',
-      '  scripted:',
-      `    command: [node, scripted-agent.mjs, ${args.join(', ')}]`,
-      '    model: anthropic/claude-sonnet-4-6',
-      `    timeout: ${timeout}`,
-      `    readable: [${deps}]`,
-    ].join('\n'),
-  );
-  return loadConfigFile(path.join(dir, 'aibench.yml')).config;
-}
-
 async function mockAnthropic() {
   const server = await new MockLlmServer('anthropic').start();
   servers.push(server);
   return server;
-}
-
-function runAgent(config: ReturnType<typeof agentRepo>, server: MockLlmServer, settings = {}) {
-  return runMini(
-    ['agent:scripted'],
-    { ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: server.baseURL },
-    { attempts: 2, ...settings },
-    { config },
-  );
 }
 
 describe('agents under test', () => {

@@ -1,4 +1,5 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { AgentConfig } from './config.js';
@@ -12,10 +13,20 @@ export interface AgentDefinition {
   timeoutMs: number;
   /** Folders the agent must read inside its sandbox (its own code and dependencies). */
   readable: string[];
-  /** The command for attempt `n` (1-based) given that attempt's prompt. */
-  argv(prompt: string, attempt: number): string[];
+  /** The command for one run of the agent, given that run's prompt. */
+  argv(prompt: string, turn: AgentTurn): string[];
   /** Extra environment (never a credential: keys are the proxy's placeholder). */
   env: Record<string, string>;
+}
+
+/** What one run of the agent knows besides its prompt. */
+export interface AgentTurn {
+  /** The attempt number (1-based). */
+  attempt: number;
+  /** The agent ran before in this workspace (its own session is there): it continues that session. */
+  continues: boolean;
+  /** The metering proxy as the agent reaches it: Anthropic's base URL (no `/v1`) and OpenAI's (with it). */
+  proxy: { anthropic: string; openai: string };
 }
 
 /** An npm-installed CLI is a link into its package: the package folder is what must be mounted. */
@@ -47,14 +58,49 @@ function findExecutable(
   throw new UsageError(`--models: ${hint}`);
 }
 
-/** Anthropic's and OpenAI's CLIs talk to their vendors only while telemetry and updates are off. */
-const QUIET_ENV = {
+/** Claude Code talks to its vendor only while telemetry, error reports and updates are off. */
+const CLAUDE_QUIET_ENV = {
   DISABLE_TELEMETRY: '1',
   DISABLE_AUTOUPDATER: '1',
   DISABLE_ERROR_REPORTING: '1',
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  CODEX_DISABLE_UPDATE_CHECK: '1',
 };
+
+/**
+ * Codex's config overrides (`-c key=value`, TOML values): no update check, analytics or feedback
+ * uploads, no plugin marketplace sync (it reaches GitHub at start-up otherwise), and its model calls
+ * go to a provider named `aibench`: the metering proxy, over the Responses API with the placeholder key
+ * from OPENAI_API_KEY. (Codex's built-in `openai` provider ignores OPENAI_BASE_URL and prefers a
+ * WebSocket transport the proxy does not speak.)
+ */
+function codexConfig(proxyOpenAi: string): string[] {
+  return [
+    'check_for_update_on_startup=false',
+    'analytics.enabled=false',
+    'feedback.enabled=false',
+    'features.plugins=false',
+    'model_provider="aibench"',
+    'model_providers.aibench.name="aibench metering proxy"',
+    `model_providers.aibench.base_url=${JSON.stringify(proxyOpenAi)}`,
+    'model_providers.aibench.env_key="OPENAI_API_KEY"',
+    'model_providers.aibench.wire_api="responses"',
+  ].flatMap((kv) => ['-c', kv]);
+}
+
+/**
+ * The npm `codex` launcher runs a native binary from a per-platform package (an optional dependency,
+ * e.g. `@openai/codex-linux-x64`): that package must be readable in the sandbox too.
+ */
+function codexNativeDir(pkgDir: string): string[] {
+  try {
+    const require = createRequire(path.join(pkgDir, 'package.json'));
+    const manifest = require.resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
+    return [path.dirname(realpathSync(manifest))];
+  } catch {
+    // Not installed: the launcher says which package is missing, in the attempt's output.
+    return [];
+  }
+}
 
 /**
  * Resolves `agent:<name>`: a built-in preset (`claude-code/<model>`, `codex/<model>`) or an agent
@@ -81,7 +127,7 @@ export function agentDefinition(
         readable: [dir],
         // Non-interactive (-p); edits allowed without prompts (the harness's sandbox is the boundary);
         // retries continue the same conversation in the same workspace.
-        argv: (prompt, attempt) => [
+        argv: (prompt, turn) => [
           bin,
           '-p',
           prompt,
@@ -91,10 +137,10 @@ export function agentDefinition(
           'bypassPermissions',
           '--output-format',
           'text',
-          ...(attempt > 1 ? ['--continue'] : []),
+          ...(turn.continues ? ['--continue'] : []),
         ],
         // The CLI refuses bypassPermissions as root unless told it is sandboxed, which it is.
-        env: { ...QUIET_ENV, IS_SANDBOX: '1' },
+        env: { ...CLAUDE_QUIET_ENV, IS_SANDBOX: '1' },
       };
     }
     const { bin, dir } = findExecutable(
@@ -106,18 +152,22 @@ export function agentDefinition(
       name,
       pricedAs: { provider: 'openai', model },
       timeoutMs: 900_000,
-      readable: [dir],
-      // `codex exec` is the non-interactive mode; its own sandbox is off because the harness's encloses it.
-      argv: (prompt) => [
+      readable: [dir, ...codexNativeDir(dir)],
+      // `codex exec` is the non-interactive mode (`exec resume --last` continues its session on a retry);
+      // its own sandbox and approvals are off because the harness's sandbox encloses it. The prompt comes
+      // on stdin (`-`): an argument as well would be sent twice, and argv limits its length.
+      argv: (_prompt, turn) => [
         bin,
         'exec',
+        ...(turn.continues ? ['resume', '--last'] : []),
         '--model',
         model,
         '--skip-git-repo-check',
         '--dangerously-bypass-approvals-and-sandbox',
-        prompt,
+        ...codexConfig(turn.proxy.openai),
+        '-',
       ],
-      env: QUIET_ENV,
+      env: {},
     };
   }
   const agent = declared[name];

@@ -34,8 +34,11 @@ function writeTree(dir: string, files: FileMap): void {
   }
 }
 
-/** Lays out the task as a developer would see it: starter files, the suite's fixture, no hidden tests. */
-export function prepareAgentWorkspace(task: Task, nodeModules?: string): AgentWorkspace {
+/**
+ * Lays out the task as a developer would see it: starter files, the suite's fixture, no hidden tests;
+ * with `seed` (a resumed trial), the editable files the agent left last laid over the starter.
+ */
+export function prepareAgentWorkspace(task: Task, nodeModules?: string, seed?: FileMap): AgentWorkspace {
   const parent = path.join(os.tmpdir(), 'aibench-agents');
   mkdirSync(parent, { recursive: true });
   const root = mkdtempSync(path.join(parent, `${task.suite.name}-${task.id}-`));
@@ -50,6 +53,7 @@ export function prepareAgentWorkspace(task: Task, nodeModules?: string): AgentWo
   // The sandbox runs as another uid: the folders it works in must be its to write.
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 0o777);
   writeTree(ws.dir, ws.baseline);
+  if (seed) writeTree(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
   if (nodeModules) symlinkSync(nodeModules, path.join(ws.dir, 'node_modules'), 'dir');
   return ws;
 }
@@ -77,11 +81,21 @@ export function agentRetryPrompt(feedback: string, attempt: number, attempts: nu
   return `Your work failed grading (attempt ${attempt} of ${attempts}; ${attempts - attempt} left).\n\n${feedback}\n\nFix the problem by editing the files in the current directory.`;
 }
 
+/**
+ * The first prompt of a resumed trial: the agent's earlier session is gone (it lived in a workspace no
+ * journal holds), so it gets the task again, told that its last files are in place and why they failed.
+ */
+export function agentResumePrompt(task: Task, feedback: string, attempt: number, attempts: number): string {
+  return `${agentTaskPrompt(task)}\n\n## Your earlier attempt\nThe files in the current directory are the ones you left in your previous session.\n\n${agentRetryPrompt(feedback, attempt, attempts)}`;
+}
+
 export interface AgentProcessOptions {
   def: AgentDefinition;
   ws: AgentWorkspace;
   prompt: string;
   attempt: number;
+  /** The agent ran before in this workspace: it continues its own session. */
+  continues: boolean;
   sandbox: Sandbox;
   /** Where the agent reaches the proxy: a unix socket (namespaces) or a loopback TCP port (process level). */
   proxy: { socket: string } | { port: number };
@@ -111,7 +125,11 @@ export async function runAgentProcess(o: AgentProcessOptions): Promise<ExecResul
     },
     o.hostEnv,
   );
-  const agentArgv = o.def.argv(o.prompt, o.attempt);
+  const agentArgv = o.def.argv(o.prompt, {
+    attempt: o.attempt,
+    continues: o.continues,
+    proxy: { anthropic: base, openai: `${base}/v1` },
+  });
   const argv =
     'socket' in o.proxy
       ? [process.execPath, writeForwarder(o.ws.io), o.proxy.socket, String(IN_SANDBOX_PORT), ...agentArgv]

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serializeResults } from '../results/io.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
 import type { ChatReply, Usage } from '../models/types.js';
+import type { AgentCallBill, AgentPaid } from '../agents/resume.js';
 import type { RunHeader } from './resume.js';
 
 /** A model reply that was paid for, with what it cost (faults billed on the way included). */
@@ -54,6 +55,16 @@ export class Journal {
   /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
   paid(key: { model: string; task: string; trial: number }, paid: PaidReply): void {
     appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'paid', ...key, paid })}\n`);
+  }
+
+  /** An agent's run paid for (metered) with the files it left, journaled before grading: never run twice. */
+  agentPaid(key: { model: string; task: string; trial: number }, paid: AgentPaid): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'agent-paid', ...key, paid })}\n`);
+  }
+
+  /** A model call an agent made, metered by the proxy: its bill survives a crash mid-run. */
+  agentCall(key: { model: string; task: string; trial: number }, call: AgentCallBill): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'agent-call', ...key, call })}\n`);
   }
 
   trial(record: TrialRecord): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RunSettings } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import { attemptSchema, trialSchema, type AttemptRecord, type TrialRecord } from '../results/schema.js';
+import type { AgentCallBill, AgentPaid, AgentPaidEntry } from '../agents/resume.js';
 import { OUTPUT_FILES, type PaidReply } from './journal.js';
 
 /** The journal's first line: what the run was asked to do, so `--resume` redoes exactly that. */
@@ -27,6 +28,10 @@ export interface JournalState {
   trials: Map<string, TrialRecord>;
   /** Replies paid for whose grading the interruption cut off, per trial key and attempt number. */
   paid: Map<string, Map<number, PaidReply>>;
+  /** Agent runs paid for, per trial key in journal order, each marked graded once its attempt followed. */
+  agentRuns: Map<string, AgentPaidEntry[]>;
+  /** Agent calls metered after the trial's last journaled run or attempt: a run cut off mid-way. */
+  agentUnbilled: Map<string, AgentCallBill[]>;
 }
 
 export function trialKey(model: string, task: string, trial: number): string {
@@ -62,15 +67,29 @@ export function readJournal(out: string): JournalState {
     trial?: number;
     attempt?: unknown;
     record?: unknown;
-    paid?: PaidReply;
+    paid?: PaidReply | AgentPaid;
+    call?: AgentCallBill;
   };
+  const agentRuns = new Map<string, AgentPaidEntry[]>();
+  const agentUnbilled = new Map<string, AgentCallBill[]>();
   for (const entry of parsed.slice(1) as Entry[]) {
     if (entry.type === 'paid' && entry.paid) {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);
-      paid.set(key, (paid.get(key) ?? new Map()).set(entry.paid.n, entry.paid));
+      paid.set(key, (paid.get(key) ?? new Map()).set(entry.paid.n, entry.paid as PaidReply));
+    } else if (entry.type === 'agent-call' && entry.call) {
+      const key = trialKey(entry.model!, entry.task!, entry.trial!);
+      agentUnbilled.set(key, [...(agentUnbilled.get(key) ?? []), entry.call]);
+    } else if (entry.type === 'agent-paid' && entry.paid) {
+      const key = trialKey(entry.model!, entry.task!, entry.trial!);
+      agentUnbilled.delete(key);
+      agentRuns.set(key, [...(agentRuns.get(key) ?? []), { paid: entry.paid as AgentPaid, graded: false }]);
     } else if (entry.type === 'attempt') {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);
-      attempts.set(key, [...(attempts.get(key) ?? []), attemptSchema.parse(entry.attempt)]);
+      const attempt = attemptSchema.parse(entry.attempt);
+      agentUnbilled.delete(key);
+      attempts.set(key, [...(attempts.get(key) ?? []), attempt]);
+      const run = agentRuns.get(key)?.at(-1);
+      if (run?.paid.n === attempt.n) run.graded = true;
     } else if (entry.type === 'trial') {
       const record = trialSchema.parse(entry.record);
       trials.set(trialKey(record.model, record.task, record.trial), record);
@@ -78,5 +97,5 @@ export function readJournal(out: string): JournalState {
   }
   // A paid reply that was graded afterwards is an attempt now: only the ungraded ones remain pending.
   for (const [key, list] of attempts) for (const a of list) paid.get(key)?.delete(a.n);
-  return { header, attempts, trials, paid };
+  return { header, attempts, trials, paid, agentRuns, agentUnbilled };
 }

@@ -294,6 +294,9 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   const budget = new Budget(opts.settings.maxCost);
   for (const attempt of [...(prior?.attempts.values() ?? [])].flat()) budget.add(attempt.cost);
   for (const pending of prior?.paid.values() ?? []) for (const p of pending.values()) budget.add(p.cost);
+  for (const runs of prior?.agentRuns.values() ?? [])
+    for (const r of runs) if (!r.graded) budget.add(r.paid.record.cost);
+  for (const calls of prior?.agentUnbilled.values() ?? []) for (const c of calls) budget.add(c.cost);
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
   const order = new Map<string, number>();
@@ -336,7 +339,6 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       const done = prior?.trials.get(key);
       if (done) return publish(done);
       try {
-        // Agents keep their state in a workspace no journal holds: an unfinished agent trial starts over.
         const runOne = (ctx: Parameters<typeof runTrial>[3]) =>
           isAgent(provider)
             ? runAgentTrial(provider, task, trial, ctx)
@@ -344,6 +346,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
         const record = await runOne({
           prior: prior?.attempts.get(key),
           paid: prior?.paid.get(key),
+          agentRuns: prior?.agentRuns.get(key),
+          agentUnbilled: prior?.agentUnbilled.get(key),
           retryInfra: Boolean(request.rerunInfra),
           attempts: opts.settings.attempts,
           maxTokens: profiles.get(provider.spec.name)!.maxTokens ?? opts.settings.maxTokens,

@@ -10,6 +10,7 @@ import { retryMessageFor, taskMessageFor, type PromptProfile } from '../prompt/v
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
 import type { Task } from '../tasks/loader.js';
 import type { Budget } from './budget.js';
+import type { AgentCallBill, AgentPaidEntry } from '../agents/resume.js';
 import type { Journal, PaidReply } from './journal.js';
 import type { Pool } from './pool.js';
 
@@ -30,6 +31,10 @@ export interface TrialContext {
   prior?: AttemptRecord[];
   /** Replies an interrupted run paid for but had not graded yet, by attempt number: graded, not re-requested. */
   paid?: Map<number, PaidReply>;
+  /** Agent runs an interrupted run paid for (graded or not): an ungraded one is graded, not run again. */
+  agentRuns?: AgentPaidEntry[];
+  /** Agent calls an interrupted run metered mid-way (its run is made again): billed to that attempt. */
+  agentUnbilled?: AgentCallBill[];
   /** `--rerun-infra`: a prior trial ended by an API fault continues (its fault attempt kept, as paid). */
   retryInfra?: boolean;
 }

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { sendJson, sseStream, startLocalServer } from './mock-server.js';
 
 export interface ToolCall {
   stream: boolean;
@@ -26,15 +25,10 @@ export async function startToolMock(
   files: Map<string, string>,
 ): Promise<{ url: string; calls: ToolCall[]; stop: () => Promise<void> }> {
   const calls: ToolCall[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== 'POST' || !/^\/v1\/messages(\?|$)/.test(req.url ?? '')) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'no route' } }));
-      return;
-    }
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+  const server = await startLocalServer((req, raw, res) => {
+    if (req.method !== 'POST' || !/^\/v1\/messages(\?|$)/.test(req.url ?? ''))
+      return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'no route' } });
+    const body = JSON.parse(raw) as {
       model: string;
       stream?: boolean;
       tools?: { name: string }[];
@@ -69,25 +63,18 @@ export async function startToolMock(
         }))
       : [{ type: 'text', text: 'Done.' }];
     const stop = useTool ? 'tool_use' : 'end_turn';
-    if (!body.stream) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: body.model,
-          content: blocks,
-          stop_reason: stop,
-          stop_sequence: null,
-          usage: USAGE,
-        }),
-      );
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const ev = (type: string, data: object) =>
-      res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    if (!body.stream)
+      return sendJson(res, 200, {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: blocks,
+        stop_reason: stop,
+        stop_sequence: null,
+        usage: USAGE,
+      });
+    const ev = sseStream(res);
     ev('message_start', {
       message: {
         id: 'msg_1',
@@ -127,13 +114,5 @@ export async function startToolMock(
     ev('message_stop', {});
     res.end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    stop: () => {
-      server.closeAllConnections();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  return { url: server.url, calls, stop: server.stop };
 }
