@@ -16,6 +16,7 @@ import type { Observation, StepRecord } from '../types.js';
 import {
   emptyObservation,
   execSandboxed,
+  recordCheck,
   stepRecord,
   stopRunawayTests,
   type GradeEnv,
@@ -323,17 +324,7 @@ async function gradeIn(gocache: string, ctx: ToolchainContext): Promise<Observat
         : check.kind === 'race'
           ? await raceCheck(check, ctx, procEnv, gocache, binaries)
           : null;
-    if (!failed) continue;
-    obs.steps.push(failed.step);
-    if (!failed.step.ok) {
-      const status = failed.step.status;
-      obs.failedStep = {
-        name: check.name,
-        class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
-      };
-      obs.diagnostics = failed.diagnostics;
-      return obs;
-    }
+    if (failed && recordCheck(obs, check.name, failed)) return obs;
   }
   return obs;
 }

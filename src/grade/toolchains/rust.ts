@@ -22,6 +22,7 @@ import { leaseDir } from '../dir-lease.js';
 import {
   emptyObservation,
   execSandboxed,
+  recordCheck,
   stepRecord,
   stopRunawayTests,
   type Toolchain,
@@ -262,16 +263,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   for (const check of ctx.runChecks ? task.checks : []) {
     if (check.kind !== 'tsan') continue;
     const result = await runTsanCheck(check, ctx, procEnv, path.join(targetDir, 'tsan'));
-    obs.steps.push(result.step);
-    if (!result.step.ok) {
-      const status = result.step.status;
-      obs.failedStep = {
-        name: check.name,
-        class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
-      };
-      obs.diagnostics = result.diagnostics;
-      return obs;
-    }
+    if (recordCheck(obs, check.name, result)) return obs;
   }
   return obs;
 }

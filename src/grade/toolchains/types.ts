@@ -89,3 +89,24 @@ export function stopRunawayTests(
       : `The tests were stopped after ${seconds} s (${hint}).`;
   return obs;
 }
+
+/**
+ * Records a toolchain check's step (TSan, the race detector, a forbidden type). On failure it sets the
+ * failed step — class `timeout`, `infra` when the host could not run the check, else `check` — and
+ * the feedback, and returns true.
+ */
+export function recordCheck(
+  obs: Observation,
+  name: string,
+  result: { step: StepRecord; diagnostics: string },
+): boolean {
+  obs.steps.push(result.step);
+  if (result.step.ok) return false;
+  const status = result.step.status;
+  obs.failedStep = {
+    name,
+    class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
+  };
+  obs.diagnostics = result.diagnostics;
+  return true;
+}
