@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set-up for a fresh machine: the system sandbox tool, the browser for the report test, then the npm
-# dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
+# Set-up for a fresh machine: the system sandbox tool, the browser for the report test, Go for the go
+# suite, then the npm dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
 # filesystem; the harness runs without it too, at process-level isolation, and says so in every result.
 # Chromium (Debian's) is what test/report-html.test.ts opens report.html in, through playwright-core;
 # no browser is ever downloaded.
@@ -34,6 +34,18 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
   else
     echo "setup: no apt-get; install chromium at /usr/bin/chromium for the report.html browser test" >&2
+  fi
+fi
+
+# The go suite grades with the host's Go (1.19+; Debian 12's golang-go is 1.19), offline and std-only.
+if ! command -v go >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing golang-go (the go suite's toolchain)"
+    if ! apt_install golang-go >/dev/null 2>&1; then
+      echo "setup: could not install golang-go; the go suite will refuse to run (exit 6)" >&2
+    fi
+  else
+    echo "setup: no apt-get; install Go 1.19 or newer for the go suite" >&2
   fi
 fi
 

@@ -1,3 +1,4 @@
+import { GO_RULES } from './scan/go-rules.js';
 import { RUST_RULES } from './scan/rust-rules.js';
 import { NODE_RULES } from './scan/ts-rules.js';
 
@@ -19,7 +20,8 @@ export interface TamperHit {
 }
 
 /** Every rule id a task of this toolchain may `allow` (plus `*`). */
-export function tamperRuleIds(toolchain: 'node' | 'rust'): string[] {
+export function tamperRuleIds(toolchain: 'node' | 'rust' | 'go'): string[] {
+  if (toolchain === 'go') return GO_RULES.map((r) => r.id);
   return toolchain === 'rust' ? RUST_RULES.map((r) => r.id) : Object.keys(NODE_RULES);
 }
 

@@ -13,11 +13,46 @@ export interface ToolchainProbes {
   pickFile(reference: FileMap, task: Task): string | null;
   /** Rule id -> code appended at the end of that file (module level). */
   probes: Record<string, string>;
+  /** The probed file's whole text, when a probe is not simply appended (Go: a file of its own). */
+  compose?(existing: string | undefined, probe: string, reference: FileMap): string;
+}
+
+/** The package clause of a task's Go sources (all files of a folder share it). */
+function goPackageOf(reference: FileMap): string {
+  const go = [...reference.entries()].filter(([f]) => f.endsWith('.go') && !f.includes('/')).sort();
+  return /^package\s+(\w+)/m.exec(go[0]?.[1] ?? '')?.[1] ?? 'main';
 }
 
 const RUST_PROBE_FN = '#[allow(dead_code)]\nfn __aibench_allow_probe()';
 
-export const ALLOW_PROBES: Record<'node' | 'rust', ToolchainProbes> = {
+export const ALLOW_PROBES: Record<'node' | 'rust' | 'go', ToolchainProbes> = {
+  // Go imports must come first, so each probe is a file of its own in the task's package. Spelled the
+  // way a tamperer would (aliases, dot imports), since the scan judges resolved names.
+  go: {
+    pickFile: () => 'aibench_allow_probe.go',
+    compose: (_existing, probe, reference) => {
+      // A build constraint must precede the package clause.
+      const [head, body] = probe.startsWith('//go:build') ? probe.split('\n\n', 2) : ['', probe];
+      return `${head ? `${head}\n\n` : ''}package ${goPackageOf(reference)}\n\n${body}\n`;
+    },
+    probes: {
+      'process-exit': 'import quit "os"\n\nfunc aibenchProbe() { quit.Exit(0) }',
+      'process-spawn': 'import "os/exec"\n\nvar aibenchProbe = exec.Command',
+      'env-access': 'import . "os"\n\nfunc aibenchProbe() string { return Getenv("HOME") }',
+      'fs-access': 'import "os"\n\nfunc aibenchProbe() { _, _ = os.ReadFile("go.mod") }',
+      network: 'import "net"\n\nfunc aibenchProbe() { _, _ = net.Dial("tcp", "127.0.0.1:9") }',
+      'raw-output': 'import "fmt"\n\nfunc aibenchProbe() { fmt.Println("--- PASS: TestProbe (0.00s)") }',
+      'test-framework': 'import "testing"\n\nfunc aibenchProbe(t *testing.T) { t.SkipNow() }',
+      'flag-tamper': 'import "flag"\n\nfunc init() { _ = flag.Set("test.run", "^$") }',
+      unsafe: 'import "unsafe"\n\nvar aibenchProbe = unsafe.Sizeof(0)',
+      linkname: 'import _ "unsafe"\n\n//go:linkname aibenchProbe aibench.probe\nfunc aibenchProbe() {}',
+      cgo: '/*\nint probe(void) { return 0; }\n*/\nimport "C"\n\nvar aibenchProbe = C.probe',
+      'compile-time-include': 'import _ "embed"\n\n//go:embed go.mod\nvar aibenchProbe string',
+      'build-constraints': '//go:build !aibench\n\n// the constraint is the probe\nvar aibenchProbe = 1',
+      introspection: 'import "runtime"\n\nfunc aibenchProbe() { _, _, _, _ = runtime.Caller(1) }',
+      syscall: 'import "syscall"\n\nvar aibenchProbe = syscall.Getpid',
+    },
+  },
   rust: {
     pickFile(reference, task) {
       const rs = [...reference.keys()].filter((f) => f.endsWith('.rs') && task.isEditable(f)).sort();
@@ -79,7 +114,12 @@ export function allowProbeJobs(task: Task): ProbeJob[] {
     .filter((rule) => !task.allow.includes(rule) && table.probes[rule])
     .map((rule) => {
       const files = new Map(task.reference);
-      files.set(file, `${files.get(file)!.trimEnd()}\n\n${table.probes[rule]}\n`);
+      const probe = table.probes[rule]!;
+      files.set(
+        file,
+        table.compose?.(files.get(file), probe, task.reference) ??
+          `${files.get(file)!.trimEnd()}\n\n${probe}\n`,
+      );
       return { subject: `probe:${rule}`, rule, files };
     });
 }

@@ -98,7 +98,9 @@ export async function prepareGrading(
     const what =
       suite.toolchain === 'node'
         ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
-        : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
+        : suite.toolchain === 'go'
+          ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)`
+          : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
     log(what);
     await withHeartbeat(`preparing ${suite.name}`, log, () => toolchainFor(suite).prepare(suite, env, log));
     if (suite.toolchain === 'node' && suite.fixture) {
@@ -110,6 +112,7 @@ export async function prepareGrading(
         if (v) toolchains[`${suite.name}:${dep}`] = v;
       }
     }
+    if (suite.toolchain === 'go' && env.go) toolchains.go = env.go.version;
     if (suite.toolchain === 'rust') {
       toolchains.cargo = (await versionOf('cargo', ['--version'])) ?? 'missing';
       toolchains['rust-nightly'] = env.nightly

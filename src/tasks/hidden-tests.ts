@@ -2,7 +2,8 @@ import type { FileMap } from './files.js';
 
 /**
  * Names of the hidden tests a task declares, read from its `hidden/` sources: vitest `it('…')` /
- * `test('…')` titles in `tests/**\/*.test.{ts,tsx}`, and `#[test] fn name` in Rust `tests/*.rs`.
+ * `test('…')` titles in `tests/**\/*.test.{ts,tsx}`, `#[test] fn name` in Rust `tests/*.rs`, and
+ * `func TestName(t *testing.T)` in Go `*_test.go`.
  * Hidden tests are the task author's own code, not a submission: a lexical scan is enough to check
  * that a requirement map names tests that exist (validate then confirms, by grading, that a mutant
  * really fails them).
@@ -12,6 +13,7 @@ export function hiddenTestNames(hidden: FileMap): string[] {
   for (const [rel, source] of hidden) {
     if (/^tests\/.*\.test\.tsx?$/.test(rel)) names.push(...vitestTitles(source));
     else if (/^tests\/[^/]+\.rs$/.test(rel)) names.push(...rustTestFns(source));
+    else if (/(?:^|\/)[^/]+_test\.go$/.test(rel)) names.push(...goTestFns(source));
   }
   return names;
 }
@@ -39,4 +41,10 @@ function rustTestFns(source: string): string[] {
   const test = /#\[test\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)/g;
   for (const m of stripComments(source).matchAll(test)) fns.push(m[1]!);
   return fns;
+}
+
+function goTestFns(source: string): string[] {
+  // Top-level `func TestXxx(t *testing.T)`: what `go test` runs (TestMain is the harness's, not a test).
+  const test = /^func\s+(Test(?![a-z])\w*)\s*\(\s*\w+\s+\*testing\.T\s*\)/gm;
+  return [...stripComments(source).matchAll(test)].map((m) => m[1]!).filter((n) => n !== 'TestMain');
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const suiteFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   title: z.string().min(1).optional(),
-  toolchain: z.enum(['node', 'rust']),
+  toolchain: z.enum(['node', 'rust', 'go']),
   /** node only: folder (relative to the suite) with package.json, lockfile and config files. */
   fixture: z.string().min(1).optional(),
 });
@@ -31,7 +31,29 @@ const tsanCheckSchema = z.strictObject({
     .optional(),
 });
 
-export const checkSchema = z.discriminatedUnion('kind', [forbidCheckSchema, tsanCheckSchema]);
+/** go: a type the submission must not carry, judged on go/types' resolution (`sync.Mutex`, or `chan`). */
+const goForbidCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal('go-forbid'),
+  types: z.array(z.string().regex(/^(?:chan|[a-z0-9_./]+\.[A-Za-z_]\w*)$/, 'like sync.Mutex, or chan')).min(1),
+  message: z.string().min(1),
+});
+
+/** go: the hidden tests (those `run` matches) again under the race detector (`go test -race`). */
+const raceCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal('race'),
+  /** A `-test.run` pattern (Go regexp syntax) selecting the stress tests; all hidden tests by default. */
+  run: z.string().min(1).optional(),
+  timeout: z.number().positive().max(3600).optional(),
+});
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  forbidCheckSchema,
+  tsanCheckSchema,
+  goForbidCheckSchema,
+  raceCheckSchema,
+]);
 export type Check = z.infer<typeof checkSchema>;
 
 /** `tasks/<suite>/<id>/task.yml` */

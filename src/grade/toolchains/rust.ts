@@ -23,6 +23,7 @@ import type { Observation } from '../types.js';
 import {
   emptyObservation,
   execSandboxed,
+  recordCheck,
   stepRecord,
   stopRunawayTests,
   type Toolchain,
@@ -276,16 +277,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   for (const check of task.checks) {
     if (check.kind !== 'tsan') continue;
     const result = await runTsanCheck(check, ctx, procEnv, path.join(targetDir, 'tsan'));
-    obs.steps.push(result.step);
-    if (!result.step.ok) {
-      const status = result.step.status;
-      obs.failedStep = {
-        name: check.name,
-        class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
-      };
-      obs.diagnostics = result.diagnostics;
-      return obs;
-    }
+    if (recordCheck(obs, check.name, result)) return obs;
   }
   return obs;
 }

@@ -13,6 +13,8 @@ export interface GradeEnv {
   nightly: boolean;
   /** Why the Rust tamper scan cannot run on this host (its rustc refuses the printing flags); unset when it can. */
   rustScanUnavailable?: string;
+  /** The Go toolchain found by its prepare (go.ts): its root, version, and the built tamper scanner. */
+  go?: { goroot: string; toolDir: string; version: string; minor: number; scanner: string };
   hostEnv: NodeJS.ProcessEnv;
   /** How untrusted commands are isolated on this host (decided once per run). */
   sandbox: Sandbox;
@@ -84,4 +86,25 @@ export function stopRunawayTests(
       ? 'The tests were stopped for flooding their output (tens of MiB): remove the runaway printing.'
       : `The tests were stopped after ${seconds} s (${hint}).`;
   return obs;
+}
+
+/**
+ * Records a toolchain check's step (TSan, the race detector, a forbidden type). On failure it sets the
+ * failed step — class `timeout`, `infra` when the host could not run the check, else `check` — and
+ * the feedback, and returns true.
+ */
+export function recordCheck(
+  obs: Observation,
+  name: string,
+  result: { step: StepRecord; diagnostics: string },
+): boolean {
+  obs.steps.push(result.step);
+  if (result.step.ok) return false;
+  const status = result.step.status;
+  obs.failedStep = {
+    name,
+    class: status === 'timeout' ? 'timeout' : status === 'unavailable' ? 'infra' : 'check',
+  };
+  obs.diagnostics = result.diagnostics;
+  return true;
 }
