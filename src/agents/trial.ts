@@ -4,7 +4,9 @@ import { ungraded } from '../grade/types.js';
 import { addUsage, sumCosts } from '../models/prices.js';
 import { ZERO_USAGE, type ModelSpec, type Usage } from '../models/types.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
+import { schedulePriority } from '../run/schedule.js';
 import type { TrialContext } from '../run/trial.js';
+import { summarizeTrial } from '../run/trial-record.js';
 import type { Task } from '../tasks/loader.js';
 import { collectWorkspace } from './collect.js';
 import type { AgentDefinition } from './presets.js';
@@ -60,6 +62,8 @@ export async function runAgentTrial(
   const model = agent.spec.name;
   const key = { model, task: task.key, trial };
   const env = ctx.grade.env;
+  // The agent's workspace links the suite's fixture: its set-up must be done before the agent starts.
+  await ctx.ready(task);
   const nodeModules = env.fixtures.get(task.suite.name);
   const ws: AgentWorkspace = prepareAgentWorkspace(task, nodeModules);
   let attemptNo = 0;
@@ -87,17 +91,19 @@ export async function runAgentTrial(
       const startedAt = new Date().toISOString();
       const meter: AttemptMeter = proxy.begin();
       ctx.journal.transcript({ type: 'request', ...key, attempt: n, agent: agent.def.name, prompt });
-      const run = await ctx.modelPool.use(() =>
-        runAgentProcess({
-          def: agent.def,
-          ws,
-          prompt,
-          attempt: n,
-          sandbox: env.sandbox,
-          proxy: namespaces ? { socket } : { port: proxy.port },
-          hostEnv: process.env,
-          readable: nodeModules ? [nodeModules] : [],
-        }),
+      const run = await ctx.modelPool.use(
+        () =>
+          runAgentProcess({
+            def: agent.def,
+            ws,
+            prompt,
+            attempt: n,
+            sandbox: env.sandbox,
+            proxy: namespaces ? { socket } : { port: proxy.port },
+            hostEnv: process.env,
+            readable: nodeModules ? [nodeModules] : [],
+          }),
+        schedulePriority(ctx.expectedGradeMs(task), n),
       );
       proxy.end();
       ctx.journal.transcript({
@@ -159,8 +165,9 @@ export async function runAgentTrial(
         };
       } else {
         const { files, rejected } = collectWorkspace(ws.dir, task, ws.baseline);
-        const graded = await ctx.gradePool.use((slot) =>
-          gradeFiles(task, files, { ...ctx.grade, slot }, rejected),
+        const graded = await ctx.gradePool.use(
+          (slot) => gradeFiles(task, files, { ...ctx.grade, slot }, rejected),
+          schedulePriority(ctx.expectedGradeMs(task), n),
         );
         // A failure after the vendor failed the agent is the infrastructure's, not the agent's.
         const infra = graded.outcome !== 'pass' && meter.faults.length > 0;
@@ -188,21 +195,7 @@ export async function runAgentTrial(
     removeAgentWorkspace(ws);
   }
   if (!attempts.length) return null;
-  const passedAt = attempts.find((a) => a.outcome === 'pass')?.n ?? null;
-  const record: TrialRecord = {
-    model,
-    task: task.key,
-    trial,
-    passed: passedAt !== null,
-    outcome: passedAt !== null ? 'pass' : attempts.at(-1)!.outcome,
-    passedAtAttempt: passedAt,
-    attempts,
-    cost: sumCosts(attempts.map((a) => a.cost)),
-    usage: attempts.reduce<Usage>((u, a) => addUsage(u, a.usage), ZERO_USAGE),
-    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
-    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
-    stoppedBy: stoppedByBudget ? 'budget' : null,
-  };
-  ctx.journal.trial(record);
-  return record;
+  const stoppedBy = stoppedByBudget ? ('budget' as const) : null;
+  ctx.journal.trial(key, attempts.length, stoppedBy);
+  return summarizeTrial(key, attempts, stoppedBy);
 }

@@ -29,10 +29,20 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
+/** Which trial a journal line belongs to. */
+export interface TrialKey {
+  model: string;
+  task: string;
+  trial: number;
+}
+
 /**
- * The run's durable record, written as results arrive: every attempt is appended to journal.jsonl the
- * moment it is graded, every request and reply to transcripts.jsonl, and results.json is rewritten after
- * each trial. A crash loses at most the attempts in flight.
+ * The run's single durable record, append-only (journal.jsonl; its lines are listed in
+ * docs/ARCHITECTURE.md): each reply the moment it is paid for, each attempt the moment it is graded
+ * (its reply not repeated: it points at the `paid` line), and a one-line marker when a trial ends (the
+ * trial is rebuilt from its attempts). Appending costs the same at the thousandth trial as at the
+ * first; results.json is materialised from the run's state at the end and at bounded checkpoints
+ * (`checkpoint.ts`), never per trial. A crash loses at most the attempts in flight.
  */
 export class Journal {
   constructor(readonly dir: string) {
@@ -43,29 +53,37 @@ export class Journal {
     return path.join(this.dir, OUTPUT_FILES[name]);
   }
 
-  header(header: RunHeader): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify(header)}\n`);
+  private append(entry: Record<string, unknown>): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify(entry)}\n`);
   }
 
-  attempt(key: { model: string; task: string; trial: number }, attempt: AttemptRecord): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'attempt', ...key, attempt })}\n`);
+  header(header: RunHeader): void {
+    this.append({ ...header });
+  }
+
+  /**
+   * A graded attempt. When its reply was journaled by `paid` (chat models), the line says
+   * `"reply":"paid"` instead of repeating it; `--resume` takes the text from the paid line.
+   */
+  attempt(key: TrialKey, attempt: AttemptRecord, replyPaid = false): void {
+    if (replyPaid)
+      this.append({ type: 'attempt', ...key, reply: 'paid', attempt: { ...attempt, reply: undefined } });
+    else this.append({ type: 'attempt', ...key, attempt });
   }
 
   /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
-  paid(key: { model: string; task: string; trial: number }, paid: PaidReply): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'paid', ...key, paid })}\n`);
+  paid(key: TrialKey, paid: PaidReply): void {
+    this.append({ type: 'paid', ...key, paid });
   }
 
-  trial(record: TrialRecord): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'trial', record })}\n`);
+  /** A trial ended: its record is its last `attempts` attempts, summarised (`summarizeTrial`). */
+  trial(key: TrialKey, attempts: number, stoppedBy: TrialRecord['stoppedBy']): void {
+    this.append({ type: 'trial', ...key, attempts, stoppedBy });
   }
 
   /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
   interrupted(signal: string): void {
-    appendFileSync(
-      this.file('journal'),
-      `${JSON.stringify({ type: 'interrupted', signal, at: new Date().toISOString() })}\n`,
-    );
+    this.append({ type: 'interrupted', signal, at: new Date().toISOString() });
   }
 
   transcript(entry: Record<string, unknown>): void {
