@@ -415,6 +415,9 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   opts.signal?.removeEventListener('abort', onAbort);
   checkpoints.stop();
   if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
+  // A set-up no grading waited for (every trial stopped by the budget or a fatal error) still ends
+  // before the run does: no npm ci is left running and the toolchain versions are recorded.
+  await preparation.settled;
   materialise();
   recordGradeTimes(gradeEnv.cacheDir, tasks, results.trials);
   results.finishedAt = new Date().toISOString();
