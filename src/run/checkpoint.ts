@@ -16,7 +16,7 @@ export class Checkpoints {
     private readonly write: () => void,
     private readonly bounds: { minIntervalMs: number; maxShare: number } = {
       minIntervalMs: 30_000,
-      maxShare: 0.02,
+      maxShare: 0.005,
     },
     private readonly now: () => number = () => performance.now(),
   ) {}
