@@ -33,6 +33,8 @@ function cpuSec(): number {
 
 let planned = 0;
 let cpuAtPlan = 0;
+let lastAttempt = 0;
+let runningRss = 0;
 const outcome = await runBenchmark({
   models: cfg.models,
   tasks: cfg.tasks,
@@ -47,6 +49,11 @@ const outcome = await runBenchmark({
   out: cfg.out,
   env: { PATH: process.env.PATH, HOME: process.env.HOME, ...cfg.env },
   log: () => {},
+  // While trials run (the end's report writing excluded): when the last attempt ended, RSS seen.
+  onAttempt: () => {
+    lastAttempt = performance.now();
+    runningRss = Math.max(runningRss, process.memoryUsage().rss);
+  },
   onPlan: () => {
     planned = performance.now();
     cpuAtPlan = cpuSec();
@@ -60,6 +67,8 @@ console.log(
   JSON.stringify({
     status: outcome.results.status,
     wallSec,
+    lastAttemptSec: (lastAttempt - planned) / 1000,
+    runningRssMb: runningRss / 1024 ** 2,
     cpuSec: cpuSec() - cpuAtPlan,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     trials,
