@@ -2,7 +2,7 @@
 // git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
 // only ratios between runs interleaved here mean anything.
 //   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,schedule,cold] [--scale 0.25]
-//     [--sizes 30,300,1000] [--cold-latency 45]
+//     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
 //   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time.
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '0.25' },
     sizes: { type: 'string', default: '30,300,1000' },
     'cold-latency': { type: 'string', default: '45' },
+    /** `before` or `after`: measure one tree only (its rows then stand beside an earlier run's). */
+    only: { type: 'string' },
   },
 });
 const parts = new Set(values.parts.split(','));
@@ -51,7 +53,7 @@ const trees = [
     name: `after (${afterRev}${execFileSync('git', ['-C', after, 'status', '--porcelain'], { encoding: 'utf8' }).trim() ? '+dirty' : ''})`,
     root: after,
   },
-];
+].filter((t) => !values.only || t.name.startsWith(values.only));
 const tasks = loadTasks([builtinTasksRoot()]);
 const temps: string[] = [before];
 const temp = (prefix: string) => {
@@ -178,7 +180,7 @@ if (parts.has('overhead')) {
       );
       await server.stop();
       console.log(
-        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${f(m.maxRssMb, 0)} MB |`,
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
       );
     }
   }
@@ -212,7 +214,7 @@ if (parts.has('schedule')) {
     const cpu = m.trials.reduce((s, t) => s + t.gradeMs, 0) / 1000 / 2;
     const lb = Math.max(critical, cpu);
     console.log(
-      `| ${tree.name} | ${f(m.wallSec, 1)} s | ${f(critical, 1)} s | ${f(cpu, 1)} s | ${f(lb, 1)} s | ${f(m.wallSec / lb, 3)} |`,
+      `| ${tree.name} | ${f(m.wallSec, 1)} s | ${f(critical, 1)} s | ${f(cpu, 1)} s | ${f(lb, 1)} s | ${f(m.wallSec / lb, 3)} | ${f(m.lastAttemptSec / lb, 3)} |`,
     );
   }
 }
