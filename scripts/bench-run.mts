@@ -148,7 +148,7 @@ const warmCache = () => temp('aibench-bench-cache-');
 const userCache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibench');
 
 console.log(
-  `${os.cpus().length} cores; load ${f(os.loadavg()[0]!, 1)}; before = ${trees[0]!.name}, after = ${trees[1]!.name}`,
+  `${os.cpus().length} cores; load ${f(os.loadavg()[0]!, 1)}; ${trees.map((t) => t.name).join(' vs ')}`,
 );
 
 if (parts.has('overhead')) {
