@@ -4,7 +4,9 @@ import { ungraded } from '../grade/types.js';
 import { addUsage, sumCosts } from '../models/prices.js';
 import { ZERO_USAGE, type ModelSpec, type Usage } from '../models/types.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
+import { schedulePriority } from '../run/schedule.js';
 import type { TrialContext } from '../run/trial.js';
+import { summarizeTrial } from '../run/trial-record.js';
 import type { Task } from '../tasks/loader.js';
 import { collectWorkspace } from './collect.js';
 import type { AgentDefinition } from './presets.js';
@@ -63,6 +65,8 @@ export async function runAgentTrial(
   const model = agent.spec.name;
   const key = { model, task: task.key, trial };
   const env = ctx.grade.env;
+  // The agent's workspace links the suite's fixture: its set-up must be done before the agent starts.
+  await ctx.ready(task);
   const nodeModules = env.fixtures.get(task.suite.name);
   const resume = agentResumePoint(
     ctx.prior ?? [],
@@ -120,8 +124,9 @@ export async function runAgentTrial(
         ctx.journal.agentPaid(key, paid);
       }
       const files = new Map(paid.files);
-      const graded = await ctx.gradePool.use((slot) =>
-        gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected),
+      const graded = await ctx.gradePool.use(
+        (slot) => gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected),
+        schedulePriority(ctx.expectedGradeMs(task), n),
       );
       // A failure after the vendor failed the agent is the infrastructure's, not the agent's.
       const infra = graded.outcome !== 'pass' && paid.record.faults.some((f) => f.cause !== 'interrupted');
@@ -174,23 +179,10 @@ function finishTrial(
   ctx: TrialContext,
 ): TrialRecord | null {
   if (!attempts.length) return null;
-  const passedAt = attempts.find((a) => a.outcome === 'pass')?.n ?? null;
-  const record: TrialRecord = {
-    model,
-    task: task.key,
-    trial,
-    passed: passedAt !== null,
-    outcome: passedAt !== null ? 'pass' : attempts.at(-1)!.outcome,
-    passedAtAttempt: passedAt,
-    attempts,
-    cost: sumCosts(attempts.map((a) => a.cost)),
-    usage: attempts.reduce<Usage>((u, a) => addUsage(u, a.usage), ZERO_USAGE),
-    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
-    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
-    stoppedBy: stoppedByBudget ? 'budget' : null,
-  };
-  ctx.journal.trial(record);
-  return record;
+  const key = { model, task: task.key, trial };
+  const stoppedBy = stoppedByBudget ? ('budget' as const) : null;
+  ctx.journal.trial(key, attempts.length, stoppedBy);
+  return summarizeTrial(key, attempts, stoppedBy);
 }
 
 /** What one run needs besides its prompt: the trial's workspace and proxy, and where to journal. */
@@ -232,6 +224,7 @@ async function runOnce(
       hostEnv: process.env,
       readable: rc.nodeModules ? [rc.nodeModules] : [],
     }),
+    schedulePriority(ctx.expectedGradeMs(rc.task), n),
   );
   proxy.end();
   ctx.journal.transcript({

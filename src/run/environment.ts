@@ -43,10 +43,6 @@ async function versionOf(cmd: string, args: string[]): Promise<string | null> {
 }
 
 /**
- * Once per run: installs/probes what every grading shares (fixture installs, toolchains) for the suites
- * the selected tasks use, and records the versions in effect.
- */
-/**
  * Runs `work`, saying every `everyMs` that it is still going, so preparing (a fixture's npm install,
  * toolchain checks) never leaves a terminal silent for long.
  */
@@ -69,15 +65,30 @@ export async function withHeartbeat<T>(
   }
 }
 
-export async function prepareGrading(
+/** Grading set-up under way: the sandbox is probed; each suite's fixture and toolchain check may still run. */
+export interface GradingPreparation {
+  env: GradeEnv;
+  /** The versions in effect, filled in as each suite's preparation ends. */
+  toolchains: Record<string, string>;
+  /** Resolves once the suite can be graded; rejects with what failed (its message names the suite). */
+  ready(suite: string): Promise<void>;
+  /** Every suite's preparation, settled (never rejects: failures are reported through `ready`). */
+  settled: Promise<void>;
+}
+
+/**
+ * Once per run: probes the sandbox (awaited: the run's plan reports it), then starts installing/probing
+ * what every grading of each suite shares (fixture installs, toolchains) without waiting for it. Model
+ * calls need none of it, so a run starts them at once and only gradings wait (`ready`): a cold fixture
+ * install (about 49 s of npm ci) overlaps the first replies instead of delaying them.
+ */
+export async function startGradingPreparation(
   tasks: Task[],
   hostEnv: NodeJS.ProcessEnv,
   log: (line: string) => void,
   /** Extra folders untrusted code must not see (the run's output folder). */
   protect: string[] = [],
-  /** Called once the sandbox is probed, before the (possibly slow) toolchain preparation. */
-  onSandbox: (level: string) => void = () => {},
-): Promise<{ env: GradeEnv; toolchains: Record<string, string> }> {
+): Promise<GradingPreparation> {
   const cacheDir = cacheRoot(hostEnv);
   // The harness's own package holds every task's reference solution: never visible to a submission.
   const sandbox = await detectSandbox(hostEnv, [
@@ -90,35 +101,70 @@ export async function prepareGrading(
     log(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`,
     );
-  onSandbox(sandbox.level);
   const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };
-  for (const suite of suites) {
-    const what =
-      suite.toolchain === 'node'
-        ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
-        : suite.toolchain === 'go'
-          ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)`
-          : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
-    log(what);
-    await withHeartbeat(`preparing ${suite.name}`, log, () => toolchainFor(suite).prepare(suite, env, log));
-    if (suite.toolchain === 'node' && suite.fixture) {
-      const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
-        devDependencies?: Record<string, string>;
-      };
-      for (const dep of ['typescript', 'vitest']) {
-        const v = pkg.devDependencies?.[dep];
-        if (v) toolchains[`${suite.name}:${dep}`] = v;
-      }
-    }
-    if (suite.toolchain === 'go' && env.go) toolchains.go = env.go.version;
-    if (suite.toolchain === 'rust') {
-      toolchains.cargo = (await versionOf('cargo', ['--version'])) ?? 'missing';
-      toolchains['rust-nightly'] = env.nightly
-        ? ((await versionOf('rustc', ['+nightly', '--version'])) ?? 'yes')
-        : 'unavailable';
+  const bySuite = new Map(
+    suites.map((suite) => {
+      const work = prepareSuite(suite, env, toolchains, log);
+      // Observed here so a failure nobody waits for (no reply reached grading) is not an unhandled rejection.
+      work.catch(() => {});
+      return [suite.name, work] as const;
+    }),
+  );
+  return {
+    env,
+    toolchains,
+    ready: (suite) => bySuite.get(suite) ?? Promise.reject(new Error(`suite ${suite} was not prepared`)),
+    settled: Promise.allSettled(bySuite.values()).then(() => {}),
+  };
+}
+
+async function prepareSuite(
+  suite: Task['suite'],
+  env: GradeEnv,
+  toolchains: Record<string, string>,
+  log: (line: string) => void,
+): Promise<void> {
+  log(
+    suite.toolchain === 'node'
+      ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
+      : suite.toolchain === 'go'
+        ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)`
+        : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`,
+  );
+  await toolchainFor(suite).prepare(suite, env, log);
+  if (suite.toolchain === 'node' && suite.fixture) {
+    const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
+      devDependencies?: Record<string, string>;
+    };
+    for (const dep of ['typescript', 'vitest']) {
+      const v = pkg.devDependencies?.[dep];
+      if (v) toolchains[`${suite.name}:${dep}`] = v;
     }
   }
-  return { env, toolchains };
+  if (suite.toolchain === 'go' && env.go) toolchains.go = env.go.version;
+  if (suite.toolchain === 'rust') {
+    toolchains.cargo = (await versionOf('cargo', ['--version'])) ?? 'missing';
+    toolchains['rust-nightly'] = env.nightly
+      ? ((await versionOf('rustc', ['+nightly', '--version'])) ?? 'yes')
+      : 'unavailable';
+  }
+}
+
+/**
+ * Prepares grading and waits for all of it (validate and the benchmark scripts grade at once), saying
+ * every few seconds that it is still going; a failed preparation throws.
+ */
+export async function prepareGrading(
+  tasks: Task[],
+  hostEnv: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+  protect: string[] = [],
+): Promise<{ env: GradeEnv; toolchains: Record<string, string> }> {
+  const prep = await startGradingPreparation(tasks, hostEnv, log, protect);
+  await withHeartbeat('preparing the suites', log, () =>
+    Promise.all([...new Set(tasks.map((t) => t.suite.name))].map((s) => prep.ready(s))),
+  );
+  return { env: prep.env, toolchains: prep.toolchains };
 }

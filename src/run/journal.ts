@@ -30,10 +30,20 @@ export function writeAtomic(file: string, content: string): void {
   renameSync(tmp, file);
 }
 
+/** Which trial a journal line belongs to. */
+export interface TrialKey {
+  model: string;
+  task: string;
+  trial: number;
+}
+
 /**
- * The run's durable record, written as results arrive: every attempt is appended to journal.jsonl the
- * moment it is graded, every request and reply to transcripts.jsonl, and results.json is rewritten after
- * each trial. A crash loses at most the attempts in flight.
+ * The run's single durable record, append-only (journal.jsonl; its lines are listed in
+ * docs/ARCHITECTURE.md): each reply the moment it is paid for, each attempt the moment it is graded
+ * (its reply not repeated: it points at the `paid` line), and a one-line marker when a trial ends (the
+ * trial is rebuilt from its attempts). Appending costs the same at the thousandth trial as at the
+ * first; results.json is materialised from the run's state at the end and at bounded checkpoints
+ * (`checkpoint.ts`), never per trial. A crash loses at most the attempts in flight.
  */
 export class Journal {
   constructor(readonly dir: string) {
@@ -44,39 +54,47 @@ export class Journal {
     return path.join(this.dir, OUTPUT_FILES[name]);
   }
 
-  header(header: RunHeader): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify(header)}\n`);
+  private append(entry: Record<string, unknown>): void {
+    appendFileSync(this.file('journal'), `${JSON.stringify(entry)}\n`);
   }
 
-  attempt(key: { model: string; task: string; trial: number }, attempt: AttemptRecord): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'attempt', ...key, attempt })}\n`);
+  header(header: RunHeader): void {
+    this.append({ ...header });
+  }
+
+  /**
+   * A graded attempt. When its reply was journaled by `paid` (chat models), the line says
+   * `"reply":"paid"` instead of repeating it; `--resume` takes the text from the paid line.
+   */
+  attempt(key: TrialKey, attempt: AttemptRecord, replyPaid = false): void {
+    if (replyPaid)
+      this.append({ type: 'attempt', ...key, reply: 'paid', attempt: { ...attempt, reply: undefined } });
+    else this.append({ type: 'attempt', ...key, attempt });
   }
 
   /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
-  paid(key: { model: string; task: string; trial: number }, paid: PaidReply): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'paid', ...key, paid })}\n`);
+  paid(key: TrialKey, paid: PaidReply): void {
+    this.append({ type: 'paid', ...key, paid });
   }
 
   /** An agent's run paid for (metered) with the files it left, journaled before grading: never run twice. */
-  agentPaid(key: { model: string; task: string; trial: number }, paid: AgentPaid): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'agent-paid', ...key, paid })}\n`);
+  agentPaid(key: TrialKey, paid: AgentPaid): void {
+    this.append({ type: 'agent-paid', ...key, paid });
   }
 
   /** A model call an agent made, metered by the proxy: its bill survives a crash mid-run. */
-  agentCall(key: { model: string; task: string; trial: number }, call: AgentCallBill): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'agent-call', ...key, call })}\n`);
+  agentCall(key: TrialKey, call: AgentCallBill): void {
+    this.append({ type: 'agent-call', ...key, call });
   }
 
-  trial(record: TrialRecord): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify({ type: 'trial', record })}\n`);
+  /** A trial ended: its record is its last `attempts` attempts, summarised (`summarizeTrial`). */
+  trial(key: TrialKey, attempts: number, stoppedBy: TrialRecord['stoppedBy']): void {
+    this.append({ type: 'trial', ...key, attempts, stoppedBy });
   }
 
   /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
   interrupted(signal: string): void {
-    appendFileSync(
-      this.file('journal'),
-      `${JSON.stringify({ type: 'interrupted', signal, at: new Date().toISOString() })}\n`,
-    );
+    this.append({ type: 'interrupted', signal, at: new Date().toISOString() });
   }
 
   transcript(entry: Record<string, unknown>): void {
@@ -86,8 +104,18 @@ export class Journal {
     );
   }
 
+  /** The final (or interrupted) results.json: validated and pretty-printed. */
   results(results: Results): void {
     writeAtomic(this.file('results'), serializeResults(results));
+  }
+
+  /**
+   * A results.json checkpoint mid-run: the same object, compact and not re-validated (built by the
+   * same typed code; the final write validates), so a checkpoint of a thousand trials costs a fraction
+   * of the final write.
+   */
+  checkpoint(results: Results): void {
+    writeAtomic(this.file('results'), `${JSON.stringify(results)}\n`);
   }
 
   report(markdown: string): void {

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { attemptSchema, trialSchema, type AttemptRecord, type TrialRecord } from '../results/schema.js';
 import type { AgentCallBill, AgentPaid, AgentPaidEntry } from '../agents/resume.js';
 import { OUTPUT_FILES, type PaidReply } from './journal.js';
+import { summarizeTrial } from './trial-record.js';
 
 /** The journal's first line: what the run was asked to do, so `--resume` redoes exactly that. */
 export interface RunHeader {
@@ -65,7 +66,13 @@ export function readJournal(out: string): JournalState {
     model?: string;
     task?: string;
     trial?: number;
-    attempt?: unknown;
+    attempt?: Record<string, unknown>;
+    /** On an attempt: `paid` when its reply text is the paid line's (not repeated). */
+    reply?: string;
+    /** On a trial marker: how many of the trial's last attempts make it up. */
+    attempts?: number;
+    stoppedBy?: 'budget' | null;
+    /** A trial line of a journal written before trials were markers: the whole record. */
     record?: unknown;
     paid?: PaidReply | AgentPaid;
     call?: AgentCallBill;
@@ -83,16 +90,27 @@ export function readJournal(out: string): JournalState {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);
       agentUnbilled.delete(key);
       agentRuns.set(key, [...(agentRuns.get(key) ?? []), { paid: entry.paid as AgentPaid, graded: false }]);
-    } else if (entry.type === 'attempt') {
+    } else if (entry.type === 'attempt' && entry.attempt) {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);
-      const attempt = attemptSchema.parse(entry.attempt);
+      const raw =
+        entry.reply === 'paid'
+          ? { ...entry.attempt, reply: (paid.get(key)?.get(entry.attempt.n as number) as PaidReply | undefined)?.reply.text }
+          : entry.attempt;
+      const attempt = attemptSchema.parse(raw);
       agentUnbilled.delete(key);
       attempts.set(key, [...(attempts.get(key) ?? []), attempt]);
       const run = agentRuns.get(key)?.at(-1);
       if (run?.paid.n === attempt.n) run.graded = true;
-    } else if (entry.type === 'trial') {
+    } else if (entry.type === 'trial' && entry.record) {
       const record = trialSchema.parse(entry.record);
       trials.set(trialKey(record.model, record.task, record.trial), record);
+    } else if (entry.type === 'trial') {
+      const id = { model: entry.model!, task: entry.task!, trial: entry.trial! };
+      const key = trialKey(id.model, id.task, id.trial);
+      // The last N: an agent trial cut off by an interruption starts over, after its stale attempts.
+      const n = entry.attempts ?? 0;
+      const own = n > 0 ? (attempts.get(key) ?? []).slice(-n) : [];
+      trials.set(key, trialSchema.parse(summarizeTrial(id, own, entry.stoppedBy ?? null)));
     }
   }
   // A paid reply that was graded afterwards is an attempt now: only the ungraded ones remain pending.

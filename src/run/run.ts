@@ -20,10 +20,12 @@ import { writeVisualReport } from '../report/html/write.js';
 import { hashFiles, sha256 } from '../tasks/files.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { Budget } from './budget.js';
-import { harnessIdentity, prepareGrading } from './environment.js';
+import { Checkpoints } from './checkpoint.js';
+import { harnessIdentity, startGradingPreparation } from './environment.js';
 import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
 import { readJournal, trialKey, type RunHeader } from './resume.js';
+import { gradeEstimates, recordGradeTimes } from './schedule.js';
 import { runTrial } from './trial.js';
 
 export interface RunOptions {
@@ -77,6 +79,9 @@ export interface RunOutcome {
   /** Set when the run was aborted by a fatal API error (bad model id, refused key). */
   fatal?: string;
 }
+
+/** A suite's grading set-up (fixture install, toolchain check) failed: no grading of it can run. */
+class PreparationFailed extends Error {}
 
 function ensureWritableOut(out: string, resume: boolean): void {
   try {
@@ -219,16 +224,17 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   }
   warnings.forEach((w) => log(`warning: ${w}`));
 
-  const { env: gradeEnv, toolchains } = await prepareGrading(tasks, env, log, [out], (isolation) =>
-    opts.onPlan?.({
-      models: providers.length,
-      tasks: tasks.length,
-      trials: opts.settings.trials,
-      attempts: opts.settings.attempts,
-      isolation,
-      resumed: prior?.trials.size ?? 0,
-    }),
-  );
+  // Fixtures and toolchain checks run while the first model calls are made; gradings wait for them.
+  const preparation = await startGradingPreparation(tasks, env, log, [out]);
+  const { env: gradeEnv, toolchains } = preparation;
+  opts.onPlan?.({
+    models: providers.length,
+    tasks: tasks.length,
+    trials: opts.settings.trials,
+    attempts: opts.settings.attempts,
+    isolation: gradeEnv.sandbox.level,
+    resumed: prior?.trials.size ?? 0,
+  });
   const results: Results = {
     schemaVersion: 1,
     runId: header.runId,
@@ -299,24 +305,52 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   for (const calls of prior?.agentUnbilled.values() ?? []) for (const c of calls) budget.add(c.cost);
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
+  const expectedGradeMs = gradeEstimates(tasks, gradeEnv.cacheDir);
   const order = new Map<string, number>();
+  // Listed trial-major (results.json's order); the pools' priorities decide what runs first.
   const jobs: { provider: Provider | AgentProvider; task: Task; trial: number }[] = [];
   for (let trial = 1; trial <= opts.settings.trials; trial++) {
     for (const task of tasks) for (const provider of providers) jobs.push({ provider, task, trial });
   }
-  jobs.forEach((j, i) => order.set(`${j.provider.spec.name}|${j.task.key}|${j.trial}`, i));
+  jobs.forEach((j, i) => order.set(trialKey(j.provider.spec.name, j.task.key, j.trial), i));
   let fatal: string | undefined;
   let interrupted = false;
   const finished: TrialRecord[] = [];
+  /** results.json's trials, in plan order: computed only when results.json is written. */
+  const materialise = (): void => {
+    results.trials = [...finished].sort(
+      (a, b) =>
+        order.get(trialKey(a.model, a.task, a.trial))! - order.get(trialKey(b.model, b.task, b.trial))!,
+    );
+  };
+  const checkpointSec = Number(env.AIBENCH_CHECKPOINT_SEC ?? 30);
+  const checkpoints = new Checkpoints(
+    () => {
+      materialise();
+      try {
+        journal.checkpoint(results);
+      } catch (err) {
+        // The journal holds every attempt; a checkpoint that cannot be written is only a stale view.
+        log(`warning: could not write a results.json checkpoint (${oneLine(err)}); the journal is intact`);
+      }
+    },
+    {
+      minIntervalMs: (Number.isFinite(checkpointSec) && checkpointSec > 0 ? checkpointSec : 30) * 1000,
+      // A small part of the 2% of wall time the whole harness may take outside gradings.
+      maxShare: 0.005,
+    },
+  );
   const onAbort = (): void => {
     if (interrupted || results.finishedAt) return;
     interrupted = true;
+    checkpoints.stop();
     results.status = 'interrupted';
     results.finishedAt = new Date().toISOString();
     results.warnings.push(
       `run interrupted (${String(opts.signal?.reason ?? 'signal')}): continue it with aibench run --resume ${out}`,
     );
     journal.interrupted(String(opts.signal?.reason ?? 'signal'));
+    materialise();
     journal.results(results);
     journal.report(renderReport(results));
   };
@@ -326,14 +360,14 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   const publish = (record: TrialRecord): void => {
     if (interrupted) return;
     finished.push(record);
-    results.trials = [...finished].sort(
-      (a, b) => order.get(`${a.model}|${a.task}|${a.trial}`)! - order.get(`${b.model}|${b.task}|${b.trial}`)!,
-    );
-    journal.results(results);
+    checkpoints.changed();
   };
 
+  // Started longest expected grading first (stable: plan order among equals), so the first free slots
+  // go to the heaviest tasks; from then on the pools' priorities (`schedule.ts`) keep that order.
+  const launch = [...jobs].sort((a, b) => expectedGradeMs(b.task) - expectedGradeMs(a.task));
   await Promise.all(
-    jobs.map(async ({ provider, task, trial }) => {
+    launch.map(async ({ provider, task, trial }) => {
       if (fatal || interrupted) return;
       const key = trialKey(provider.spec.name, task.key, trial);
       const done = prior?.trials.get(key);
@@ -356,6 +390,13 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           modelPool,
           gradePool,
           grade: { env: gradeEnv, feedbackChars: opts.settings.feedbackChars },
+          ready: (t) =>
+            preparation.ready(t.suite.name).catch((err: unknown) => {
+              throw new PreparationFailed(
+                `${oneLine(err)}; the replies already paid for are in the journal: fix this, then grade them with aibench run --resume ${out}`,
+              );
+            }),
+          expectedGradeMs,
           budget,
           journal,
           onAttempt: (attempt) =>
@@ -363,7 +404,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
         });
         if (record) publish(record);
       } catch (err) {
-        if (err instanceof FatalApiError) {
+        if (err instanceof FatalApiError || err instanceof PreparationFailed) {
           fatal ??= oneLine(err);
           return;
         }
@@ -377,7 +418,13 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   );
 
   opts.signal?.removeEventListener('abort', onAbort);
+  checkpoints.stop();
   if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
+  // A set-up no grading waited for (every trial stopped by the budget or a fatal error) still ends
+  // before the run does: no npm ci is left running and the toolchain versions are recorded.
+  await preparation.settled;
+  materialise();
+  recordGradeTimes(gradeEnv.cacheDir, tasks, results.trials);
   results.finishedAt = new Date().toISOString();
   const cut = finished.length < jobs.length || finished.some((t) => t.stoppedBy === 'budget');
   results.status = fatal ? 'aborted' : budget.exhausted && cut ? 'budget-exhausted' : 'complete';

@@ -4,7 +4,7 @@ import { specialCasingEvidence } from '../grade/suspect.js';
 import { ungraded, type GradeResult } from '../grade/types.js';
 import { oneLine } from '../errors.js';
 import { FatalApiError, InfraFault } from '../models/faults.js';
-import { addUsage, costOf, sumCosts, type Price } from '../models/prices.js';
+import { addUsage, costOf, type Price } from '../models/prices.js';
 import { ZERO_USAGE, type ChatMessage, type Provider, type Usage } from '../models/types.js';
 import { retryMessageFor, taskMessageFor, type PromptProfile } from '../prompt/variants.js';
 import type { AttemptRecord, TrialRecord } from '../results/schema.js';
@@ -13,6 +13,8 @@ import type { Budget } from './budget.js';
 import type { AgentCallBill, AgentPaidEntry } from '../agents/resume.js';
 import type { Journal, PaidReply } from './journal.js';
 import type { Pool } from './pool.js';
+import { schedulePriority } from './schedule.js';
+import { summarizeTrial } from './trial-record.js';
 
 export interface TrialContext {
   attempts: number;
@@ -25,6 +27,13 @@ export interface TrialContext {
   grade: Omit<GradeOptions, 'slot'>;
   budget: Budget;
   journal: Journal;
+  /**
+   * Resolves once the task's suite is ready to grade (fixture installed, toolchain checked). Set-up runs
+   * concurrently with the model calls; only grading waits for it. Rejects when the set-up failed.
+   */
+  ready: (task: Task) => Promise<void>;
+  /** Expected grading milliseconds of one attempt of a task (`schedule.ts`), for the pools' priorities. */
+  expectedGradeMs: (task: Task) => number;
   /** Called after each attempt (progress display). */
   onAttempt?: (attempt: AttemptRecord) => void;
   /** Attempts an interrupted run already graded: replayed into the conversation, never re-requested. */
@@ -37,25 +46,6 @@ export interface TrialContext {
   agentUnbilled?: AgentCallBill[];
   /** `--rerun-infra`: a prior trial ended by an API fault continues (its fault attempt kept, as paid). */
   retryInfra?: boolean;
-}
-
-function summarize(model: string, task: Task, trial: number, attempts: AttemptRecord[]): TrialRecord {
-  const passedAt = attempts.find((a) => a.outcome === 'pass')?.n ?? null;
-  const last = attempts.at(-1);
-  return {
-    model,
-    task: task.key,
-    trial,
-    passed: passedAt !== null,
-    outcome: passedAt !== null ? 'pass' : (last?.outcome ?? 'infra'),
-    passedAtAttempt: passedAt,
-    attempts,
-    cost: sumCosts(attempts.map((a) => a.cost)),
-    usage: attempts.reduce<Usage>((u, a) => addUsage(u, a.usage), ZERO_USAGE),
-    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
-    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
-    stoppedBy: null,
-  };
 }
 
 /**
@@ -96,6 +86,8 @@ async function requestReply(
   trial: number,
   n: number,
   conversation: ChatMessage[],
+  /** How many of `conversation`'s messages transcripts.jsonl already holds for this trial. */
+  logged: number,
   ctx: TrialContext,
 ): Promise<Requested> {
   const key = { model: provider.spec.name, task: task.key, trial };
@@ -123,29 +115,34 @@ async function requestReply(
   };
   const requestStarted = Date.now();
   try {
-    const paid = await ctx.modelPool.use(async (): Promise<PaidReply | null> => {
-      if (ctx.budget.exhausted) return null;
-      ctx.journal.transcript({
-        type: 'request',
-        ...key,
-        attempt: n,
-        system: ctx.prompt.system,
-        messages: conversation,
-      });
-      const reply = await provider.chat({
-        system: ctx.prompt.system,
-        messages: conversation,
-        maxTokens: ctx.maxTokens,
-        settings: ctx.prompt.settings,
-        context: { taskKey: task.key, trial, attempt: n },
-        onFault,
-      });
-      const usage = addUsage(reply.usage, billedByFaults);
-      const bill: PaidReply = { n, reply, usage, cost: costOf(usage, ctx.price), faults, startedAt };
-      // Counted before the slot is released, so the next request in line sees this spend.
-      ctx.budget.add(bill.cost);
-      return bill;
-    });
+    const paid = await ctx.modelPool.use(
+      async (): Promise<PaidReply | null> => {
+        if (ctx.budget.exhausted) return null;
+        // Only what is new since this trial's previous lines: the transcript grows linearly.
+        ctx.journal.transcript({
+          type: 'request',
+          ...key,
+          attempt: n,
+          ...(logged === 0 ? { system: ctx.prompt.system } : {}),
+          fromMessage: logged,
+          messages: conversation.slice(logged),
+        });
+        const reply = await provider.chat({
+          system: ctx.prompt.system,
+          messages: conversation,
+          maxTokens: ctx.maxTokens,
+          settings: ctx.prompt.settings,
+          context: { taskKey: task.key, trial, attempt: n },
+          onFault,
+        });
+        const usage = addUsage(reply.usage, billedByFaults);
+        const bill: PaidReply = { n, reply, usage, cost: costOf(usage, ctx.price), faults, startedAt };
+        // Counted before the slot is released, so the next request in line sees this spend.
+        ctx.budget.add(bill.cost);
+        return bill;
+      },
+      schedulePriority(ctx.expectedGradeMs(task), n),
+    );
     if (!paid) return { kind: 'budget' };
     const { reply } = paid;
     ctx.journal.transcript({
@@ -199,6 +196,7 @@ export async function runTrial(
   const conversation: ChatMessage[] = [taskMessageFor(task, ctx.prompt)];
   const attempts: AttemptRecord[] = [];
   const key = { model, task: task.key, trial };
+  let logged = 0;
   let stoppedByBudget = false;
   for (const done of ctx.prior ?? []) {
     attempts.push(done);
@@ -216,7 +214,8 @@ export async function runTrial(
   const graded = attempts.filter((a) => a.outcome !== 'infra').length;
 
   for (let n = graded + 1; n <= ctx.attempts && !finished; n++) {
-    const requested = await requestReply(provider, task, trial, n, conversation, ctx);
+    const requested = await requestReply(provider, task, trial, n, conversation, logged, ctx);
+    logged = conversation.length;
     if (requested.kind === 'budget') {
       stoppedByBudget = true;
       break;
@@ -228,7 +227,11 @@ export async function runTrial(
       break;
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
-    const graded = await ctx.gradePool.use((slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }));
+    await ctx.ready(task);
+    const graded = await ctx.gradePool.use(
+      (slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }),
+      schedulePriority(ctx.expectedGradeMs(task), n),
+    );
     const previous = attempts.at(-1);
     if (previous?.feedback) {
       const known = [task.prompt, ...task.starter.values(), previous.reply ?? ''].join('\n');
@@ -256,19 +259,18 @@ export async function runTrial(
       startedAt,
     };
     attempts.push(record);
-    ctx.journal.attempt(key, record);
+    ctx.journal.attempt(key, record, true);
     ctx.onAttempt?.(record);
     if (graded.outcome === 'pass' || graded.outcome === 'infra' || !record.feedback) break;
     conversation.push(
       { role: 'assistant', content: reply.text },
       retryMessageFor(record.feedback, n, ctx.attempts, ctx.prompt),
     );
+    // The assistant turn is the `reply` line's text already: the next request line starts after it.
+    logged += 1;
   }
   if (!attempts.length) return null;
-  const record = {
-    ...summarize(model, task, trial, attempts),
-    stoppedBy: stoppedByBudget ? ('budget' as const) : null,
-  };
-  ctx.journal.trial(record);
-  return record;
+  const stoppedBy = stoppedByBudget ? ('budget' as const) : null;
+  ctx.journal.trial(key, attempts.length, stoppedBy);
+  return summarizeTrial(key, attempts, stoppedBy);
 }

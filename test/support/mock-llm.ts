@@ -61,6 +61,8 @@ export class MockLlmServer {
   private queue: Scripted[] = [];
   /** Delay before each answer, to widen windows in interruption tests. */
   delayMs = 0;
+  /** Awaited before answering request `index` (0-based): holds a reply until the test says so. */
+  hold?: (req: RecordedRequest, index: number) => Promise<void>;
   /** Model ids the models-list endpoint (GET /v1/models) names; unset: the endpoint is absent (404). */
   models: string[] | null = null;
   /** GET /v1/models requests seen. */
@@ -140,6 +142,8 @@ export class MockLlmServer {
       body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
     };
     this.requests.push(recorded);
+    const index = this.requests.length - 1;
+    if (this.hold) await this.hold(recorded, index);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const answer = this.queue.shift() ?? this.fallback?.(recorded, this.requests.length - 1);
     if (!answer) {

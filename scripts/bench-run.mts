@@ -1,0 +1,256 @@
+// The run around the gradings, measured side by side in one run: this checkout ("after") against a
+// git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
+// only ratios between runs interleaved here mean anything.
+//   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,schedule,cold] [--scale 0.25]
+//     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after]
+// - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
+//   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
+//   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time.
+// - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
+//   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
+//   6–12 s, rust/L5 with TSan 32 s; scripts/bench-run/stub-grade.mts), everything × --scale so it
+//   fits this shared machine. wall ÷ lower bound, lower bound = max(longest trial's model + grading
+//   time, grading seconds ÷ 2). Simulated because real gradings on a machine shared by 6 sessions
+//   would measure the neighbours.
+// - cold: the React suite (5 tasks, real gradings, reference replies after --cold-latency seconds)
+//   with an empty AIBENCH_CACHE (npm ci of the fixture) ÷ the same run again warm.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatFiles } from '../src/prompt/format-files.js';
+import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
+import { MockLlmServer, textOf, type RecordedRequest } from '../test/support/mock-llm.js';
+
+const { values } = parseArgs({
+  options: {
+    before: { type: 'string', default: 'main' },
+    parts: { type: 'string', default: 'overhead,schedule,cold' },
+    scale: { type: 'string', default: '0.25' },
+    sizes: { type: 'string', default: '30,300,1000' },
+    'cold-latency': { type: 'string', default: '45' },
+    /** `before` or `after`: measure one tree only (its rows then stand beside an earlier run's). */
+    only: { type: 'string' },
+  },
+});
+const parts = new Set(values.parts.split(','));
+const scale = Number(values.scale);
+const after = path.resolve(import.meta.dirname, '..');
+const before = mkdtempSync(path.join(os.tmpdir(), 'aibench-before-'));
+execFileSync('sh', ['-c', `git -C '${after}' archive '${values.before}' | tar -x -C '${before}'`]);
+symlinkSync(realpathSync(path.join(after, 'node_modules')), path.join(before, 'node_modules'));
+const beforeRev = execFileSync('git', ['-C', after, 'rev-parse', '--short', values.before], {
+  encoding: 'utf8',
+}).trim();
+const afterRev = execFileSync('git', ['-C', after, 'rev-parse', '--short', 'HEAD'], {
+  encoding: 'utf8',
+}).trim();
+const trees = [
+  { name: `before (${values.before} ${beforeRev})`, root: before },
+  {
+    name: `after (${afterRev}${execFileSync('git', ['-C', after, 'status', '--porcelain'], { encoding: 'utf8' }).trim() ? '+dirty' : ''})`,
+    root: after,
+  },
+].filter((t) => !values.only || t.name.startsWith(values.only));
+const tasks = loadTasks([builtinTasksRoot()]);
+const temps: string[] = [before];
+const temp = (prefix: string) => {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(d);
+  return d;
+};
+
+interface Measured {
+  status: string;
+  wallSec: number;
+  /** From the plan to the last attempt's end (the report writing after it excluded). */
+  lastAttemptSec: number;
+  cpuSec: number;
+  /** Peak RSS sampled while trials ran (the end's results.json and report.html excluded). */
+  runningRssMb: number;
+  maxRssMb: number;
+  trials: { modelMs: number; gradeMs: number; attempts: number }[];
+}
+
+const PAD = `\`\`\`rust\n${'// simulated reply body: a model writes about this much code per attempt\n'.repeat(200)}\`\`\`\n`;
+const hash = (s: string) => createHash('sha256').update(s).digest().readUInt32BE(0);
+
+/** A mock whose attempt 1 and 2 replies fail half the time, decided by content so both trees see the same work. */
+async function simulatedModel(latencyMs: number): Promise<MockLlmServer> {
+  const seen = new Map<string, number>();
+  const server = await new MockLlmServer('anthropic', (req: RecordedRequest) => {
+    const attempt = (req.body.messages.length + 1) / 2;
+    const key = `${hash(textOf(req.body.messages[0]!.content))}|${attempt}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    const fail = attempt < 3 && hash(`${key}|${k}`) % 2 === 0;
+    return { text: `SIM:${fail ? 'fail' : 'pass'}\n${PAD}`, usage: { input: 1000, output: 500 } };
+  }).start();
+  server.delayMs = latencyMs;
+  return server;
+}
+
+/** A mock answering every task with its reference solution. */
+async function referenceModel(latencyMs: number): Promise<MockLlmServer> {
+  const server = await new MockLlmServer('anthropic', (req: RecordedRequest) => {
+    const text = textOf(req.body.messages[0]!.content);
+    const task = tasks.find((t) => text.includes(t.prompt.trim()))!;
+    return { text: `Here it is.\n\n${formatFiles(task.reference)}\n`, usage: { input: 1000, output: 500 } };
+  }).start();
+  server.delayMs = latencyMs;
+  return server;
+}
+
+function child(
+  root: string,
+  cfg: Record<string, unknown>,
+  opts: { stub: boolean; server: MockLlmServer; cache: string },
+): Promise<Measured> {
+  const args = ['--import', 'tsx'];
+  if (opts.stub) args.push('--import', path.join(after, 'scripts/bench-run/register-stub.mjs'));
+  args.push(
+    path.join(after, 'scripts/bench-run/child.mts'),
+    JSON.stringify({
+      root,
+      out: temp('aibench-bench-out-'),
+      env: {
+        ANTHROPIC_API_KEY: 'k',
+        ANTHROPIC_BASE_URL: opts.server.baseURL,
+        AIBENCH_CACHE: opts.cache,
+        AIBENCH_HARNESS_COMMIT: 'bench',
+      },
+      ...cfg,
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, {
+      cwd: after,
+      env: { ...process.env, AIBENCH_BENCH_GRADE_SCALE: String(opts.stub ? cfg.gradeScale : 1) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (c) => (out += c));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as Measured)
+        : reject(new Error(`child exited ${code}`)),
+    );
+  });
+}
+
+const f = (x: number, d = 2) => x.toFixed(d);
+// The grading cache of the current user (fixtures, Rust targets) is warm; a fresh one per run would
+// time npm ci. Simulated runs grade nothing, so they share it; grade-times.json is not written by them
+// with real times, so each simulated run gets its own copy-free cache folder for its estimates.
+const warmCache = () => temp('aibench-bench-cache-');
+const userCache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'aibench');
+
+console.log(
+  `${os.cpus().length} cores; load ${f(os.loadavg()[0]!, 1)}; ${trees.map((t) => t.name).join(' vs ')}`,
+);
+
+if (parts.has('overhead')) {
+  console.log(
+    '\n### Harness CPU outside gradings ÷ wall, and peak RSS (mock: 2 s latency, 32 at a time; gradings simulated at no cost)\n',
+  );
+  console.log(
+    '| trials | tree | wall | harness CPU | CPU ÷ wall | peak RSS while trials run | peak RSS incl. the final report |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  const rust = tasks.map((t) => t.key);
+  for (const size of values.sizes.split(',').map(Number)) {
+    const models = size >= 300 ? 10 : 3;
+    const trials = Math.ceil(size / (models * rust.length));
+    for (const tree of trees) {
+      const server = await simulatedModel(2000);
+      const m = await child(
+        tree.root,
+        {
+          models: Array.from({ length: models }, (_, i) => `anthropic/claude-sonnet-4-6@m${i}`),
+          tasks: rust,
+          trials,
+          attempts: 3,
+          concurrency: 32,
+          gradeConcurrency: 2,
+          gradeScale: 0,
+        },
+        { stub: true, server, cache: userCache },
+      );
+      await server.stop();
+      console.log(
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+      );
+    }
+  }
+}
+
+if (parts.has('schedule')) {
+  console.log(
+    `\n### Wall ÷ lower bound: 7 models × 10 tasks × up to 3 attempts, 2 grading slots (times × ${scale})\n`,
+  );
+  console.log(
+    '| tree | wall | critical path | grading s ÷ 2 | lower bound | wall ÷ lower bound | last grading ÷ lower bound |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const tree of trees) {
+    const server = await simulatedModel(2000 * scale);
+    const m = await child(
+      tree.root,
+      {
+        models: Array.from({ length: 7 }, (_, i) => `anthropic/claude-sonnet-4-6@m${i}`),
+        tasks: tasks.map((t) => t.key),
+        trials: 1,
+        attempts: 3,
+        concurrency: 4,
+        gradeConcurrency: 2,
+        gradeScale: scale,
+      },
+      { stub: true, server, cache: warmCache() },
+    );
+    await server.stop();
+    const critical = Math.max(...m.trials.map((t) => t.modelMs + t.gradeMs)) / 1000;
+    const cpu = m.trials.reduce((s, t) => s + t.gradeMs, 0) / 1000 / 2;
+    const lb = Math.max(critical, cpu);
+    console.log(
+      `| ${tree.name} | ${f(m.wallSec, 1)} s | ${f(critical, 1)} s | ${f(cpu, 1)} s | ${f(lb, 1)} s | ${f(m.wallSec / lb, 3)} | ${f(m.lastAttemptSec / lb, 3)} |`,
+    );
+  }
+}
+
+if (parts.has('cold')) {
+  const latency = Number(values['cold-latency']);
+  console.log(
+    `\n### Cold ÷ warm: the React suite, real gradings, replies after ${latency} s, empty AIBENCH_CACHE then warm\n`,
+  );
+  console.log('| tree | cold wall | warm wall | cold ÷ warm |');
+  console.log('|---|---:|---:|---:|');
+  const react = tasks.filter((t) => t.suite.name === 'react').map((t) => t.key);
+  for (const tree of trees) {
+    const cache = temp('aibench-bench-cold-');
+    const run = async () => {
+      const server = await referenceModel(latency * 1000);
+      const m = await child(
+        tree.root,
+        {
+          models: ['anthropic/claude-sonnet-4-6'],
+          tasks: react,
+          trials: 1,
+          attempts: 1,
+          concurrency: 4,
+          gradeConcurrency: 2,
+        },
+        { stub: false, server, cache },
+      );
+      await server.stop();
+      if (m.status !== 'complete') throw new Error(`${tree.name}: run ended ${m.status}`);
+      return m.wallSec;
+    };
+    const cold = await run();
+    const warm = await run();
+    console.log(`| ${tree.name} | ${f(cold, 1)} s | ${f(warm, 1)} s | ${f(cold / warm)} |`);
+  }
+}
+
+for (const d of temps) rmSync(d, { recursive: true, force: true });

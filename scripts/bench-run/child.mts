@@ -1,0 +1,76 @@
+// One measured run of scripts/bench-run.mts, in a process of its own so CPU and peak RSS are this
+// run's alone. argv[2]: JSON { root, models, tasks, trials, attempts, concurrency, gradeConcurrency,
+// out, env }. Prints one JSON line: wall and CPU from the plan to the end, peak RSS, per-trial times.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const cfg = JSON.parse(process.argv[2]!) as {
+  root: string;
+  models: string[];
+  tasks: string[];
+  trials: number;
+  attempts: number;
+  concurrency: number;
+  gradeConcurrency: number;
+  out: string;
+  env: Record<string, string>;
+};
+const from = (rel: string) => import(pathToFileURL(path.join(cfg.root, rel)).href);
+const { runBenchmark } = await from('src/run/run.ts');
+const { DEFAULT_SETTINGS } = await from('src/config/load.ts');
+const { configFileSchema } = await from('src/config/schema.ts');
+// Loaded lazily by the run (figures at its end): loaded here, so tsx compiling TypeScript on the fly,
+// which the shipped bundle never does, is not counted as the run's CPU.
+await from('src/report/figures/render.ts');
+
+/** This process's CPU seconds from /proc (user + system; the simulated grader spawns no children). */
+function cpuSec(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / Number(process.env.CLK_TCK ?? 100);
+}
+
+let planned = 0;
+let cpuAtPlan = 0;
+let lastAttempt = 0;
+let runningRss = 0;
+const outcome = await runBenchmark({
+  models: cfg.models,
+  tasks: cfg.tasks,
+  settings: {
+    ...DEFAULT_SETTINGS,
+    trials: cfg.trials,
+    attempts: cfg.attempts,
+    concurrency: cfg.concurrency,
+    gradeConcurrency: cfg.gradeConcurrency,
+  },
+  config: configFileSchema.parse({}),
+  out: cfg.out,
+  env: { PATH: process.env.PATH, HOME: process.env.HOME, ...cfg.env },
+  log: () => {},
+  // While trials run (the end's report writing excluded): when the last attempt ended, RSS seen.
+  onAttempt: () => {
+    lastAttempt = performance.now();
+    runningRss = Math.max(runningRss, process.memoryUsage().rss);
+  },
+  onPlan: () => {
+    planned = performance.now();
+    cpuAtPlan = cpuSec();
+  },
+});
+const wallSec = (performance.now() - planned) / 1000;
+const trials = (outcome.results.trials as { modelMs: number; gradeMs: number; attempts: unknown[] }[]).map(
+  (t) => ({ modelMs: t.modelMs, gradeMs: t.gradeMs, attempts: t.attempts.length }),
+);
+console.log(
+  JSON.stringify({
+    status: outcome.results.status,
+    wallSec,
+    lastAttemptSec: (lastAttempt - planned) / 1000,
+    runningRssMb: runningRss / 1024 ** 2,
+    cpuSec: cpuSec() - cpuAtPlan,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    trials,
+  }),
+);
