@@ -1,3 +1,4 @@
+import { PY_RULES } from './scan/py-rules.js';
 import { RUST_RULES } from './scan/rust-rules.js';
 import { NODE_RULES } from './scan/ts-rules.js';
 
@@ -19,7 +20,8 @@ export interface TamperHit {
 }
 
 /** Every rule id a task of this toolchain may `allow` (plus `*`). */
-export function tamperRuleIds(toolchain: 'node' | 'rust'): string[] {
+export function tamperRuleIds(toolchain: 'node' | 'rust' | 'python'): string[] {
+  if (toolchain === 'python') return Object.keys(PY_RULES);
   return toolchain === 'rust' ? RUST_RULES.map((r) => r.id) : Object.keys(NODE_RULES);
 }
 

@@ -98,9 +98,12 @@ export async function prepareGrading(
     const what =
       suite.toolchain === 'node'
         ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
-        : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
+        : suite.toolchain === 'python'
+          ? `preparing ${suite.name}: finding a Python 3.11+ with pytest`
+          : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
     log(what);
     await withHeartbeat(`preparing ${suite.name}`, log, () => toolchainFor(suite).prepare(suite, env, log));
+    Object.assign(toolchains, toolchainFor(suite).versions?.(env));
     if (suite.toolchain === 'node' && suite.fixture) {
       const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
         devDependencies?: Record<string, string>;

@@ -2,7 +2,8 @@ import type { FileMap } from './files.js';
 
 /**
  * Names of the hidden tests a task declares, read from its `hidden/` sources: vitest `it('…')` /
- * `test('…')` titles in `tests/**\/*.test.{ts,tsx}`, and `#[test] fn name` in Rust `tests/*.rs`.
+ * `test('…')` titles in `tests/**\/*.test.{ts,tsx}`, `#[test] fn name` in Rust `tests/*.rs`,
+ * and pytest's `def test_…` in Python `tests/**\/test_*.py`.
  * Hidden tests are the task author's own code, not a submission: a lexical scan is enough to check
  * that a requirement map names tests that exist (validate then confirms, by grading, that a mutant
  * really fails them).
@@ -12,6 +13,7 @@ export function hiddenTestNames(hidden: FileMap): string[] {
   for (const [rel, source] of hidden) {
     if (/^tests\/.*\.test\.tsx?$/.test(rel)) names.push(...vitestTitles(source));
     else if (/^tests\/[^/]+\.rs$/.test(rel)) names.push(...rustTestFns(source));
+    else if (/^tests\/(?:.*\/)?test_[^/]*\.py$/.test(rel)) names.push(...pytestFns(source));
   }
   return names;
 }
@@ -38,5 +40,13 @@ function rustTestFns(source: string): string[] {
   // `#[test]`, possibly followed by more attributes (`#[should_panic(…)]`, `#[ignore]`), then the fn.
   const test = /#\[test\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)/g;
   for (const m of stripComments(source).matchAll(test)) fns.push(m[1]!);
+  return fns;
+}
+
+/** pytest's test functions: `def test_…` / `async def test_…` at any indentation (methods of Test classes too). */
+function pytestFns(source: string): string[] {
+  const fns: string[] = [];
+  const withoutComments = source.replace(/("""[\s\S]*?"""|'''[\s\S]*?''')|#[^\n]*/g, (m, str) => (str ? str : ' '));
+  for (const m of withoutComments.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(test_\w*)[ \t]*\(/gm)) fns.push(m[1]!);
   return fns;
 }

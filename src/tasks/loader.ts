@@ -112,7 +112,11 @@ function loadMutant(dir: string, name: string, base: { reference: FileMap; start
   }
 }
 
-const DEFAULT_TIMEOUTS = { node: { build: 60, test: 90 }, rust: { build: 180, test: 90 } } as const;
+const DEFAULT_TIMEOUTS = {
+  node: { build: 60, test: 90 },
+  rust: { build: 180, test: 90 },
+  python: { build: 30, test: 60 },
+} as const;
 
 function loadTask(suite: Suite, dir: string): Task {
   const taskFile = path.join(dir, 'task.yml');

@@ -8,8 +8,9 @@ import type { TamperHit } from '../tamper.js';
  * compare, a Rust-only run) never load it.
  */
 export async function scanSubmission(task: Task, files: FileMap): Promise<TamperHit[]> {
-  // Rust needs rustc's own output, so its scan runs inside the toolchain, in the sandbox (rust-scan.ts).
-  if (task.suite.toolchain === 'rust') return [];
+  // Rust needs rustc's own output and Python its own interpreter, so their scans run inside the
+  // toolchain, in the sandbox (rust-scan.ts, py-scanner.ts).
+  if (task.suite.toolchain !== 'node') return [];
   // Everything allowed (the hostile suite's open tasks): not even worth loading the parser.
   if (task.allow.includes('*')) return [];
   const { nodeModulePolicy, scanNodeSubmission } = await import('./ts-scan.js');
