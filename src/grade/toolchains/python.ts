@@ -77,7 +77,7 @@ export async function findPython(hostEnv: NodeJS.ProcessEnv): Promise<PythonInfo
   for (const candidate of candidates) {
     const found = await probe(candidate, hostEnv);
     if (typeof found !== 'string') return found;
-    if (!/does not exist$/.test(found)) problems.push(found);
+    if (explicit || !/does not exist$/.test(found)) problems.push(found);
   }
   throw new UsageError(
     `python suite: no Python ${MIN_PYTHON.join('.')}+ with pytest found (${problems.join('; ') || 'no python3 on PATH'}); install python3-pytest (apt) or use actions/setup-python and pip install pytest, or point AIBENCH_PYTHON at one`,
