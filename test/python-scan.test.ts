@@ -8,7 +8,12 @@ import { ExitCode, UsageError } from '../src/errors.js';
 import { parseJunitReport } from '../src/grade/parse-junit.js';
 import { parseScannerOutput } from '../src/grade/scan/py-rules.js';
 import { PY_SCANNER } from '../src/grade/scan/py-scanner.js';
-import { findPython, reportProblems, type PythonInfo } from '../src/grade/toolchains/python.js';
+import {
+  countByFunction,
+  findPython,
+  reportProblems,
+  type PythonInfo,
+} from '../src/grade/toolchains/python.js';
 
 const exec = promisify(execFile);
 
@@ -153,6 +158,16 @@ describe('the pytest JUnit report', () => {
     expect([r.passed, r.failed, r.skipped]).toEqual([1, 2, 1]);
     expect(r.failures.map((f) => f.name)).toEqual(['tests.test_a::test_bad[1]', 'tests.test_a::test_err']);
     expect(r.failures[0]!.message).toContain('assert 1 == 2');
+  });
+
+  it('counts a parametrized function once: passed only when every case passed', () => {
+    const r = parseJunitReport(
+      xml(
+        '<testcase classname="t" name="test_p[1]"/><testcase classname="t" name="test_p[2]"><failure message="x"/></testcase>' +
+          '<testcase classname="t" name="test_q[1]"/><testcase classname="t" name="test_q[2]"/><testcase classname="t" name="test_r"/>',
+      ),
+    )!;
+    expect(countByFunction(r.cases)).toEqual({ passed: 2, failed: 1, skipped: 0 });
   });
 
   it('is no report when empty, truncated or not JUnit', () => {

@@ -8,6 +8,8 @@ export interface JunitSummary {
   failures: TestFailure[];
   /** Every reported test, `file::name` as pytest ids it (parameters included). */
   names: string[];
+  /** Each reported test case and how it ended, in report order. */
+  cases: { id: string; status: 'passed' | 'failed' | 'skipped' }[];
   /** Ids reported more than once: a corrupted or forged report, never counted as passes. */
   duplicates: string[];
 }
@@ -79,7 +81,15 @@ export function parseJunitReport(xml: string | null): JunitSummary | null {
   const root = doc.testsuites as Node | undefined;
   const suites = root ? asArray(root.testsuite) : asArray(doc.testsuite);
   if (!suites.length) return null;
-  const summary: JunitSummary = { passed: 0, failed: 0, skipped: 0, failures: [], names: [], duplicates: [] };
+  const summary: JunitSummary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    names: [],
+    cases: [],
+    duplicates: [],
+  };
   const seen = new Set<string>();
   for (const suite of suites) {
     for (const tc of asArray(suite.testcase)) {
@@ -88,6 +98,10 @@ export function parseJunitReport(xml: string | null): JunitSummary | null {
       seen.add(id);
       summary.names.push(id);
       const bad = [...asArray(tc.failure), ...asArray(tc.error)];
+      summary.cases.push({
+        id,
+        status: bad.length ? 'failed' : asArray(tc.skipped).length ? 'skipped' : 'passed',
+      });
       if (bad.length) {
         summary.failed++;
         summary.failures.push({ name: id, message: bad.map(failureMessage).join('\n') });
