@@ -42,10 +42,23 @@ if ! command -v go >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing golang-go (the go suite's toolchain)"
     if ! apt_install golang-go >/dev/null 2>&1; then
-      echo "setup: could not install golang-go; the go suite will refuse to run (exit 6)" >&2
+      echo "setup: could not install golang-go; the go suite will refuse to run (exit 7)" >&2
     fi
   else
     echo "setup: no apt-get; install Go 1.19 or newer for the go suite" >&2
+  fi
+fi
+
+# The python suite grades with CPython 3.11+ and pytest (Debian 12: python3-pytest); any python3 on PATH
+# that already has pytest will do (the harness picks the first, see src/grade/toolchains/python.ts).
+if ! python3 -c 'import pytest' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing python3-pytest (the python suite's test runner)"
+    if ! apt_install python3-pytest >/dev/null 2>&1; then
+      echo "setup: could not install python3-pytest; the python suite will refuse to run" >&2
+    fi
+  else
+    echo "setup: no apt-get; install pytest for a Python 3.11+ to grade the python suite" >&2
   fi
 fi
 

@@ -16,8 +16,8 @@ export const ExitCode = {
   budgetExhausted: 4,
   /** Infrastructure errors (API faults) dominate the run: its pass rate would mislead. */
   infraDominated: 5,
-  /** A selected suite's toolchain (Go, …) is not installed: nothing was graded or spent. */
-  toolchainMissing: 6,
+  /** A selected suite's toolchain is missing on this machine (e.g. no Python with pytest). Nothing was spent. */
+  toolchainMissing: 7,
   /** Ctrl-C or SIGTERM: the run stopped cleanly and can be continued with --resume (128 + SIGINT). */
   interrupted: 130,
 } as const;

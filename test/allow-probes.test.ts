@@ -13,6 +13,10 @@ describe('allow-list probes', () => {
     expect(tamperRuleIds('rust').filter((id) => !ALLOW_PROBES.rust.probes[id])).toEqual([]);
   });
 
+  it("has a probe for every python rule but the scan's own limit", () => {
+    expect(tamperRuleIds('python').filter((id) => !ALLOW_PROBES.python.probes[id])).toEqual(['unscannable']);
+  });
+
   it("has a probe for every node rule but the scan's own limit", () => {
     expect(tamperRuleIds('node').filter((id) => !ALLOW_PROBES.node.probes[id])).toEqual(['unscannable']);
   });

@@ -1,4 +1,5 @@
 import { GO_RULES } from './scan/go-rules.js';
+import { PY_RULES } from './scan/py-rules.js';
 import { RUST_RULES } from './scan/rust-rules.js';
 import { NODE_RULES } from './scan/ts-rules.js';
 
@@ -20,8 +21,9 @@ export interface TamperHit {
 }
 
 /** Every rule id a task of this toolchain may `allow` (plus `*`). */
-export function tamperRuleIds(toolchain: 'node' | 'rust' | 'go'): string[] {
+export function tamperRuleIds(toolchain: 'node' | 'rust' | 'go' | 'python'): string[] {
   if (toolchain === 'go') return GO_RULES.map((r) => r.id);
+  if (toolchain === 'python') return Object.keys(PY_RULES);
   return toolchain === 'rust' ? RUST_RULES.map((r) => r.id) : Object.keys(NODE_RULES);
 }
 

@@ -7,6 +7,7 @@ const LANG_BY_EXT: Record<string, string> = {
   jsx: 'jsx',
   json: 'json',
   rs: 'rust',
+  py: 'python',
   toml: 'toml',
   md: 'markdown',
   css: 'css',

@@ -24,8 +24,9 @@ function goPackageOf(reference: FileMap): string {
 }
 
 const RUST_PROBE_FN = '#[allow(dead_code)]\nfn __aibench_allow_probe()';
+const PY_PROBE_FN = 'def _aibench_allow_probe():\n    ';
 
-export const ALLOW_PROBES: Record<'node' | 'rust' | 'go', ToolchainProbes> = {
+export const ALLOW_PROBES: Record<Task['suite']['toolchain'], ToolchainProbes> = {
   // Go imports must come first, so each probe is a file of its own in the task's package. Spelled the
   // way a tamperer would (aliases, dot imports), since the scan judges resolved names.
   go: {
@@ -51,6 +52,29 @@ export const ALLOW_PROBES: Record<'node' | 'rust' | 'go', ToolchainProbes> = {
       'build-constraints': '//go:build !aibench\n\n// the constraint is the probe\nvar aibenchProbe = 1',
       introspection: 'import "runtime"\n\nfunc aibenchProbe() { _, _, _, _ = runtime.Caller(1) }',
       syscall: 'import "syscall"\n\nvar aibenchProbe = syscall.Getpid',
+    },
+  },
+  python: {
+    pickFile(reference, task) {
+      const py = [...reference.keys()].filter((f) => f.endsWith('.py') && task.isEditable(f)).sort();
+      return py.find((f) => !f.endsWith('__init__.py')) ?? py[0] ?? null;
+    },
+    // Spelled through aliases and constant getattr, since the scan judges what names resolve to.
+    // `unscannable` has no probe: it is the scan's own limit, not a capability.
+    probes: {
+      'process-exit': `${PY_PROBE_FN}import sys as _s\n    _s.exit(0)`,
+      'process-spawn': `${PY_PROBE_FN}import subprocess as _sp\n    return _sp.run(["true"])`,
+      'env-access': `${PY_PROBE_FN}import os as _o\n    return getattr(_o, "environ")`,
+      'fs-access': `${PY_PROBE_FN}return open("probe").read()`,
+      network: `${PY_PROBE_FN}from socket import create_connection as _c\n    return _c(("127.0.0.1", 9))`,
+      atexit: `${PY_PROBE_FN}import atexit as _a\n    _a.register(print)`,
+      monkeypatch: `${PY_PROBE_FN}import json as _j\n    _j.dumps = repr`,
+      'dynamic-code': `${PY_PROBE_FN}return eval("1")`,
+      introspection: `${PY_PROBE_FN}import sys as _s\n    return _s._getframe(0).f_back`,
+      'module-table': `${PY_PROBE_FN}from sys import modules as _m\n    return _m`,
+      'native-code': `${PY_PROBE_FN}import ctypes as _c\n    return _c`,
+      'test-framework': `${PY_PROBE_FN}import pytest as _p\n    return _p`,
+      'unlisted-module': `${PY_PROBE_FN}import sqlite3 as _q\n    return _q`,
     },
   },
   rust: {

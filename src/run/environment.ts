@@ -131,9 +131,12 @@ async function prepareSuite(
       ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)`
       : suite.toolchain === 'go'
         ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)`
-        : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`,
+        : suite.toolchain === 'python'
+          ? `preparing ${suite.name}: finding a Python 3.11+ with pytest`
+          : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`,
   );
   await toolchainFor(suite).prepare(suite, env, log);
+  Object.assign(toolchains, toolchainFor(suite).versions?.(env));
   if (suite.toolchain === 'node' && suite.fixture) {
     const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {
       devDependencies?: Record<string, string>;

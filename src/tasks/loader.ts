@@ -116,6 +116,7 @@ const DEFAULT_TIMEOUTS = {
   node: { build: 60, test: 90 },
   rust: { build: 180, test: 90 },
   go: { build: 120, test: 60 },
+  python: { build: 30, test: 60 },
 } as const;
 
 function loadTask(suite: Suite, dir: string): Task {

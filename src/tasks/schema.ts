@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const suiteFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
   title: z.string().min(1).optional(),
-  toolchain: z.enum(['node', 'rust', 'go']),
+  toolchain: z.enum(['node', 'rust', 'go', 'python']),
   /** node only: folder (relative to the suite) with package.json, lockfile and config files. */
   fixture: z.string().min(1).optional(),
 });

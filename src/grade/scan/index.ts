@@ -8,8 +8,8 @@ import type { TamperHit } from '../tamper.js';
  * compare, a Rust-only run) never load it.
  */
 export async function scanSubmission(task: Task, files: FileMap): Promise<TamperHit[]> {
-  // Rust and Go need their compilers' own analysis, so their scans run inside the toolchain, in the
-  // sandbox (rust-scan.ts, go-scan.ts).
+  // Rust, Go and Python need their compilers' or interpreter's own analysis, so their scans run inside
+  // the toolchain, in the sandbox (rust-scan.ts, go-scan.ts, py-scanner.ts).
   if (task.suite.toolchain !== 'node') return [];
   // Everything allowed (the hostile suite's open tasks): not even worth loading the parser.
   if (task.allow.includes('*')) return [];

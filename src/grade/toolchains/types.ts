@@ -35,6 +35,8 @@ export interface Toolchain {
   prepare(suite: Suite, env: GradeEnv, log: (line: string) => void): Promise<void>;
   /** Build, test (and run the task's toolchain-specific checks) in a prepared workspace. */
   grade(ctx: ToolchainContext): Promise<Observation>;
+  /** Versions to record in results (`toolchains`), known once `prepare` ran. */
+  versions?(env: GradeEnv): Record<string, string>;
 }
 
 export function stepRecord(name: string, r: ExecResult, ok: boolean): StepRecord {

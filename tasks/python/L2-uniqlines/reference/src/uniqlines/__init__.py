@@ -1,0 +1,1 @@
+"""uniqlines: print each distinct input line once, in first-seen order."""
