@@ -87,8 +87,9 @@ export async function runAgentTrial(
       const startedAt = new Date().toISOString();
       const meter: AttemptMeter = proxy.begin();
       ctx.journal.transcript({ type: 'request', ...key, attempt: n, agent: agent.def.name, prompt });
-      const run = await ctx.modelPool.use(() =>
-        runAgentProcess({
+      const run = await ctx.modelPool.use(() => {
+        ctx.onPhase?.(n, 'model');
+        return runAgentProcess({
           def: agent.def,
           ws,
           prompt,
@@ -97,8 +98,8 @@ export async function runAgentTrial(
           proxy: namespaces ? { socket } : { port: proxy.port },
           hostEnv: process.env,
           readable: nodeModules ? [nodeModules] : [],
-        }),
-      );
+        });
+      });
       proxy.end();
       ctx.journal.transcript({
         type: 'reply',
@@ -159,9 +160,11 @@ export async function runAgentTrial(
         };
       } else {
         const { files, rejected } = collectWorkspace(ws.dir, task, ws.baseline);
-        const graded = await ctx.gradePool.use((slot) =>
-          gradeFiles(task, files, { ...ctx.grade, slot }, rejected),
-        );
+        ctx.onPhase?.(n, 'awaiting-grader');
+        const graded = await ctx.gradePool.use((slot) => {
+          ctx.onPhase?.(n, 'grading');
+          return gradeFiles(task, files, { ...ctx.grade, slot }, rejected);
+        });
         // A failure after the vendor failed the agent is the infrastructure's, not the agent's.
         const infra = graded.outcome !== 'pass' && meter.faults.length > 0;
         record = {

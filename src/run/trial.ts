@@ -13,6 +13,12 @@ import type { Budget } from './budget.js';
 import type { Journal, PaidReply } from './journal.js';
 import type { Pool } from './pool.js';
 
+/**
+ * Where an attempt is (progress display): its model call is in flight (inside a model slot), its reply is
+ * waiting for a grading slot, or it is being graded.
+ */
+export type AttemptPhase = 'model' | 'awaiting-grader' | 'grading';
+
 export interface TrialContext {
   attempts: number;
   maxTokens: number;
@@ -26,6 +32,8 @@ export interface TrialContext {
   journal: Journal;
   /** Called after each attempt (progress display). */
   onAttempt?: (attempt: AttemptRecord) => void;
+  /** Called when attempt `n` enters a phase (progress display); `onAttempt` ends it. */
+  onPhase?: (n: number, phase: AttemptPhase) => void;
   /** Attempts an interrupted run already graded: replayed into the conversation, never re-requested. */
   prior?: AttemptRecord[];
   /** Replies an interrupted run paid for but had not graded yet, by attempt number: graded, not re-requested. */
@@ -120,6 +128,7 @@ async function requestReply(
   try {
     const paid = await ctx.modelPool.use(async (): Promise<PaidReply | null> => {
       if (ctx.budget.exhausted) return null;
+      ctx.onPhase?.(n, 'model');
       ctx.journal.transcript({
         type: 'request',
         ...key,
@@ -223,7 +232,11 @@ export async function runTrial(
       break;
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
-    const graded = await ctx.gradePool.use((slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }));
+    ctx.onPhase?.(n, 'awaiting-grader');
+    const graded = await ctx.gradePool.use((slot) => {
+      ctx.onPhase?.(n, 'grading');
+      return gradeGuarded(task, reply.text, { ...ctx.grade, slot });
+    });
     const previous = attempts.at(-1);
     if (previous?.feedback) {
       const known = [task.prompt, ...task.starter.values(), previous.reply ?? ''].join('\n');
