@@ -3,7 +3,7 @@
 # dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
 # filesystem; the harness runs without it too, at process-level isolation, and says so in every result.
 # Chromium (Debian's) is what test/report-html.test.ts opens report.html in, through playwright-core;
-# no browser is ever downloaded.
+# no browser is ever downloaded. tmux is the terminal test/progress-tty.test.ts watches the live progress in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +34,17 @@ if [ ! -x /usr/bin/chromium ]; then
     fi
   else
     echo "setup: no apt-get; install chromium at /usr/bin/chromium for the report.html browser test" >&2
+  fi
+fi
+
+if ! command -v tmux >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing tmux (the pseudo-terminal test of the live progress display)"
+    if ! apt_install tmux >/dev/null 2>&1; then
+      echo "setup: could not install tmux; the live progress terminal test will be skipped" >&2
+    fi
+  else
+    echo "setup: no apt-get; install tmux for the live progress terminal test" >&2
   fi
 fi
 

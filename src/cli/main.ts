@@ -90,7 +90,9 @@ async function cmdRun(values: RunFlags, io: Out): Promise<number> {
   });
   const models = splitList(values.models);
   const out = values.resume ?? values.out;
-  const progress = io.live ? liveProgress(io.live.stream, { others: io.live.others }) : plainProgress(io.err, io.tty);
+  const progress = io.live
+    ? liveProgress(io.live.stream, { others: io.live.others })
+    : plainProgress(io.err, io.tty);
   const stop = stopOnSignals(io, out, progress);
   const outcome = await runBenchmark({
     signal: stop.signal,

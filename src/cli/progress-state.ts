@@ -51,7 +51,8 @@ export function addSpend(spend: Spend, model: string, cost: number | null): void
   else spend.knownCost += cost;
 }
 
-const key = (i: { model: string; task: string; trial: number }) => `${i.model}\u0000${i.task}\u0000${i.trial}`;
+const key = (i: { model: string; task: string; trial: number }) =>
+  `${i.model}\u0000${i.task}\u0000${i.trial}`;
 
 /**
  * What the run has done so far, fed by its events (plan, phase, attempt); no I/O and no clock of its
@@ -144,7 +145,11 @@ export function statusLine(state: ProgressState, now: number): string {
     ...(state.infra ? [`${state.infra} infra`] : []),
     costText(state),
     `${duration(now - state.startedAt)} elapsed`,
-    left === null ? 'ETA after the first trial' : state.done >= state.total ? 'done' : `ETA ~${duration(left)}`,
+    left === null
+      ? 'ETA after the first trial'
+      : state.done >= state.total
+        ? 'done'
+        : `ETA ~${duration(left)}`,
   ];
   return parts.join(' · ');
 }
