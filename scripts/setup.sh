@@ -3,7 +3,7 @@
 # suite, then the npm dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
 # filesystem; the harness runs without it too, at process-level isolation, and says so in every result.
 # Chromium (Debian's) is what test/report-html.test.ts opens report.html in, through playwright-core;
-# no browser is ever downloaded.
+# no browser is ever downloaded. tmux is the terminal test/progress-tty.test.ts watches the live progress in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,27 +15,24 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"
 }
 
-if ! command -v bwrap >/dev/null 2>&1; then
+# offer PACKAGE WHAT-IT-IS-FOR WHAT-HAPPENS-WITHOUT-IT: installs a Debian package the caller found missing.
+offer() {
   if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing bubblewrap (the sandbox for model-written code)"
-    if ! apt_install bubblewrap >/dev/null 2>&1; then
-      echo "setup: could not install bubblewrap; model code will run with process-level isolation only" >&2
+    echo "setup: installing $1 ($2)"
+    if ! apt_install "$1" >/dev/null 2>&1; then
+      echo "setup: could not install $1; $3" >&2
     fi
   else
-    echo "setup: no apt-get; install bubblewrap yourself for namespace isolation" >&2
+    echo "setup: no apt-get; install $1 yourself ($2); $3" >&2
   fi
-fi
+}
 
-if [ ! -x /usr/bin/chromium ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing chromium (the browser test of report.html)"
-    if ! apt_install chromium >/dev/null 2>&1; then
-      echo "setup: could not install chromium; the report.html browser test will be skipped" >&2
-    fi
-  else
-    echo "setup: no apt-get; install chromium at /usr/bin/chromium for the report.html browser test" >&2
-  fi
-fi
+command -v bwrap >/dev/null 2>&1 ||
+  offer bubblewrap "the sandbox for model-written code" "model code will run with process-level isolation only"
+[ -x /usr/bin/chromium ] ||
+  offer chromium "at /usr/bin/chromium: the browser test of report.html" "the report.html browser test will be skipped"
+command -v tmux >/dev/null 2>&1 ||
+  offer tmux "the pseudo-terminal test of the live progress display" "the live progress terminal test will be skipped"
 
 # The go suite grades with the host's Go (1.19+; Debian 12's golang-go is 1.19), offline and std-only.
 if ! command -v go >/dev/null 2>&1; then

@@ -205,6 +205,24 @@ async function runAction(
 }
 
 const TWO_MODELS = 'anthropic/claude-sonnet-4-6, deepseek/deepseek-chat';
+
+/** The log's `::group::` sections in order, with the lines inside; throws on a nested or unclosed group. */
+function logGroups(stdout: string): { title: string; lines: string[] }[] {
+  const groups: { title: string; lines: string[] }[] = [];
+  let open: { title: string; lines: string[] } | null = null;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('::group::')) {
+      if (open) throw new Error(`group "${line.slice(9)}" opened inside "${open.title}"`);
+      open = { title: line.slice(9), lines: [] };
+    } else if (line === '::endgroup::') {
+      if (!open) throw new Error('::endgroup:: without a group');
+      groups.push(open);
+      open = null;
+    } else open?.lines.push(line);
+  }
+  if (open) throw new Error(`group "${open.title}" never closed`);
+  return groups;
+}
 const marker = (body: string) => body.startsWith('<!-- aibench-action:sticky AIBench/bench -->');
 let baselineFile = '';
 
@@ -253,6 +271,23 @@ describe('the bundled action under Node 24, as a runner runs it', () => {
         .join('\n'),
     ).toMatch(/cache service is not available[\s\S]*artifact service is not available/);
     expect(github.requests).toHaveLength(0);
+    // One collapsible group per model in the log, holding exactly that model's attempt lines, plain text.
+    const groups = logGroups(r.stdout);
+    const byModel = (m: string) => groups.filter((g) => g.title.startsWith(`${m}: `));
+    const [sonnet] = byModel('anthropic/claude-sonnet-4-6');
+    const [chat] = byModel('deepseek/deepseek-chat');
+    expect(sonnet!.title).toMatch(/^anthropic\/claude-sonnet-4-6: 1\/1 trial\(s\) passed, \$\d/);
+    expect(sonnet!.lines).toEqual([
+      expect.stringMatching(/^\[\d\/2\] anthropic\/claude-sonnet-4-6 mini\/L1-clamp attempt 1: test /),
+      expect.stringMatching(/^\[\d\/2\] anthropic\/claude-sonnet-4-6 mini\/L1-clamp attempt 2: pass /),
+    ]);
+    expect(chat!.lines).toEqual([
+      expect.stringMatching(/^\[\d\/2\] deepseek\/deepseek-chat mini\/L1-clamp attempt 1: pass /),
+    ]);
+    expect(groups.filter((g) => g.title.includes(': 1/1 trial(s) passed'))).toHaveLength(2);
+    expect(r.stdout).not.toContain('\x1b[');
+    // The run's closing status line comes after the groups, outside them.
+    expect(r.stdout).toMatch(/^2\/2 trials · 2 passed · cost \$[\d.]+ · \d+s elapsed · done$/m);
     baselineFile = r.outputs['results-path']!;
   });
 

@@ -4,6 +4,7 @@ import { UsageError } from '../src/errors.js';
 import { cascade, defaultCascade } from '../src/results/cascade.js';
 import type { Results, TrialRecord } from '../src/results/schema.js';
 import { cascadeSection, cascadeTable } from '../src/report/cascade-section.js';
+import { taskMeanInterval } from '../src/results/stats/intervals.js';
 
 type T = Pick<TrialRecord, 'model' | 'task' | 'trial' | 'passed' | 'outcome' | 'cost' | 'stoppedBy'>;
 const trial = (model: string, task: string, passed: boolean, cost: number | null, n = 1): T => ({
@@ -90,6 +91,55 @@ describe('cascade: cheap model first, only its failures escalate', () => {
     expect(c.cascade.expectedCost).toBeCloseTo(0.12, 12);
     expect(c.cascade.escalations).toEqual([0.5]);
     expect(cascadeTable(c)).toContain('| Expected passes');
+  });
+
+  it('several trials, by hand: expected passes and cost count every trial paid, with task-clustered intervals', () => {
+    // Two trials per task. a's failed trials cost 3 attempts ($0.03); its API-fault-ended trial on r/3
+    // ($0.004) has no verdict but was paid, so it is part of what a verdict on r/3 costs.
+    const results = run(
+      [
+        trial('a', 'r/1', true, 0.01, 1),
+        trial('a', 'r/1', true, 0.01, 2),
+        trial('a', 'r/2', false, 0.03, 1),
+        trial('a', 'r/2', true, 0.01, 2),
+        trial('a', 'r/3', false, 0.03, 1),
+        { ...trial('a', 'r/3', false, 0.004, 2), outcome: 'infra' },
+        trial('b', 'r/1', true, 0.2, 1),
+        trial('b', 'r/1', true, 0.2, 2),
+        trial('b', 'r/2', true, 0.2, 1),
+        trial('b', 'r/2', false, 0.6, 2),
+        trial('b', 'r/3', true, 0.2, 1),
+        trial('b', 'r/3', true, 0.2, 2),
+      ],
+      2,
+    );
+    const c = cascade(results, ['a', 'b']);
+    // Per task (pass, cost): r/1 (1, $0.01); r/2 (0.5 + 0.5 × 0.5, $0.02 + 0.5 × $0.40); r/3 (0 + 1, $0.034 + $0.20).
+    expect(c.cascade.expectedPasses).toBeCloseTo(2.75, 12);
+    expect(c.cascade.escalations[0]).toBeCloseTo(1.5, 12);
+    expect(c.cascade.expectedCost).toBeCloseTo(0.01 + 0.22 + 0.234, 12);
+    expect(c.cascade.costPerPass).toBeCloseTo(0.464 / 2.75, 12);
+    const [a, b] = c.alone;
+    expect([a!.expectedPasses, a!.expectedCost]).toEqual([1.5, expect.closeTo(0.064, 12)]);
+    expect([b!.expectedPasses, b!.expectedCost]).toEqual([2.5, expect.closeTo(0.8, 12)]);
+
+    // The pass rate's interval is the statistics module's task-clustered one over per-task cascade rates.
+    expect(c.cascade.passRateCi).toEqual(taskMeanInterval([1, 0.75, 1], 2));
+    // The cost's is a cluster bootstrap over tasks: around the estimate, inside what any resample can
+    // reach (3 × the cheapest task … 3 × the dearest), and the same every time the file is read.
+    const ci = c.cascade.costCi!;
+    expect(ci.method).toBe('bootstrap');
+    expect(ci.estimate).toBeCloseTo(0.464, 12);
+    expect(ci.low).toBeLessThan(0.464);
+    expect(ci.high).toBeGreaterThan(0.464);
+    expect(ci.low).toBeGreaterThanOrEqual(3 * 0.01 - 1e-12);
+    expect(ci.high).toBeLessThanOrEqual(3 * 0.234 + 1e-12);
+    expect(cascade(results, ['a', 'b']).cascade.costCi).toEqual(ci);
+    expect(c.cascade.costPerPassCi!.low).toBeLessThan(c.cascade.costPerPass!);
+
+    const table = cascadeTable(c);
+    expect(table).toContain('Expected cost [95% CI]');
+    expect(table).toMatch(/\| a → b +\| +2\.75\/3 +\| +92% \[\d+–\d+%\] +\| +\$0\.464 \[\$0\.\d+–\$0\.\d+\]/);
   });
 
   it('three models: each stage sees only what the previous ones failed', () => {

@@ -9,7 +9,6 @@ import { compareResults } from '../results/baseline.js';
 import { findResultsFiles, mergeRunFiles } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
 import type { PublishView } from '../report/summary.js';
-import { headerLine, TrialCounter } from '../cli/progress.js';
 import { runBenchmark } from '../run/run.js';
 import {
   baselineDir,
@@ -34,6 +33,7 @@ import { applyApiKeys } from './api-keys.js';
 import { asInputMessage, readInputs, type ActionInputs } from './inputs.js';
 import { INPUT, type InputName } from './names.js';
 import { publishRun, publishSkip } from './publish.js';
+import { groupedRunLog } from './run-log.js';
 import { prepareSandbox, realHost } from './sandbox-setup.js';
 
 const log = { info: (l: string) => core.info(l), warning: (l: string) => core.warning(l) };
@@ -151,30 +151,23 @@ async function produce(
         restoreToolCaches(store, await toolCacheEntries(inputs.selected, process.env), log),
       )
     : [];
-  let counter: TrialCounter | null = null;
-  const outcome = await core.group(
-    `Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`,
-    () =>
-      runBenchmark({
-        models,
-        suites: inputs.suites,
-        tasks: inputs.tasks,
-        tasksPaths: inputs.tasksPaths,
-        builtinTasks: inputs.builtinTasks,
-        settings: inputs.settings,
-        config: inputs.config,
-        systemPrompt: inputs.systemPrompt,
-        out: outDir,
-        log: (l) => core.info(l),
-        onPlan: (plan) => {
-          counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
-          core.info(headerLine(plan));
-        },
-        onAttempt: (info) => {
-          if (counter) core.info(counter.line(info, false));
-        },
-      }),
-  );
+  // No group around the run: GitHub cannot nest groups, and each model gets its own (run-log.ts).
+  core.info(`Benchmark: ${models.length} model(s) × ${inputs.selected.length} task(s)`);
+  const progress = groupedRunLog(core);
+  const outcome = await runBenchmark({
+    models,
+    suites: inputs.suites,
+    tasks: inputs.tasks,
+    tasksPaths: inputs.tasksPaths,
+    builtinTasks: inputs.builtinTasks,
+    settings: inputs.settings,
+    config: inputs.config,
+    systemPrompt: inputs.systemPrompt,
+    out: outDir,
+    log: (l) => progress.log(l),
+    onPlan: (plan) => progress.onPlan(plan),
+    onAttempt: (info) => progress.onAttempt(info),
+  }).finally(() => progress.finish());
   return {
     ...outcome,
     models: inputs.models.map((m) => parseModelSpec(m).name),

@@ -124,8 +124,12 @@ export async function runAgentTrial(
         ctx.journal.agentPaid(key, paid);
       }
       const files = new Map(paid.files);
+      ctx.onPhase?.(n, 'awaiting-grader');
       const graded = await ctx.gradePool.use(
-        (slot) => gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected),
+        (slot) => {
+          ctx.onPhase?.(n, 'grading');
+          return gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected);
+        },
         schedulePriority(ctx.expectedGradeMs(task), n),
       );
       // A failure after the vendor failed the agent is the infrastructure's, not the agent's.
@@ -212,18 +216,21 @@ async function runOnce(
   const startedAt = new Date().toISOString();
   const meter: AttemptMeter = proxy.begin();
   ctx.journal.transcript({ type: 'request', ...key, attempt: n, agent: agent.def.name, prompt });
-  const run = await ctx.modelPool.use(() =>
-    runAgentProcess({
-      def: agent.def,
-      ws,
-      prompt,
-      attempt: n,
-      continues,
-      sandbox: env.sandbox,
-      proxy: env.sandbox.level === 'namespaces' ? { socket: rc.socket } : { port: proxy.port },
-      hostEnv: process.env,
-      readable: rc.nodeModules ? [rc.nodeModules] : [],
-    }),
+  const run = await ctx.modelPool.use(
+    () => {
+      ctx.onPhase?.(n, 'model');
+      return runAgentProcess({
+        def: agent.def,
+        ws,
+        prompt,
+        attempt: n,
+        continues,
+        sandbox: env.sandbox,
+        proxy: env.sandbox.level === 'namespaces' ? { socket: rc.socket } : { port: proxy.port },
+        hostEnv: process.env,
+        readable: rc.nodeModules ? [rc.nodeModules] : [],
+      });
+    },
     schedulePriority(ctx.expectedGradeMs(rc.task), n),
   );
   proxy.end();

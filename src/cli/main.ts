@@ -12,7 +12,8 @@ import { killAllGroups } from '../grade/exec.js';
 import { runBenchmark } from '../run/run.js';
 import { checkRequirementMaps, validateTasks } from '../run/validate.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
-import { headerLine, TrialCounter } from './progress.js';
+import { liveProgress } from './live-display.js';
+import { plainProgress, type RunProgress } from './progress.js';
 import { cmdCompare, cmdMerge } from './commands-extra.js';
 import { cmdCascade, writeReportFiles } from './commands-visual.js';
 import {
@@ -23,7 +24,13 @@ import {
   type ValidateFlags,
 } from './program.js';
 
-type Out = { out: (line: string) => void; err: (line: string) => void; tty: boolean };
+type Out = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  tty: boolean;
+  /** A terminal to draw the live progress display on (cli.ts decides); without it progress is plain lines. */
+  live?: { stream: NodeJS.WriteStream; others: NodeJS.WriteStream[] };
+};
 
 function selection(values: SelectionFlags) {
   const { config, path: configPath } = loadConfigFile(values.config);
@@ -38,12 +45,18 @@ function selection(values: SelectionFlags) {
  * every running grading step is killed, one line says how to continue, and the process exits 130 (143
  * for SIGTERM). A second Ctrl-C while that happens exits at once.
  */
-function stopOnSignals(io: Out, out: string): { signal: AbortSignal; dispose: () => void } {
+function stopOnSignals(
+  io: Out,
+  out: string,
+  progress: RunProgress,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const handler = (sig: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
     controller.abort(sig);
     killAllGroups();
+    // The live display leaves its last frame and gives the cursor back before the closing line.
+    progress.finish();
     io.err(
       `aibench: interrupted by ${sig === 'SIGINT' ? 'Ctrl-C' : sig}; paid attempts are kept — continue with: aibench run --resume ${out}`,
     );
@@ -75,10 +88,12 @@ async function cmdRun(values: RunFlags, io: Out): Promise<number> {
     feedbackChars: numberFrom(values.feedbackChars, '--feedback-chars'),
     maxCost: numberFrom(values.maxCost, '--max-cost'),
   });
-  let counter: TrialCounter | null = null;
   const models = splitList(values.models);
   const out = values.resume ?? values.out;
-  const stop = stopOnSignals(io, out);
+  const progress = io.live
+    ? liveProgress(io.live.stream, { others: io.live.others })
+    : plainProgress(io.err, io.tty);
+  const stop = stopOnSignals(io, out, progress);
   const outcome = await runBenchmark({
     signal: stop.signal,
     models,
@@ -90,15 +105,14 @@ async function cmdRun(values: RunFlags, io: Out): Promise<number> {
     out,
     resume: values.resume !== undefined,
     rerunInfra: values.rerunInfra,
-    log: io.err,
-    onPlan: (plan) => {
-      counter = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
-      io.err(headerLine(plan));
-    },
-    onAttempt: (info) => {
-      if (counter) io.err(counter.line(info, io.tty));
-    },
-  }).finally(stop.dispose);
+    log: (line) => progress.log(line),
+    onPlan: (plan) => progress.onPlan(plan),
+    onPhase: (info) => progress.onPhase(info),
+    onAttempt: (info) => progress.onAttempt(info),
+  }).finally(() => {
+    progress.finish();
+    stop.dispose();
+  });
   const totals = runTotals(outcome.results);
   io.out(
     `${totals.passes}/${totals.graded} passed (${percent(totals.passRate)}), total cost ${usd(totals.cost)}${totals.infra ? `, ${totals.infra} infra` : ''}`,

@@ -1,7 +1,7 @@
 import { markdownTable } from 'markdown-table';
 import { cascade, defaultCascade, type CascadeResult, type PolicyResult } from '../results/cascade.js';
 import type { Results } from '../results/schema.js';
-import { cell, percent, usd } from './format.js';
+import { cell, rateCi, usd, usdCi } from './format.js';
 
 /** A count that is whole with one trial per task and an expectation otherwise. */
 function count(n: number): string {
@@ -12,9 +12,9 @@ function row(name: string, p: PolicyResult, tasks: number): string[] {
   return [
     name,
     `${count(p.expectedPasses)}/${tasks}`,
-    percent(p.passRate),
-    usd(p.expectedCost),
-    p.expectedPasses > 0 ? usd(p.costPerPass) : '—',
+    rateCi(p.passRateCi),
+    p.costCi ? usdCi(p.costCi) : usd(p.expectedCost),
+    p.expectedPasses <= 0 ? '—' : p.costPerPassCi ? usdCi(p.costPerPassCi) : usd(p.costPerPass),
   ];
 }
 
@@ -27,9 +27,9 @@ export function cascadeTable(c: CascadeResult): string {
       [
         'Policy',
         c.trials > 1 ? 'Expected passes' : 'Passes',
-        'Pass rate',
-        c.trials > 1 ? 'Expected cost' : 'Cost',
-        'Cost / pass',
+        'Pass rate [95% CI]',
+        `${c.trials > 1 ? 'Expected cost' : 'Cost'} [95% CI]`,
+        'Cost / pass [95% CI]',
       ],
       ...c.alone.map((p) => row(`${cell(p.chain[0]!)} alone`, p, n)),
       row(chain.map(cell).join(' → '), c.cascade, n),
@@ -42,8 +42,9 @@ export function cascadeTable(c: CascadeResult): string {
   const notes = [
     `${cell(chain[0]!)} → ${chain.slice(1).map(cell).join(' → ')}: ${count(c.cascade.expectedPasses)}/${n} passed at ${usd(c.cascade.expectedCost)}, escalating ${hops}.`,
     c.trials > 1
-      ? `With ${c.trials} trials per task, each model's per-task pass rate and mean cost give expected values (models assumed to fail independently).`
+      ? `With ${c.trials} trials per task, each model's per-task pass rate and its cost per verdict (every trial paid for, API-fault-ended ones included) give expected values (models assumed to fail independently).`
       : '',
+    'Intervals take tasks as the unit: task-clustered Wilson for the pass rate, a seeded cluster bootstrap over tasks for the costs.',
     c.excluded.length
       ? `Left out (no graded trial for some model of the chain): ${c.excluded.join(', ')}.`
       : '',

@@ -26,7 +26,7 @@ import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
 import { readJournal, trialKey, type RunHeader } from './resume.js';
 import { gradeEstimates, recordGradeTimes } from './schedule.js';
-import { runTrial } from './trial.js';
+import { runTrial, type AttemptPhase } from './trial.js';
 
 export interface RunOptions {
   models: string[];
@@ -51,6 +51,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   onAttempt?: (info: { model: string; task: string; trial: number; attempt: AttemptRecord }) => void;
+  /** An attempt entered a phase (model call, waiting for a grader, grading): the live progress display. */
+  onPhase?: (info: { model: string; task: string; trial: number; attempt: number; phase: AttemptPhase }) => void;
   /**
    * Aborting it (Ctrl-C, SIGTERM) stops the run: no new request or grading starts, and results.json and
    * the journal say `interrupted` at once, so the caller may exit right after.
@@ -401,6 +403,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
           journal,
           onAttempt: (attempt) =>
             opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt }),
+          onPhase: (attempt, phase) =>
+            opts.onPhase?.({ model: provider.spec.name, task: task.key, trial, attempt, phase }),
         });
         if (record) publish(record);
       } catch (err) {

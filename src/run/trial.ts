@@ -16,6 +16,12 @@ import type { Pool } from './pool.js';
 import { schedulePriority } from './schedule.js';
 import { summarizeTrial } from './trial-record.js';
 
+/**
+ * Where an attempt is (progress display): its model call is in flight (inside a model slot), its reply is
+ * waiting for a grading slot, or it is being graded.
+ */
+export type AttemptPhase = 'model' | 'awaiting-grader' | 'grading';
+
 export interface TrialContext {
   attempts: number;
   maxTokens: number;
@@ -36,6 +42,8 @@ export interface TrialContext {
   expectedGradeMs: (task: Task) => number;
   /** Called after each attempt (progress display). */
   onAttempt?: (attempt: AttemptRecord) => void;
+  /** Called when attempt `n` enters a phase (progress display); `onAttempt` ends it. */
+  onPhase?: (n: number, phase: AttemptPhase) => void;
   /** Attempts an interrupted run already graded: replayed into the conversation, never re-requested. */
   prior?: AttemptRecord[];
   /** Replies an interrupted run paid for but had not graded yet, by attempt number: graded, not re-requested. */
@@ -118,6 +126,7 @@ async function requestReply(
     const paid = await ctx.modelPool.use(
       async (): Promise<PaidReply | null> => {
         if (ctx.budget.exhausted) return null;
+        ctx.onPhase?.(n, 'model');
         // Only what is new since this trial's previous lines: the transcript grows linearly.
         ctx.journal.transcript({
           type: 'request',
@@ -228,8 +237,12 @@ export async function runTrial(
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
     await ctx.ready(task);
+    ctx.onPhase?.(n, 'awaiting-grader');
     const graded = await ctx.gradePool.use(
-      (slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }),
+      (slot) => {
+        ctx.onPhase?.(n, 'grading');
+        return gradeGuarded(task, reply.text, { ...ctx.grade, slot });
+      },
       schedulePriority(ctx.expectedGradeMs(task), n),
     );
     const previous = attempts.at(-1);
