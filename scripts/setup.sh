@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set-up for a fresh machine: the system sandbox tool, the browser for the report test, Go for the go
-# suite, then the npm dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
+# Set-up for a fresh machine: the system sandbox tool, the browser for the report test, Go and
+# pytest for the go and python suites, then the npm dependencies. bubblewrap gives untrusted model code user/PID/network namespaces and a read-only
 # filesystem; the harness runs without it too, at process-level isolation, and says so in every result.
 # Chromium (Debian's) is what test/report-html.test.ts opens report.html in, through playwright-core;
 # no browser is ever downloaded. tmux is the terminal test/progress-tty.test.ts watches the live progress in.
@@ -35,28 +35,11 @@ command -v tmux >/dev/null 2>&1 ||
   offer tmux "the pseudo-terminal test of the live progress display" "the live progress terminal test will be skipped"
 
 # The go suite grades with the host's Go (1.19+; Debian 12's golang-go is 1.19), offline and std-only.
-if ! command -v go >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing golang-go (the go suite's toolchain)"
-    if ! apt_install golang-go >/dev/null 2>&1; then
-      echo "setup: could not install golang-go; the go suite will refuse to run (exit 7)" >&2
-    fi
-  else
-    echo "setup: no apt-get; install Go 1.19 or newer for the go suite" >&2
-  fi
-fi
-
+command -v go >/dev/null 2>&1 ||
+  offer golang-go "the go suite's toolchain" "the go suite will refuse to run (exit 7)"
 # The python suite grades with CPython 3.11+ and pytest (Debian 12: python3-pytest); any python3 on PATH
 # that already has pytest will do (the harness picks the first, see src/grade/toolchains/python.ts).
-if ! python3 -c 'import pytest' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing python3-pytest (the python suite's test runner)"
-    if ! apt_install python3-pytest >/dev/null 2>&1; then
-      echo "setup: could not install python3-pytest; the python suite will refuse to run" >&2
-    fi
-  else
-    echo "setup: no apt-get; install pytest for a Python 3.11+ to grade the python suite" >&2
-  fi
-fi
+python3 -c 'import pytest' >/dev/null 2>&1 || /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 ||
+  offer python3-pytest "the python suite's test runner" "the python suite will refuse to run (exit 7)"
 
 npm ci

@@ -39,10 +39,10 @@ import {
 
 // node_modules/fastest-levenshtein/mod.js
 var require_mod = __commonJS({
-  "node_modules/fastest-levenshtein/mod.js"(exports) {
+  "node_modules/fastest-levenshtein/mod.js"(exports2) {
     "use strict";
-    exports.__esModule = true;
-    exports.distance = exports.closest = void 0;
+    exports2.__esModule = true;
+    exports2.distance = exports2.closest = void 0;
     var peq = new Uint32Array(65536);
     var myers_32 = function(a, b) {
       var n = a.length;
@@ -168,7 +168,7 @@ var require_mod = __commonJS({
       }
       return myers_x(a, b);
     };
-    exports.distance = distance2;
+    exports2.distance = distance2;
     var closest = function(str2, arr) {
       var min_distance = Infinity;
       var min_index = 0;
@@ -181,13 +181,13 @@ var require_mod = __commonJS({
       }
       return arr[min_index];
     };
-    exports.closest = closest;
+    exports2.closest = closest;
   }
 });
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -223,28 +223,28 @@ var require_identity = __commonJS({
       return false;
     }
     var hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
-    exports.ALIAS = ALIAS;
-    exports.DOC = DOC;
-    exports.MAP = MAP;
-    exports.NODE_TYPE = NODE_TYPE;
-    exports.PAIR = PAIR;
-    exports.SCALAR = SCALAR;
-    exports.SEQ = SEQ;
-    exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias;
-    exports.isCollection = isCollection;
-    exports.isDocument = isDocument;
-    exports.isMap = isMap;
-    exports.isNode = isNode;
-    exports.isPair = isPair;
-    exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports2.ALIAS = ALIAS;
+    exports2.DOC = DOC;
+    exports2.MAP = MAP;
+    exports2.NODE_TYPE = NODE_TYPE;
+    exports2.PAIR = PAIR;
+    exports2.SCALAR = SCALAR;
+    exports2.SEQ = SEQ;
+    exports2.hasAnchor = hasAnchor;
+    exports2.isAlias = isAlias;
+    exports2.isCollection = isCollection;
+    exports2.isDocument = isDocument;
+    exports2.isMap = isMap;
+    exports2.isNode = isNode;
+    exports2.isPair = isPair;
+    exports2.isScalar = isScalar;
+    exports2.isSeq = isSeq;
   }
 });
 
 // node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path29) {
-      const ctrl = callVisitor(key, node, visitor, path29);
+    function visit_(key2, node, visitor, path34) {
+      const ctrl = callVisitor(key2, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visit_(key, ctrl, visitor, path29);
+        replaceNode(key2, path34, ctrl);
+        return visit_(key2, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path29);
+            const ci = visit_(i, node.items[i], visitor, path34);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = visit_("key", node.key, visitor, path29);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = visit_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path29);
+          const cv = visit_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path29) {
-      const ctrl = await callVisitor(key, node, visitor, path29);
+    async function visitAsync_(key2, node, visitor, path34) {
+      const ctrl = await callVisitor(key2, node, visitor, path34);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path29, ctrl);
-        return visitAsync_(key, ctrl, visitor, path29);
+        replaceNode(key2, path34, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path34);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path29 = Object.freeze(path29.concat(node));
+          path34 = Object.freeze(path34.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path29);
+            const ci = await visitAsync_(i, node.items[i], visitor, path34);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path29 = Object.freeze(path29.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path29);
+          path34 = Object.freeze(path34.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path34);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path29);
+          const cv = await visitAsync_("value", node.value, visitor, path34);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,27 +364,27 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path29) {
+    function callVisitor(key2, node, visitor, path34) {
       if (typeof visitor === "function")
-        return visitor(key, node, path29);
+        return visitor(key2, node, path34);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path29);
+        return visitor.Map?.(key2, node, path34);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path29);
+        return visitor.Seq?.(key2, node, path34);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path29);
+        return visitor.Pair?.(key2, node, path34);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path29);
+        return visitor.Scalar?.(key2, node, path34);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path29);
+        return visitor.Alias?.(key2, node, path34);
       return void 0;
     }
-    function replaceNode(key, path29, node) {
-      const parent = path29[path29.length - 1];
+    function replaceNode(key2, path34, node) {
+      const parent = path34[path34.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -395,14 +395,14 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
-    exports.visit = visit;
-    exports.visitAsync = visitAsync;
+    exports2.visit = visit;
+    exports2.visitAsync = visitAsync;
   }
 });
 
 // node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -567,13 +567,13 @@ var require_directives = __commonJS({
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
     Directives.defaultTags = { "!!": "tag:yaml.org,2002:" };
-    exports.Directives = Directives;
+    exports2.Directives = Directives;
   }
 });
 
 // node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var visit = require_visit();
@@ -634,18 +634,18 @@ var require_anchors = __commonJS({
         sourceObjects
       };
     }
-    exports.anchorIsValid = anchorIsValid;
-    exports.anchorNames = anchorNames;
-    exports.createNodeAnchors = createNodeAnchors;
-    exports.findNewAnchor = findNewAnchor;
+    exports2.anchorIsValid = anchorIsValid;
+    exports2.anchorNames = anchorNames;
+    exports2.createNodeAnchors = createNodeAnchors;
+    exports2.findNewAnchor = findNewAnchor;
   }
 });
 
 // node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
-    function applyReviver(reviver, obj2, key, val) {
+    function applyReviver(reviver, obj2, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -685,15 +685,15 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj2, key, val);
+      return reviver.call(obj2, key2, val);
     }
-    exports.applyReviver = applyReviver;
+    exports2.applyReviver = applyReviver;
   }
 });
 
 // node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function toJS(value, arg, ctx) {
@@ -717,13 +717,13 @@ var require_toJS = __commonJS({
         return Number(value);
       return value;
     }
-    exports.toJS = toJS;
+    exports2.toJS = toJS;
   }
 });
 
 // node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity = require_identity();
@@ -758,13 +758,13 @@ var require_Node = __commonJS({
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
-    exports.NodeBase = NodeBase;
+    exports2.NodeBase = NodeBase;
   }
 });
 
 // node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
@@ -876,13 +876,13 @@ var require_Alias = __commonJS({
       }
       return 1;
     }
-    exports.Alias = Alias;
+    exports2.Alias = Alias;
   }
 });
 
 // node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Node = require_Node();
@@ -905,14 +905,14 @@ var require_Scalar = __commonJS({
     Scalar.PLAIN = "PLAIN";
     Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
     Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
-    exports.isScalarValue = isScalarValue;
+    exports2.Scalar = Scalar;
+    exports2.isScalarValue = isScalarValue;
   }
 });
 
 // node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -981,21 +981,21 @@ var require_createNode = __commonJS({
         ref.node = node;
       return node;
     }
-    exports.createNode = createNode;
+    exports2.createNode = createNode;
   }
 });
 
 // node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path29, value) {
+    function collectionFromPath(schema, path34, value) {
       let v2 = value;
-      for (let i = path29.length - 1; i >= 0; --i) {
-        const k = path29[i];
+      for (let i = path34.length - 1; i >= 0; --i) {
+        const k = path34[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path29) => path29 == null || typeof path29 === "object" && !!path29[Symbol.iterator]().next().done;
+    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,42 +1044,42 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path29, value) {
-        if (isEmptyPath(path29))
+      addIn(path34, value) {
+        if (isEmptyPath(path34))
           this.add(value);
         else {
-          const [key, ...rest] = path29;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path34;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        const [key, ...rest] = path29;
+      deleteIn(path34) {
+        const [key2, ...rest] = path34;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        const [key, ...rest] = path29;
-        const node = this.get(key, true);
+      getIn(path34, keepScalar) {
+        const [key2, ...rest] = path34;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -1096,41 +1096,41 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path29) {
-        const [key, ...rest] = path29;
+      hasIn(path34) {
+        const [key2, ...rest] = path34;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        const [key, ...rest] = path29;
+      setIn(path34, value) {
+        const [key2, ...rest] = path34;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
-    exports.Collection = Collection;
-    exports.collectionFromPath = collectionFromPath;
-    exports.isEmptyPath = isEmptyPath;
+    exports2.Collection = Collection;
+    exports2.collectionFromPath = collectionFromPath;
+    exports2.isEmptyPath = isEmptyPath;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
@@ -1139,27 +1139,27 @@ var require_stringifyComment = __commonJS({
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
     var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
-    exports.indentComment = indentComment;
-    exports.lineComment = lineComment;
-    exports.stringifyComment = stringifyComment;
+    exports2.indentComment = indentComment;
+    exports2.lineComment = lineComment;
+    exports2.stringifyComment = stringifyComment;
   }
 });
 
 // node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1176,14 +1176,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1200,12 +1200,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1217,12 +1217,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1237,53 +1237,53 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
     }
-    exports.FOLD_BLOCK = FOLD_BLOCK;
-    exports.FOLD_FLOW = FOLD_FLOW;
-    exports.FOLD_QUOTED = FOLD_QUOTED;
-    exports.foldFlowLines = foldFlowLines;
+    exports2.FOLD_BLOCK = FOLD_BLOCK;
+    exports2.FOLD_FLOW = FOLD_FLOW;
+    exports2.FOLD_QUOTED = FOLD_QUOTED;
+    exports2.foldFlowLines = foldFlowLines;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -1400,9 +1400,9 @@ ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
-      const { singleQuote } = ctx.options;
+      const { singleQuote: singleQuote2 } = ctx.options;
       let qs;
-      if (singleQuote === false)
+      if (singleQuote2 === false)
         qs = doubleQuotedString;
       else {
         const hasDouble = value.includes('"');
@@ -1412,7 +1412,7 @@ ${indent}`) + "'";
         else if (hasSingle && !hasDouble)
           qs = doubleQuotedString;
         else
-          qs = singleQuote ? singleQuotedString : doubleQuotedString;
+          qs = singleQuote2 ? singleQuotedString : doubleQuotedString;
       }
       return qs(value, ctx);
     }
@@ -1560,13 +1560,13 @@ ${indent}`);
       }
       return res;
     }
-    exports.stringifyString = stringifyString;
+    exports2.stringifyString = stringifyString;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity = require_identity();
@@ -1683,32 +1683,32 @@ var require_stringify = __commonJS({
       return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
-    exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports2.createStringifyContext = createStringifyContext;
+    exports2.stringify = stringify2;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1716,7 +1716,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1817,13 +1817,13 @@ ${ctx.indent}`;
       }
       return str2;
     }
-    exports.stringifyPair = stringifyPair;
+    exports2.stringifyPair = stringifyPair;
   }
 });
 
 // node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     function debug(logLevel, ...messages) {
@@ -1838,14 +1838,14 @@ var require_log = __commonJS({
           console.warn(warning);
       }
     }
-    exports.debug = debug;
-    exports.warn = warn;
+    exports2.debug = debug;
+    exports2.warn = warn;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -1860,7 +1860,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key2) => (merge.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1877,14 +1877,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map instanceof Map) {
-          if (!map.has(key))
-            map.set(key, value2);
+          if (!map.has(key2))
+            map.set(key2, value2);
         } else if (map instanceof Set) {
-          map.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
-          Object.defineProperty(map, key, {
+          map.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map, key2)) {
+          Object.defineProperty(map, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1897,34 +1897,34 @@ var require_merge = __commonJS({
     function resolveAliasValue(ctx, value) {
       return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
-    exports.addMergeToJSMap = addMergeToJSMap;
-    exports.isMergeKey = isMergeKey;
-    exports.merge = merge;
+    exports2.addMergeToJSMap = addMergeToJSMap;
+    exports2.isMergeKey = isMergeKey;
+    exports2.merge = merge;
   }
 });
 
 // node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge = require_merge();
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
-      else if (merge.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map, value);
+      else if (merge.isMergeKey(ctx, key2))
         merge.addMergeToJSMap(ctx, map, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map instanceof Map) {
           map.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
@@ -1939,19 +1939,19 @@ var require_addPairToJSMap = __commonJS({
       }
       return map;
     }
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify2.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1963,36 +1963,36 @@ var require_addPairToJSMap = __commonJS({
       }
       return JSON.stringify(jsKey);
     }
-    exports.addPairToJSMap = addPairToJSMap;
+    exports2.addPairToJSMap = addPairToJSMap;
   }
 });
 
 // node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v2 = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v2);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema);
         if (identity.isNode(value))
           value = value.clone(schema);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_2, ctx) {
         const pair2 = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2002,14 +2002,14 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
-    exports.createPair = createPair;
+    exports2.Pair = Pair;
+    exports2.createPair = createPair;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify2 = require_stringify();
@@ -2115,7 +2115,7 @@ ${indent}${line}` : "\n";
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line) => sum2 + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -2131,7 +2131,7 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line) => sum2 + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
@@ -2154,13 +2154,13 @@ ${indent}${end}`;
         lines.push(ic.trimStart());
       }
     }
-    exports.stringifyCollection = stringifyCollection;
+    exports2.stringifyCollection = stringifyCollection;
   }
 });
 
 // node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -2168,11 +2168,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it2 of items) {
         if (identity.isPair(it2)) {
-          if (it2.key === key || it2.key === k)
+          if (it2.key === key2 || it2.key === k)
             return it2;
           if (identity.isScalar(it2.key) && it2.key.value === k)
             return it2;
@@ -2195,20 +2195,20 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj2, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj2, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj2, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+            map.items.push(Pair.createPair(key2, value, ctx));
         };
         if (obj2 instanceof Map) {
-          for (const [key, value] of obj2)
-            add(key, value);
+          for (const [key2, value] of obj2)
+            add(key2, value);
         } else if (obj2 && typeof obj2 === "object") {
-          for (const key of Object.keys(obj2))
-            add(key, obj2[key]);
+          for (const key2 of Object.keys(obj2))
+            add(key2, obj2[key2]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -2248,23 +2248,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it2 = findPair(this.items, key);
+      delete(key2) {
+        const it2 = findPair(this.items, key2);
         if (!it2)
           return false;
         const del = this.items.splice(this.items.indexOf(it2), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it2 = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it2 = findPair(this.items, key2);
         const node = it2?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2297,14 +2297,14 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
-    exports.findPair = findPair;
+    exports2.YAMLMap = YAMLMap;
+    exports2.findPair = findPair;
   }
 });
 
 // node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
@@ -2320,13 +2320,13 @@ var require_map = __commonJS({
       },
       createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
     };
-    exports.map = map;
+    exports2.map = map;
   }
 });
 
 // node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -2353,15 +2353,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it2 = this.items[idx];
@@ -2373,8 +2373,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2384,10 +2384,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2421,8 +2421,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it2 of obj2) {
             if (typeof replacer === "function") {
-              const key = obj2 instanceof Set ? it2 : String(i++);
-              it2 = replacer.call(obj2, key, it2);
+              const key2 = obj2 instanceof Set ? it2 : String(i++);
+              it2 = replacer.call(obj2, key2, it2);
             }
             seq.items.push(createNode.createNode(it2, void 0, ctx));
           }
@@ -2430,19 +2430,19 @@ var require_YAMLSeq = __commonJS({
         return seq;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports2.YAMLSeq = YAMLSeq;
   }
 });
 
 // node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
@@ -2458,13 +2458,13 @@ var require_seq = __commonJS({
       },
       createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
     };
-    exports.seq = seq;
+    exports2.seq = seq;
   }
 });
 
 // node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string = {
@@ -2477,13 +2477,13 @@ var require_string = __commonJS({
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
       }
     };
-    exports.string = string;
+    exports2.string = string;
   }
 });
 
 // node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
@@ -2495,13 +2495,13 @@ var require_null = __commonJS({
       resolve: () => new Scalar.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
-    exports.nullTag = nullTag;
+    exports2.nullTag = nullTag;
   }
 });
 
 // node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
@@ -2519,13 +2519,13 @@ var require_bool = __commonJS({
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
-    exports.boolTag = boolTag;
+    exports2.boolTag = boolTag;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -2546,13 +2546,13 @@ var require_stringifyNumber = __commonJS({
       }
       return n;
     }
-    exports.stringifyNumber = stringifyNumber;
+    exports2.stringifyNumber = stringifyNumber;
   }
 });
 
 // node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -2590,15 +2590,15 @@ var require_float = __commonJS({
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
+    exports2.float = float;
+    exports2.floatExp = floatExp;
+    exports2.floatNaN = floatNaN;
   }
 });
 
 // node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -2635,15 +2635,15 @@ var require_int = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
+    exports2.int = int;
+    exports2.intHex = intHex;
+    exports2.intOct = intOct;
   }
 });
 
 // node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -2665,13 +2665,13 @@ var require_schema = __commonJS({
       float.floatExp,
       float.float
     ];
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var map = require_map();
@@ -2732,13 +2732,13 @@ var require_schema2 = __commonJS({
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
@@ -2798,13 +2798,13 @@ var require_binary = __commonJS({
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
-    exports.binary = binary;
+    exports2.binary = binary;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -2845,25 +2845,25 @@ ${cn.comment}` : item.comment;
         for (let it2 of iterable) {
           if (typeof replacer === "function")
             it2 = replacer.call(iterable, String(i++), it2);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it2)) {
             if (it2.length === 2) {
-              key = it2[0];
+              key2 = it2[0];
               value = it2[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it2}`);
           } else if (it2 && it2 instanceof Object) {
             const keys = Object.keys(it2);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it2[key];
+              key2 = keys[0];
+              value = it2[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it2;
+            key2 = it2;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs3;
     }
@@ -2874,15 +2874,15 @@ ${cn.comment}` : item.comment;
       resolve: resolvePairs,
       createNode: createPairs
     };
-    exports.createPairs = createPairs;
-    exports.pairs = pairs2;
-    exports.resolvePairs = resolvePairs;
+    exports2.createPairs = createPairs;
+    exports2.pairs = pairs2;
+    exports2.resolvePairs = resolvePairs;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var toJS = require_toJS();
@@ -2910,16 +2910,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair2 of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair2)) {
-            key = toJS.toJS(pair2.key, "", ctx);
-            value = toJS.toJS(pair2.value, key, ctx);
+            key2 = toJS.toJS(pair2.key, "", ctx);
+            value = toJS.toJS(pair2.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair2, "", ctx);
+            key2 = toJS.toJS(pair2, "", ctx);
           }
-          if (map.has(key))
+          if (map.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key2, value);
         }
         return map;
       }
@@ -2940,12 +2940,12 @@ var require_omap = __commonJS({
       resolve(seq, onError) {
         const pairs$1 = pairs2.resolvePairs(seq, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -2953,14 +2953,14 @@ var require_omap = __commonJS({
       },
       createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
     };
-    exports.YAMLOMap = YAMLOMap;
-    exports.omap = omap;
+    exports2.YAMLOMap = YAMLOMap;
+    exports2.omap = omap;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -2985,14 +2985,14 @@ var require_bool2 = __commonJS({
       resolve: () => new Scalar.Scalar(false),
       stringify: boolStringify
     };
-    exports.falseTag = falseTag;
-    exports.trueTag = trueTag;
+    exports2.falseTag = falseTag;
+    exports2.trueTag = trueTag;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -3033,15 +3033,15 @@ var require_float2 = __commonJS({
       },
       stringify: stringifyNumber.stringifyNumber
     };
-    exports.float = float;
-    exports.floatExp = floatExp;
-    exports.floatNaN = floatNaN;
+    exports2.float = float;
+    exports2.floatExp = floatExp;
+    exports2.floatNaN = floatNaN;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -3111,16 +3111,16 @@ var require_int2 = __commonJS({
       resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
-    exports.int = int;
-    exports.intBin = intBin;
-    exports.intHex = intHex;
-    exports.intOct = intOct;
+    exports2.int = int;
+    exports2.intBin = intBin;
+    exports2.intHex = intHex;
+    exports2.intOct = intOct;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -3130,14 +3130,14 @@ var require_set = __commonJS({
         super(schema);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair2;
-        if (identity.isPair(key))
-          pair2 = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair2 = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair2 = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair2 = new Pair.Pair(key2.key, null);
         else
-          pair2 = new Pair.Pair(key, null);
+          pair2 = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair2.key);
         if (!prev)
           this.items.push(pair2);
@@ -3146,18 +3146,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair2 = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair2 = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair2) ? identity.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_2, ctx) {
@@ -3202,14 +3202,14 @@ var require_set = __commonJS({
         return map;
       }
     };
-    exports.YAMLSet = YAMLSet;
-    exports.set = set;
+    exports2.YAMLSet = YAMLSet;
+    exports2.set = set;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str2, asBigInt) {
@@ -3289,15 +3289,15 @@ var require_timestamp = __commonJS({
       },
       stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
-    exports.floatTime = floatTime;
-    exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports2.floatTime = floatTime;
+    exports2.intTime = intTime;
+    exports2.timestamp = timestamp;
   }
 });
 
 // node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3335,13 +3335,13 @@ var require_schema3 = __commonJS({
       timestamp.floatTime,
       timestamp.timestamp
     ];
-    exports.schema = schema;
+    exports2.schema = schema;
   }
 });
 
 // node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -3404,7 +3404,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3420,7 +3420,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3428,14 +3428,14 @@ var require_tags = __commonJS({
         return tags2;
       }, []);
     }
-    exports.coreKnownTags = coreKnownTags;
-    exports.getTags = getTags;
+    exports2.coreKnownTags = coreKnownTags;
+    exports2.getTags = getTags;
   }
 });
 
 // node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var map = require_map();
@@ -3461,13 +3461,13 @@ var require_Schema = __commonJS({
         return copy;
       }
     };
-    exports.Schema = Schema;
+    exports2.Schema = Schema;
   }
 });
 
 // node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var stringify2 = require_stringify();
@@ -3541,13 +3541,13 @@ var require_stringifyDocument = __commonJS({
       }
       return lines.join("\n") + "\n";
     }
-    exports.stringifyDocument = stringifyDocument;
+    exports2.stringifyDocument = stringifyDocument;
   }
 });
 
 // node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path29, value) {
+      addIn(path34, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path29, value);
+          this.contents.addIn(path34, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3684,8 +3684,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v2 = this.createNode(value, null, options);
         return new Pair.Pair(k, v2);
       }
@@ -3693,76 +3693,76 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path29) {
-        if (Collection.isEmptyPath(path29)) {
+      deleteIn(path34) {
+        if (Collection.isEmptyPath(path34)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path29) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path29, keepScalar) {
-        if (Collection.isEmptyPath(path29))
+      getIn(path34, keepScalar) {
+        if (Collection.isEmptyPath(path34))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path29, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path29) {
-        if (Collection.isEmptyPath(path29))
+      hasIn(path34) {
+        if (Collection.isEmptyPath(path34))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path29) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path29, value) {
-        if (Collection.isEmptyPath(path29)) {
+      setIn(path34, value) {
+        if (Collection.isEmptyPath(path34)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path29), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path29, value);
+          this.contents.setIn(path34, value);
         }
       }
       /**
@@ -3850,13 +3850,13 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports2.Document = Document;
   }
 });
 
 // node_modules/yaml/dist/errors.js
 var require_errors = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
@@ -3912,16 +3912,16 @@ ${pointer}
 `;
       }
     };
-    exports.YAMLError = YAMLError;
-    exports.YAMLParseError = YAMLParseError;
-    exports.YAMLWarning = YAMLWarning;
-    exports.prettifyError = prettifyError;
+    exports2.YAMLError = YAMLError;
+    exports2.YAMLParseError = YAMLParseError;
+    exports2.YAMLWarning = YAMLWarning;
+    exports2.prettifyError = prettifyError;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -4049,32 +4049,32 @@ var require_resolve_props = __commonJS({
         start: start ?? end
       };
     }
-    exports.resolveProps = resolveProps;
+    exports2.resolveProps = resolveProps;
   }
 });
 
 // node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st2 of key.end)
+          if (key2.end) {
+            for (const st2 of key2.end)
               if (st2.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it2 of key.items) {
+          for (const it2 of key2.items) {
             for (const st2 of it2.start)
               if (st2.type === "newline")
                 return true;
@@ -4091,13 +4091,13 @@ var require_util_contains_newline = __commonJS({
           return true;
       }
     }
-    exports.containsNewline = containsNewline;
+    exports2.containsNewline = containsNewline;
   }
 });
 
 // node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
@@ -4109,13 +4109,13 @@ var require_util_flow_indent_check = __commonJS({
         }
       }
     }
-    exports.flowIndentCheck = flowIndentCheck;
+    exports2.flowIndentCheck = flowIndentCheck;
   }
 });
 
 // node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -4125,13 +4125,13 @@ var require_util_map_includes = __commonJS({
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items.some((pair2) => isEqual(pair2.key, search));
     }
-    exports.mapIncludes = mapIncludes;
+    exports2.mapIncludes = mapIncludes;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -4148,10 +4148,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4159,13 +4159,13 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4175,27 +4175,27 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4205,7 +4205,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4233,13 +4233,13 @@ var require_resolve_block_map = __commonJS({
       map.range = [bm.offset, offset, commentEnd ?? offset];
       return map;
     }
-    exports.resolveBlockMap = resolveBlockMap;
+    exports2.resolveBlockMap = resolveBlockMap;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -4284,19 +4284,19 @@ var require_resolve_block_seq = __commonJS({
       seq.range = [bs.offset, offset, commentEnd ?? offset];
       return seq;
     }
-    exports.resolveBlockSeq = resolveBlockSeq;
+    exports2.resolveBlockSeq = resolveBlockSeq;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4310,13 +4310,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4327,13 +4327,13 @@ var require_resolve_end = __commonJS({
       }
       return { comment, offset };
     }
-    exports.resolveEnd = resolveEnd;
+    exports2.resolveEnd = resolveEnd;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
@@ -4359,18 +4359,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key: key2, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4384,9 +4384,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4424,8 +4424,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4433,11 +4433,11 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4448,8 +4448,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st2 of sep) {
+              if (sep2)
+                for (const st2 of sep2) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -4466,7 +4466,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4521,13 +4521,13 @@ var require_resolve_flow_collection = __commonJS({
       }
       return coll;
     }
-    exports.resolveFlowCollection = resolveFlowCollection;
+    exports2.resolveFlowCollection = resolveFlowCollection;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -4586,13 +4586,13 @@ var require_compose_collection = __commonJS({
         node.format = tag.format;
       return node;
     }
-    exports.composeCollection = composeCollection;
+    exports2.composeCollection = composeCollection;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -4646,7 +4646,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4663,24 +4663,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4769,13 +4769,13 @@ var require_resolve_block_scalar = __commonJS({
         lines.push([split[i], split[i + 1]]);
       return lines;
     }
-    exports.resolveBlockScalar = resolveBlockScalar;
+    exports2.resolveBlockScalar = resolveBlockScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -4863,25 +4863,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4990,13 +4990,13 @@ var require_resolve_flow_scalar = __commonJS({
         return raw;
       }
     }
-    exports.resolveFlowScalar = resolveFlowScalar;
+    exports2.resolveFlowScalar = resolveFlowScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -5071,13 +5071,13 @@ var require_compose_scalar = __commonJS({
       }
       return tag;
     }
-    exports.composeScalar = composeScalar;
+    exports2.composeScalar = composeScalar;
   }
 });
 
 // node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -5101,13 +5101,13 @@ var require_util_empty_scalar_position = __commonJS({
       }
       return offset;
     }
-    exports.emptyScalarPosition = emptyScalarPosition;
+    exports2.emptyScalarPosition = emptyScalarPosition;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
@@ -5206,14 +5206,14 @@ var require_compose_node = __commonJS({
         alias.comment = re.comment;
       return alias;
     }
-    exports.composeEmptyNode = composeEmptyNode;
-    exports.composeNode = composeNode;
+    exports2.composeEmptyNode = composeEmptyNode;
+    exports2.composeNode = composeNode;
   }
 });
 
 // node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document = require_Document();
     var composeNode = require_compose_node();
@@ -5250,13 +5250,13 @@ var require_compose_doc = __commonJS({
       doc.range = [offset, contentEnd, re.offset];
       return doc;
     }
-    exports.composeDoc = composeDoc;
+    exports2.composeDoc = composeDoc;
   }
 });
 
 // node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
@@ -5458,13 +5458,13 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports2.Composer = Composer;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -5584,9 +5584,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5634,22 +5634,22 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st2) => st2.type === "space" || st2.type === "comment" || st2.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type, indent, source, end });
         }
       }
     }
-    exports.createScalarToken = createScalarToken;
-    exports.resolveAsScalar = resolveAsScalar;
-    exports.setScalarValue = setScalarValue;
+    exports2.createScalarToken = createScalarToken;
+    exports2.resolveAsScalar = resolveAsScalar;
+    exports2.setScalarValue = setScalarValue;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -5691,26 +5691,26 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key: key2, sep: sep2, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
-      if (key)
-        res += stringifyToken(key);
-      if (sep)
-        for (const st2 of sep)
+      if (key2)
+        res += stringifyToken(key2);
+      if (sep2)
+        for (const st2 of sep2)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports2.stringify = stringify2;
   }
 });
 
 // node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path29) => {
+    visit.itemAtPath = (cst, path34) => {
       let item = cst;
-      for (const [field, index] of path29) {
+      for (const [field, index] of path34) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path29) => {
-      const parent = visit.itemAtPath(cst, path29.slice(0, -1));
-      const field = path29[path29.length - 1][0];
+    visit.parentCollection = (cst, path34) => {
+      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
+      const field = path34[path34.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path29, item, visitor) {
-      let ctrl = visitor(item, path29);
+    function _visit(path34, item, visitor) {
+      let ctrl = visitor(item, path34);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path29.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path34.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,18 +5761,18 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path29);
+            ctrl = ctrl(item, path34);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path29) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
     }
-    exports.visit = visit;
+    exports2.visit = visit;
   }
 });
 
 // node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -5856,25 +5856,25 @@ var require_cst = __commonJS({
       }
       return null;
     }
-    exports.createScalarToken = cstScalar.createScalarToken;
-    exports.resolveAsScalar = cstScalar.resolveAsScalar;
-    exports.setScalarValue = cstScalar.setScalarValue;
-    exports.stringify = cstStringify.stringify;
-    exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
-    exports.DOCUMENT = DOCUMENT;
-    exports.FLOW_END = FLOW_END;
-    exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection;
-    exports.isScalar = isScalar;
-    exports.prettyToken = prettyToken;
-    exports.tokenType = tokenType;
+    exports2.createScalarToken = cstScalar.createScalarToken;
+    exports2.resolveAsScalar = cstScalar.resolveAsScalar;
+    exports2.setScalarValue = cstScalar.setScalarValue;
+    exports2.stringify = cstStringify.stringify;
+    exports2.visit = cstVisit.visit;
+    exports2.BOM = BOM;
+    exports2.DOCUMENT = DOCUMENT;
+    exports2.FLOW_END = FLOW_END;
+    exports2.SCALAR = SCALAR;
+    exports2.isCollection = isCollection;
+    exports2.isScalar = isScalar;
+    exports2.prettyToken = prettyToken;
+    exports2.tokenType = tokenType;
   }
 });
 
 // node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -6457,13 +6457,13 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports2.Lexer = Lexer;
   }
 });
 
 // node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -6488,13 +6488,13 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports2.LineCounter = LineCounter;
   }
 });
 
 // node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = __require("process");
     var cst = require_cst();
@@ -6865,18 +6865,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -7028,16 +7028,16 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
-                  const key = it2.key;
-                  const sep = it2.sep;
-                  sep.push(this.sourceToken);
+                  const key2 = it2.key;
+                  const sep2 = it2.sep;
+                  sep2.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key: key2, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -7231,13 +7231,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7362,13 +7362,13 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports2.Parser = Parser;
   }
 });
 
 // node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7456,16 +7456,16 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument;
-    exports.stringify = stringify2;
+    exports2.parse = parse;
+    exports2.parseAllDocuments = parseAllDocuments;
+    exports2.parseDocument = parseDocument;
+    exports2.stringify = stringify2;
   }
 });
 
 // node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document = require_Document();
@@ -7483,41 +7483,41 @@ var require_dist = __commonJS({
     var parser = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
-    exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
-    exports.Schema = Schema.Schema;
-    exports.YAMLError = errors.YAMLError;
-    exports.YAMLParseError = errors.YAMLParseError;
-    exports.YAMLWarning = errors.YAMLWarning;
-    exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
-    exports.CST = cst;
-    exports.Lexer = lexer.Lexer;
-    exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
-    exports.parse = publicApi.parse;
-    exports.parseAllDocuments = publicApi.parseAllDocuments;
-    exports.parseDocument = publicApi.parseDocument;
-    exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports2.Composer = composer.Composer;
+    exports2.Document = Document.Document;
+    exports2.Schema = Schema.Schema;
+    exports2.YAMLError = errors.YAMLError;
+    exports2.YAMLParseError = errors.YAMLParseError;
+    exports2.YAMLWarning = errors.YAMLWarning;
+    exports2.Alias = Alias.Alias;
+    exports2.isAlias = identity.isAlias;
+    exports2.isCollection = identity.isCollection;
+    exports2.isDocument = identity.isDocument;
+    exports2.isMap = identity.isMap;
+    exports2.isNode = identity.isNode;
+    exports2.isPair = identity.isPair;
+    exports2.isScalar = identity.isScalar;
+    exports2.isSeq = identity.isSeq;
+    exports2.Pair = Pair.Pair;
+    exports2.Scalar = Scalar.Scalar;
+    exports2.YAMLMap = YAMLMap.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports2.CST = cst;
+    exports2.Lexer = lexer.Lexer;
+    exports2.LineCounter = lineCounter.LineCounter;
+    exports2.Parser = parser.Parser;
+    exports2.parse = publicApi.parse;
+    exports2.parseAllDocuments = publicApi.parseAllDocuments;
+    exports2.parseDocument = publicApi.parseDocument;
+    exports2.stringify = publicApi.stringify;
+    exports2.visit = visit.visit;
+    exports2.visitAsync = visit.visitAsync;
   }
 });
 
 // node_modules/@stdlib/utils-define-property/lib/define_property.js
 var require_define_property = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-property/lib/define_property.js"(exports2, module) {
     "use strict";
     var main = typeof Object.defineProperty === "function" ? Object.defineProperty : null;
     module.exports = main;
@@ -7526,7 +7526,7 @@ var require_define_property = __commonJS({
 
 // node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js
 var require_has_define_property_support = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-property/lib/has_define_property_support.js"(exports2, module) {
     "use strict";
     var defineProperty = require_define_property();
     function hasDefinePropertySupport() {
@@ -7543,7 +7543,7 @@ var require_has_define_property_support = __commonJS({
 
 // node_modules/@stdlib/utils-define-property/lib/builtin.js
 var require_builtin = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-property/lib/builtin.js"(exports2, module) {
     "use strict";
     var defineProperty = Object.defineProperty;
     module.exports = defineProperty;
@@ -7552,7 +7552,7 @@ var require_builtin = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js
 var require_is_number = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_number.js"(exports2, module) {
     "use strict";
     function isNumber(value) {
       return typeof value === "number";
@@ -7563,7 +7563,7 @@ var require_is_number = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js
 var require_zero_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/zero_pad.js"(exports2, module) {
     "use strict";
     function startsWithMinus(str2) {
       return str2[0] === "-";
@@ -7598,7 +7598,7 @@ var require_zero_pad = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js
 var require_format_integer = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_integer.js"(exports2, module) {
     "use strict";
     var isNumber = require_is_number();
     var zeroPad = require_zero_pad();
@@ -7673,7 +7673,7 @@ var require_format_integer = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js
 var require_is_string = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/is_string.js"(exports2, module) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -7684,7 +7684,7 @@ var require_is_string = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js
 var require_format_double = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/format_double.js"(exports2, module) {
     "use strict";
     var abs = Math.abs;
     var lowercase = String.prototype.toLowerCase;
@@ -7747,7 +7747,7 @@ var require_format_double = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js
 var require_space_pad = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/space_pad.js"(exports2, module) {
     "use strict";
     function spaces(n) {
       var out = "";
@@ -7771,7 +7771,7 @@ var require_space_pad = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/main.js
 var require_main = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/main.js"(exports2, module) {
     "use strict";
     var formatInteger = require_format_integer();
     var isString = require_is_string();
@@ -7939,7 +7939,7 @@ var require_main = __commonJS({
 
 // node_modules/@stdlib/string-base-format-interpolate/lib/index.js
 var require_lib = __commonJS({
-  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-interpolate/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main();
     module.exports = main;
@@ -7948,7 +7948,7 @@ var require_lib = __commonJS({
 
 // node_modules/@stdlib/string-base-format-tokenize/lib/main.js
 var require_main2 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-tokenize/lib/main.js"(exports2, module) {
     "use strict";
     var RE = /%(?:([1-9]\d*)\$)?([0 +\-#]*)(\*|\d+)?(?:(\.)(\*|\d+)?)?[hlL]?([%A-Za-z])/g;
     function parse(match) {
@@ -7997,7 +7997,7 @@ var require_main2 = __commonJS({
 
 // node_modules/@stdlib/string-base-format-tokenize/lib/index.js
 var require_lib2 = __commonJS({
-  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/string-base-format-tokenize/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main2();
     module.exports = main;
@@ -8006,7 +8006,7 @@ var require_lib2 = __commonJS({
 
 // node_modules/@stdlib/string-format/lib/is_string.js
 var require_is_string2 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/is_string.js"(exports, module) {
+  "node_modules/@stdlib/string-format/lib/is_string.js"(exports2, module) {
     "use strict";
     function isString(value) {
       return typeof value === "string";
@@ -8017,7 +8017,7 @@ var require_is_string2 = __commonJS({
 
 // node_modules/@stdlib/string-format/lib/main.js
 var require_main3 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/string-format/lib/main.js"(exports2, module) {
     "use strict";
     var interpolate = require_lib();
     var tokenize2 = require_lib2();
@@ -8040,7 +8040,7 @@ var require_main3 = __commonJS({
 
 // node_modules/@stdlib/string-format/lib/index.js
 var require_lib3 = __commonJS({
-  "node_modules/@stdlib/string-format/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/string-format/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main3();
     module.exports = main;
@@ -8049,7 +8049,7 @@ var require_lib3 = __commonJS({
 
 // node_modules/@stdlib/utils-define-property/lib/polyfill.js
 var require_polyfill = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-property/lib/polyfill.js"(exports2, module) {
     "use strict";
     var format = require_lib3();
     var objectProtoype = Object.prototype;
@@ -8100,7 +8100,7 @@ var require_polyfill = __commonJS({
 
 // node_modules/@stdlib/utils-define-property/lib/index.js
 var require_lib4 = __commonJS({
-  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-property/lib/index.js"(exports2, module) {
     "use strict";
     var hasDefinePropertySupport = require_has_define_property_support();
     var builtin = require_builtin();
@@ -8117,7 +8117,7 @@ var require_lib4 = __commonJS({
 
 // node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js
 var require_main4 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/main.js"(exports2, module) {
     "use strict";
     var defineProperty = require_lib4();
     function setNonEnumerableReadOnly(obj2, prop, value) {
@@ -8134,7 +8134,7 @@ var require_main4 = __commonJS({
 
 // node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js
 var require_lib5 = __commonJS({
-  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/utils-define-nonenumerable-read-only-property/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main4();
     module.exports = main;
@@ -8143,7 +8143,7 @@ var require_lib5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-floor/lib/main.js
 var require_main5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-floor/lib/main.js"(exports2, module) {
     "use strict";
     var floor = Math.floor;
     module.exports = floor;
@@ -8152,7 +8152,7 @@ var require_main5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-floor/lib/index.js
 var require_lib6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-floor/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main5();
     module.exports = main;
@@ -8161,7 +8161,7 @@ var require_lib6 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/main.js
 var require_main6 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/main.js"(exports2, module) {
     "use strict";
     var floor = require_lib6();
     function isNonNegativeInteger(x2) {
@@ -8173,7 +8173,7 @@ var require_main6 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/index.js
 var require_lib7 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-nonnegative-integer/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main6();
     module.exports = main;
@@ -8182,7 +8182,7 @@ var require_lib7 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-nan/lib/main.js
 var require_main7 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/main.js"(exports2, module) {
     "use strict";
     function isnan(x2) {
       return x2 !== x2;
@@ -8193,7 +8193,7 @@ var require_main7 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-nan/lib/index.js
 var require_lib8 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-nan/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main7();
     module.exports = main;
@@ -8202,7 +8202,7 @@ var require_lib8 = __commonJS({
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/main.js
 var require_main8 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-symbol-support/lib/main.js"(exports2, module) {
     "use strict";
     function hasSymbolSupport() {
       return typeof Symbol === "function" && typeof /* @__PURE__ */ Symbol("foo") === "symbol";
@@ -8213,7 +8213,7 @@ var require_main8 = __commonJS({
 
 // node_modules/@stdlib/assert-has-symbol-support/lib/index.js
 var require_lib9 = __commonJS({
-  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-symbol-support/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main8();
     module.exports = main;
@@ -8222,7 +8222,7 @@ var require_lib9 = __commonJS({
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js
 var require_main9 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/main.js"(exports2, module) {
     "use strict";
     var hasSymbols = require_lib9();
     var FLG = hasSymbols();
@@ -8235,7 +8235,7 @@ var require_main9 = __commonJS({
 
 // node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js
 var require_lib10 = __commonJS({
-  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-tostringtag-support/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main9();
     module.exports = main;
@@ -8244,7 +8244,7 @@ var require_lib10 = __commonJS({
 
 // node_modules/@stdlib/utils-native-class/lib/tostring.js
 var require_tostring = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports, module) {
+  "node_modules/@stdlib/utils-native-class/lib/tostring.js"(exports2, module) {
     "use strict";
     var toStr = Object.prototype.toString;
     module.exports = toStr;
@@ -8253,7 +8253,7 @@ var require_tostring = __commonJS({
 
 // node_modules/@stdlib/utils-native-class/lib/main.js
 var require_main10 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/utils-native-class/lib/main.js"(exports2, module) {
     "use strict";
     var toStr = require_tostring();
     function nativeClass(v2) {
@@ -8265,7 +8265,7 @@ var require_main10 = __commonJS({
 
 // node_modules/@stdlib/assert-has-own-property/lib/main.js
 var require_main11 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-own-property/lib/main.js"(exports2, module) {
     "use strict";
     var has2 = Object.prototype.hasOwnProperty;
     function hasOwnProp(value, property) {
@@ -8280,7 +8280,7 @@ var require_main11 = __commonJS({
 
 // node_modules/@stdlib/assert-has-own-property/lib/index.js
 var require_lib11 = __commonJS({
-  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-own-property/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main11();
     module.exports = main;
@@ -8289,7 +8289,7 @@ var require_lib11 = __commonJS({
 
 // node_modules/@stdlib/symbol-ctor/lib/main.js
 var require_main12 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/symbol-ctor/lib/main.js"(exports2, module) {
     "use strict";
     var Sym = typeof Symbol === "function" ? Symbol : void 0;
     module.exports = Sym;
@@ -8298,7 +8298,7 @@ var require_main12 = __commonJS({
 
 // node_modules/@stdlib/symbol-ctor/lib/index.js
 var require_lib12 = __commonJS({
-  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/symbol-ctor/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main12();
     module.exports = main;
@@ -8307,7 +8307,7 @@ var require_lib12 = __commonJS({
 
 // node_modules/@stdlib/utils-native-class/lib/tostringtag.js
 var require_tostringtag = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports, module) {
+  "node_modules/@stdlib/utils-native-class/lib/tostringtag.js"(exports2, module) {
     "use strict";
     var Symbol2 = require_lib12();
     var toStrTag = typeof Symbol2 === "function" ? Symbol2.toStringTag : "";
@@ -8317,7 +8317,7 @@ var require_tostringtag = __commonJS({
 
 // node_modules/@stdlib/utils-native-class/lib/polyfill.js
 var require_polyfill2 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/utils-native-class/lib/polyfill.js"(exports2, module) {
     "use strict";
     var hasOwnProp = require_lib11();
     var toStringTag = require_tostringtag();
@@ -8350,7 +8350,7 @@ var require_polyfill2 = __commonJS({
 
 // node_modules/@stdlib/utils-native-class/lib/index.js
 var require_lib13 = __commonJS({
-  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/utils-native-class/lib/index.js"(exports2, module) {
     "use strict";
     var hasToStringTag = require_lib10();
     var builtin = require_main10();
@@ -8367,7 +8367,7 @@ var require_lib13 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint32array/lib/main.js
 var require_main13 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint32array/lib/main.js"(exports2, module) {
     "use strict";
     var nativeClass = require_lib13();
     var hasUint32Array = typeof Uint32Array === "function";
@@ -8381,7 +8381,7 @@ var require_main13 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint32array/lib/index.js
 var require_lib14 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint32array/lib/index.js"(exports2, module) {
     "use strict";
     var isUint32Array = require_main13();
     module.exports = isUint32Array;
@@ -8390,7 +8390,7 @@ var require_lib14 = __commonJS({
 
 // node_modules/@stdlib/constants-uint32-max/lib/index.js
 var require_lib15 = __commonJS({
-  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-uint32-max/lib/index.js"(exports2, module) {
     "use strict";
     var UINT32_MAX = 4294967295;
     module.exports = UINT32_MAX;
@@ -8399,7 +8399,7 @@ var require_lib15 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js
 var require_uint32array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/uint32array.js"(exports2, module) {
     "use strict";
     var main = typeof Uint32Array === "function" ? Uint32Array : null;
     module.exports = main;
@@ -8408,7 +8408,7 @@ var require_uint32array = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/main.js
 var require_main14 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/main.js"(exports2, module) {
     "use strict";
     var isUint32Array = require_lib14();
     var UINT32_MAX = require_lib15();
@@ -8437,7 +8437,7 @@ var require_main14 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint32array-support/lib/index.js
 var require_lib16 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint32array-support/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint32ArraySupport = require_main14();
     module.exports = hasUint32ArraySupport;
@@ -8446,7 +8446,7 @@ var require_lib16 = __commonJS({
 
 // node_modules/@stdlib/array-uint32/lib/main.js
 var require_main15 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-uint32/lib/main.js"(exports2, module) {
     "use strict";
     var ctor = typeof Uint32Array === "function" ? Uint32Array : void 0;
     module.exports = ctor;
@@ -8455,7 +8455,7 @@ var require_main15 = __commonJS({
 
 // node_modules/@stdlib/array-uint32/lib/polyfill.js
 var require_polyfill3 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/array-uint32/lib/polyfill.js"(exports2, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -8466,7 +8466,7 @@ var require_polyfill3 = __commonJS({
 
 // node_modules/@stdlib/array-uint32/lib/index.js
 var require_lib17 = __commonJS({
-  "node_modules/@stdlib/array-uint32/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-uint32/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint32ArraySupport = require_lib16();
     var builtin = require_main15();
@@ -8483,7 +8483,7 @@ var require_lib17 = __commonJS({
 
 // node_modules/@stdlib/assert-is-float64array/lib/main.js
 var require_main16 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-float64array/lib/main.js"(exports2, module) {
     "use strict";
     var nativeClass = require_lib13();
     var hasFloat64Array = typeof Float64Array === "function";
@@ -8497,7 +8497,7 @@ var require_main16 = __commonJS({
 
 // node_modules/@stdlib/assert-is-float64array/lib/index.js
 var require_lib18 = __commonJS({
-  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-float64array/lib/index.js"(exports2, module) {
     "use strict";
     var isFloat64Array = require_main16();
     module.exports = isFloat64Array;
@@ -8506,7 +8506,7 @@ var require_lib18 = __commonJS({
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js
 var require_float64array = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/float64array.js"(exports2, module) {
     "use strict";
     var main = typeof Float64Array === "function" ? Float64Array : null;
     module.exports = main;
@@ -8515,7 +8515,7 @@ var require_float64array = __commonJS({
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/main.js
 var require_main17 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/main.js"(exports2, module) {
     "use strict";
     var isFloat64Array = require_lib18();
     var GlobalFloat64Array = require_float64array();
@@ -8539,7 +8539,7 @@ var require_main17 = __commonJS({
 
 // node_modules/@stdlib/assert-has-float64array-support/lib/index.js
 var require_lib19 = __commonJS({
-  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-float64array-support/lib/index.js"(exports2, module) {
     "use strict";
     var hasFloat64ArraySupport = require_main17();
     module.exports = hasFloat64ArraySupport;
@@ -8548,7 +8548,7 @@ var require_lib19 = __commonJS({
 
 // node_modules/@stdlib/array-float64/lib/main.js
 var require_main18 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-float64/lib/main.js"(exports2, module) {
     "use strict";
     var ctor = typeof Float64Array === "function" ? Float64Array : void 0;
     module.exports = ctor;
@@ -8557,7 +8557,7 @@ var require_main18 = __commonJS({
 
 // node_modules/@stdlib/array-float64/lib/polyfill.js
 var require_polyfill4 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/array-float64/lib/polyfill.js"(exports2, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -8568,7 +8568,7 @@ var require_polyfill4 = __commonJS({
 
 // node_modules/@stdlib/array-float64/lib/index.js
 var require_lib20 = __commonJS({
-  "node_modules/@stdlib/array-float64/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-float64/lib/index.js"(exports2, module) {
     "use strict";
     var hasFloat64ArraySupport = require_lib19();
     var builtin = require_main18();
@@ -8585,7 +8585,7 @@ var require_lib20 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint8array/lib/main.js
 var require_main19 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint8array/lib/main.js"(exports2, module) {
     "use strict";
     var nativeClass = require_lib13();
     var hasUint8Array = typeof Uint8Array === "function";
@@ -8599,7 +8599,7 @@ var require_main19 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint8array/lib/index.js
 var require_lib21 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint8array/lib/index.js"(exports2, module) {
     "use strict";
     var isUint8Array = require_main19();
     module.exports = isUint8Array;
@@ -8608,7 +8608,7 @@ var require_lib21 = __commonJS({
 
 // node_modules/@stdlib/constants-uint8-max/lib/index.js
 var require_lib22 = __commonJS({
-  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-uint8-max/lib/index.js"(exports2, module) {
     "use strict";
     var UINT8_MAX = 255 | 0;
     module.exports = UINT8_MAX;
@@ -8617,7 +8617,7 @@ var require_lib22 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js
 var require_uint8array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/uint8array.js"(exports2, module) {
     "use strict";
     var main = typeof Uint8Array === "function" ? Uint8Array : null;
     module.exports = main;
@@ -8626,7 +8626,7 @@ var require_uint8array = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/main.js
 var require_main20 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/main.js"(exports2, module) {
     "use strict";
     var isUint8Array = require_lib21();
     var UINT8_MAX = require_lib22();
@@ -8655,7 +8655,7 @@ var require_main20 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint8array-support/lib/index.js
 var require_lib23 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint8array-support/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint8ArraySupport = require_main20();
     module.exports = hasUint8ArraySupport;
@@ -8664,7 +8664,7 @@ var require_lib23 = __commonJS({
 
 // node_modules/@stdlib/array-uint8/lib/main.js
 var require_main21 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-uint8/lib/main.js"(exports2, module) {
     "use strict";
     var ctor = typeof Uint8Array === "function" ? Uint8Array : void 0;
     module.exports = ctor;
@@ -8673,7 +8673,7 @@ var require_main21 = __commonJS({
 
 // node_modules/@stdlib/array-uint8/lib/polyfill.js
 var require_polyfill5 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/array-uint8/lib/polyfill.js"(exports2, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -8684,7 +8684,7 @@ var require_polyfill5 = __commonJS({
 
 // node_modules/@stdlib/array-uint8/lib/index.js
 var require_lib24 = __commonJS({
-  "node_modules/@stdlib/array-uint8/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-uint8/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint8ArraySupport = require_lib23();
     var builtin = require_main21();
@@ -8701,7 +8701,7 @@ var require_lib24 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint16array/lib/main.js
 var require_main22 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint16array/lib/main.js"(exports2, module) {
     "use strict";
     var nativeClass = require_lib13();
     var hasUint16Array = typeof Uint16Array === "function";
@@ -8715,7 +8715,7 @@ var require_main22 = __commonJS({
 
 // node_modules/@stdlib/assert-is-uint16array/lib/index.js
 var require_lib25 = __commonJS({
-  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-uint16array/lib/index.js"(exports2, module) {
     "use strict";
     var isUint16Array = require_main22();
     module.exports = isUint16Array;
@@ -8724,7 +8724,7 @@ var require_lib25 = __commonJS({
 
 // node_modules/@stdlib/constants-uint16-max/lib/index.js
 var require_lib26 = __commonJS({
-  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-uint16-max/lib/index.js"(exports2, module) {
     "use strict";
     var UINT16_MAX = 65535 | 0;
     module.exports = UINT16_MAX;
@@ -8733,7 +8733,7 @@ var require_lib26 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js
 var require_uint16array = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/uint16array.js"(exports2, module) {
     "use strict";
     var main = typeof Uint16Array === "function" ? Uint16Array : null;
     module.exports = main;
@@ -8742,7 +8742,7 @@ var require_uint16array = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/main.js
 var require_main23 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/main.js"(exports2, module) {
     "use strict";
     var isUint16Array = require_lib25();
     var UINT16_MAX = require_lib26();
@@ -8771,7 +8771,7 @@ var require_main23 = __commonJS({
 
 // node_modules/@stdlib/assert-has-uint16array-support/lib/index.js
 var require_lib27 = __commonJS({
-  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-uint16array-support/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint16ArraySupport = require_main23();
     module.exports = hasUint16ArraySupport;
@@ -8780,7 +8780,7 @@ var require_lib27 = __commonJS({
 
 // node_modules/@stdlib/array-uint16/lib/main.js
 var require_main24 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-uint16/lib/main.js"(exports2, module) {
     "use strict";
     var ctor = typeof Uint16Array === "function" ? Uint16Array : void 0;
     module.exports = ctor;
@@ -8789,7 +8789,7 @@ var require_main24 = __commonJS({
 
 // node_modules/@stdlib/array-uint16/lib/polyfill.js
 var require_polyfill6 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports, module) {
+  "node_modules/@stdlib/array-uint16/lib/polyfill.js"(exports2, module) {
     "use strict";
     function polyfill() {
       throw new Error("not implemented");
@@ -8800,7 +8800,7 @@ var require_polyfill6 = __commonJS({
 
 // node_modules/@stdlib/array-uint16/lib/index.js
 var require_lib28 = __commonJS({
-  "node_modules/@stdlib/array-uint16/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-uint16/lib/index.js"(exports2, module) {
     "use strict";
     var hasUint16ArraySupport = require_lib27();
     var builtin = require_main24();
@@ -8817,7 +8817,7 @@ var require_lib28 = __commonJS({
 
 // node_modules/@stdlib/assert-is-little-endian/lib/ctors.js
 var require_ctors = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/ctors.js"(exports2, module) {
     "use strict";
     var Uint8Array2 = require_lib24();
     var Uint16Array2 = require_lib28();
@@ -8831,7 +8831,7 @@ var require_ctors = __commonJS({
 
 // node_modules/@stdlib/assert-is-little-endian/lib/main.js
 var require_main25 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/main.js"(exports2, module) {
     "use strict";
     var ctors = require_ctors();
     var bool;
@@ -8850,7 +8850,7 @@ var require_main25 = __commonJS({
 
 // node_modules/@stdlib/assert-is-little-endian/lib/index.js
 var require_lib29 = __commonJS({
-  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-is-little-endian/lib/index.js"(exports2, module) {
     "use strict";
     var IS_LITTLE_ENDIAN = require_main25();
     module.exports = IS_LITTLE_ENDIAN;
@@ -8859,7 +8859,7 @@ var require_lib29 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js
 var require_high = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/high.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var HIGH;
@@ -8874,7 +8874,7 @@ var require_high = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js
 var require_main26 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/main.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -8891,7 +8891,7 @@ var require_main26 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js
 var require_lib30 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-high-word/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main26();
     module.exports = main;
@@ -8900,7 +8900,7 @@ var require_lib30 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js
 var require_high2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/high.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var HIGH;
@@ -8915,7 +8915,7 @@ var require_high2 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js
 var require_main27 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/main.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -8933,7 +8933,7 @@ var require_main27 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js
 var require_lib31 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-high-word/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main27();
     module.exports = main;
@@ -8942,7 +8942,7 @@ var require_lib31 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/indices.js
 var require_indices = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/indices.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var indices;
@@ -8965,7 +8965,7 @@ var require_indices = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/main.js
 var require_main28 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/main.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -8985,7 +8985,7 @@ var require_main28 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-from-words/lib/index.js
 var require_lib32 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-from-words/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main28();
     module.exports = main;
@@ -8994,7 +8994,7 @@ var require_lib32 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-pinf/lib/index.js
 var require_lib33 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-pinf/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_PINF = Number.POSITIVE_INFINITY;
     module.exports = FLOAT64_PINF;
@@ -9003,7 +9003,7 @@ var require_lib33 = __commonJS({
 
 // node_modules/@stdlib/number-ctor/lib/main.js
 var require_main29 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-ctor/lib/main.js"(exports2, module) {
     "use strict";
     module.exports = Number;
   }
@@ -9011,7 +9011,7 @@ var require_main29 = __commonJS({
 
 // node_modules/@stdlib/number-ctor/lib/index.js
 var require_lib34 = __commonJS({
-  "node_modules/@stdlib/number-ctor/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-ctor/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main29();
     module.exports = main;
@@ -9020,7 +9020,7 @@ var require_lib34 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-ninf/lib/index.js
 var require_lib35 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-ninf/lib/index.js"(exports2, module) {
     "use strict";
     var Number2 = require_lib34();
     var FLOAT64_NINF = Number2.NEGATIVE_INFINITY;
@@ -9030,7 +9030,7 @@ var require_lib35 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js
 var require_lib36 = __commonJS({
-  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-exponent-bias/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_EXPONENT_BIAS = 1023 | 0;
     module.exports = FLOAT64_EXPONENT_BIAS;
@@ -9039,7 +9039,7 @@ var require_lib36 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js
 var require_lib37 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-half-ln-two/lib/index.js"(exports2, module) {
     "use strict";
     var HALF_LN2 = 0.34657359027997264;
     module.exports = HALF_LN2;
@@ -9048,7 +9048,7 @@ var require_lib37 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js
 var require_polyval_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/polyval_q.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -9062,7 +9062,7 @@ var require_polyval_q = __commonJS({
 
 // node_modules/@stdlib/math-base-special-expm1/lib/main.js
 var require_main30 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var getHighWord = require_lib30();
@@ -9197,7 +9197,7 @@ var require_main30 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-expm1/lib/index.js
 var require_lib38 = __commonJS({
-  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-expm1/lib/index.js"(exports2, module) {
     "use strict";
     var expm1 = require_main30();
     module.exports = expm1;
@@ -9206,7 +9206,7 @@ var require_lib38 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js
 var require_polyval_lp = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/polyval_lp.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -9220,7 +9220,7 @@ var require_polyval_lp = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1p/lib/main.js
 var require_main31 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var getHighWord = require_lib30();
@@ -9329,7 +9329,7 @@ var require_main31 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1p/lib/index.js
 var require_lib39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1p/lib/index.js"(exports2, module) {
     "use strict";
     var log1p = require_main31();
     module.exports = log1p;
@@ -9338,7 +9338,7 @@ var require_lib39 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sqrt/lib/main.js
 var require_main32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sqrt/lib/main.js"(exports2, module) {
     "use strict";
     var sqrt = Math.sqrt;
     module.exports = sqrt;
@@ -9347,7 +9347,7 @@ var require_main32 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sqrt/lib/index.js
 var require_lib40 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sqrt/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main32();
     module.exports = main;
@@ -9356,7 +9356,7 @@ var require_lib40 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js
 var require_lib41 = __commonJS({
-  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-fourth-pi/lib/index.js"(exports2, module) {
     "use strict";
     var FOURTH_PI = 0.7853981633974483;
     module.exports = FOURTH_PI;
@@ -9365,7 +9365,7 @@ var require_lib41 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js
 var require_rational_pq = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_pq.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -9395,7 +9395,7 @@ var require_rational_pq = __commonJS({
 
 // node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js
 var require_rational_rs = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-asin/lib/rational_rs.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -9425,7 +9425,7 @@ var require_rational_rs = __commonJS({
 
 // node_modules/@stdlib/math-base-special-asin/lib/main.js
 var require_main33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-asin/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var sqrt = require_lib40();
@@ -9475,7 +9475,7 @@ var require_main33 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-asin/lib/index.js
 var require_lib42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-asin/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main33();
     module.exports = main;
@@ -9484,7 +9484,7 @@ var require_lib42 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-abs/lib/main.js
 var require_main34 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-abs/lib/main.js"(exports2, module) {
     "use strict";
     function abs(x2) {
       return Math.abs(x2);
@@ -9495,7 +9495,7 @@ var require_main34 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-abs/lib/index.js
 var require_lib43 = __commonJS({
-  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-abs/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main34();
     module.exports = main;
@@ -9504,7 +9504,7 @@ var require_lib43 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ceil/lib/main.js
 var require_main35 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ceil/lib/main.js"(exports2, module) {
     "use strict";
     var ceil = Math.ceil;
     module.exports = ceil;
@@ -9513,7 +9513,7 @@ var require_main35 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ceil/lib/index.js
 var require_lib44 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ceil/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main35();
     module.exports = main;
@@ -9522,7 +9522,7 @@ var require_lib44 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-trunc/lib/main.js
 var require_main36 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-trunc/lib/main.js"(exports2, module) {
     "use strict";
     var floor = require_lib6();
     var ceil = require_lib44();
@@ -9538,7 +9538,7 @@ var require_main36 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-trunc/lib/index.js
 var require_lib45 = __commonJS({
-  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-trunc/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main36();
     module.exports = main;
@@ -9547,7 +9547,7 @@ var require_lib45 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js
 var require_lib46 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max-base2-exponent/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT = 1023 | 0;
     module.exports = FLOAT64_MAX_BASE2_EXPONENT;
@@ -9556,7 +9556,7 @@ var require_lib46 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js
 var require_lib47 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max-base2-exponent-subnormal/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL = -1023 | 0;
     module.exports = FLOAT64_MAX_BASE2_EXPONENT_SUBNORMAL;
@@ -9565,7 +9565,7 @@ var require_lib47 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js
 var require_lib48 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-min-base2-exponent-subnormal/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL = -1074 | 0;
     module.exports = FLOAT64_MIN_BASE2_EXPONENT_SUBNORMAL;
@@ -9574,7 +9574,7 @@ var require_lib48 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js
 var require_main37 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/main.js"(exports2, module) {
     "use strict";
     var PINF = require_lib33();
     var NINF = require_lib35();
@@ -9587,7 +9587,7 @@ var require_main37 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js
 var require_lib49 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-infinite/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main37();
     module.exports = main;
@@ -9596,7 +9596,7 @@ var require_lib49 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js
 var require_lib50 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-high-word-sign-mask/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGN_MASK = 2147483648 >>> 0;
     module.exports = FLOAT64_HIGH_WORD_SIGN_MASK;
@@ -9605,7 +9605,7 @@ var require_lib50 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js
 var require_lib51 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-high-word-abs-mask/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_ABS_MASK = 2147483647 >>> 0;
     module.exports = FLOAT64_HIGH_WORD_ABS_MASK;
@@ -9614,7 +9614,7 @@ var require_lib51 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/indices.js
 var require_indices2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/indices.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var indices;
@@ -9637,7 +9637,7 @@ var require_indices2 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/assign.js
 var require_assign = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/assign.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -9658,7 +9658,7 @@ var require_assign = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/main.js
 var require_main38 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/main.js"(exports2, module) {
     "use strict";
     var fcn = require_assign();
     function toWords(x2) {
@@ -9670,7 +9670,7 @@ var require_main38 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-to-words/lib/index.js
 var require_lib52 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-to-words/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main38();
@@ -9682,7 +9682,7 @@ var require_lib52 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-copysign/lib/main.js
 var require_main39 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-copysign/lib/main.js"(exports2, module) {
     "use strict";
     var SIGN_MASK = require_lib50();
     var ABS_MASK = require_lib51();
@@ -9707,7 +9707,7 @@ var require_main39 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-copysign/lib/index.js
 var require_lib53 = __commonJS({
-  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-copysign/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main39();
     module.exports = main;
@@ -9716,7 +9716,7 @@ var require_lib53 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js
 var require_lib54 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-smallest-normal/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = 22250738585072014e-324;
     module.exports = FLOAT64_SMALLEST_NORMAL;
@@ -9725,7 +9725,7 @@ var require_lib54 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-normalize/lib/assign.js
 var require_assign2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/assign.js"(exports2, module) {
     "use strict";
     var FLOAT64_SMALLEST_NORMAL = require_lib54();
     var isInfinite = require_lib49();
@@ -9753,7 +9753,7 @@ var require_assign2 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-normalize/lib/main.js
 var require_main40 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/main.js"(exports2, module) {
     "use strict";
     var fcn = require_assign2();
     function normalize2(x2) {
@@ -9765,7 +9765,7 @@ var require_main40 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-normalize/lib/index.js
 var require_lib55 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-normalize/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main40();
@@ -9777,7 +9777,7 @@ var require_lib55 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js
 var require_lib56 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-high-word-exponent-mask/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_EXPONENT_MASK = 2146435072;
     module.exports = FLOAT64_HIGH_WORD_EXPONENT_MASK;
@@ -9786,7 +9786,7 @@ var require_lib56 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-exponent/lib/main.js
 var require_main41 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-exponent/lib/main.js"(exports2, module) {
     "use strict";
     var getHighWord = require_lib30();
     var EXP_MASK = require_lib56();
@@ -9802,7 +9802,7 @@ var require_main41 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-exponent/lib/index.js
 var require_lib57 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-exponent/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main41();
     module.exports = main;
@@ -9811,7 +9811,7 @@ var require_lib57 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ldexp/lib/main.js
 var require_main42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ldexp/lib/main.js"(exports2, module) {
     "use strict";
     var PINF = require_lib33();
     var NINF = require_lib35();
@@ -9868,7 +9868,7 @@ var require_main42 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ldexp/lib/index.js
 var require_lib58 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ldexp/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main42();
     module.exports = main;
@@ -9877,7 +9877,7 @@ var require_lib58 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js
 var require_polyval_p = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-exp/lib/polyval_p.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -9891,7 +9891,7 @@ var require_polyval_p = __commonJS({
 
 // node_modules/@stdlib/math-base-special-exp/lib/expmulti.js
 var require_expmulti = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-exp/lib/expmulti.js"(exports2, module) {
     "use strict";
     var ldexp = require_lib58();
     var polyvalP = require_polyval_p();
@@ -9912,7 +9912,7 @@ var require_expmulti = __commonJS({
 
 // node_modules/@stdlib/math-base-special-exp/lib/main.js
 var require_main43 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-exp/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var trunc = require_lib45();
@@ -9960,7 +9960,7 @@ var require_main43 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-exp/lib/index.js
 var require_lib59 = __commonJS({
-  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-exp/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main43();
     module.exports = main;
@@ -9969,7 +9969,7 @@ var require_lib59 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/main.js
 var require_main44 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/main.js"(exports2, module) {
     "use strict";
     var floor = require_lib6();
     function isInteger(x2) {
@@ -9981,7 +9981,7 @@ var require_main44 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-integer/lib/index.js
 var require_lib60 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-integer/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main44();
     module.exports = main;
@@ -9990,7 +9990,7 @@ var require_lib60 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/main.js
 var require_main45 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-even/lib/main.js"(exports2, module) {
     "use strict";
     var isInteger = require_lib60();
     function isEven(x2) {
@@ -10002,7 +10002,7 @@ var require_main45 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-even/lib/index.js
 var require_lib61 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-even/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main45();
     module.exports = main;
@@ -10011,7 +10011,7 @@ var require_lib61 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/main.js
 var require_main46 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/main.js"(exports2, module) {
     "use strict";
     var isEven = require_lib61();
     function isOdd(x2) {
@@ -10026,7 +10026,7 @@ var require_main46 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-odd/lib/index.js
 var require_lib62 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-odd/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main46();
     module.exports = main;
@@ -10035,7 +10035,7 @@ var require_lib62 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js
 var require_low = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/low.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var LOW;
@@ -10050,7 +10050,7 @@ var require_low = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js
 var require_main47 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/main.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -10068,7 +10068,7 @@ var require_main47 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js
 var require_lib63 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-set-low-word/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main47();
     module.exports = main;
@@ -10077,7 +10077,7 @@ var require_lib63 = __commonJS({
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js
 var require_main48 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/main.js"(exports2, module) {
     "use strict";
     function uint32ToInt32(x2) {
       return x2 | 0;
@@ -10088,7 +10088,7 @@ var require_main48 = __commonJS({
 
 // node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js
 var require_lib64 = __commonJS({
-  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-uint32-base-to-int32/lib/index.js"(exports2, module) {
     "use strict";
     var uint32ToInt32 = require_main48();
     module.exports = uint32ToInt32;
@@ -10097,7 +10097,7 @@ var require_lib64 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js
 var require_x_is_zero = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/x_is_zero.js"(exports2, module) {
     "use strict";
     var isOdd = require_lib62();
     var copysign = require_lib53();
@@ -10127,7 +10127,7 @@ var require_x_is_zero = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js
 var require_y_is_huge = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_huge.js"(exports2, module) {
     "use strict";
     var ABS_MASK = require_lib51();
     var getHighWord = require_lib30();
@@ -10156,7 +10156,7 @@ var require_y_is_huge = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js
 var require_y_is_infinite = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/y_is_infinite.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var PINF = require_lib33();
@@ -10178,7 +10178,7 @@ var require_y_is_infinite = __commonJS({
 
 // node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js
 var require_lib65 = __commonJS({
-  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-num-high-word-significand-bits/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS = 20 | 0;
     module.exports = FLOAT64_NUM_HIGH_WORD_SIGNIFICAND_BITS;
@@ -10187,7 +10187,7 @@ var require_lib65 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js
 var require_polyval_l = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_l.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -10201,7 +10201,7 @@ var require_polyval_l = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/log2ax.js
 var require_log2ax = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/log2ax.js"(exports2, module) {
     "use strict";
     var getHighWord = require_lib30();
     var setLowWord = require_lib63();
@@ -10313,7 +10313,7 @@ var require_log2ax = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js
 var require_polyval_w = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_w.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -10327,7 +10327,7 @@ var require_polyval_w = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/logx.js
 var require_logx = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/logx.js"(exports2, module) {
     "use strict";
     var setLowWord = require_lib63();
     var polyvalW = require_polyval_w();
@@ -10358,7 +10358,7 @@ var require_logx = __commonJS({
 
 // node_modules/@stdlib/constants-float64-ln-two/lib/index.js
 var require_lib66 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-ln-two/lib/index.js"(exports2, module) {
     "use strict";
     var LN2 = 0.6931471805599453;
     module.exports = LN2;
@@ -10367,7 +10367,7 @@ var require_lib66 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js
 var require_lib67 = __commonJS({
-  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-high-word-significand-mask/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_HIGH_WORD_SIGNIFICAND_MASK = 1048575;
     module.exports = FLOAT64_HIGH_WORD_SIGNIFICAND_MASK;
@@ -10376,7 +10376,7 @@ var require_lib67 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js
 var require_polyval_p2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/polyval_p.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -10390,7 +10390,7 @@ var require_polyval_p2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/pow2.js
 var require_pow2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/pow2.js"(exports2, module) {
     "use strict";
     var getHighWord = require_lib30();
     var setHighWord = require_lib31();
@@ -10459,7 +10459,7 @@ var require_pow2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/main.js
 var require_main49 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isOdd = require_lib62();
@@ -10632,7 +10632,7 @@ var require_main49 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-pow/lib/index.js
 var require_lib68 = __commonJS({
-  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-pow/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main49();
     module.exports = main;
@@ -10641,7 +10641,7 @@ var require_lib68 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-e/lib/index.js
 var require_lib69 = __commonJS({
-  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-e/lib/index.js"(exports2, module) {
     "use strict";
     var E = 2.718281828459045;
     module.exports = E;
@@ -10650,7 +10650,7 @@ var require_lib69 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-eps/lib/index.js
 var require_lib70 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-eps/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_EPSILON = 2220446049250313e-31;
     module.exports = FLOAT64_EPSILON;
@@ -10659,7 +10659,7 @@ var require_lib70 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js
 var require_lanczos_sum_expg_scaled = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-beta/lib/lanczos_sum_expg_scaled.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -10689,7 +10689,7 @@ var require_lanczos_sum_expg_scaled = __commonJS({
 
 // node_modules/@stdlib/math-base-special-beta/lib/main.js
 var require_main50 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-beta/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var log1p = require_lib39();
@@ -10762,7 +10762,7 @@ var require_main50 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-beta/lib/index.js
 var require_lib71 = __commonJS({
-  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-beta/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main50();
     module.exports = main;
@@ -10771,7 +10771,7 @@ var require_lib71 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js
 var require_main51 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/main.js"(exports2, module) {
     "use strict";
     var PINF = require_lib33();
     function isPositiveZero(x2) {
@@ -10783,7 +10783,7 @@ var require_main51 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js
 var require_lib72 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-positive-zero/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main51();
     module.exports = main;
@@ -10792,7 +10792,7 @@ var require_lib72 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-max/lib/main.js
 var require_main52 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-max/lib/main.js"(exports2, module) {
     "use strict";
     var isPositiveZero = require_lib72();
     var isnan = require_lib8();
@@ -10821,7 +10821,7 @@ var require_main52 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-max/lib/index.js
 var require_lib73 = __commonJS({
-  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-max/lib/index.js"(exports2, module) {
     "use strict";
     var max = require_main52();
     module.exports = max;
@@ -10830,7 +10830,7 @@ var require_lib73 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js
 var require_main53 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/main.js"(exports2, module) {
     "use strict";
     var NINF = require_lib35();
     function isNegativeZero(x2) {
@@ -10842,7 +10842,7 @@ var require_main53 = __commonJS({
 
 // node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js
 var require_lib74 = __commonJS({
-  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-assert-is-negative-zero/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main53();
     module.exports = main;
@@ -10851,7 +10851,7 @@ var require_lib74 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-min/lib/main.js
 var require_main54 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-min/lib/main.js"(exports2, module) {
     "use strict";
     var isNegativeZero = require_lib74();
     var isnan = require_lib8();
@@ -10880,7 +10880,7 @@ var require_main54 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-min/lib/index.js
 var require_lib75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-min/lib/index.js"(exports2, module) {
     "use strict";
     var min = require_main54();
     module.exports = min;
@@ -10889,7 +10889,7 @@ var require_lib75 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max/lib/index.js
 var require_lib76 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX = 17976931348623157e292;
     module.exports = FLOAT64_MAX;
@@ -10898,7 +10898,7 @@ var require_lib76 = __commonJS({
 
 // node_modules/@stdlib/constants-int32-max/lib/index.js
 var require_lib77 = __commonJS({
-  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-int32-max/lib/index.js"(exports2, module) {
     "use strict";
     var INT32_MAX = 2147483647 | 0;
     module.exports = INT32_MAX;
@@ -10907,7 +10907,7 @@ var require_lib77 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-half-pi/lib/index.js
 var require_lib78 = __commonJS({
-  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-half-pi/lib/index.js"(exports2, module) {
     "use strict";
     var HALF_PI = 1.5707963267948966;
     module.exports = HALF_PI;
@@ -10916,7 +10916,7 @@ var require_lib78 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-pi/lib/index.js
 var require_lib79 = __commonJS({
-  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-pi/lib/index.js"(exports2, module) {
     "use strict";
     var PI = 3.141592653589793;
     module.exports = PI;
@@ -10925,7 +10925,7 @@ var require_lib79 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js
 var require_polyval_c13 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c13.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -10939,7 +10939,7 @@ var require_polyval_c13 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js
 var require_polyval_c46 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/polyval_c46.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -10953,7 +10953,7 @@ var require_polyval_c46 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js
 var require_main55 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/main.js"(exports2, module) {
     "use strict";
     var polyval13 = require_polyval_c13();
     var polyval46 = require_polyval_c46();
@@ -10976,7 +10976,7 @@ var require_main55 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js
 var require_lib80 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-cos/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main55();
     module.exports = main;
@@ -10985,7 +10985,7 @@ var require_lib80 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js
 var require_main56 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/main.js"(exports2, module) {
     "use strict";
     var S1 = -0.16666666666666632;
     var S2 = 0.00833333333332249;
@@ -11013,7 +11013,7 @@ var require_main56 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js
 var require_lib81 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-sin/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main56();
     module.exports = main;
@@ -11022,7 +11022,7 @@ var require_lib81 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js
 var require_low2 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/low.js"(exports2, module) {
     "use strict";
     var isLittleEndian = require_lib29();
     var LOW;
@@ -11037,7 +11037,7 @@ var require_low2 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js
 var require_main57 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/main.js"(exports2, module) {
     "use strict";
     var Uint32Array2 = require_lib17();
     var Float64Array2 = require_lib20();
@@ -11054,7 +11054,7 @@ var require_main57 = __commonJS({
 
 // node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js
 var require_lib82 = __commonJS({
-  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/number-float64-base-get-low-word/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main57();
     module.exports = main;
@@ -11063,7 +11063,7 @@ var require_lib82 = __commonJS({
 
 // node_modules/@stdlib/array-base-filled/lib/main.js
 var require_main58 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-base-filled/lib/main.js"(exports2, module) {
     "use strict";
     function filled(value, len) {
       var arr;
@@ -11080,7 +11080,7 @@ var require_main58 = __commonJS({
 
 // node_modules/@stdlib/array-base-filled/lib/index.js
 var require_lib83 = __commonJS({
-  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-base-filled/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main58();
     module.exports = main;
@@ -11089,7 +11089,7 @@ var require_lib83 = __commonJS({
 
 // node_modules/@stdlib/array-base-zeros/lib/main.js
 var require_main59 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/array-base-zeros/lib/main.js"(exports2, module) {
     "use strict";
     var filled = require_lib83();
     function zeros(len) {
@@ -11101,7 +11101,7 @@ var require_main59 = __commonJS({
 
 // node_modules/@stdlib/array-base-zeros/lib/index.js
 var require_lib84 = __commonJS({
-  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/array-base-zeros/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main59();
     module.exports = main;
@@ -11110,7 +11110,7 @@ var require_lib84 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js
 var require_kernel_rempio2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/kernel_rempio2.js"(exports2, module) {
     "use strict";
     var floor = require_lib6();
     var ldexp = require_lib58();
@@ -11385,7 +11385,7 @@ var require_kernel_rempio2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-round/lib/main.js
 var require_main60 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-round/lib/main.js"(exports2, module) {
     "use strict";
     var round = Math.round;
     module.exports = round;
@@ -11394,7 +11394,7 @@ var require_main60 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-round/lib/index.js
 var require_lib85 = __commonJS({
-  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-round/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main60();
     module.exports = main;
@@ -11403,7 +11403,7 @@ var require_lib85 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js
 var require_rempio2_medium = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/rempio2_medium.js"(exports2, module) {
     "use strict";
     var round = require_lib85();
     var getHighWord = require_lib30();
@@ -11455,7 +11455,7 @@ var require_rempio2_medium = __commonJS({
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/main.js
 var require_main61 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/main.js"(exports2, module) {
     "use strict";
     var ABS_MASK = require_lib51();
     var EXPONENT_MASK = require_lib56();
@@ -11592,7 +11592,7 @@ var require_main61 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-rempio2/lib/index.js
 var require_lib86 = __commonJS({
-  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-rempio2/lib/index.js"(exports2, module) {
     "use strict";
     var rempio2 = require_main61();
     module.exports = rempio2;
@@ -11601,7 +11601,7 @@ var require_lib86 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sin/lib/main.js
 var require_main62 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sin/lib/main.js"(exports2, module) {
     "use strict";
     var HIGH_WORD_ABS_MASK = require_lib51();
     var HIGH_WORD_EXPONENT_MASK = require_lib56();
@@ -11644,7 +11644,7 @@ var require_main62 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sin/lib/index.js
 var require_lib87 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sin/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main62();
     module.exports = main;
@@ -11653,7 +11653,7 @@ var require_lib87 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js
 var require_lib88 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-sqrt-two-pi/lib/index.js"(exports2, module) {
     "use strict";
     var SQRT_TWO_PI = 2.5066282746310007;
     module.exports = SQRT_TWO_PI;
@@ -11662,7 +11662,7 @@ var require_lib88 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js
 var require_polyval_s = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/polyval_s.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -11676,7 +11676,7 @@ var require_polyval_s = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js
 var require_stirling_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/stirling_approximation.js"(exports2, module) {
     "use strict";
     var SQRT_TWO_PI = require_lib88();
     var pow = require_lib68();
@@ -11704,7 +11704,7 @@ var require_stirling_approximation = __commonJS({
 
 // node_modules/@stdlib/constants-float64-eulergamma/lib/index.js
 var require_lib89 = __commonJS({
-  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-eulergamma/lib/index.js"(exports2, module) {
     "use strict";
     var EULERGAMMA = 0.5772156649015329;
     module.exports = EULERGAMMA;
@@ -11713,7 +11713,7 @@ var require_lib89 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js
 var require_small_approximation = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/small_approximation.js"(exports2, module) {
     "use strict";
     var EULER = require_lib89();
     function gamma(x2, z2) {
@@ -11725,7 +11725,7 @@ var require_small_approximation = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js
 var require_rational_pq2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/rational_pq.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -11755,7 +11755,7 @@ var require_rational_pq2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/main.js
 var require_main63 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isInteger = require_lib60();
@@ -11839,7 +11839,7 @@ var require_main63 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma/lib/index.js
 var require_lib90 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main63();
     module.exports = main;
@@ -11848,7 +11848,7 @@ var require_lib90 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js
 var require_lib91 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max-nth-factorial/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX_NTH_FACTORIAL = 170 | 0;
     module.exports = FLOAT64_MAX_NTH_FACTORIAL;
@@ -11857,7 +11857,7 @@ var require_lib91 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-factorial/lib/factorials.json
 var require_factorials = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports, module) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/factorials.json"(exports2, module) {
     module.exports = [
       1,
       1,
@@ -12036,7 +12036,7 @@ var require_factorials = __commonJS({
 
 // node_modules/@stdlib/math-base-special-factorial/lib/main.js
 var require_main64 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isInteger = require_lib60();
@@ -12065,7 +12065,7 @@ var require_main64 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-factorial/lib/index.js
 var require_lib92 = __commonJS({
-  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-factorial/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main64();
     module.exports = main;
@@ -12074,7 +12074,7 @@ var require_lib92 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js
 var require_rational_pq3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/rational_pq.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -12104,7 +12104,7 @@ var require_rational_pq3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js
 var require_main65 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/main.js"(exports2, module) {
     "use strict";
     var gammaLanczosSum = require_rational_pq3();
     module.exports = gammaLanczosSum;
@@ -12113,7 +12113,7 @@ var require_main65 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js
 var require_lib93 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main65();
     module.exports = main;
@@ -12122,7 +12122,7 @@ var require_lib93 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js
 var require_lib94 = __commonJS({
-  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-gamma-lanczos-g/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_GAMMA_LANCZOS_G = 10.900511;
     module.exports = FLOAT64_GAMMA_LANCZOS_G;
@@ -12131,7 +12131,7 @@ var require_lib94 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js
 var require_gamma_delta_ratio_lanczos = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/gamma_delta_ratio_lanczos.js"(exports2, module) {
     "use strict";
     var lanczosSum = require_lib93();
     var gamma = require_lib90();
@@ -12181,7 +12181,7 @@ var require_gamma_delta_ratio_lanczos = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js
 var require_main66 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/main.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var floor = require_lib6();
@@ -12237,7 +12237,7 @@ var require_main66 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js
 var require_lib95 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-delta-ratio/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main66();
     module.exports = main;
@@ -12246,7 +12246,7 @@ var require_lib95 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js
 var require_polyval_p3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_p.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12260,7 +12260,7 @@ var require_polyval_p3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js
 var require_polyval_q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ln/lib/polyval_q.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12274,7 +12274,7 @@ var require_polyval_q2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ln/lib/main.js
 var require_main67 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ln/lib/main.js"(exports2, module) {
     "use strict";
     var getHighWord = require_lib30();
     var setHighWord = require_lib31();
@@ -12366,7 +12366,7 @@ var require_main67 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-ln/lib/index.js
 var require_lib96 = __commonJS({
-  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-ln/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main67();
     module.exports = main;
@@ -12375,7 +12375,7 @@ var require_lib96 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-cos/lib/main.js
 var require_main68 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-cos/lib/main.js"(exports2, module) {
     "use strict";
     var getHighWord = require_lib30();
     var kernelCos = require_lib80();
@@ -12418,7 +12418,7 @@ var require_main68 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-cos/lib/index.js
 var require_lib97 = __commonJS({
-  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-cos/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main68();
     module.exports = main;
@@ -12427,7 +12427,7 @@ var require_lib97 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/main.js
 var require_main69 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sinpi/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isInfinite = require_lib49();
@@ -12474,7 +12474,7 @@ var require_main69 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-sinpi/lib/index.js
 var require_lib98 = __commonJS({
-  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-sinpi/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main69();
     module.exports = main;
@@ -12483,7 +12483,7 @@ var require_lib98 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js
 var require_polyval_a1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a1.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12497,7 +12497,7 @@ var require_polyval_a1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js
 var require_polyval_a2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_a2.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12511,7 +12511,7 @@ var require_polyval_a2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js
 var require_polyval_r = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_r.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12525,7 +12525,7 @@ var require_polyval_r = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js
 var require_polyval_s2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_s.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12539,7 +12539,7 @@ var require_polyval_s2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js
 var require_polyval_t1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t1.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12553,7 +12553,7 @@ var require_polyval_t1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js
 var require_polyval_t2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t2.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12567,7 +12567,7 @@ var require_polyval_t2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js
 var require_polyval_t3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_t3.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12581,7 +12581,7 @@ var require_polyval_t3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js
 var require_polyval_u = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_u.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12595,7 +12595,7 @@ var require_polyval_u = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js
 var require_polyval_v = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_v.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12609,7 +12609,7 @@ var require_polyval_v = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js
 var require_polyval_w2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/polyval_w.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -12623,7 +12623,7 @@ var require_polyval_w2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/main.js
 var require_main70 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isInfinite = require_lib49();
@@ -12797,7 +12797,7 @@ var require_main70 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaln/lib/index.js
 var require_lib99 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaln/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main70();
     module.exports = main;
@@ -12806,7 +12806,7 @@ var require_lib99 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max-ln/lib/index.js
 var require_lib100 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max-ln/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX_LN = 709.782712893384;
     module.exports = FLOAT64_MAX_LN;
@@ -12815,7 +12815,7 @@ var require_lib100 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js
 var require_lib101 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-sqrt-eps/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_SQRT_EPSILON = 14901161193847656e-24;
     module.exports = FLOAT64_SQRT_EPSILON;
@@ -12824,7 +12824,7 @@ var require_lib101 = __commonJS({
 
 // node_modules/@stdlib/utils-eval/lib/index.js
 var require_lib102 = __commonJS({
-  "node_modules/@stdlib/utils-eval/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/utils-eval/lib/index.js"(exports2, module) {
     "use strict";
     var evil = eval;
     module.exports = evil;
@@ -12833,7 +12833,7 @@ var require_lib102 = __commonJS({
 
 // node_modules/@stdlib/assert-has-generator-support/lib/main.js
 var require_main71 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-generator-support/lib/main.js"(exports2, module) {
     "use strict";
     var evil = require_lib102();
     function hasGeneratorSupport() {
@@ -12852,7 +12852,7 @@ var require_main71 = __commonJS({
 
 // node_modules/@stdlib/assert-has-generator-support/lib/index.js
 var require_lib103 = __commonJS({
-  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/assert-has-generator-support/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main71();
     module.exports = main;
@@ -12861,7 +12861,7 @@ var require_lib103 = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js
 var require_generators = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/generators.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var EPS = require_lib70();
@@ -12902,7 +12902,7 @@ var require_generators = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js
 var require_basic = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/basic.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var EPS = require_lib70();
@@ -12932,7 +12932,7 @@ var require_basic = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-sum-series/lib/index.js
 var require_lib104 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-sum-series/lib/index.js"(exports2, module) {
     "use strict";
     var hasGeneratorSupport = require_lib103();
     var generator = require_generators();
@@ -12949,7 +12949,7 @@ var require_lib104 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js
 var require_tgamma_i_large_x_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x_series.js"(exports2, module) {
     "use strict";
     function tgammaILargeXSeries(a1, x1) {
       var result = 1;
@@ -12969,7 +12969,7 @@ var require_tgamma_i_large_x_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js
 var require_tgamma_i_large_x = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_i_large_x.js"(exports2, module) {
     "use strict";
     var sumSeries = require_lib104();
     var tgammaILargeXSeries = require_tgamma_i_large_x_series();
@@ -12986,25 +12986,25 @@ var require_tgamma_i_large_x = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js
 var require_finite_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_gamma_q.js"(exports2, module) {
     "use strict";
     var exp = require_lib59();
     function finiteGammaQ(a, x2) {
       var term;
-      var sum;
+      var sum2;
       var e;
       var n;
       e = exp(-x2);
-      sum = e;
-      if (sum !== 0) {
-        term = sum;
+      sum2 = e;
+      if (sum2 !== 0) {
+        term = sum2;
         for (n = 1; n < a; ++n) {
           term /= n;
           term *= x2;
-          sum += term;
+          sum2 += term;
         }
       }
-      return sum;
+      return sum2;
     }
     module.exports = finiteGammaQ;
   }
@@ -13012,7 +13012,7 @@ var require_finite_gamma_q = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js
 var require_polyval_pp = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pp.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13026,7 +13026,7 @@ var require_polyval_pp = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js
 var require_polyval_qq = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qq.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13040,7 +13040,7 @@ var require_polyval_qq = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js
 var require_polyval_pa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_pa.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13054,7 +13054,7 @@ var require_polyval_pa = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js
 var require_polyval_qa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_qa.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13068,7 +13068,7 @@ var require_polyval_qa = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js
 var require_polyval_ra = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_ra.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13082,7 +13082,7 @@ var require_polyval_ra = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js
 var require_polyval_sa = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sa.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13096,7 +13096,7 @@ var require_polyval_sa = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js
 var require_polyval_rb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_rb.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13110,7 +13110,7 @@ var require_polyval_rb = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js
 var require_polyval_sb = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/polyval_sb.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13124,7 +13124,7 @@ var require_polyval_sb = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/main.js
 var require_main72 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var exp = require_lib59();
@@ -13232,7 +13232,7 @@ var require_main72 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfc/lib/index.js
 var require_lib105 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfc/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main72();
     module.exports = main;
@@ -13241,7 +13241,7 @@ var require_lib105 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js
 var require_finite_half_gamma_q = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/finite_half_gamma_q.js"(exports2, module) {
     "use strict";
     var erfc = require_lib105();
     var sqrt = require_lib40();
@@ -13250,7 +13250,7 @@ var require_finite_half_gamma_q = __commonJS({
     function finiteHalfGammaQ(a, x2) {
       var half;
       var term;
-      var sum;
+      var sum2;
       var e;
       var n;
       e = erfc(sqrt(x2));
@@ -13259,13 +13259,13 @@ var require_finite_half_gamma_q = __commonJS({
         term *= x2;
         half = 0.5;
         term /= half;
-        sum = term;
+        sum2 = term;
         for (n = 2; n < a; ++n) {
           term /= n - half;
           term *= x2;
-          sum += term;
+          sum2 += term;
         }
-        e += sum;
+        e += sum2;
       }
       return e;
     }
@@ -13275,7 +13275,7 @@ var require_finite_half_gamma_q = __commonJS({
 
 // node_modules/@stdlib/constants-float64-min-ln/lib/index.js
 var require_lib106 = __commonJS({
-  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-min-ln/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MIN_LN = -708.3964185322641;
     module.exports = FLOAT64_MIN_LN;
@@ -13284,7 +13284,7 @@ var require_lib106 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/full_igamma_prefix.js"(exports2, module) {
     "use strict";
     var exp = require_lib59();
     var pow = require_lib68();
@@ -13320,7 +13320,7 @@ var require_full_igamma_prefix = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js
 var require_main73 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/main.js"(exports2, module) {
     "use strict";
     function evalpoly(c, x2) {
       var p;
@@ -13347,7 +13347,7 @@ var require_main73 = __commonJS({
 
 // node_modules/@stdlib/function-ctor/lib/main.js
 var require_main74 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/function-ctor/lib/main.js"(exports2, module) {
     "use strict";
     var Fcn = Function;
     module.exports = Fcn;
@@ -13356,7 +13356,7 @@ var require_main74 = __commonJS({
 
 // node_modules/@stdlib/function-ctor/lib/index.js
 var require_lib107 = __commonJS({
-  "node_modules/@stdlib/function-ctor/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/function-ctor/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main74();
     module.exports = main;
@@ -13365,7 +13365,7 @@ var require_lib107 = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js
 var require_factory = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/factory.js"(exports2, module) {
     "use strict";
     var Fcn = require_lib107();
     var evalpoly = require_main73();
@@ -13412,7 +13412,7 @@ var require_factory = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js
 var require_lib108 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-evalpoly/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main73();
@@ -13424,7 +13424,7 @@ var require_lib108 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js
 var require_log1p_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/log1p_series.js"(exports2, module) {
     "use strict";
     function log1pSeries(x2) {
       var mMult = -x2;
@@ -13443,7 +13443,7 @@ var require_log1p_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/main.js
 var require_main75 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/main.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var ln = require_lib96();
@@ -13474,7 +13474,7 @@ var require_main75 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-log1pmx/lib/index.js
 var require_lib109 = __commonJS({
-  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-log1pmx/lib/index.js"(exports2, module) {
     "use strict";
     var log1pmx = require_main75();
     module.exports = log1pmx;
@@ -13483,7 +13483,7 @@ var require_lib109 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-two-pi/lib/index.js
 var require_lib110 = __commonJS({
-  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-two-pi/lib/index.js"(exports2, module) {
     "use strict";
     var TWO_PI = 6.283185307179586;
     module.exports = TWO_PI;
@@ -13492,7 +13492,7 @@ var require_lib110 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js
 var require_polyval_c0 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c0.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13506,7 +13506,7 @@ var require_polyval_c0 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js
 var require_polyval_c1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c1.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13520,7 +13520,7 @@ var require_polyval_c1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js
 var require_polyval_c2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c2.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13534,7 +13534,7 @@ var require_polyval_c2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js
 var require_polyval_c3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c3.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13548,7 +13548,7 @@ var require_polyval_c3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js
 var require_polyval_c4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c4.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13562,7 +13562,7 @@ var require_polyval_c4 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js
 var require_polyval_c5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c5.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13576,7 +13576,7 @@ var require_polyval_c5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js
 var require_polyval_c6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c6.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13590,7 +13590,7 @@ var require_polyval_c6 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js
 var require_polyval_c7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c7.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13604,7 +13604,7 @@ var require_polyval_c7 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js
 var require_polyval_c8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/polyval_c8.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -13618,7 +13618,7 @@ var require_polyval_c8 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js
 var require_igamma_temme_large = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_temme_large.js"(exports2, module) {
     "use strict";
     var evalpoly = require_lib108();
     var log1pmx = require_lib109();
@@ -13673,7 +13673,7 @@ var require_igamma_temme_large = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js
 var require_lower_incomplete_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_incomplete_gamma_series.js"(exports2, module) {
     "use strict";
     function lowerIncompleteGammaSeries(a1, z1) {
       var result = 1;
@@ -13693,7 +13693,7 @@ var require_lower_incomplete_gamma_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js
 var require_lower_gamma_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/lower_gamma_series.js"(exports2, module) {
     "use strict";
     var sumSeries = require_lib104();
     var lowerIncompleteGammaSeries = require_lower_incomplete_gamma_series();
@@ -13713,7 +13713,7 @@ var require_lower_gamma_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js
 var require_rational_pq4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/rational_pq.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -13743,7 +13743,7 @@ var require_rational_pq4 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js
 var require_main76 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/main.js"(exports2, module) {
     "use strict";
     var gammaLanczosSumExpGScaled = require_rational_pq4();
     module.exports = gammaLanczosSumExpGScaled;
@@ -13752,7 +13752,7 @@ var require_main76 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js
 var require_lib111 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma-lanczos-sum-expg-scaled/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main76();
     module.exports = main;
@@ -13761,7 +13761,7 @@ var require_lib111 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js
 var require_regularised_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/regularised_gamma_prefix.js"(exports2, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib111();
     var gammaln = require_lib99();
@@ -13828,7 +13828,7 @@ var require_regularised_gamma_prefix = __commonJS({
 
 // node_modules/@stdlib/math-base-special-powm1/lib/main.js
 var require_main77 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-powm1/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isinfinite = require_lib49();
@@ -13874,7 +13874,7 @@ var require_main77 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-powm1/lib/index.js
 var require_lib112 = __commonJS({
-  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-powm1/lib/index.js"(exports2, module) {
     "use strict";
     var powm1 = require_main77();
     module.exports = powm1;
@@ -13883,7 +13883,7 @@ var require_lib112 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js
 var require_rational_p1q1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p1q1.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -13913,7 +13913,7 @@ var require_rational_p1q1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js
 var require_rational_p2q2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p2q2.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -13943,7 +13943,7 @@ var require_rational_p2q2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js
 var require_rational_p3q3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/rational_p3q3.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -13973,7 +13973,7 @@ var require_rational_p3q3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js
 var require_lgamma_small_imp = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/lgamma_small_imp.js"(exports2, module) {
     "use strict";
     var ln = require_lib96();
     var EPS = require_lib70();
@@ -14032,7 +14032,7 @@ var require_lgamma_small_imp = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js
 var require_main78 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/main.js"(exports2, module) {
     "use strict";
     var gamma = require_lib90();
     var expm1 = require_lib38();
@@ -14060,7 +14060,7 @@ var require_main78 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js
 var require_lib113 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gamma1pm1/lib/index.js"(exports2, module) {
     "use strict";
     var gamma1pm1 = require_main78();
     module.exports = gamma1pm1;
@@ -14069,7 +14069,7 @@ var require_lib113 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js
 var require_small_gamma2_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/small_gamma2_series.js"(exports2, module) {
     "use strict";
     function smallGamma2Series(a, x2) {
       var result;
@@ -14096,7 +14096,7 @@ var require_small_gamma2_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js
 var require_tgamma_small_upper_part = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/tgamma_small_upper_part.js"(exports2, module) {
     "use strict";
     var powm1 = require_lib112();
     var sumSeries = require_lib104();
@@ -14130,7 +14130,7 @@ var require_tgamma_small_upper_part = __commonJS({
 
 // node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js
 var require_lib114 = __commonJS({
-  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float32-smallest-normal/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT32_SMALLEST_NORMAL = 11754943508222875e-54;
     module.exports = FLOAT32_SMALLEST_NORMAL;
@@ -14139,7 +14139,7 @@ var require_lib114 = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js
 var require_generators2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/generators.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var FLOAT32_SMALLEST_NORMAL = require_lib114();
@@ -14272,7 +14272,7 @@ var require_generators2 = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js
 var require_basic2 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/basic.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var EPS = require_lib70();
@@ -14363,7 +14363,7 @@ var require_basic2 = __commonJS({
 
 // node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js
 var require_lib115 = __commonJS({
-  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-tools-continued-fraction/lib/index.js"(exports2, module) {
     "use strict";
     var hasGeneratorSupport = require_lib103();
     var generator = require_generators2();
@@ -14380,7 +14380,7 @@ var require_lib115 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js
 var require_upper_incomplete_gamma_fract = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_incomplete_gamma_fract.js"(exports2, module) {
     "use strict";
     function upperIncompleteGammaFract(a1, z1) {
       var z2 = z1 - a1 + 1;
@@ -14402,7 +14402,7 @@ var require_upper_incomplete_gamma_fract = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js
 var require_upper_gamma_fraction = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/upper_gamma_fraction.js"(exports2, module) {
     "use strict";
     var continuedFraction = require_lib115();
     var upperIncompleteGammaFract = require_upper_incomplete_gamma_fract();
@@ -14416,7 +14416,7 @@ var require_upper_gamma_fraction = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js
 var require_igamma_final = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/igamma_final.js"(exports2, module) {
     "use strict";
     var floor = require_lib6();
     var gamma = require_lib90();
@@ -14593,7 +14593,7 @@ var require_igamma_final = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/main.js
 var require_main79 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/main.js"(exports2, module) {
     "use strict";
     var gammaln = require_lib99();
     var exp = require_lib59();
@@ -14652,7 +14652,7 @@ var require_main79 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammainc/lib/index.js
 var require_lib116 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammainc/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main79();
     module.exports = main;
@@ -14661,7 +14661,7 @@ var require_lib116 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js
 var require_full_igamma_prefix2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/full_igamma_prefix.js"(exports2, module) {
     "use strict";
     var exp = require_lib59();
     var pow = require_lib68();
@@ -14695,7 +14695,7 @@ var require_full_igamma_prefix2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js
 var require_regularized_gamma_prefix = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/regularized_gamma_prefix.js"(exports2, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib111();
     var gammaln = require_lib99();
@@ -14761,7 +14761,7 @@ var require_regularized_gamma_prefix = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js
 var require_beta_small_b_large_a_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/beta_small_b_large_a_series.js"(exports2, module) {
     "use strict";
     var gammaDeltaRatio = require_lib95();
     var factorial = require_lib92();
@@ -14779,7 +14779,7 @@ var require_beta_small_b_large_a_series = __commonJS({
       var prefix;
       var tmp1;
       var tnp1;
-      var sum;
+      var sum2;
       var b2n;
       var bm1;
       var lx2;
@@ -14816,7 +14816,7 @@ var require_beta_small_b_large_a_series = __commonJS({
       p[0] = 1;
       j = gammainc(u, b, true, true);
       j /= h;
-      sum = s0 + prefix * j;
+      sum2 = s0 + prefix * j;
       tnp1 = 1;
       lx2 = lx / 2;
       lx2 *= lx2;
@@ -14839,16 +14839,16 @@ var require_beta_small_b_large_a_series = __commonJS({
         lxp *= lx2;
         b2n += 2;
         r = prefix * p[n] * j;
-        sum += r;
+        sum2 += r;
         if (r > 1) {
-          if (abs(r) < abs(EPSILON * sum)) {
+          if (abs(r) < abs(EPSILON * sum2)) {
             break;
           }
-        } else if (abs(r / EPSILON) < abs(sum)) {
+        } else if (abs(r / EPSILON) < abs(sum2)) {
           break;
         }
       }
-      return sum;
+      return sum2;
     }
     module.exports = betaSmallBLargeASeries;
   }
@@ -14856,7 +14856,7 @@ var require_beta_small_b_large_a_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js
 var require_rising_factorial_ratio = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/rising_factorial_ratio.js"(exports2, module) {
     "use strict";
     function risingFactorialRatio(a, b, k) {
       var result;
@@ -14876,7 +14876,7 @@ var require_rising_factorial_ratio = __commonJS({
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/main.js
 var require_main80 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-maxabs/lib/main.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var max = require_lib73();
@@ -14889,7 +14889,7 @@ var require_main80 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-maxabs/lib/index.js
 var require_lib117 = __commonJS({
-  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-maxabs/lib/index.js"(exports2, module) {
     "use strict";
     var maxabs = require_main80();
     module.exports = maxabs;
@@ -14898,7 +14898,7 @@ var require_lib117 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-minabs/lib/main.js
 var require_main81 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-minabs/lib/main.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var min = require_lib75();
@@ -14911,7 +14911,7 @@ var require_main81 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-minabs/lib/index.js
 var require_lib118 = __commonJS({
-  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-minabs/lib/index.js"(exports2, module) {
     "use strict";
     var minabs = require_main81();
     module.exports = minabs;
@@ -14920,7 +14920,7 @@ var require_lib118 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js
 var require_ibeta_power_terms = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_power_terms.js"(exports2, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib111();
     var maxabs = require_lib117();
@@ -15057,7 +15057,7 @@ var require_ibeta_power_terms = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js
 var require_ibeta_fraction2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_fraction2.js"(exports2, module) {
     "use strict";
     var continuedFraction = require_lib115();
     var ibetaPowerTerms = require_ibeta_power_terms();
@@ -15103,7 +15103,7 @@ var require_ibeta_fraction2 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js
 var require_lib119 = __commonJS({
-  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-max-safe-integer/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_MAX_SAFE_INTEGER = 9007199254740991;
     module.exports = FLOAT64_MAX_SAFE_INTEGER;
@@ -15112,7 +15112,7 @@ var require_lib119 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js
 var require_bitwise_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/bitwise_binary_gcd.js"(exports2, module) {
     "use strict";
     function gcd(a, b) {
       var k = 0;
@@ -15150,7 +15150,7 @@ var require_bitwise_binary_gcd = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js
 var require_binary_gcd = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/binary_gcd.js"(exports2, module) {
     "use strict";
     function gcd(a, b) {
       var k = 1;
@@ -15188,7 +15188,7 @@ var require_binary_gcd = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gcd/lib/main.js
 var require_main82 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var isInteger = require_lib60();
@@ -15224,7 +15224,7 @@ var require_main82 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gcd/lib/index.js
 var require_lib120 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gcd/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main82();
     module.exports = main;
@@ -15233,7 +15233,7 @@ var require_lib120 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/main.js
 var require_main83 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/main.js"(exports2, module) {
     "use strict";
     var MAX_SAFE_INTEGER = require_lib119();
     var PINF = require_lib33();
@@ -15308,7 +15308,7 @@ var require_main83 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-binomcoef/lib/index.js
 var require_lib121 = __commonJS({
-  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-binomcoef/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main83();
     module.exports = main;
@@ -15317,7 +15317,7 @@ var require_lib121 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js
 var require_binomial_ccdf = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/binomial_ccdf.js"(exports2, module) {
     "use strict";
     var binomcoef = require_lib121();
     var floor = require_lib6();
@@ -15370,13 +15370,13 @@ var require_binomial_ccdf = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js
 var require_ibeta_a_step = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_a_step.js"(exports2, module) {
     "use strict";
     var ibetaPowerTerms = require_ibeta_power_terms();
     function ibetaAStep(a, b, x2, y2, k, normalized, out) {
       var prefix;
       var term;
-      var sum;
+      var sum2;
       var i;
       prefix = ibetaPowerTerms(a, b, x2, y2, normalized);
       if (out) {
@@ -15386,13 +15386,13 @@ var require_ibeta_a_step = __commonJS({
       if (prefix === 0) {
         return prefix;
       }
-      sum = 1;
+      sum2 = 1;
       term = 1;
       for (i = 0; i < k - 1; ++i) {
         term *= (a + b + i) * x2 / (a + i + 1);
-        sum += term;
+        sum2 += term;
       }
-      prefix *= sum;
+      prefix *= sum2;
       return prefix;
     }
     module.exports = ibetaAStep;
@@ -15401,7 +15401,7 @@ var require_ibeta_a_step = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js
 var require_ibeta_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/ibeta_series.js"(exports2, module) {
     "use strict";
     var lanczosSumExpGScaled = require_lib111();
     var sumSeries = require_lib104();
@@ -15482,7 +15482,7 @@ var require_ibeta_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js
 var require_assign3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/assign.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var expm1 = require_lib38();
@@ -15808,7 +15808,7 @@ var require_assign3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js
 var require_main84 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/main.js"(exports2, module) {
     "use strict";
     var compute = require_assign3();
     function kernelBetainc(x2, a, b, regularized, upper) {
@@ -15820,7 +15820,7 @@ var require_main84 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js
 var require_lib122 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betainc/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main84();
@@ -15832,7 +15832,7 @@ var require_lib122 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-betainc/lib/main.js
 var require_main85 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-betainc/lib/main.js"(exports2, module) {
     "use strict";
     var kernelBetainc = require_lib122().assign;
     function betainc(x2, a, b, regularized, upper) {
@@ -15848,7 +15848,7 @@ var require_main85 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-betainc/lib/index.js
 var require_lib123 = __commonJS({
-  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-betainc/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main85();
     module.exports = main;
@@ -15857,7 +15857,7 @@ var require_lib123 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/main.js
 var require_main86 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/main.js"(exports2, module) {
     "use strict";
     var isNonNegativeInteger = require_lib7();
     var betainc = require_lib123();
@@ -15883,7 +15883,7 @@ var require_main86 = __commonJS({
 
 // node_modules/@stdlib/utils-constant-function/lib/main.js
 var require_main87 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/utils-constant-function/lib/main.js"(exports2, module) {
     "use strict";
     function wrap(value) {
       return constantFunction;
@@ -15897,7 +15897,7 @@ var require_main87 = __commonJS({
 
 // node_modules/@stdlib/utils-constant-function/lib/index.js
 var require_lib124 = __commonJS({
-  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/utils-constant-function/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main87();
     module.exports = main;
@@ -15906,7 +15906,7 @@ var require_lib124 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/factory.js
 var require_factory2 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/factory.js"(exports2, module) {
     "use strict";
     var isNonNegativeInteger = require_lib7();
     var constantFunction = require_lib124();
@@ -15939,7 +15939,7 @@ var require_factory2 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/index.js
 var require_lib125 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-binomial-cdf/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main86();
@@ -15951,7 +15951,7 @@ var require_lib125 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js
 var require_main88 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/main.js"(exports2, module) {
     "use strict";
     var erfc = require_lib105();
     var sqrt = require_lib40();
@@ -15975,7 +15975,7 @@ var require_main88 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js
 var require_main89 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     function cdf(x2, mu) {
@@ -15990,7 +15990,7 @@ var require_main89 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js
 var require_factory3 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/factory.js"(exports2, module) {
     "use strict";
     var constantFunction = require_lib124();
     var isnan = require_lib8();
@@ -16012,7 +16012,7 @@ var require_factory3 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js
 var require_lib126 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-cdf/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main89();
@@ -16024,7 +16024,7 @@ var require_lib126 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js
 var require_factory4 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/factory.js"(exports2, module) {
     "use strict";
     var constantFunction = require_lib124();
     var degenerate = require_lib126().factory;
@@ -16056,7 +16056,7 @@ var require_factory4 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js
 var require_lib127 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-cdf/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main88();
@@ -16068,7 +16068,7 @@ var require_lib127 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js
 var require_rational_p1q12 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p1q1.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16098,7 +16098,7 @@ var require_rational_p1q12 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js
 var require_rational_p2q22 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p2q2.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16128,7 +16128,7 @@ var require_rational_p2q22 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js
 var require_rational_p3q32 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p3q3.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16158,7 +16158,7 @@ var require_rational_p3q32 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js
 var require_rational_p4q4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p4q4.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16188,7 +16188,7 @@ var require_rational_p4q4 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js
 var require_rational_p5q5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/rational_p5q5.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16218,7 +16218,7 @@ var require_rational_p5q5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/main.js
 var require_main90 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var sqrt = require_lib40();
@@ -16297,7 +16297,7 @@ var require_main90 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfinv/lib/index.js
 var require_lib128 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfinv/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main90();
     module.exports = main;
@@ -16306,7 +16306,7 @@ var require_lib128 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js
 var require_main91 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/main.js"(exports2, module) {
     "use strict";
     var erfinv = require_lib128();
     var isnan = require_lib8();
@@ -16330,7 +16330,7 @@ var require_main91 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js
 var require_main92 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     function quantile(p, mu) {
@@ -16345,7 +16345,7 @@ var require_main92 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js
 var require_factory5 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/factory.js"(exports2, module) {
     "use strict";
     var constantFunction = require_lib124();
     var isnan = require_lib8();
@@ -16367,7 +16367,7 @@ var require_factory5 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js
 var require_lib129 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-degenerate-quantile/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main92();
@@ -16379,7 +16379,7 @@ var require_lib129 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js
 var require_factory6 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/factory.js"(exports2, module) {
     "use strict";
     var constantFunction = require_lib124();
     var degenerate = require_lib129().factory;
@@ -16411,7 +16411,7 @@ var require_factory6 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js
 var require_lib130 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-normal-quantile/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main91();
@@ -16423,7 +16423,7 @@ var require_lib130 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js
 var require_rational_p1q13 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p1q1.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16453,7 +16453,7 @@ var require_rational_p1q13 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p2q2.js
 var require_rational_p2q23 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p2q2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p2q2.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16483,7 +16483,7 @@ var require_rational_p2q23 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p3q3.js
 var require_rational_p3q33 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p3q3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p3q3.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16513,7 +16513,7 @@ var require_rational_p3q33 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p4q4.js
 var require_rational_p4q42 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p4q4.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p4q4.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16543,7 +16543,7 @@ var require_rational_p4q42 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p5q5.js
 var require_rational_p5q52 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p5q5.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/rational_p5q5.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -16573,7 +16573,7 @@ var require_rational_p5q52 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/main.js
 var require_main93 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var sqrt = require_lib40();
@@ -16651,7 +16651,7 @@ var require_main93 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-erfcinv/lib/index.js
 var require_lib131 = __commonJS({
-  "node_modules/@stdlib/math-base-special-erfcinv/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-erfcinv/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main93();
     module.exports = main;
@@ -16660,7 +16660,7 @@ var require_lib131 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-acos/lib/main.js
 var require_main94 = __commonJS({
-  "node_modules/@stdlib/math-base-special-acos/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-acos/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var asin = require_lib42();
@@ -16689,7 +16689,7 @@ var require_main94 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-acos/lib/index.js
 var require_lib132 = __commonJS({
-  "node_modules/@stdlib/math-base-special-acos/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-acos/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main94();
     module.exports = main;
@@ -16698,7 +16698,7 @@ var require_lib132 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js
 var require_lib133 = __commonJS({
-  "node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-sqrt-two/lib/index.js"(exports2, module) {
     "use strict";
     var SQRT2 = 1.4142135623730951;
     module.exports = SQRT2;
@@ -16707,7 +16707,7 @@ var require_lib133 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co14.js
 var require_polyval_co14 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co14.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co14.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16721,7 +16721,7 @@ var require_polyval_co14 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co15.js
 var require_polyval_co15 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co15.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co15.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16735,7 +16735,7 @@ var require_polyval_co15 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co16.js
 var require_polyval_co16 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co16.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co16.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16749,7 +16749,7 @@ var require_polyval_co16 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co17.js
 var require_polyval_co17 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co17.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co17.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16763,7 +16763,7 @@ var require_polyval_co17 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co18.js
 var require_polyval_co18 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co18.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co18.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16777,7 +16777,7 @@ var require_polyval_co18 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co19.js
 var require_polyval_co19 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co19.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co19.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16791,7 +16791,7 @@ var require_polyval_co19 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co20.js
 var require_polyval_co20 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co20.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co20.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16805,7 +16805,7 @@ var require_polyval_co20 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co21.js
 var require_polyval_co21 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co21.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co21.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16819,7 +16819,7 @@ var require_polyval_co21 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co22.js
 var require_polyval_co22 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co22.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co22.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -16833,7 +16833,7 @@ var require_polyval_co22 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js
 var require_inverse_students_t_body_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_body_series.js"(exports2, module) {
     "use strict";
     var gammaDeltaRatio = require_lib95();
     var evalpoly = require_lib108();
@@ -16872,7 +16872,7 @@ var require_inverse_students_t_body_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js
 var require_inverse_students_t_tail_series = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_tail_series.js"(exports2, module) {
     "use strict";
     var gammaDeltaRatio = require_lib95();
     var evalpoly = require_lib108();
@@ -16922,7 +16922,7 @@ var require_inverse_students_t_tail_series = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js
 var require_inverse_students_t_hill = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t_hill.js"(exports2, module) {
     "use strict";
     var erfcinv = require_lib131();
     var expm1 = require_lib38();
@@ -16967,7 +16967,7 @@ var require_inverse_students_t_hill = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js
 var require_inverse_students_t = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/inverse_students_t.js"(exports2, module) {
     "use strict";
     var erfcinv = require_lib131();
     var floor = require_lib6();
@@ -17095,7 +17095,7 @@ var require_inverse_students_t = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/find_ibeta_inv_from_t_dist.js
 var require_find_ibeta_inv_from_t_dist = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/find_ibeta_inv_from_t_dist.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/find_ibeta_inv_from_t_dist.js"(exports2, module) {
     "use strict";
     var inverseStudentsT = require_inverse_students_t();
     function findIBetaInvFromTDist(a, p, py) {
@@ -17118,7 +17118,7 @@ var require_find_ibeta_inv_from_t_dist = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js
 var require_temme1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme1.js"(exports2, module) {
     "use strict";
     var evalpoly = require_lib108();
     var erfcinv = require_lib131();
@@ -17130,7 +17130,7 @@ var require_temme1 = __commonJS({
     function temme1(a, b, z2) {
       var eta0;
       var eta2;
-      var eta;
+      var eta3;
       var B2;
       var B3;
       var B;
@@ -17165,13 +17165,13 @@ var require_temme1 = __commonJS({
       workspace[5] = 0;
       workspace[6] = 0;
       terms[3] = evalpoly(workspace, eta0);
-      eta = evalpoly(terms, 1 / a);
-      eta2 = eta * eta;
+      eta3 = evalpoly(terms, 1 / a);
+      eta2 = eta3 * eta3;
       c = -exp(-eta2 / 2);
       if (eta2 === 0) {
         return 0.5;
       }
-      return (1 + eta * sqrt((1 + c) / eta2)) / 2;
+      return (1 + eta3 * sqrt((1 + c) / eta2)) / 2;
     }
     module.exports = temme1;
   }
@@ -17179,7 +17179,7 @@ var require_temme1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js
 var require_root_finder = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/root_finder.js"(exports2, module) {
     "use strict";
     var ln = require_lib96();
     var MAX_VALUE = require_lib76();
@@ -17208,7 +17208,7 @@ var require_root_finder = __commonJS({
 
 // node_modules/@stdlib/math-base-special-signum/lib/main.js
 var require_main95 = __commonJS({
-  "node_modules/@stdlib/math-base-special-signum/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-signum/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     function signum(x2) {
@@ -17223,7 +17223,7 @@ var require_main95 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-signum/lib/index.js
 var require_lib134 = __commonJS({
-  "node_modules/@stdlib/math-base-special-signum/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-signum/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main95();
     module.exports = main;
@@ -17232,7 +17232,7 @@ var require_lib134 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js
 var require_newton_raphson = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/newton_raphson.js"(exports2, module) {
     "use strict";
     var sign = require_lib134();
     var abs = require_lib43();
@@ -17324,7 +17324,7 @@ var require_newton_raphson = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co1.js
 var require_polyval_co1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co1.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17338,7 +17338,7 @@ var require_polyval_co1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co2.js
 var require_polyval_co2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co2.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17352,7 +17352,7 @@ var require_polyval_co2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co3.js
 var require_polyval_co3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co3.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17366,7 +17366,7 @@ var require_polyval_co3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co4.js
 var require_polyval_co4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co4.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co4.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17380,7 +17380,7 @@ var require_polyval_co4 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co5.js
 var require_polyval_co5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co5.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co5.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17394,7 +17394,7 @@ var require_polyval_co5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co6.js
 var require_polyval_co6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co6.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co6.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17408,7 +17408,7 @@ var require_polyval_co6 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co7.js
 var require_polyval_co7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co7.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co7.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17422,7 +17422,7 @@ var require_polyval_co7 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co8.js
 var require_polyval_co8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co8.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co8.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17436,7 +17436,7 @@ var require_polyval_co8 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co9.js
 var require_polyval_co9 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co9.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co9.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17450,7 +17450,7 @@ var require_polyval_co9 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co10.js
 var require_polyval_co10 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co10.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co10.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17464,7 +17464,7 @@ var require_polyval_co10 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co11.js
 var require_polyval_co11 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co11.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co11.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17478,7 +17478,7 @@ var require_polyval_co11 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co12.js
 var require_polyval_co12 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co12.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co12.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17492,7 +17492,7 @@ var require_polyval_co12 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co13.js
 var require_polyval_co13 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co13.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/polyval_co13.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -17506,7 +17506,7 @@ var require_polyval_co13 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js
 var require_temme2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme2.js"(exports2, module) {
     "use strict";
     var evalpoly = require_lib108();
     var erfcinv = require_lib131();
@@ -17539,7 +17539,7 @@ var require_temme2 = __commonJS({
       var alpha;
       var roots;
       var eta0;
-      var eta;
+      var eta2;
       var sc7;
       var sc6;
       var sc5;
@@ -17588,18 +17588,18 @@ var require_temme2 = __commonJS({
       workspace[4] = 0;
       workspace[5] = 0;
       terms[3] = evalpoly(workspace, eta0);
-      eta = evalpoly(terms, 1 / r);
+      eta2 = evalpoly(terms, 1 / r);
       alpha = c / s;
       alpha *= alpha;
-      lu = -(eta * eta) / (2 * s2) + ln(s2) + c2 * ln(c2) / s2;
-      if (abs(eta) < 0.7) {
+      lu = -(eta2 * eta2) / (2 * s2) + ln(s2) + c2 * ln(c2) / s2;
+      if (abs(eta2) < 0.7) {
         workspace[0] = s2;
         workspace[1] = sc;
         workspace[2] = (1 - 2 * s2) / 3;
         workspace[3] = polyval12(s2) / (36 * sc);
         workspace[4] = polyval13(s2) / (270 * sc2);
         workspace[5] = 0;
-        x2 = evalpoly(workspace, eta);
+        x2 = evalpoly(workspace, eta2);
       } else {
         u = exp(lu);
         workspace[0] = u;
@@ -17609,11 +17609,11 @@ var require_temme2 = __commonJS({
         workspace[4] = 4 * alpha * (4 * alpha + 1) * (4 * alpha + 2) / 24;
         workspace[5] = 5 * alpha * (5 * alpha + 1) * (5 * alpha + 2) * (5 * alpha + 3) / 120;
         x2 = evalpoly(workspace, u);
-        if ((x2 - s2) * eta < 0) {
+        if ((x2 - s2) * eta2 < 0) {
           x2 = 1 - x2;
         }
       }
-      if (eta < 0) {
+      if (eta2 < 0) {
         lower = 0;
         upper = s2;
       } else {
@@ -17633,7 +17633,7 @@ var require_temme2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/node_modules/ms/index.js
 var require_ms = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/ms/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/ms/index.js"(exports2, module) {
     var s = 1e3;
     var m = s * 60;
     var h = m * 60;
@@ -17735,16 +17735,16 @@ var require_ms = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/debug.js
 var require_debug = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/debug.js"(exports, module) {
-    exports = module.exports = createDebug.debug = createDebug["default"] = createDebug;
-    exports.coerce = coerce;
-    exports.disable = disable;
-    exports.enable = enable;
-    exports.enabled = enabled;
-    exports.humanize = require_ms();
-    exports.names = [];
-    exports.skips = [];
-    exports.formatters = {};
+  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/debug.js"(exports2, module) {
+    exports2 = module.exports = createDebug.debug = createDebug["default"] = createDebug;
+    exports2.coerce = coerce;
+    exports2.disable = disable;
+    exports2.enable = enable;
+    exports2.enabled = enabled;
+    exports2.humanize = require_ms();
+    exports2.names = [];
+    exports2.skips = [];
+    exports2.formatters = {};
     var prevTime;
     function selectColor(namespace) {
       var hash = 0, i;
@@ -17752,7 +17752,7 @@ var require_debug = __commonJS({
         hash = (hash << 5) - hash + namespace.charCodeAt(i);
         hash |= 0;
       }
-      return exports.colors[Math.abs(hash) % exports.colors.length];
+      return exports2.colors[Math.abs(hash) % exports2.colors.length];
     }
     function createDebug(namespace) {
       function debug() {
@@ -17768,7 +17768,7 @@ var require_debug = __commonJS({
         for (var i = 0; i < args.length; i++) {
           args[i] = arguments[i];
         }
-        args[0] = exports.coerce(args[0]);
+        args[0] = exports2.coerce(args[0]);
         if ("string" !== typeof args[0]) {
           args.unshift("%O");
         }
@@ -17776,7 +17776,7 @@ var require_debug = __commonJS({
         args[0] = args[0].replace(/%([a-zA-Z%])/g, function(match, format) {
           if (match === "%%") return match;
           index++;
-          var formatter = exports.formatters[format];
+          var formatter = exports2.formatters[format];
           if ("function" === typeof formatter) {
             var val = args[index];
             match = formatter.call(self, val);
@@ -17785,47 +17785,47 @@ var require_debug = __commonJS({
           }
           return match;
         });
-        exports.formatArgs.call(self, args);
-        var logFn = debug.log || exports.log || console.log.bind(console);
+        exports2.formatArgs.call(self, args);
+        var logFn = debug.log || exports2.log || console.log.bind(console);
         logFn.apply(self, args);
       }
       debug.namespace = namespace;
-      debug.enabled = exports.enabled(namespace);
-      debug.useColors = exports.useColors();
+      debug.enabled = exports2.enabled(namespace);
+      debug.useColors = exports2.useColors();
       debug.color = selectColor(namespace);
-      if ("function" === typeof exports.init) {
-        exports.init(debug);
+      if ("function" === typeof exports2.init) {
+        exports2.init(debug);
       }
       return debug;
     }
     function enable(namespaces) {
-      exports.save(namespaces);
-      exports.names = [];
-      exports.skips = [];
+      exports2.save(namespaces);
+      exports2.names = [];
+      exports2.skips = [];
       var split = (typeof namespaces === "string" ? namespaces : "").split(/[\s,]+/);
       var len = split.length;
       for (var i = 0; i < len; i++) {
         if (!split[i]) continue;
         namespaces = split[i].replace(/\*/g, ".*?");
         if (namespaces[0] === "-") {
-          exports.skips.push(new RegExp("^" + namespaces.substr(1) + "$"));
+          exports2.skips.push(new RegExp("^" + namespaces.substr(1) + "$"));
         } else {
-          exports.names.push(new RegExp("^" + namespaces + "$"));
+          exports2.names.push(new RegExp("^" + namespaces + "$"));
         }
       }
     }
     function disable() {
-      exports.enable("");
+      exports2.enable("");
     }
     function enabled(name) {
       var i, len;
-      for (i = 0, len = exports.skips.length; i < len; i++) {
-        if (exports.skips[i].test(name)) {
+      for (i = 0, len = exports2.skips.length; i < len; i++) {
+        if (exports2.skips[i].test(name)) {
           return false;
         }
       }
-      for (i = 0, len = exports.names.length; i < len; i++) {
-        if (exports.names[i].test(name)) {
+      for (i = 0, len = exports2.names.length; i < len; i++) {
+        if (exports2.names[i].test(name)) {
           return true;
         }
       }
@@ -17840,15 +17840,15 @@ var require_debug = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/browser.js
 var require_browser = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/browser.js"(exports, module) {
-    exports = module.exports = require_debug();
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.storage = "undefined" != typeof chrome && "undefined" != typeof chrome.storage ? chrome.storage.local : localstorage();
-    exports.colors = [
+  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/browser.js"(exports2, module) {
+    exports2 = module.exports = require_debug();
+    exports2.log = log;
+    exports2.formatArgs = formatArgs;
+    exports2.save = save;
+    exports2.load = load;
+    exports2.useColors = useColors;
+    exports2.storage = "undefined" != typeof chrome && "undefined" != typeof chrome.storage ? chrome.storage.local : localstorage();
+    exports2.colors = [
       "lightseagreen",
       "forestgreen",
       "goldenrod",
@@ -17866,7 +17866,7 @@ var require_browser = __commonJS({
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/) && parseInt(RegExp.$1, 10) >= 31 || // double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
-    exports.formatters.j = function(v2) {
+    exports2.formatters.j = function(v2) {
       try {
         return JSON.stringify(v2);
       } catch (err) {
@@ -17875,7 +17875,7 @@ var require_browser = __commonJS({
     };
     function formatArgs(args) {
       var useColors2 = this.useColors;
-      args[0] = (useColors2 ? "%c" : "") + this.namespace + (useColors2 ? " %c" : " ") + args[0] + (useColors2 ? "%c " : " ") + "+" + exports.humanize(this.diff);
+      args[0] = (useColors2 ? "%c" : "") + this.namespace + (useColors2 ? " %c" : " ") + args[0] + (useColors2 ? "%c " : " ") + "+" + exports2.humanize(this.diff);
       if (!useColors2) return;
       var c = "color: " + this.color;
       args.splice(1, 0, c, "color: inherit");
@@ -17896,9 +17896,9 @@ var require_browser = __commonJS({
     function save(namespaces) {
       try {
         if (null == namespaces) {
-          exports.storage.removeItem("debug");
+          exports2.storage.removeItem("debug");
         } else {
-          exports.storage.debug = namespaces;
+          exports2.storage.debug = namespaces;
         }
       } catch (e) {
       }
@@ -17906,7 +17906,7 @@ var require_browser = __commonJS({
     function load() {
       var r;
       try {
-        r = exports.storage.debug;
+        r = exports2.storage.debug;
       } catch (e) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
@@ -17914,7 +17914,7 @@ var require_browser = __commonJS({
       }
       return r;
     }
-    exports.enable(load());
+    exports2.enable(load());
     function localstorage() {
       try {
         return window.localStorage;
@@ -17926,24 +17926,24 @@ var require_browser = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/node.js
 var require_node = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/node.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
     var util = __require("util");
-    exports = module.exports = require_debug();
-    exports.init = init;
-    exports.log = log;
-    exports.formatArgs = formatArgs;
-    exports.save = save;
-    exports.load = load;
-    exports.useColors = useColors;
-    exports.colors = [6, 2, 3, 4, 5, 1];
-    exports.inspectOpts = Object.keys(process.env).filter(function(key) {
-      return /^debug_/i.test(key);
-    }).reduce(function(obj2, key) {
-      var prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, function(_2, k) {
+    exports2 = module.exports = require_debug();
+    exports2.init = init;
+    exports2.log = log;
+    exports2.formatArgs = formatArgs;
+    exports2.save = save;
+    exports2.load = load;
+    exports2.useColors = useColors;
+    exports2.colors = [6, 2, 3, 4, 5, 1];
+    exports2.inspectOpts = Object.keys(process.env).filter(function(key2) {
+      return /^debug_/i.test(key2);
+    }).reduce(function(obj2, key2) {
+      var prop = key2.substring(6).toLowerCase().replace(/_([a-z])/g, function(_2, k) {
         return k.toUpperCase();
       });
-      var val = process.env[key];
+      var val = process.env[key2];
       if (/^(yes|on|true|enabled)$/i.test(val)) val = true;
       else if (/^(no|off|false|disabled)$/i.test(val)) val = false;
       else if (val === "null") val = null;
@@ -17958,15 +17958,15 @@ var require_node = __commonJS({
     }
     var stream = 1 === fd ? process.stdout : 2 === fd ? process.stderr : createWritableStdioStream(fd);
     function useColors() {
-      return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty.isatty(fd);
+      return "colors" in exports2.inspectOpts ? Boolean(exports2.inspectOpts.colors) : tty.isatty(fd);
     }
-    exports.formatters.o = function(v2) {
+    exports2.formatters.o = function(v2) {
       this.inspectOpts.colors = this.useColors;
       return util.inspect(v2, this.inspectOpts).split("\n").map(function(str2) {
         return str2.trim();
       }).join(" ");
     };
-    exports.formatters.O = function(v2) {
+    exports2.formatters.O = function(v2) {
       this.inspectOpts.colors = this.useColors;
       return util.inspect(v2, this.inspectOpts);
     };
@@ -17977,7 +17977,7 @@ var require_node = __commonJS({
         var c = this.color;
         var prefix = "  \x1B[3" + c + ";1m" + name + " \x1B[0m";
         args[0] = prefix + args[0].split("\n").join("\n" + prefix);
-        args.push("\x1B[3" + c + "m+" + exports.humanize(this.diff) + "\x1B[0m");
+        args.push("\x1B[3" + c + "m+" + exports2.humanize(this.diff) + "\x1B[0m");
       } else {
         args[0] = (/* @__PURE__ */ new Date()).toUTCString() + " " + name + " " + args[0];
       }
@@ -18035,18 +18035,18 @@ var require_node = __commonJS({
     }
     function init(debug) {
       debug.inspectOpts = {};
-      var keys = Object.keys(exports.inspectOpts);
+      var keys = Object.keys(exports2.inspectOpts);
       for (var i = 0; i < keys.length; i++) {
-        debug.inspectOpts[keys[i]] = exports.inspectOpts[keys[i]];
+        debug.inspectOpts[keys[i]] = exports2.inspectOpts[keys[i]];
       }
     }
-    exports.enable(load());
+    exports2.enable(load());
   }
 });
 
 // node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/index.js
 var require_src = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/node_modules/debug/src/index.js"(exports2, module) {
     if (typeof process !== "undefined" && process.type === "renderer") {
       module.exports = require_browser();
     } else {
@@ -18057,7 +18057,7 @@ var require_src = __commonJS({
 
 // node_modules/@stdlib/constants-float32-max/lib/index.js
 var require_lib135 = __commonJS({
-  "node_modules/@stdlib/constants-float32-max/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float32-max/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT32_MAX = 34028234663852886e22;
     module.exports = FLOAT32_MAX;
@@ -18066,7 +18066,7 @@ var require_lib135 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/higher_newton.js
 var require_higher_newton = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/higher_newton.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/higher_newton.js"(exports2, module) {
     "use strict";
     var logger = require_src();
     var gammainc = require_lib116();
@@ -18144,7 +18144,7 @@ var require_higher_newton = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak1.js
 var require_polyval_ak1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak1.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -18158,7 +18158,7 @@ var require_polyval_ak1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak2.js
 var require_polyval_ak2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_ak2.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -18172,7 +18172,7 @@ var require_polyval_ak2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js
 var require_lambdaeta = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/lambdaeta.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var exp = require_lib59();
@@ -18184,7 +18184,7 @@ var require_lambdaeta = __commonJS({
     var ONEO12 = 0.08333333333333333;
     var ONEO120 = 0.008333333333333333;
     var AK = [1, 0, 0, 0, 0, 0];
-    function lambdaeta(eta) {
+    function lambdaeta(eta2) {
       var L2;
       var L3;
       var L4;
@@ -18194,14 +18194,14 @@ var require_lambdaeta = __commonJS({
       var q2;
       var r;
       var s;
-      s = eta * eta * 0.5;
-      if (eta === 0) {
+      s = eta2 * eta2 * 0.5;
+      if (eta2 === 0) {
         la = 0;
-      } else if (eta < -1) {
+      } else if (eta2 < -1) {
         r = exp(-1 - s);
         la = polyvalAK1(r);
-      } else if (eta < 1) {
-        r = eta;
+      } else if (eta2 < 1) {
+        r = eta2;
         la = polyvalAK2(r);
       } else {
         r = 11 + s;
@@ -18220,7 +18220,7 @@ var require_lambdaeta = __commonJS({
         la += L6 * r * evalpoly(AK, r);
       }
       r = 1;
-      if (eta > -3.5 && eta < -0.03 || eta > 0.03 && eta < 40) {
+      if (eta2 > -3.5 && eta2 < -0.03 || eta2 > 0.03 && eta2 < 40) {
         r = 1;
         q2 = la;
         do {
@@ -18237,7 +18237,7 @@ var require_lambdaeta = __commonJS({
 
 // node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js
 var require_lib136 = __commonJS({
-  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-ln-sqrt-two-pi/lib/index.js"(exports2, module) {
     "use strict";
     var LN_SQRT_TWO_PI = 0.9189385332046728;
     module.exports = LN_SQRT_TWO_PI;
@@ -18246,7 +18246,7 @@ var require_lib136 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/chepolsum.js
 var require_chepolsum = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/chepolsum.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/chepolsum.js"(exports2, module) {
     "use strict";
     var A2 = [
       1.9963790515900766,
@@ -18292,7 +18292,7 @@ var require_chepolsum = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_c.js
 var require_polyval_c = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_c.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_c.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -18306,7 +18306,7 @@ var require_polyval_c = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_d.js
 var require_polyval_d = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_d.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/polyval_d.js"(exports2, module) {
     "use strict";
     function evalpoly(x2) {
       if (x2 === 0) {
@@ -18320,7 +18320,7 @@ var require_polyval_d = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js
 var require_stirling = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/stirling.js"(exports2, module) {
     "use strict";
     var gammaln = require_lib99();
     var ln = require_lib96();
@@ -18361,7 +18361,7 @@ var require_stirling = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js
 var require_gamstar = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/gamstar.js"(exports2, module) {
     "use strict";
     var exp = require_lib59();
     var gamma = require_lib90();
@@ -18384,7 +18384,7 @@ var require_gamstar = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak0bk0.js
 var require_rational_ak0bk0 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak0bk0.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak0bk0.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18414,19 +18414,19 @@ var require_rational_ak0bk0 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js
 var require_eps1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps1.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var ln = require_lib96();
     var lambdaeta = require_lambdaeta();
     var rateval = require_rational_ak0bk0();
-    function eps1(eta) {
+    function eps1(eta2) {
       var la;
-      if (abs(eta) < 1) {
-        return rateval(eta);
+      if (abs(eta2) < 1) {
+        return rateval(eta2);
       }
-      la = lambdaeta(eta);
-      return ln(eta / (la - 1)) / eta;
+      la = lambdaeta(eta2);
+      return ln(eta2 / (la - 1)) / eta2;
     }
     module.exports = eps1;
   }
@@ -18434,7 +18434,7 @@ var require_eps1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak1bk1.js
 var require_rational_ak1bk1 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak1bk1.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak1bk1.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18464,7 +18464,7 @@ var require_rational_ak1bk1 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak2bk2.js
 var require_rational_ak2bk2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak2bk2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak2bk2.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18494,7 +18494,7 @@ var require_rational_ak2bk2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak3bk3.js
 var require_rational_ak3bk3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak3bk3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak3bk3.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18524,31 +18524,31 @@ var require_rational_ak3bk3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js
 var require_eps2 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps2.js"(exports2, module) {
     "use strict";
     var ln = require_lib96();
     var rateval1 = require_rational_ak1bk1();
     var rateval2 = require_rational_ak2bk2();
     var rateval3 = require_rational_ak3bk3();
-    function eps2(eta) {
+    function eps2(eta2) {
       var lnmeta;
       var x2;
-      if (eta < -5) {
-        x2 = eta * eta;
-        lnmeta = ln(-eta);
-        return (12 - x2 - 6 * (lnmeta * lnmeta)) / (12 * x2 * eta);
+      if (eta2 < -5) {
+        x2 = eta2 * eta2;
+        lnmeta = ln(-eta2);
+        return (12 - x2 - 6 * (lnmeta * lnmeta)) / (12 * x2 * eta2);
       }
-      if (eta < -2) {
-        return rateval1(eta);
+      if (eta2 < -2) {
+        return rateval1(eta2);
       }
-      if (eta < 2) {
-        return rateval2(eta);
+      if (eta2 < 2) {
+        return rateval2(eta2);
       }
-      if (eta < 1e3) {
-        x2 = 1 / eta;
-        return rateval3(eta) / (-12 * eta);
+      if (eta2 < 1e3) {
+        x2 = 1 / eta2;
+        return rateval3(eta2) / (-12 * eta2);
       }
-      return -1 / (12 * eta);
+      return -1 / (12 * eta2);
     }
     module.exports = eps2;
   }
@@ -18556,7 +18556,7 @@ var require_eps2 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak4bk4.js
 var require_rational_ak4bk4 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak4bk4.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak4bk4.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18586,7 +18586,7 @@ var require_rational_ak4bk4 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak5bk5.js
 var require_rational_ak5bk5 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak5bk5.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak5bk5.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18616,7 +18616,7 @@ var require_rational_ak5bk5 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak6bk6.js
 var require_rational_ak6bk6 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak6bk6.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak6bk6.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18646,7 +18646,7 @@ var require_rational_ak6bk6 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak7bk7.js
 var require_rational_ak7bk7 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak7bk7.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak7bk7.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18676,7 +18676,7 @@ var require_rational_ak7bk7 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak8bk8.js
 var require_rational_ak8bk8 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak8bk8.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/rational_ak8bk8.js"(exports2, module) {
     "use strict";
     function evalrational(x2) {
       var ax;
@@ -18706,7 +18706,7 @@ var require_rational_ak8bk8 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js
 var require_eps3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/eps3.js"(exports2, module) {
     "use strict";
     var ln = require_lib96();
     var rational1 = require_rational_ak4bk4();
@@ -18714,32 +18714,32 @@ var require_eps3 = __commonJS({
     var rational3 = require_rational_ak6bk6();
     var rational4 = require_rational_ak7bk7();
     var rational5 = require_rational_ak8bk8();
-    function eps3(eta) {
+    function eps3(eta2) {
       var x2;
       var y2;
-      if (eta < -8) {
-        x2 = eta * eta;
-        y2 = ln(-eta) / eta;
-        return (-30 + eta * y2 * (6 * x2 * y2 * y2 - 12 + x2)) / (12 * eta * x2 * x2);
+      if (eta2 < -8) {
+        x2 = eta2 * eta2;
+        y2 = ln(-eta2) / eta2;
+        return (-30 + eta2 * y2 * (6 * x2 * y2 * y2 - 12 + x2)) / (12 * eta2 * x2 * x2);
       }
-      if (eta < -4) {
-        return rational1(eta) / (eta * eta);
+      if (eta2 < -4) {
+        return rational1(eta2) / (eta2 * eta2);
       }
-      if (eta < -2) {
-        return rational2(eta);
+      if (eta2 < -2) {
+        return rational2(eta2);
       }
-      if (eta < 2) {
-        return rational3(eta);
+      if (eta2 < 2) {
+        return rational3(eta2);
       }
-      if (eta < 10) {
-        x2 = 1 / eta;
-        return rational4(x2) / (eta * eta);
+      if (eta2 < 10) {
+        x2 = 1 / eta2;
+        return rational4(x2) / (eta2 * eta2);
       }
-      if (eta < 100) {
-        x2 = 1 / eta;
-        return rational5(x2) / (eta * eta);
+      if (eta2 < 100) {
+        x2 = 1 / eta2;
+        return rational5(x2) / (eta2 * eta2);
       }
-      return -ln(eta) / (12 * eta * eta * eta);
+      return -ln(eta2) / (12 * eta2 * eta2 * eta2);
     }
     module.exports = eps3;
   }
@@ -18747,7 +18747,7 @@ var require_eps3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js
 var require_compute = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/compute.js"(exports2, module) {
     "use strict";
     var logger = require_src();
     var evalpoly = require_lib108();
@@ -18796,7 +18796,7 @@ var require_compute = __commonJS({
       var ap1;
       var ap2;
       var ap3;
-      var eta;
+      var eta2;
       var p6;
       var p5;
       var x0;
@@ -18907,8 +18907,8 @@ var require_compute = __commonJS({
           b = 1 - a;
           b2 = b * b;
           b3 = b2 * b;
-          eta = sqrt(-2 / a * ln(q2 / vgam));
-          x0 = a * lambdaeta(eta);
+          eta2 = sqrt(-2 / a * ln(q2 / vgam));
+          x0 = a * lambdaeta(eta2);
           L5 = ln(x0);
           if (x0 > 5) {
             L2 = L5 * L5;
@@ -18955,11 +18955,11 @@ var require_compute = __commonJS({
         m = 1;
         ainv = 1 / a;
         r = erfcinv(2 * porq);
-        eta = s * r / sqrt(a * HALF);
+        eta2 = s * r / sqrt(a * HALF);
         if (r < MAX_FLOAT32) {
-          eta += (eps1(eta) + (eps2(eta) + eps3(eta) * ainv) * ainv) * ainv;
-          x0 = a * lambdaeta(eta);
-          y2 = eta;
+          eta2 += (eps1(eta2) + (eps2(eta2) + eps3(eta2) * ainv) * ainv) * ainv;
+          x0 = a * lambdaeta(eta2);
+          y2 = eta2;
           fp = -sqrt(a / TWO_PI) * exp(-HALF * a * y2 * y2) / gamstar(a);
           invfp = 1 / fp;
         } else {
@@ -18978,7 +18978,7 @@ var require_compute = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js
 var require_main96 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/main.js"(exports2, module) {
     "use strict";
     var isnan = require_lib8();
     var FLOAT32_SMALLEST = require_lib114();
@@ -19017,7 +19017,7 @@ var require_main96 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js
 var require_lib137 = __commonJS({
-  "node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-gammaincinv/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main96();
     module.exports = main;
@@ -19026,7 +19026,7 @@ var require_lib137 = __commonJS({
 
 // node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js
 var require_lib138 = __commonJS({
-  "node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/constants-float64-smallest-subnormal/lib/index.js"(exports2, module) {
     "use strict";
     var FLOAT64_SMALLEST_SUBNORMAL = 5e-324;
     module.exports = FLOAT64_SMALLEST_SUBNORMAL;
@@ -19035,7 +19035,7 @@ var require_lib138 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js
 var require_temme3 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/temme3.js"(exports2, module) {
     "use strict";
     var gammaincinv = require_lib137();
     var ln = require_lib96();
@@ -19049,7 +19049,7 @@ var require_temme3 = __commonJS({
       var lower;
       var upper;
       var eta0;
-      var eta;
+      var eta2;
       var w10;
       var w12;
       var w13;
@@ -19111,14 +19111,14 @@ var require_temme3 = __commonJS({
       e3 = -((3592 * w7 + 8375 * w6 - 1323 * w5 - 29198 * w4 - 89578 * w3 - 154413 * w2 - 116063 * w11 - 29632) * (w11 - 1)) / (816480 * w5 * w12);
       e3 -= (442043 * w9 + 2054169 * w8 + 3803094 * w7 + 3470754 * w6 + 2141568 * w5 - 2393568 * w4 - 19904934 * w3 - 34714674 * w2 - 23128299 * w11 - 5253353) * d / (146966400 * w6 * w13);
       e3 -= (116932 * w10 + 819281 * w9 + 2378172 * w8 + 4341330 * w7 + 6806004 * w6 + 10622748 * w5 + 18739500 * w4 + 30651894 * w3 + 30869976 * w2 + 15431867 * w11 + 2919016) * d2 / (146966400 * w14 * w7);
-      eta = eta0 + e1 / a + e2 / (a * a) + e3 / (a * a * a);
-      if (eta <= 0) {
-        eta = SMALLEST_SUBNORMAL;
+      eta2 = eta0 + e1 / a + e2 / (a * a) + e3 / (a * a * a);
+      if (eta2 <= 0) {
+        eta2 = SMALLEST_SUBNORMAL;
       }
-      u = eta - mu * ln(eta) + (1 + mu) * ln(1 + mu) - mu;
+      u = eta2 - mu * ln(eta2) + (1 + mu) * ln(1 + mu) - mu;
       cross = 1 / (1 + mu);
-      lower = eta < mu ? cross : 0;
-      upper = eta < mu ? 1 : cross;
+      lower = eta2 < mu ? cross : 0;
+      upper = eta2 < mu ? 1 : cross;
       x2 = (lower + upper) / 2;
       roots = temmeRootFinder(u, mu);
       return newtonRaphsonIterate(roots, x2, lower, upper, 32, 100);
@@ -19129,7 +19129,7 @@ var require_temme3 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js
 var require_halley_iterate = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/halley_iterate.js"(exports2, module) {
     "use strict";
     var abs = require_lib43();
     var ldexp = require_lib58();
@@ -19277,7 +19277,7 @@ var require_halley_iterate = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js
 var require_ibeta_roots = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/ibeta_roots.js"(exports2, module) {
     "use strict";
     var kernelBetainc = require_lib122().assign;
     var abs = require_lib43();
@@ -19324,7 +19324,7 @@ var require_ibeta_roots = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js
 var require_main97 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/main.js"(exports2, module) {
     "use strict";
     var evalpoly = require_lib108();
     var betainc = require_lib123();
@@ -19637,7 +19637,7 @@ var require_main97 = __commonJS({
 
 // node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js
 var require_lib139 = __commonJS({
-  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/math-base-special-kernel-betaincinv/lib/index.js"(exports2, module) {
     "use strict";
     var main = require_main97();
     module.exports = main;
@@ -19646,7 +19646,7 @@ var require_lib139 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js
 var require_main98 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/main.js"(exports2, module) {
     "use strict";
     var kernelBetaincinv = require_lib139();
     var isnan = require_lib8();
@@ -19668,7 +19668,7 @@ var require_main98 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js
 var require_factory7 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/factory.js"(exports2, module) {
     "use strict";
     var constantFunction = require_lib124();
     var kernelBetaincinv = require_lib139();
@@ -19697,7 +19697,7 @@ var require_factory7 = __commonJS({
 
 // node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js
 var require_lib140 = __commonJS({
-  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js"(exports, module) {
+  "node_modules/@stdlib/stats-base-dists-t-quantile/lib/index.js"(exports2, module) {
     "use strict";
     var setReadOnly = require_lib5();
     var main = require_main98();
@@ -19709,7 +19709,7 @@ var require_lib140 = __commonJS({
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
+  "node_modules/picomatch/lib/constants.js"(exports2, module) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -19911,7 +19911,7 @@ var require_constants = __commonJS({
 
 // node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
+  "node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -19919,12 +19919,12 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
+    exports2.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports2.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports2.isRegexChar = (str2) => str2.length === 1 && exports2.hasRegexChars(str2);
+    exports2.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports2.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports2.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
         return platform === "win32" || platform === "windows";
@@ -19934,18 +19934,18 @@ var require_utils = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str2) => {
+    exports2.removeBackslashes = (str2) => {
       return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
-    exports.escapeLast = (input, char, lastIdx) => {
+    exports2.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
       if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      if (input[idx - 1] === "\\") return exports2.escapeLast(input, char, idx - 1);
       return `${input.slice(0, idx)}\\${input.slice(idx)}`;
     };
-    exports.removePrefix = (input, state = {}) => {
+    exports2.removePrefix = (input, state = {}) => {
       let output = input;
       if (output.startsWith("./")) {
         output = output.slice(2);
@@ -19953,7 +19953,7 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
+    exports2.wrapOutput = (input, state = {}, options = {}) => {
       const prepend = options.contains ? "" : "^";
       const append = options.contains ? "" : "$";
       let output = `${prepend}(?:${input})${append}`;
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.basename = (path29, { windows } = {}) => {
-      const segs = path29.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path34, { windows } = {}) => {
+      const segs = path34.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -19975,7 +19975,7 @@ var require_utils = __commonJS({
 
 // node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
+  "node_modules/picomatch/lib/scan.js"(exports2, module) {
     "use strict";
     var utils = require_utils();
     var {
@@ -20313,7 +20313,7 @@ var require_scan = __commonJS({
 
 // node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
+  "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
     var constants5 = require_constants();
     var utils = require_utils();
@@ -21328,7 +21328,7 @@ var require_parse = __commonJS({
 
 // node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+  "node_modules/picomatch/lib/picomatch.js"(exports2, module) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -21468,7 +21468,7 @@ var require_picomatch = __commonJS({
 
 // node_modules/picomatch/index.js
 var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
+  "node_modules/picomatch/index.js"(exports2, module) {
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
@@ -21497,6 +21497,8 @@ var ExitCode = {
   budgetExhausted: 4,
   /** Infrastructure errors (API faults) dominate the run: its pass rate would mislead. */
   infraDominated: 5,
+  /** A selected suite's toolchain is missing on this machine (e.g. no Python with pytest). Nothing was spent. */
+  toolchainMissing: 7,
   /** Ctrl-C or SIGTERM: the run stopped cleanly and can be continued with --resume (128 + SIGINT). */
   interrupted: 130
 };
@@ -21519,8 +21521,8 @@ var UsageError = class extends Error {
   code;
 };
 function oneLine(err) {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n")[0]?.trim() || "unknown error";
+  const text2 = err instanceof Error ? err.message : String(err);
+  return text2.split("\n")[0]?.trim() || "unknown error";
 }
 
 // src/config/load.ts
@@ -21554,7 +21556,7 @@ function resolveAgentPaths(agent, dir) {
 var suiteFileSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes"),
   title: external_exports.string().min(1).optional(),
-  toolchain: external_exports.enum(["node", "rust"]),
+  toolchain: external_exports.enum(["node", "rust", "go", "python"]),
   /** node only: folder (relative to the suite) with package.json, lockfile and config files. */
   fixture: external_exports.string().min(1).optional()
 });
@@ -21574,7 +21576,25 @@ var tsanCheckSchema = external_exports.strictObject({
   /** A TSan suppressions file in `hidden/` (workspace-relative), for false reports TSan cannot avoid. */
   suppressions: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/, "a relative path inside hidden/").optional()
 });
-var checkSchema = external_exports.discriminatedUnion("kind", [forbidCheckSchema, tsanCheckSchema]);
+var goForbidCheckSchema = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  kind: external_exports.literal("go-forbid"),
+  types: external_exports.array(external_exports.string().regex(/^(?:chan|[a-z0-9_./]+\.[A-Za-z_]\w*)$/, "like sync.Mutex, or chan")).min(1),
+  message: external_exports.string().min(1)
+});
+var raceCheckSchema = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  kind: external_exports.literal("race"),
+  /** A `-test.run` pattern (Go regexp syntax) selecting the stress tests; all hidden tests by default. */
+  run: external_exports.string().min(1).optional(),
+  timeout: external_exports.number().positive().max(3600).optional()
+});
+var checkSchema = external_exports.discriminatedUnion("kind", [
+  forbidCheckSchema,
+  tsanCheckSchema,
+  goForbidCheckSchema,
+  raceCheckSchema
+]);
 var taskFileSchema = external_exports.strictObject({
   id: external_exports.string().regex(/^L[1-9][0-9]*-[a-z0-9-]+$/, "like L1-statcard"),
   level: external_exports.number().int().min(1).max(9),
@@ -21597,8 +21617,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path29 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path29}: ${issue.message}`;
+  const path34 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path34}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -21635,8 +21655,8 @@ function hashFiles(...trees) {
   }
   return hash.digest("hex").slice(0, 16);
 }
-function sha256(text) {
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+function sha256(text2) {
+  return createHash("sha256").update(text2).digest("hex").slice(0, 16);
 }
 function isDirectory(p) {
   try {
@@ -21644,6 +21664,195 @@ function isDirectory(p) {
   } catch {
     return false;
   }
+}
+
+// src/grade/scan/go-rules.ts
+var FLAG_SET_API = /^flag\.(?:NewFlagSet|FlagSet(?:\.\w+)?|ErrorHandling|ContinueOnError|ExitOnError|PanicOnError|ErrHelp|Value(?:\.\w+)?|Getter(?:\.\w+)?|Flag(?:\.\w+)?)$/;
+var GO_RULES = [
+  {
+    id: "process-exit",
+    message: "exits the process or the goroutine outside func main",
+    use: (q2, u) => q2 === "runtime.Goexit" || !u.InMain && /^(?:os\.Exit|syscall\.Exit|log\.(?:Logger\.)?Fatal(?:f|ln)?)$/.test(q2)
+  },
+  {
+    id: "process-spawn",
+    message: "spawns or signals processes",
+    importPath: /^(?:os\/exec|os\/signal|plugin)$/,
+    use: (q2) => /^(?:os\.(?:StartProcess|FindProcess|Process(?:\.\w+)?|ProcAttr)|syscall\.(?:ForkExec|Exec|StartProcess|Kill))$/.test(
+      q2
+    )
+  },
+  {
+    id: "env-access",
+    message: "reads or changes environment variables or the process context",
+    importPath: /^os\/user$/,
+    use: (q2, u) => /^os\.(?:Getenv|LookupEnv|Environ|Setenv|Unsetenv|Clearenv|ExpandEnv|Getwd|Chdir|Executable|Hostname|UserHomeDir|UserCacheDir|UserConfigDir|TempDir)$/.test(
+      q2
+    ) || /^syscall\.(?:Getenv|Setenv|Unsetenv|Clearenv|Environ)$/.test(q2) || q2 === "os.Args" && !u.InMain
+  },
+  {
+    id: "fs-access",
+    message: "uses the file system",
+    importPath: /^io\/ioutil$/,
+    use: (q2) => /^os\.(?:Open|OpenFile|Create|ReadFile|WriteFile|ReadDir|Stat|Lstat|Remove|RemoveAll|Rename|Mkdir|MkdirAll|MkdirTemp|CreateTemp|Chmod|Chown|Lchown|Chtimes|Link|Symlink|Readlink|Truncate|DirFS|NewFile|Pipe|CopyFS)$/.test(
+      q2
+    ) || /^path\/filepath\.(?:Walk|WalkDir|Glob|EvalSymlinks|Abs)$/.test(q2)
+  },
+  {
+    id: "network",
+    message: "uses the network",
+    importPath: /^(?:net|net\/http(?:\/.*)?|net\/rpc(?:\/.*)?|net\/smtp|net\/textproto|crypto\/tls)$/
+  },
+  {
+    id: "raw-output",
+    message: "uses the standard streams outside func main (the test output is parsed; write to the writers you are given)",
+    use: (q2, u) => !u.InMain && (/^os\.(?:Stdout|Stderr|Stdin)$/.test(q2) || /^fmt\.(?:Print|Printf|Println|Scan|Scanf|Scanln)$/.test(q2) || /^\.(?:print|println)$/.test(q2) || /^log\.(?:Print|Printf|Println|Panic|Panicf|Panicln|Output|SetOutput|Writer|Default|SetFlags|SetPrefix)$/.test(
+      q2
+    ) || /^syscall\.(?:Write|Read)$/.test(q2))
+  },
+  {
+    id: "test-framework",
+    message: "uses the testing package outside a test file",
+    importPath: /^testing(?:\/.*)?$/
+  },
+  {
+    id: "flag-tamper",
+    message: "touches the process-wide flags (the test binary's own) outside func main",
+    use: (q2, u) => !u.InMain && q2.startsWith("flag.") && !FLAG_SET_API.test(q2)
+  },
+  {
+    id: "unsafe",
+    message: "uses unsafe memory access",
+    importPath: /^unsafe$/,
+    use: (q2) => /^reflect\.(?:NewAt|SliceHeader|StringHeader|Value\.(?:UnsafeAddr|UnsafePointer|Pointer|SetPointer))$/.test(
+      q2
+    )
+  },
+  {
+    id: "linkname",
+    message: "uses compiler or linker directives (//go:linkname, //export, cgo directives)",
+    directive: /^\/\/(?:go:linkname|go:cgo_|export\s|go:nosplit|go:noescape|go:uintptrescapes|go:systemstack|go:nowritebarrier)/
+  },
+  {
+    id: "cgo",
+    message: "uses cgo, assembly or foreign object files",
+    importPath: /^(?:C|runtime\/cgo)$/
+  },
+  {
+    id: "compile-time-include",
+    message: "embeds files at compile time",
+    importPath: /^embed$/,
+    directive: /^\/\/go:embed\b/
+  },
+  {
+    id: "build-constraints",
+    message: "has build constraints (a file built only in some builds, e.g. under -race)"
+  },
+  {
+    id: "introspection",
+    message: "inspects the call stack or the test binary (who is calling is not the code's business)",
+    importPath: /^runtime\/(?:pprof|trace)$/,
+    use: (q2) => /^runtime\.(?:Caller|Callers|CallersFrames|FuncForPC|Stack|Breakpoint|Frames(?:\.\w+)?|Func(?:\.\w+)?)$/.test(
+      q2
+    ) || /^runtime\/debug\.(?:Stack|PrintStack|ReadBuildInfo|SetTraceback|SetPanicOnFault)$/.test(q2)
+  },
+  {
+    id: "syscall",
+    message: "makes system calls directly",
+    importPath: /^(?:syscall|golang\.org\/x\/sys\/.*)$/
+  },
+  { id: "unscannable", message: "cannot be type-checked by the scan (write plain Go that go/types accepts)" }
+];
+function qualified(u) {
+  return `${u.Pkg}.${u.Name}`;
+}
+function goScanHits(out, allow) {
+  const allowed = (id) => allow.includes("*") || allow.includes(id);
+  const hits = [];
+  const hit = (rule, file, line, excerpt) => {
+    if (!hits.some((h) => h.rule === rule.id))
+      hits.push({ rule: rule.id, message: rule.message, file, line, excerpt: excerpt.slice(0, 160) });
+  };
+  for (const rule of GO_RULES) {
+    if (allowed(rule.id)) continue;
+    if (rule.id === "build-constraints") {
+      const c = out.Constraints[0];
+      if (c) hit(rule, c.File, c.Line, c.Text);
+      continue;
+    }
+    if (rule.id === "unscannable") {
+      if (out.Errors.length) hit(rule, "go/types", 0, out.Errors[0]);
+      continue;
+    }
+    if (rule.id === "cgo") {
+      const f = out.Foreign[0];
+      if (f) hit(rule, f.File, 0, f.Text);
+    }
+    const imp = rule.importPath ? out.Imports.find((i) => rule.importPath.test(i.Text)) : void 0;
+    if (imp) hit(rule, imp.File, imp.Line, `import "${imp.Text}"`);
+    const use = rule.use ? out.Uses.find((u) => rule.use(qualified(u), u)) : void 0;
+    if (use) hit(rule, use.File, use.Line, qualified(use));
+    const dir = rule.directive ? out.Directives.find((d) => rule.directive.test(d.Text)) : void 0;
+    if (dir) hit(rule, dir.File, dir.Line, dir.Text);
+  }
+  return hits;
+}
+function forbiddenGoType(out, types) {
+  const wanted = new Set(types);
+  return out.Types.find((t) => wanted.has(t.Text)) ?? null;
+}
+function parseGoScan(stdout) {
+  try {
+    const o = JSON.parse(stdout);
+    const lists = ["Uses", "Imports", "Directives", "Constraints", "Types", "Foreign", "Errors"];
+    if (!lists.every((k) => Array.isArray(o[k]))) return null;
+    return o;
+  } catch {
+    return null;
+  }
+}
+
+// src/grade/scan/py-rules.ts
+var PY_RULES = {
+  "process-exit": "exits or signals the process (sys.exit, os._exit, os.kill, SystemExit, exit())",
+  "process-spawn": "spawns processes (subprocess, os.system, asyncio subprocesses, process pools)",
+  "env-access": "reads or changes environment variables (os.environ, os.getenv)",
+  "fs-access": "uses the file system (open, os file functions, pathlib, shutil)",
+  network: "uses the network (socket, http, asyncio connections)",
+  atexit: "registers exit handlers (atexit)",
+  monkeypatch: "patches builtins or the standard library (builtins, __builtins__, assigning to library objects)",
+  "dynamic-code": "evaluates code or looks names up at run time (exec, eval, compile, __import__, globals, computed getattr, a module used as a value)",
+  introspection: "walks frames or interpreter internals (inspect, gc, traceback, frames, __globals__, private module attributes)",
+  "module-table": "reads or changes the import machinery (sys.modules, sys.path, sys.meta_path)",
+  "native-code": "loads native code (ctypes, mmap)",
+  "test-framework": "imports or imitates the test framework (pytest, unittest, conftest.py, test files)",
+  "unlisted-module": "imports a module outside the allowed standard library",
+  unscannable: "cannot be analysed (nested too deeply)"
+};
+function parseScannerOutput(stdout, allow) {
+  const report = { syntaxErrors: [], hits: [] };
+  for (const raw of stdout.split("\n")) {
+    if (!raw.trim()) continue;
+    let line;
+    try {
+      line = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+    if (line.kind === "syntax")
+      report.syntaxErrors.push({ file: line.file, line: line.line, message: line.message });
+    else if (line.kind === "hit" && line.rule in PY_RULES) {
+      if (allow.includes(line.rule) && line.rule !== "unscannable") continue;
+      report.hits.push({
+        rule: line.rule,
+        message: `${PY_RULES[line.rule]}: ${line.detail}`,
+        file: line.file,
+        line: line.line,
+        excerpt: line.excerpt ?? ""
+      });
+    } else return null;
+  }
+  return report;
 }
 
 // src/grade/scan/rust-rules.ts
@@ -21820,9 +22029,9 @@ var RUST_RULES = [
 var HIDDEN_READ_RULE = "hidden-tests";
 var HIDDEN_READ_MESSAGE = "reads the hidden tests at compile time";
 var MIR_SPAN = /\/\/ [a-z ]*?scope \d+ at ([^\s:]+):(\d+):\d+(?:: \d+:\d+)?\s*$/;
-function firstMatch(text, pattern, raw, skip) {
+function firstMatch(text2, pattern, raw, skip) {
   const rawLines = raw.split("\n");
-  const lines = text.split("\n");
+  const lines = text2.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = pattern.exec(lines[i]);
     if (!m || skip?.(m[0])) continue;
@@ -21896,6 +22105,8 @@ function rustScanHits(targets, allow, projectDir, hiddenRel) {
 
 // src/grade/tamper.ts
 function tamperRuleIds(toolchain) {
+  if (toolchain === "go") return GO_RULES.map((r) => r.id);
+  if (toolchain === "python") return Object.keys(PY_RULES);
   return toolchain === "rust" ? RUST_RULES.map((r) => r.id) : Object.keys(NODE_RULES);
 }
 var TAMPER_CONTRACT = "Your code must not: exit, kill or spawn processes; read environment variables, /proc or files (unless the task is about files); use the network (unless the task is about it); write to the raw stdout/stderr handles or file descriptors (printing through print!/println!/console is fine); use linker attributes (no_mangle, link_section, export_name, used), foreign functions or inline assembly; evaluate code from strings or load modules by computed names (eval, Function, require, import() of a non-literal); reach other files through the bundler (import.meta, `?raw`/`?url` imports, test files); import, patch or imitate the test framework (no test-framework imports or globals, no changes to globals or built-in prototypes, no computed property access on globalThis/window, no always-equal objects, no printed test-result text); embed files at compile time. Submissions that do are failed as tampering.";
@@ -21908,6 +22119,7 @@ var LANG_BY_EXT = {
   jsx: "jsx",
   json: "json",
   rs: "rust",
+  py: "python",
   toml: "toml",
   md: "markdown",
   css: "css",
@@ -22006,9 +22218,9 @@ var RETRY_PLACEHOLDERS = ["feedback", "attempt", "attempts", "left", "default"];
 function readPromptFile(file, what) {
   if (!existsSync3(file) || !statSync2(file).isFile())
     throw new UsageError(`${what}: ${file} is not a file; fix the path (relative to aibench.yml)`);
-  const text = readFileSync2(file, "utf8");
-  if (!text.trim()) throw new UsageError(`${what}: ${file} is empty`);
-  return text;
+  const text2 = readFileSync2(file, "utf8");
+  if (!text2.trim()) throw new UsageError(`${what}: ${file} is empty`);
+  return text2;
 }
 function checkPlaceholders(template, allowed, required, what) {
   for (const m of template.matchAll(/\{\{\s*([\w-]+)\s*\}\}/g)) {
@@ -22023,7 +22235,7 @@ function checkPlaceholders(template, allowed, required, what) {
     );
 }
 function fill(template, values) {
-  return template.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (_2, key) => values[key] ?? "");
+  return template.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (_2, key2) => values[key2] ?? "");
 }
 function hashOf(system, task, retry) {
   return task === null && retry === null ? sha256(system) : sha256(JSON.stringify({ system, task, retry }));
@@ -22169,11 +22381,14 @@ var configFileSchema = external_exports.strictObject({
 });
 
 // src/config/load.ts
+function defaultGradeConcurrency(cores = os.availableParallelism?.() ?? os.cpus().length) {
+  return Math.max(1, Math.min(4, 2 * cores));
+}
 var DEFAULT_SETTINGS = {
   attempts: 3,
   trials: 1,
   concurrency: 4,
-  gradeConcurrency: Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)),
+  gradeConcurrency: defaultGradeConcurrency(),
   maxTokens: 16e3,
   feedbackChars: 4e3,
   requestTimeoutSec: 600,
@@ -22181,67 +22396,67 @@ var DEFAULT_SETTINGS = {
   maxCost: null
 };
 function loadConfigFile(file, cwd = process.cwd()) {
-  const chosen = file ?? (existsSync4(path5.join(cwd, "aibench.yml")) ? path5.join(cwd, "aibench.yml") : void 0);
-  if (!chosen) return { config: configFileSchema.parse({}), path: null };
-  if (!existsSync4(chosen)) throw new UsageError(`--config: ${chosen} does not exist`);
+  const chosen2 = file ?? (existsSync4(path5.join(cwd, "aibench.yml")) ? path5.join(cwd, "aibench.yml") : void 0);
+  if (!chosen2) return { config: configFileSchema.parse({}), path: null };
+  if (!existsSync4(chosen2)) throw new UsageError(`--config: ${chosen2} does not exist`);
   let raw;
   try {
-    raw = (0, import_yaml.parse)(readFileSync3(chosen, "utf8")) ?? {};
+    raw = (0, import_yaml.parse)(readFileSync3(chosen2, "utf8")) ?? {};
   } catch (err) {
-    throw new UsageError(`${chosen}: not valid YAML (${err.message.split("\n")[0]})`);
+    throw new UsageError(`${chosen2}: not valid YAML (${err.message.split("\n")[0]})`);
   }
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${chosen}: ${describeZodError(parsed.error)}`);
-  const dir = path5.dirname(path5.resolve(chosen));
+  if (!parsed.success) throw new UsageError(`${chosen2}: ${describeZodError(parsed.error)}`);
+  const dir = path5.dirname(path5.resolve(chosen2));
   for (const variant of Object.values(parsed.data.variants)) {
-    for (const key of ["system", "task", "retry"]) {
-      const file2 = variant[key];
-      if (file2) variant[key] = path5.resolve(dir, file2);
+    for (const key2 of ["system", "task", "retry"]) {
+      const file2 = variant[key2];
+      if (file2) variant[key2] = path5.resolve(dir, file2);
     }
   }
   for (const agent of Object.values(parsed.data.agents)) resolveAgentPaths(agent, dir);
-  return { config: parsed.data, path: path5.resolve(chosen) };
+  return { config: parsed.data, path: path5.resolve(chosen2) };
 }
 function resolveSettings(fromFile, explicit, names = {}) {
   const merged = { ...DEFAULT_SETTINGS, ...fromFile };
-  for (const [key, value] of Object.entries(explicit)) if (value !== void 0) merged[key] = value;
+  for (const [key2, value] of Object.entries(explicit)) if (value !== void 0) merged[key2] = value;
   const parsed = runSettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const key = String(issue.path[0]);
-    const name = names[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UsageError(`${name}: ${issue.message} (got ${JSON.stringify(merged[key])})`);
+    const key2 = String(issue.path[0]);
+    const name = names[key2] ?? `--${key2.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`${name}: ${issue.message} (got ${JSON.stringify(merged[key2])})`);
   }
   return parsed.data;
 }
-function numberFrom(text, name) {
-  if (text === void 0 || text.trim() === "") return void 0;
-  const n = Number(text);
-  if (!Number.isFinite(n)) throw new UsageError(`${name}: "${text}" is not a number`);
+function numberFrom(text2, name) {
+  if (text2 === void 0 || text2.trim() === "") return void 0;
+  const n = Number(text2);
+  if (!Number.isFinite(n)) throw new UsageError(`${name}: "${text2}" is not a number`);
   return n;
 }
 
 // src/models/spec.ts
 function parseModelSpec(raw) {
-  const text = raw.trim();
-  if (text === "reference")
-    return { raw: text, name: "reference", provider: "reference", model: "reference" };
-  if (text.startsWith("replay:")) {
-    const file = text.slice("replay:".length);
+  const text2 = raw.trim();
+  if (text2 === "reference")
+    return { raw: text2, name: "reference", provider: "reference", model: "reference" };
+  if (text2.startsWith("replay:")) {
+    const file = text2.slice("replay:".length);
     if (!file) throw new UsageError("--models: replay needs a results file, e.g. replay:out/results.json");
-    return { raw: text, name: text, provider: "replay", model: file };
+    return { raw: text2, name: text2, provider: "replay", model: file };
   }
-  if (text.startsWith("agent:")) {
-    const name = text.slice("agent:".length);
+  if (text2.startsWith("agent:")) {
+    const name = text2.slice("agent:".length);
     if (!/^[\w.-]+(\/[\w.:-]+)?$/.test(name))
       throw new UsageError(
         `--models: "${raw}" is not agent:<name> (an agent from aibench.yml, agent:claude-code/<model> or agent:codex/<model>)`
       );
-    return { raw: text, name: text, provider: "agent", model: name };
+    return { raw: text2, name: text2, provider: "agent", model: name };
   }
-  const at2 = text.lastIndexOf("@");
-  const body = at2 > 0 ? text.slice(0, at2) : text;
-  const label = at2 > 0 ? text.slice(at2 + 1) : void 0;
+  const at2 = text2.lastIndexOf("@");
+  const body = at2 > 0 ? text2.slice(0, at2) : text2;
+  const label = at2 > 0 ? text2.slice(at2 + 1) : void 0;
   const slash = body.indexOf("/");
   if (slash <= 0 || slash === body.length - 1) {
     throw new UsageError(
@@ -22252,7 +22467,7 @@ function parseModelSpec(raw) {
     throw new UsageError(`--models: label "@${label}" in "${raw}" may use letters, digits, . _ - only`);
   }
   return {
-    raw: text,
+    raw: text2,
     name: label ?? body,
     provider: body.slice(0, slash),
     model: body.slice(slash + 1),
@@ -22574,187 +22789,6 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
-// src/results/cascade.ts
-function graded(trials) {
-  return trials.filter((t) => t.outcome !== "infra" && !(t.stoppedBy && !t.passed));
-}
-function statsFor(trials) {
-  const g2 = graded(trials);
-  if (!g2.length) return null;
-  const costs = g2.map((t) => t.cost);
-  return {
-    passRate: g2.filter((t) => t.passed).length / g2.length,
-    cost: costs.some((c) => c === null) ? null : costs.reduce((s, c) => s + c, 0) / g2.length
-  };
-}
-function policy(chain, perTask) {
-  let passes = 0;
-  let cost = 0;
-  const escalations = chain.slice(1).map(() => 0);
-  for (const stats of perTask) {
-    let reach = 1;
-    for (const [i, s] of stats.entries()) {
-      if (i > 0) escalations[i - 1] += reach;
-      cost = cost === null || s.cost === null ? null : cost + reach * s.cost;
-      passes += reach * s.passRate;
-      reach *= 1 - s.passRate;
-    }
-  }
-  const passRate = perTask.length ? passes / perTask.length : 0;
-  return {
-    chain,
-    expectedPasses: passes,
-    passRate,
-    expectedCost: cost,
-    costPerPass: cost !== null && passes > 0 ? cost / passes : null,
-    escalations
-  };
-}
-function cascade(results, chain) {
-  const tasks = [];
-  const excluded = [];
-  const perTask = [];
-  for (const { key } of results.tasks) {
-    const stats = chain.map((m) => statsFor(results.trials.filter((t) => t.model === m && t.task === key)));
-    if (stats.every((s) => s !== null)) {
-      tasks.push(key);
-      perTask.push(stats);
-    } else excluded.push(key);
-  }
-  return {
-    cascade: policy(chain, perTask),
-    alone: chain.map(
-      (m, i) => policy(
-        [m],
-        perTask.map((s) => [s[i]])
-      )
-    ),
-    tasks,
-    excluded,
-    trials: results.config.trials
-  };
-}
-function defaultCascade(results) {
-  if (results.models.length < 2) return { reason: "a cascade needs at least two models in the run" };
-  const rows = results.models.map(({ name }) => {
-    const g2 = graded(results.trials.filter((t) => t.model === name));
-    const costs = g2.map((t) => t.cost);
-    return {
-      name,
-      passRate: g2.length ? g2.filter((t) => t.passed).length / g2.length : null,
-      cost: !g2.length || costs.some((c) => c === null) ? null : costs.reduce((s, c) => s + c, 0) / g2.length
-    };
-  });
-  const priced = rows.filter((r) => r.cost !== null && r.passRate !== null);
-  if (priced.length < 2) return { reason: "fewer than two models have graded trials with known prices" };
-  const cheapest = [...priced].sort((a, b) => a.cost - b.cost)[0];
-  const best = [...priced].sort((a, b) => b.passRate - a.passRate || a.cost - b.cost)[0];
-  if (cheapest.name === best.name)
-    return {
-      reason: `${cheapest.name} is both the cheapest and the best-passing model: nothing to escalate to`
-    };
-  return { chain: [cheapest.name, best.name] };
-}
-
-// src/report/cascade-section.ts
-function count(n) {
-  return Math.abs(n - Math.round(n)) < 1e-9 ? String(Math.round(n)) : n.toFixed(2);
-}
-function row(name, p, tasks) {
-  return [
-    name,
-    `${count(p.expectedPasses)}/${tasks}`,
-    percent(p.passRate),
-    usd(p.expectedCost),
-    p.expectedPasses > 0 ? usd(p.costPerPass) : "\u2014"
-  ];
-}
-function cascadeTable(c) {
-  const n = c.tasks.length;
-  const chain = c.cascade.chain;
-  const table = markdownTable(
-    [
-      [
-        "Policy",
-        c.trials > 1 ? "Expected passes" : "Passes",
-        "Pass rate",
-        c.trials > 1 ? "Expected cost" : "Cost",
-        "Cost / pass"
-      ],
-      ...c.alone.map((p) => row(`${cell(p.chain[0])} alone`, p, n)),
-      row(chain.map(cell).join(" \u2192 "), c.cascade, n)
-    ],
-    { align: ["l", "r", "r", "r", "r"] }
-  );
-  const hops = c.cascade.escalations.map((e, i) => `${count(e)} of ${n} task(s) to ${cell(chain[i + 1])}`).join(", then ");
-  const notes = [
-    `${cell(chain[0])} \u2192 ${chain.slice(1).map(cell).join(" \u2192 ")}: ${count(c.cascade.expectedPasses)}/${n} passed at ${usd(c.cascade.expectedCost)}, escalating ${hops}.`,
-    c.trials > 1 ? `With ${c.trials} trials per task, each model's per-task pass rate and mean cost give expected values (models assumed to fail independently).` : "",
-    c.excluded.length ? `Left out (no graded trial for some model of the chain): ${c.excluded.join(", ")}.` : ""
-  ].filter(Boolean);
-  return `${table}
-
-${notes.join(" ")}`;
-}
-function cascadeSection(results) {
-  if (results.models.length < 2) return "";
-  const pick = defaultCascade(results);
-  const head = [
-    "## Cascade: cheapest model first, failures escalated",
-    "",
-    "Every task goes to the first model; only the tasks it fails go to the next. Cost counts everything paid, the first model\u2019s failed attempts on escalated tasks included. Any other chain: `aibench cascade results.json --first <model> --then <model>[,<model>\u2026]`.",
-    ""
-  ];
-  if ("reason" in pick) return [...head, `No cascade to show: ${pick.reason}.`].join("\n");
-  return [...head, cascadeTable(cascade(results, pick.chain))].join("\n");
-}
-
-// src/report/latency-section.ts
-function secs(ms) {
-  if (ms === null) return "\u2014";
-  return ms < 1e4 ? `${(ms / 1e3).toFixed(2)} s` : `${(ms / 1e3).toFixed(1)} s`;
-}
-var pair = (p) => p.n ? `${secs(p.p50)} / ${secs(p.p95)}` : "\u2014";
-function latencyTable(results) {
-  const rows = latencyByModel(results).map((l3) => [
-    cell(l3.model),
-    pair(l3.modelMs),
-    pair(l3.gradeMs),
-    pair(l3.trialWallMs),
-    l3.tokensPerSecond.n ? `${l3.tokensPerSecond.p50.toFixed(0)} / ${l3.tokensPerSecond.p95.toFixed(0)}` : "\u2014",
-    String(l3.modelMs.n)
-  ]);
-  return markdownTable(
-    [
-      [
-        "Model",
-        "Model time / attempt (p50 / p95)",
-        "Grading time / attempt (p50 / p95)",
-        "Trial wall time (p50 / p95)",
-        "Output tokens/s (p50 / p95)",
-        "Attempts"
-      ],
-      ...rows
-    ],
-    { align: ["l", "r", "r", "r", "r", "r"] }
-  );
-}
-function latencySection(results) {
-  return [
-    "## Latency",
-    "",
-    latencyTable(results),
-    "",
-    "Per graded attempt (API faults excluded); model time includes API retries. Trial wall time runs from the first request to the last verdict. Tokens/s: output tokens \xF7 model time, where the API reported tokens."
-  ].join("\n");
-}
-function latencyLine(results) {
-  const parts = latencyByModel(results).filter((l3) => l3.modelMs.n).map(
-    (l3) => `${cell(l3.model)} ${secs(l3.modelMs.p50)} model + ${secs(l3.gradeMs.p50)} grading (p95 ${secs(l3.modelMs.p95)} + ${secs(l3.gradeMs.p95)})`
-  );
-  return parts.length ? `**Latency per attempt (p50):** ${parts.join(" \xB7 ")}` : "";
-}
-
 // src/results/stats/cells.ts
 function isUngraded(t) {
   return t.outcome === "infra" || t.stoppedBy !== null && !t.passed;
@@ -22840,13 +22874,13 @@ function quantileSorted(sorted, q2) {
 }
 var tails = /* @__PURE__ */ new Map();
 function expandedTail(tasks, alpha) {
-  const key = `${tasks} ${alpha}`;
-  let tail2 = tails.get(key);
-  if (tail2 === void 0) {
-    tail2 = zCdf(-Math.sqrt(tasks / (tasks - 1)) * tQuantile(1 - alpha / 2, tasks - 1));
-    tails.set(key, tail2);
+  const key2 = `${tasks} ${alpha}`;
+  let tail3 = tails.get(key2);
+  if (tail3 === void 0) {
+    tail3 = zCdf(-Math.sqrt(tasks / (tasks - 1)) * tQuantile(1 - alpha / 2, tasks - 1));
+    tails.set(key2, tail3);
   }
-  return tail2;
+  return tail3;
 }
 function clusterBootstrap(tasks, estimate, statistic, rng, opts = {}) {
   const confidence = opts.confidence ?? 0.95;
@@ -22869,11 +22903,11 @@ function clusterBootstrap(tasks, estimate, statistic, rng, opts = {}) {
     if (!Number.isNaN(v2)) values[kept++] = v2;
   }
   const sorted = values.subarray(0, kept).sort();
-  const tail2 = expandedTail(tasks, alpha);
+  const tail3 = expandedTail(tasks, alpha);
   return {
     estimate,
-    low: quantileSorted(sorted, tail2),
-    high: quantileSorted(sorted, 1 - tail2),
+    low: quantileSorted(sorted, tail3),
+    high: quantileSorted(sorted, 1 - tail3),
     confidence,
     method: "bootstrap"
   };
@@ -22912,6 +22946,299 @@ function pairedDifferenceInterval(base, head, trialsPerTask, confidence = 0.95) 
     confidence,
     method: "mover-wilson"
   };
+}
+
+// node_modules/pure-rand/lib/esm/generator/xoroshiro128plus.js
+var jumps = [
+  3639956645,
+  3750757012,
+  1261568508,
+  386426335
+];
+var XoroShiro128Plus = class XoroShiro128Plus2 {
+  constructor(s01, s00, s11, s10) {
+    this.s01 = s01;
+    this.s00 = s00;
+    this.s11 = s11;
+    this.s10 = s10;
+  }
+  clone() {
+    return new XoroShiro128Plus2(this.s01, this.s00, this.s11, this.s10);
+  }
+  next() {
+    const out = this.s00 + this.s10 | 0;
+    const a0 = this.s10 ^ this.s00;
+    const a1 = this.s11 ^ this.s01;
+    const s00 = this.s00;
+    const s01 = this.s01;
+    this.s00 = s00 << 24 ^ s01 >>> 8 ^ a0 ^ a0 << 16;
+    this.s01 = s01 << 24 ^ s00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
+    this.s10 = a1 << 5 ^ a0 >>> 27;
+    this.s11 = a0 << 5 ^ a1 >>> 27;
+    return out;
+  }
+  jump() {
+    let ns01 = 0;
+    let ns00 = 0;
+    let ns11 = 0;
+    let ns10 = 0;
+    let s01 = this.s01;
+    let s00 = this.s00;
+    let s11 = this.s11;
+    let s10 = this.s10;
+    for (let i = 0; i !== 4; ++i) {
+      const ji = jumps[i];
+      for (let mask = 1; mask; mask <<= 1) {
+        if (ji & mask) {
+          ns01 ^= s01;
+          ns00 ^= s00;
+          ns11 ^= s11;
+          ns10 ^= s10;
+        }
+        const a0 = s10 ^ s00;
+        const a1 = s11 ^ s01;
+        const s00_ = s00;
+        const s01_ = s01;
+        s00 = s00_ << 24 ^ s01_ >>> 8 ^ a0 ^ a0 << 16;
+        s01 = s01_ << 24 ^ s00_ >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
+        s10 = a1 << 5 ^ a0 >>> 27;
+        s11 = a0 << 5 ^ a1 >>> 27;
+      }
+    }
+    this.s01 = ns01;
+    this.s00 = ns00;
+    this.s11 = ns11;
+    this.s10 = ns10;
+  }
+  getState() {
+    return [
+      this.s01,
+      this.s00,
+      this.s11,
+      this.s10
+    ];
+  }
+};
+function xoroshiro128plus(seed) {
+  return new XoroShiro128Plus(-1, ~seed, seed | 0, 0);
+}
+
+// src/results/stats/random.ts
+var DEFAULT_SEED = 20240911;
+function hash32(label) {
+  let h = 2166136261;
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h | 0;
+}
+function seededRng(label, seed = DEFAULT_SEED) {
+  const rng = xoroshiro128plus(seed ^ hash32(label) | 0);
+  return { index: (n) => Math.floor((rng.next() >>> 0) / 4294967296 * n) };
+}
+
+// src/results/cascade.ts
+function graded(trials) {
+  return trials.filter((t) => !isUngraded(t));
+}
+function statsFor(trials) {
+  const g2 = graded(trials);
+  if (!g2.length) return null;
+  const costs = trials.map((t) => t.cost);
+  return {
+    passRate: g2.filter((t) => t.passed).length / g2.length,
+    cost: costs.some((c) => c === null) ? null : costs.reduce((s, c) => s + c, 0) / g2.length
+  };
+}
+var sumAt = (values, idx) => {
+  let s = 0;
+  for (const i of idx) s += values[i];
+  return s;
+};
+function policy(chain, perTask, trials) {
+  const taskPass = [];
+  const taskCost = [];
+  const escalations = chain.slice(1).map(() => 0);
+  for (const stats of perTask) {
+    let reach = 1;
+    let pass = 0;
+    let cost2 = 0;
+    for (const [i, s] of stats.entries()) {
+      if (i > 0) escalations[i - 1] += reach;
+      cost2 = cost2 === null || s.cost === null ? null : cost2 + reach * s.cost;
+      pass += reach * s.passRate;
+      reach *= 1 - s.passRate;
+    }
+    taskPass.push(pass);
+    taskCost.push(cost2);
+  }
+  const n = perTask.length;
+  const passes = taskPass.reduce((s, p) => s + p, 0);
+  const known = taskCost.every((c) => c !== null) ? taskCost : null;
+  const cost = known ? known.reduce((s, c) => s + c, 0) : null;
+  const costPerPass2 = cost !== null && passes > 0 ? cost / passes : null;
+  const rng = (what) => seededRng(`cascade ${chain.join(" \u2192 ")} ${what}`);
+  return {
+    chain,
+    expectedPasses: passes,
+    passRate: n ? passes / n : 0,
+    expectedCost: cost,
+    costPerPass: costPerPass2,
+    escalations,
+    passRateCi: n ? taskMeanInterval(taskPass, trials) : null,
+    costCi: known && cost !== null ? clusterBootstrap(n, cost, (idx) => sumAt(known, idx), rng("cost")) : null,
+    costPerPassCi: known && costPerPass2 !== null ? clusterBootstrap(
+      n,
+      costPerPass2,
+      (idx) => {
+        const p = sumAt(taskPass, idx);
+        return p > 0 ? sumAt(known, idx) / p : Number.NaN;
+      },
+      rng("cost per pass")
+    ) : null
+  };
+}
+function cascade(results, chain) {
+  const tasks = [];
+  const excluded = [];
+  const perTask = [];
+  for (const { key: key2 } of results.tasks) {
+    const stats = chain.map((m) => statsFor(results.trials.filter((t) => t.model === m && t.task === key2)));
+    if (stats.every((s) => s !== null)) {
+      tasks.push(key2);
+      perTask.push(stats);
+    } else excluded.push(key2);
+  }
+  return {
+    cascade: policy(chain, perTask, results.config.trials),
+    alone: chain.map(
+      (m, i) => policy(
+        [m],
+        perTask.map((s) => [s[i]]),
+        results.config.trials
+      )
+    ),
+    tasks,
+    excluded,
+    trials: results.config.trials
+  };
+}
+function defaultCascade(results) {
+  if (results.models.length < 2) return { reason: "a cascade needs at least two models in the run" };
+  const rows = results.models.map(({ name }) => ({
+    name,
+    ...statsFor(results.trials.filter((t) => t.model === name)) ?? { passRate: null, cost: null }
+  }));
+  const priced = rows.filter((r) => r.cost !== null && r.passRate !== null);
+  if (priced.length < 2) return { reason: "fewer than two models have graded trials with known prices" };
+  const cheapest = [...priced].sort((a, b) => a.cost - b.cost)[0];
+  const best = [...priced].sort((a, b) => b.passRate - a.passRate || a.cost - b.cost)[0];
+  if (cheapest.name === best.name)
+    return {
+      reason: `${cheapest.name} is both the cheapest and the best-passing model: nothing to escalate to`
+    };
+  return { chain: [cheapest.name, best.name] };
+}
+
+// src/report/cascade-section.ts
+function count(n) {
+  return Math.abs(n - Math.round(n)) < 1e-9 ? String(Math.round(n)) : n.toFixed(2);
+}
+function row(name, p, tasks) {
+  return [
+    name,
+    `${count(p.expectedPasses)}/${tasks}`,
+    rateCi(p.passRateCi),
+    p.costCi ? usdCi(p.costCi) : usd(p.expectedCost),
+    p.expectedPasses <= 0 ? "\u2014" : p.costPerPassCi ? usdCi(p.costPerPassCi) : usd(p.costPerPass)
+  ];
+}
+function cascadeTable(c) {
+  const n = c.tasks.length;
+  const chain = c.cascade.chain;
+  const table = markdownTable(
+    [
+      [
+        "Policy",
+        c.trials > 1 ? "Expected passes" : "Passes",
+        "Pass rate [95% CI]",
+        `${c.trials > 1 ? "Expected cost" : "Cost"} [95% CI]`,
+        "Cost / pass [95% CI]"
+      ],
+      ...c.alone.map((p) => row(`${cell(p.chain[0])} alone`, p, n)),
+      row(chain.map(cell).join(" \u2192 "), c.cascade, n)
+    ],
+    { align: ["l", "r", "r", "r", "r"] }
+  );
+  const hops = c.cascade.escalations.map((e, i) => `${count(e)} of ${n} task(s) to ${cell(chain[i + 1])}`).join(", then ");
+  const notes = [
+    `${cell(chain[0])} \u2192 ${chain.slice(1).map(cell).join(" \u2192 ")}: ${count(c.cascade.expectedPasses)}/${n} passed at ${usd(c.cascade.expectedCost)}, escalating ${hops}.`,
+    c.trials > 1 ? `With ${c.trials} trials per task, each model's per-task pass rate and its cost per verdict (every trial paid for, API-fault-ended ones included) give expected values (models assumed to fail independently).` : "",
+    "Intervals take tasks as the unit: task-clustered Wilson for the pass rate, a seeded cluster bootstrap over tasks for the costs.",
+    c.excluded.length ? `Left out (no graded trial for some model of the chain): ${c.excluded.join(", ")}.` : ""
+  ].filter(Boolean);
+  return `${table}
+
+${notes.join(" ")}`;
+}
+function cascadeSection(results) {
+  if (results.models.length < 2) return "";
+  const pick = defaultCascade(results);
+  const head = [
+    "## Cascade: cheapest model first, failures escalated",
+    "",
+    "Every task goes to the first model; only the tasks it fails go to the next. Cost counts everything paid, the first model\u2019s failed attempts on escalated tasks included. Any other chain: `aibench cascade results.json --first <model> --then <model>[,<model>\u2026]`.",
+    ""
+  ];
+  if ("reason" in pick) return [...head, `No cascade to show: ${pick.reason}.`].join("\n");
+  return [...head, cascadeTable(cascade(results, pick.chain))].join("\n");
+}
+
+// src/report/latency-section.ts
+function secs(ms) {
+  if (ms === null) return "\u2014";
+  return ms < 1e4 ? `${(ms / 1e3).toFixed(2)} s` : `${(ms / 1e3).toFixed(1)} s`;
+}
+var pair = (p) => p.n ? `${secs(p.p50)} / ${secs(p.p95)}` : "\u2014";
+function latencyTable(results) {
+  const rows = latencyByModel(results).map((l3) => [
+    cell(l3.model),
+    pair(l3.modelMs),
+    pair(l3.gradeMs),
+    pair(l3.trialWallMs),
+    l3.tokensPerSecond.n ? `${l3.tokensPerSecond.p50.toFixed(0)} / ${l3.tokensPerSecond.p95.toFixed(0)}` : "\u2014",
+    String(l3.modelMs.n)
+  ]);
+  return markdownTable(
+    [
+      [
+        "Model",
+        "Model time / attempt (p50 / p95)",
+        "Grading time / attempt (p50 / p95)",
+        "Trial wall time (p50 / p95)",
+        "Output tokens/s (p50 / p95)",
+        "Attempts"
+      ],
+      ...rows
+    ],
+    { align: ["l", "r", "r", "r", "r", "r"] }
+  );
+}
+function latencySection(results) {
+  return [
+    "## Latency",
+    "",
+    latencyTable(results),
+    "",
+    "Per graded attempt (API faults excluded); model time includes API retries. Trial wall time runs from the first request to the last verdict. Tokens/s: output tokens \xF7 model time, where the API reported tokens."
+  ].join("\n");
+}
+function latencyLine(results) {
+  const parts = latencyByModel(results).filter((l3) => l3.modelMs.n).map(
+    (l3) => `${cell(l3.model)} ${secs(l3.modelMs.p50)} model + ${secs(l3.gradeMs.p50)} grading (p95 ${secs(l3.modelMs.p95)} + ${secs(l3.gradeMs.p95)})`
+  );
+  return parts.length ? `**Latency per attempt (p50):** ${parts.join(" \xB7 ")}` : "";
 }
 
 // src/results/stats/paired.ts
@@ -23030,96 +23357,6 @@ function trialsToDetect(drop, rate3, tasks, opts = {}) {
   if (drop <= 0 || rate3 - drop < 0 || tasks <= 0) return null;
   const z2 = zSum(opts);
   return Math.max(1, Math.ceil(z2 * z2 * pairVariance(rate3, drop) / (tasks * drop * drop)));
-}
-
-// node_modules/pure-rand/lib/esm/generator/xoroshiro128plus.js
-var jumps = [
-  3639956645,
-  3750757012,
-  1261568508,
-  386426335
-];
-var XoroShiro128Plus = class XoroShiro128Plus2 {
-  constructor(s01, s00, s11, s10) {
-    this.s01 = s01;
-    this.s00 = s00;
-    this.s11 = s11;
-    this.s10 = s10;
-  }
-  clone() {
-    return new XoroShiro128Plus2(this.s01, this.s00, this.s11, this.s10);
-  }
-  next() {
-    const out = this.s00 + this.s10 | 0;
-    const a0 = this.s10 ^ this.s00;
-    const a1 = this.s11 ^ this.s01;
-    const s00 = this.s00;
-    const s01 = this.s01;
-    this.s00 = s00 << 24 ^ s01 >>> 8 ^ a0 ^ a0 << 16;
-    this.s01 = s01 << 24 ^ s00 >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
-    this.s10 = a1 << 5 ^ a0 >>> 27;
-    this.s11 = a0 << 5 ^ a1 >>> 27;
-    return out;
-  }
-  jump() {
-    let ns01 = 0;
-    let ns00 = 0;
-    let ns11 = 0;
-    let ns10 = 0;
-    let s01 = this.s01;
-    let s00 = this.s00;
-    let s11 = this.s11;
-    let s10 = this.s10;
-    for (let i = 0; i !== 4; ++i) {
-      const ji = jumps[i];
-      for (let mask = 1; mask; mask <<= 1) {
-        if (ji & mask) {
-          ns01 ^= s01;
-          ns00 ^= s00;
-          ns11 ^= s11;
-          ns10 ^= s10;
-        }
-        const a0 = s10 ^ s00;
-        const a1 = s11 ^ s01;
-        const s00_ = s00;
-        const s01_ = s01;
-        s00 = s00_ << 24 ^ s01_ >>> 8 ^ a0 ^ a0 << 16;
-        s01 = s01_ << 24 ^ s00_ >>> 8 ^ a1 ^ (a1 << 16 | a0 >>> 16);
-        s10 = a1 << 5 ^ a0 >>> 27;
-        s11 = a0 << 5 ^ a1 >>> 27;
-      }
-    }
-    this.s01 = ns01;
-    this.s00 = ns00;
-    this.s11 = ns11;
-    this.s10 = ns10;
-  }
-  getState() {
-    return [
-      this.s01,
-      this.s00,
-      this.s11,
-      this.s10
-    ];
-  }
-};
-function xoroshiro128plus(seed) {
-  return new XoroShiro128Plus(-1, ~seed, seed | 0, 0);
-}
-
-// src/results/stats/random.ts
-var DEFAULT_SEED = 20240911;
-function hash32(label) {
-  let h = 2166136261;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h | 0;
-}
-function seededRng(label, seed = DEFAULT_SEED) {
-  const rng = xoroshiro128plus(seed ^ hash32(label) | 0);
-  return { index: (n) => Math.floor((rng.next() >>> 0) / 4294967296 * n) };
 }
 
 // src/results/stats/model-stats.ts
@@ -23697,13 +23934,13 @@ var CappedBuffer = class {
   }
   toString() {
     const head = Buffer.concat(this.head).toString("utf8");
-    let tail2 = Buffer.concat(this.tail);
-    const dropped = this.total - this.headBytes - tail2.length;
-    if (dropped <= 0) return head + tail2.toString("utf8");
-    if (tail2.length > this.cap / 2) tail2 = tail2.subarray(tail2.length - this.cap / 2);
+    let tail3 = Buffer.concat(this.tail);
+    const dropped = this.total - this.headBytes - tail3.length;
+    if (dropped <= 0) return head + tail3.toString("utf8");
+    if (tail3.length > this.cap / 2) tail3 = tail3.subarray(tail3.length - this.cap / 2);
     return `${head}
-[\u2026 ${this.total - this.headBytes - tail2.length} bytes of output dropped \u2026]
-${tail2.toString("utf8")}`;
+[\u2026 ${this.total - this.headBytes - tail3.length} bytes of output dropped \u2026]
+${tail3.toString("utf8")}`;
   }
 };
 var liveGroups = /* @__PURE__ */ new Set();
@@ -23801,11 +24038,11 @@ function execCapped(argv, opts) {
 }
 
 // src/run/environment.ts
-import { execFile as execFile6 } from "node:child_process";
-import { existsSync as existsSync8, readFileSync as readFileSync8 } from "node:fs";
-import path13 from "node:path";
+import { execFile as execFile10 } from "node:child_process";
+import { existsSync as existsSync9, readFileSync as readFileSync8 } from "node:fs";
+import path17 from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify as promisify5 } from "node:util";
+import { promisify as promisify8 } from "node:util";
 
 // src/grade/sandbox.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -24110,76 +24347,15 @@ async function detectSandbox(hostEnv, protect = []) {
   };
 }
 
-// src/grade/toolchains/node.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
-import path9 from "node:path";
+// src/grade/toolchains/go.ts
+import { execFile as execFile5 } from "node:child_process";
+import { mkdirSync as mkdirSync5 } from "node:fs";
+import path11 from "node:path";
+import { promisify as promisify4 } from "node:util";
 
-// src/tasks/fixture.ts
-import { execFile as execFile3 } from "node:child_process";
-import { existsSync as existsSync6, mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+// src/grade/dir-lease.ts
+import { closeSync as closeSync2, mkdirSync as mkdirSync2, openSync as openSync2, unlinkSync, writeSync } from "node:fs";
 import path8 from "node:path";
-import { promisify as promisify2 } from "node:util";
-var run = promisify2(execFile3);
-function cacheRoot(env = process.env) {
-  if (env.AIBENCH_CACHE) return path8.resolve(env.AIBENCH_CACHE);
-  const base = env.XDG_CACHE_HOME ?? path8.join(env.HOME ?? "/tmp", ".cache");
-  return path8.join(base, "aibench");
-}
-function fixtureKey(suite) {
-  const lock = readFileSync6(path8.join(suite.fixture.dir, "package-lock.json"), "utf8");
-  return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
-}
-async function ensureFixture(suite, cache, log) {
-  const target = path8.join(cache, "fixtures", fixtureKey(suite));
-  if (existsSync6(path8.join(target, ".complete"))) return target;
-  const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync2(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync2(path8.join(staging, f), readFileSync6(path8.join(suite.fixture.dir, f)));
-  log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
-  try {
-    await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
-  } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
-    const e = err;
-    throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
-  }
-  writeFileSync2(path8.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync6(target) && !existsSync6(path8.join(target, ".complete"))) rmSync(target, { recursive: true, force: true });
-  try {
-    renameSync(staging, target);
-  } catch {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return target;
-}
-
-// src/grade/parse-vitest.ts
-function parseVitestReport(json) {
-  if (!json) return null;
-  let report;
-  try {
-    report = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (!report || !Array.isArray(report.testResults)) return null;
-  const summary = { passed: 0, failed: 0, skipped: 0, failures: [], fileErrors: [] };
-  for (const file of report.testResults) {
-    const tests = Array.isArray(file.assertionResults) ? file.assertionResults : [];
-    if (file.status === "failed" && file.message && !tests.some((t) => t.status === "failed")) {
-      summary.fileErrors.push(file.message);
-    }
-    for (const t of tests) {
-      const name = t.fullName || [...t.ancestorTitles ?? [], t.title ?? ""].join(" > ");
-      if (t.status === "passed") summary.passed++;
-      else if (t.status === "failed") {
-        summary.failed++;
-        summary.failures.push({ name, message: (t.failureMessages ?? []).join("\n") });
-      } else summary.skipped++;
-    }
-  }
-  return summary;
-}
 
 // src/grade/safe-read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
@@ -24264,6 +24440,132 @@ function readSmallFileSync(file, maxBytes) {
   }
 }
 
+// src/grade/dir-lease.ts
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+function leaseDir(base) {
+  mkdirSync2(path8.dirname(base), { recursive: true });
+  let takeovers = 0;
+  for (let k = 0; k < 1024; k++) {
+    const dir = `${base}-${k}`;
+    const lock = `${dir}.lock`;
+    let fd;
+    try {
+      fd = openSync2(lock, "wx");
+    } catch (err) {
+      if (err.code !== "EEXIST") throw err;
+      const owner = Number(readFileSafe(lock));
+      if (Number.isInteger(owner) && owner > 0 && alive(owner) || ++takeovers > 16) continue;
+      try {
+        unlinkSync(lock);
+      } catch {
+      }
+      k--;
+      continue;
+    }
+    writeSync(fd, String(process.pid));
+    closeSync2(fd);
+    mkdirSync2(dir, { recursive: true });
+    return {
+      dir,
+      release: () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+        }
+      }
+    };
+  }
+  throw new Error(`no free build folder under ${base}`);
+}
+function readFileSafe(file) {
+  return readSmallFileSync(file, 64)?.trim() ?? "";
+}
+
+// src/grade/parse-gotest.ts
+var TERMINAL = /* @__PURE__ */ new Set(["pass", "fail", "skip"]);
+var FRAMING = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\b|--- (?:PASS|FAIL|SKIP):)/;
+var MESSAGE_CHARS = 1500;
+function parseGoTestEvents(stream, hiddenTests) {
+  const results = /* @__PURE__ */ new Map();
+  const output = /* @__PURE__ */ new Map();
+  const packageLines = [];
+  let packageAction = null;
+  let malformed = 0;
+  for (const line of stream.split("\n")) {
+    if (!line.startsWith("{")) {
+      if (line.trim()) malformed++;
+      continue;
+    }
+    let e;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      malformed++;
+      continue;
+    }
+    const top = e.Test?.split("/")[0];
+    if (!top) {
+      if (e.Action === "output" && e.Output) packageLines.push(e.Output);
+      else if (e.Action && TERMINAL.has(e.Action)) packageAction = e.Action;
+      continue;
+    }
+    if (e.Action === "output" && e.Output) {
+      const lines = output.get(top) ?? [];
+      lines.push(e.Output);
+      output.set(top, lines);
+    } else if (e.Action && TERMINAL.has(e.Action) && e.Test === top) {
+      results.set(top, [...results.get(top) ?? [], e.Action]);
+    }
+  }
+  const summary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    problems: [],
+    packageOutput: packageLines.join("").trim(),
+    packagePassed: packageAction === "pass"
+  };
+  for (const [name, actions] of results) {
+    if (!hiddenTests.has(name))
+      summary.problems.push(`a result for "${name}", which is not one of the hidden tests`);
+    if (actions.length > 1)
+      summary.problems.push(`"${name}" reported ${actions.length} results (${actions.join(", ")})`);
+    const final = actions.includes("fail") ? "fail" : actions[0];
+    if (final === "pass") summary.passed++;
+    else if (final === "skip") summary.skipped++;
+    else {
+      summary.failed++;
+      const message = (output.get(name) ?? []).filter((l3) => !FRAMING.test(l3)).join("").trim();
+      summary.failures.push({
+        name,
+        message: message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)} \u2026` : message
+      });
+    }
+  }
+  const missing = [...hiddenTests].filter((t) => !results.has(t));
+  if (missing.length)
+    summary.problems.push(
+      `no result for ${missing.length} hidden test(s): ${missing.slice(0, 5).join(", ")}`
+    );
+  if (malformed) summary.problems.push(`${malformed} line(s) of the event stream are not test2json events`);
+  return summary;
+}
+
+// src/grade/scan/go-scan.ts
+import { execFile as execFile3 } from "node:child_process";
+import { createHash as createHash2 } from "node:crypto";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path9 from "node:path";
+import { promisify as promisify2 } from "node:util";
+
 // src/grade/toolchains/types.ts
 function stepRecord(name, r, ok) {
   return {
@@ -24291,22 +24593,1062 @@ function stopRunawayTests(obs, r, seconds2, hint) {
   obs.diagnostics = r.diskExceeded ? `The tests were stopped for writing more than ${WORKSPACE_QUOTA_BYTES / 1024 ** 2} MiB to disk: tests must not fill the disk.` : r.outputExceeded ? "The tests were stopped for flooding their output (tens of MiB): remove the runaway printing." : `The tests were stopped after ${seconds2} s (${hint}).`;
   return obs;
 }
+function recordCheck(obs, name, result) {
+  obs.steps.push(result.step);
+  if (result.step.ok) return false;
+  const status = result.step.status;
+  obs.failedStep = {
+    name,
+    class: status === "timeout" ? "timeout" : status === "unavailable" ? "infra" : "check"
+  };
+  obs.diagnostics = result.diagnostics;
+  return true;
+}
+
+// src/grade/scan/go-scanner-source.ts
+var GO_SCANNER_SOURCE = String.raw`// aibench's Go tamper scanner: type-checks the non-test files of each package directory named on the
+// command line with go/types and prints one JSON object: what every used name resolves to (never how
+// it is spelled), the imports, the //go: directives, the build constraints and the named types every
+// declaration and expression carries. The harness judges it (src/grade/scan/go-rules.ts).
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Use is one identifier resolved to an object of another package (or a builtin).
+type Use struct {
+	File, Pkg, Name, Kind string
+	Line                  int
+	// InMain: inside func main of package main. MainPkg: anywhere in package main.
+	InMain, MainPkg bool
+}
+
+// Mark is a fact at a source line: an import path, a directive, a constraint, a type carried.
+type Mark struct {
+	File, Text string
+	Line       int
+	MainPkg    bool
+}
+
+type Output struct {
+	Uses        []Use
+	Imports     []Mark
+	Directives  []Mark
+	Constraints []Mark
+	Types       []Mark
+	Foreign     []Mark
+	Errors      []string
+}
+
+const maxFileBytes = 2 << 20
+
+func main() {
+	out := Output{Uses: []Use{}, Imports: []Mark{}, Directives: []Mark{}, Constraints: []Mark{}, Types: []Mark{}, Foreign: []Mark{}, Errors: []string{}}
+	root, _ := os.Getwd()
+	for _, dir := range os.Args[1:] {
+		scanDir(root, dir, &out)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	if err := enc.Encode(out); err != nil {
+		os.Exit(3)
+	}
+}
+
+func rel(root, file string) string {
+	if r, err := filepath.Rel(root, file); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return file
+}
+
+func scanDir(root, dir string, out *Output) {
+	ctx := build.Default
+	ctx.CgoEnabled = true
+	bp, err := ctx.ImportDir(dir, build.ImportComment)
+	if bp == nil {
+		out.Errors = append(out.Errors, fmt.Sprintf("%s: %v", dir, err))
+		return
+	}
+	// Files the go command would hand to a C compiler, an assembler or the linker: never the model's to add.
+	for _, group := range [][]string{bp.CFiles, bp.CXXFiles, bp.MFiles, bp.HFiles, bp.FFiles, bp.SFiles, bp.SwigFiles, bp.SwigCXXFiles, bp.SysoFiles} {
+		for _, f := range group {
+			out.Foreign = append(out.Foreign, Mark{File: rel(root, filepath.Join(dir, f)), Text: f})
+		}
+	}
+	// Every non-test Go file, whatever its constraints say: a file built only under -race (or any tag)
+	// is still judged, and its constraint reported.
+	names := append([]string{}, bp.GoFiles...)
+	names = append(names, bp.CgoFiles...)
+	for _, f := range bp.IgnoredGoFiles {
+		if !strings.HasSuffix(f, "_test.go") {
+			names = append(names, f)
+		}
+	}
+	sort.Strings(names)
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		st, err := os.Lstat(path)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > maxFileBytes {
+			out.Errors = append(out.Errors, fmt.Sprintf("%s: not a regular file under %d bytes", rel(root, path), maxFileBytes))
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments)
+		if err != nil {
+			out.Errors = append(out.Errors, err.Error())
+			continue
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return
+	}
+	byName := map[string][]*ast.File{}
+	for _, f := range files {
+		byName[f.Name.Name] = append(byName[f.Name.Name], f)
+	}
+	pkgNames := make([]string, 0, len(byName))
+	for n := range byName {
+		pkgNames = append(pkgNames, n)
+	}
+	sort.Strings(pkgNames)
+	for _, n := range pkgNames {
+		checkPackage(root, dir, n, fset, byName[n], out)
+	}
+}
+
+func checkPackage(root, dir, name string, fset *token.FileSet, files []*ast.File, out *Output) {
+	mainPkg := name == "main"
+	pos := func(p token.Pos) (string, int) {
+		pp := fset.Position(p)
+		return rel(root, pp.Filename), pp.Line
+	}
+	for _, f := range files {
+		for _, imp := range f.Imports {
+			file, line := pos(imp.Pos())
+			out.Imports = append(out.Imports, Mark{File: file, Line: line, Text: strings.Trim(imp.Path.Value, "\"\x60"), MainPkg: mainPkg})
+		}
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				file, line := pos(c.Pos())
+				if strings.HasPrefix(c.Text, "//go:") || strings.HasPrefix(c.Text, "//line ") || strings.HasPrefix(c.Text, "/*line ") || strings.HasPrefix(c.Text, "//export ") {
+					out.Directives = append(out.Directives, Mark{File: file, Line: line, Text: firstLine(c.Text), MainPkg: mainPkg})
+				}
+				if cg.End() < f.Package && (strings.HasPrefix(c.Text, "//go:build") || strings.HasPrefix(c.Text, "// +build")) {
+					out.Constraints = append(out.Constraints, Mark{File: file, Line: line, Text: firstLine(c.Text), MainPkg: mainPkg})
+				}
+			}
+		}
+	}
+	info := &types.Info{
+		Uses:  map[*ast.Ident]types.Object{},
+		Defs:  map[*ast.Ident]types.Object{},
+		Types: map[ast.Expr]types.TypeAndValue{},
+	}
+	var typeErrs []string
+	var self *types.Package
+	check := func(imp types.Importer) {
+		typeErrs = nil
+		info.Uses, info.Defs, info.Types = map[*ast.Ident]types.Object{}, map[*ast.Ident]types.Object{}, map[ast.Expr]types.TypeAndValue{}
+		conf := types.Config{Importer: imp, Error: func(err error) {
+			if len(typeErrs) < 20 {
+				typeErrs = append(typeErrs, err.Error())
+			}
+		}}
+		self, _ = conf.Check(name, fset, files, info)
+	}
+	// Export data first (fast where the toolchain ships it or builds it into GOCACHE), std sources otherwise.
+	check(importer.ForCompiler(fset, "gc", nil))
+	if len(typeErrs) > 0 {
+		check(importer.ForCompiler(fset, "source", nil))
+	}
+	out.Errors = append(out.Errors, typeErrs...)
+
+	// Function bodies of func main in package main: where process exit, flags and the streams are a CLI's own.
+	type span struct{ from, to token.Pos }
+	var mains []span
+	if mainPkg {
+		for _, f := range files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+					mains = append(mains, span{fd.Pos(), fd.End()})
+				}
+			}
+		}
+	}
+	inMain := func(p token.Pos) bool {
+		for _, s := range mains {
+			if p >= s.from && p < s.to {
+				return true
+			}
+		}
+		return false
+	}
+	ids := make([]*ast.Ident, 0, len(info.Uses))
+	for id := range info.Uses {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i].Pos() < ids[j].Pos() })
+	for _, id := range ids {
+		obj := info.Uses[id]
+		u, ok := describe(obj, name)
+		if !ok {
+			continue
+		}
+		u.File, u.Line = pos(id.Pos())
+		u.InMain, u.MainPkg = inMain(id.Pos()), mainPkg
+		out.Uses = append(out.Uses, u)
+	}
+	seen := map[string]bool{}
+	carry := func(p token.Pos, t types.Type) {
+		if t == nil {
+			return
+		}
+		file, line := pos(p)
+		for _, n := range carried(t, self) {
+			key := fmt.Sprintf("%s:%d:%s", file, line, n)
+			if !seen[key] {
+				seen[key] = true
+				out.Types = append(out.Types, Mark{File: file, Line: line, Text: n, MainPkg: mainPkg})
+			}
+		}
+	}
+	defs := make([]*ast.Ident, 0, len(info.Defs))
+	for id := range info.Defs {
+		defs = append(defs, id)
+	}
+	sort.Slice(defs, func(i, j int) bool { return defs[i].Pos() < defs[j].Pos() })
+	for _, id := range defs {
+		if obj := info.Defs[id]; obj != nil {
+			carry(id.Pos(), obj.Type())
+		}
+	}
+	exprs := make([]ast.Expr, 0, len(info.Types))
+	for e := range info.Types {
+		exprs = append(exprs, e)
+	}
+	sort.Slice(exprs, func(i, j int) bool { return exprs[i].Pos() < exprs[j].Pos() })
+	for _, e := range exprs {
+		carry(e.Pos(), info.Types[e].Type)
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+// describe names an object of another package as the compiler resolved it: Pkg is its import path, Name
+// "Exit", or "Type.Method" for methods (pointer receivers shown as the type), Kind func|var|type|const|builtin.
+func describe(obj types.Object, self string) (Use, bool) {
+	if obj == nil {
+		return Use{}, false
+	}
+	if b, ok := obj.(*types.Builtin); ok {
+		return Use{Pkg: "", Name: b.Name(), Kind: "builtin"}, true
+	}
+	if obj.Pkg() == nil {
+		return Use{}, false
+	}
+	path := obj.Pkg().Path()
+	u := Use{Pkg: path, Name: obj.Name()}
+	switch o := obj.(type) {
+	case *types.Func:
+		u.Kind = "func"
+		if sig, ok := o.Type().(*types.Signature); ok && sig.Recv() != nil {
+			if n := namedOf(sig.Recv().Type()); n != nil {
+				if n.Obj().Pkg() == nil {
+					return Use{}, false
+				}
+				path = n.Obj().Pkg().Path()
+				u.Pkg = path
+				u.Name = n.Obj().Name() + "." + o.Name()
+			} else {
+				u.Name = "?." + o.Name()
+			}
+		}
+	case *types.Var:
+		u.Kind = "var"
+		if o.IsField() {
+			u.Kind = "field"
+		}
+	case *types.TypeName:
+		u.Kind = "type"
+	case *types.Const:
+		u.Kind = "const"
+	case *types.PkgName:
+		return Use{}, false
+	default:
+		u.Kind = "other"
+	}
+	// The package's own names are not judged here (its types are, through Types).
+	if path == self {
+		return Use{}, false
+	}
+	return u, true
+}
+
+func namedOf(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := t.(*types.Named)
+	return n
+}
+
+// carried lists the named types of other packages a type is built from (through pointers, slices,
+// arrays, maps, channels, functions and unnamed structs, never into a named type's own definition) and
+// "chan" when it holds a channel.
+func carried(t types.Type, self *types.Package) []string {
+	var outs []string
+	seen := map[types.Type]bool{}
+	var walk func(t types.Type, depth int)
+	walk = func(t types.Type, depth int) {
+		if t == nil || depth > 12 || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch x := t.(type) {
+		case *types.Named:
+			if x.Obj().Pkg() != nil && x.Obj().Pkg() != self {
+				outs = append(outs, x.Obj().Pkg().Path()+"."+x.Obj().Name())
+			}
+			if args := x.TypeArgs(); args != nil {
+				for i := 0; i < args.Len(); i++ {
+					walk(args.At(i), depth+1)
+				}
+			}
+			// The package's own types: what they are made of counts (a struct of the model's holding a mutex).
+			if x.Obj().Pkg() == self {
+				walk(x.Underlying(), depth+1)
+			}
+		case *types.Pointer:
+			walk(x.Elem(), depth+1)
+		case *types.Slice:
+			walk(x.Elem(), depth+1)
+		case *types.Array:
+			walk(x.Elem(), depth+1)
+		case *types.Map:
+			walk(x.Key(), depth+1)
+			walk(x.Elem(), depth+1)
+		case *types.Chan:
+			outs = append(outs, "chan")
+			walk(x.Elem(), depth+1)
+		case *types.Signature:
+			walk(x.Params(), depth+1)
+			walk(x.Results(), depth+1)
+		case *types.Tuple:
+			for i := 0; i < x.Len(); i++ {
+				walk(x.At(i).Type(), depth+1)
+			}
+		case *types.Struct:
+			for i := 0; i < x.NumFields(); i++ {
+				walk(x.Field(i).Type(), depth+1)
+			}
+		}
+	}
+	walk(t, 0)
+	return outs
+}
+`;
+
+// src/grade/scan/go-scan.ts
+var exec2 = promisify2(execFile3);
+async function buildGoScanner(cacheDir, goEnv2, version) {
+  const key2 = createHash2("sha256").update(GO_SCANNER_SOURCE).update(version).digest("hex").slice(0, 16);
+  const dir = path9.join(cacheDir, "go-scanner", key2);
+  const bin = path9.join(dir, "aibench-go-scan");
+  if (existsSync6(bin)) return bin;
+  const src = `${dir}.src-${process.pid}`;
+  mkdirSync3(src, { recursive: true });
+  try {
+    writeFileSync2(path9.join(src, "go.mod"), "module aibenchgoscan\n\ngo 1.19\n");
+    writeFileSync2(path9.join(src, "main.go"), GO_SCANNER_SOURCE);
+    mkdirSync3(dir, { recursive: true });
+    const tmp = `${bin}.${process.pid}`;
+    await exec2("go", ["build", "-trimpath", "-o", tmp, "."], { cwd: src, env: goEnv2, timeout: 3e5 });
+    renameSync(tmp, bin);
+    return bin;
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+var SCAN_OUTPUT_CAP = 32 * 1024 ** 2;
+async function scanGoSubmission(ctx, procEnv, scanner) {
+  const { task, ws, env } = ctx;
+  const dirs = [
+    ...new Set(
+      [...ctx.modelFiles, ...task.starter.keys()].filter((rel) => rel.endsWith(".go")).map((rel) => `./${path9.posix.dirname(rel)}`)
+    )
+  ].sort();
+  const r = await execSandboxed(
+    env,
+    [scanner, ...dirs],
+    {
+      // The scanner only parses the submission; on Go 1.20+ its importer asks `go list -export` for the
+      // std export data, which the build step has just put in the build cache.
+      writable: [procEnv.GOCACHE],
+      readable: [path9.dirname(scanner)],
+      readOnly: [ws.dir],
+      scratch: [ws.scratch],
+      quotaRoot: ws.root,
+      limitAddressSpace: true
+    },
+    {
+      cwd: ws.dir,
+      env: procEnv,
+      timeoutMs: task.timeouts.build * 1e3,
+      outputCap: SCAN_OUTPUT_CAP,
+      outputKillBytes: SCAN_OUTPUT_CAP
+    }
+  );
+  const step2 = {
+    name: "tamper-scan",
+    ok: false,
+    status: "failed",
+    durationMs: r.durationMs,
+    exitCode: r.exitCode
+  };
+  const output = r.exitCode === 0 && !r.timedOut && !r.outputExceeded ? parseGoScan(r.stdout) : null;
+  if (!output) {
+    const why = r.timedOut ? "the scan ran past the build time limit" : `the scanner failed (exit ${r.exitCode}): ${r.stderr.split("\n").filter(Boolean).slice(-2).join(" ")}`;
+    return { kind: "unavailable", step: { ...step2, status: r.timedOut ? "timeout" : "unavailable" }, why };
+  }
+  const hits = goScanHits(output, task.allow);
+  return {
+    kind: "scanned",
+    step: { ...step2, ok: !hits.length, status: hits.length ? "failed" : "ok" },
+    hits,
+    output
+  };
+}
+
+// src/grade/scan/rust-scan.ts
+import { execFile as execFile4 } from "node:child_process";
+import {
+  existsSync as existsSync7,
+  lstatSync,
+  mkdirSync as mkdirSync4,
+  mkdtempSync,
+  readFileSync as readFileSync6,
+  rmSync as rmSync2,
+  statSync as statSync3,
+  writeFileSync as writeFileSync3
+} from "node:fs";
+import os4 from "node:os";
+import { promisify as promisify3 } from "node:util";
+import path10 from "node:path";
+var exec3 = promisify3(execFile4);
+function crateTargets(files, manifest) {
+  const all = [...files];
+  const out = [];
+  if (all.includes("src/lib.rs")) out.push({ target: "lib", args: ["--lib"] });
+  const pkg = /^\s*name\s*=\s*"([^"]+)"/m.exec(manifest.split(/^\s*\[(?!package\])/m)[0] ?? "")?.[1];
+  if (all.includes("src/main.rs") && pkg) out.push({ target: `bin:${pkg}`, args: ["--bin", pkg] });
+  const bins = /* @__PURE__ */ new Set();
+  for (const rel of all) {
+    const m = /^src\/bin\/([^/]+?)(?:\.rs|\/main\.rs)$/.exec(rel);
+    if (m) bins.add(m[1]);
+  }
+  for (const b of [...bins].sort()) out.push({ target: `bin:${b}`, args: ["--bin", b] });
+  return out;
+}
+function hiddenSources(task) {
+  return [...task.hidden.keys()].filter((rel) => rel.endsWith(".rs")).sort();
+}
+function maskHidden(ws, rels) {
+  for (const rel of rels) {
+    const abs = path10.join(ws.dir, rel);
+    rmSync2(abs, { force: true });
+    writeFileSync3(abs, "", { flag: "wx" });
+  }
+}
+function restoreHidden(ws, task, rels) {
+  for (const rel of rels) {
+    const abs = path10.join(ws.dir, rel);
+    const parent = path10.dirname(abs);
+    if (existsSync7(parent) && lstatSync(parent).isSymbolicLink()) rmSync2(parent, { force: true });
+    mkdirSync4(parent, { recursive: true });
+    rmSync2(abs, { force: true, recursive: true });
+    writeFileSync3(abs, task.hidden.get(rel), { flag: "wx" });
+  }
+}
+function readOr(file, fallback) {
+  try {
+    return readFileSync6(file, "utf8");
+  } catch {
+    return fallback;
+  }
+}
+var MAX_PRINTOUT_BYTES = 128 * 1024 ** 2;
+function readPrintout(file) {
+  try {
+    if (statSync3(file).size > MAX_PRINTOUT_BYTES) return "too-large";
+  } catch {
+    return null;
+  }
+  return readOr(file, null);
+}
+var MIR_FLAGS = [
+  "-Copt-level=0",
+  "-Zmir-opt-level=0",
+  "-Ztrim-diagnostic-paths=no",
+  "-Zmir-include-spans=yes"
+];
+async function probeRustScan(hostEnv) {
+  const dir = mkdtempSync(path10.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
+  try {
+    writeFileSync3(path10.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
+    const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
+    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path10.join(dir, "lib.rs")];
+    await exec3("rustc", [...common, `--emit=mir=${path10.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
+      env,
+      timeout: 6e4
+    });
+    await exec3("rustc", [...common, "-Zunpretty=hir", "-o", path10.join(dir, "p.hir")], {
+      env,
+      timeout: 6e4
+    });
+    return readOr(path10.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
+  } catch (err) {
+    return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(" ")}) even with RUSTC_BOOTSTRAP=1: ${String(err.message).split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
+  } finally {
+    rmSync2(dir, { recursive: true, force: true });
+  }
+}
+async function scanRustSubmission(ctx, procEnv) {
+  const { task, ws, env } = ctx;
+  if (env.rustScanUnavailable)
+    return {
+      kind: "unavailable",
+      step: { name: "tamper-scan", ok: false, status: "unavailable", durationMs: 0, exitCode: null },
+      why: env.rustScanUnavailable
+    };
+  const scanDir = path10.join(ws.root, "rust-scan");
+  mkdirSync4(scanDir, { recursive: true });
+  const files = /* @__PURE__ */ new Set([...task.starter.keys(), ...ctx.modelFiles]);
+  const targets = crateTargets(files, readOr(path10.join(ws.dir, "Cargo.toml"), ""));
+  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: path10.join(scanDir, "target") };
+  const mounts = {
+    writable: [ws.root],
+    readable: [],
+    readOnly: ws.protectedPaths,
+    limitAddressSpace: true
+  };
+  const hidden = hiddenSources(task);
+  const deadline = Date.now() + task.timeouts.build * 1e3;
+  let durationMs = 0;
+  const compiled = [];
+  maskHidden(ws, hidden);
+  try {
+    for (const [i, t] of targets.entries()) {
+      const out = (ext) => path10.join(scanDir, `${i}.${ext}`);
+      const run2 = (cargoExtra, rustcArgs) => execSandboxed(
+        env,
+        ["cargo", "rustc", "--offline", "--profile", "check", ...t.args, ...cargoExtra, "--", ...rustcArgs],
+        mounts,
+        { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1e3, deadline - Date.now()) }
+      );
+      const mir = await run2(
+        ["--message-format=json"],
+        [`--emit=mir=${out("mir")},dep-info=${out("d")}`, ...MIR_FLAGS]
+      );
+      durationMs += mir.durationMs;
+      const failed = (r) => r.exitCode === 0 && !r.timedOut && !r.outputExceeded ? null : { kind: "compile-failed", step: step(r, durationMs, false), build: r };
+      const mirFailed = failed(mir);
+      if (mirFailed) return mirFailed;
+      const hir = await run2([], ["-Zunpretty=hir", "-o", out("hir")]);
+      durationMs += hir.durationMs;
+      const hirFailed = failed(hir);
+      if (hirFailed) return hirFailed;
+      const printed = ["mir", "hir", "d"].map((ext) => readPrintout(out(ext)));
+      if (printed.includes("too-large"))
+        return {
+          kind: "compile-failed",
+          step: step(hir, durationMs, false),
+          build: {
+            ...hir,
+            stdout: "",
+            stderr: `The compiled code of ${t.target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`
+          }
+        };
+      if (printed.some((p) => p === null))
+        return {
+          kind: "unavailable",
+          step: { ...step(hir, durationMs, false), status: "unavailable" },
+          why: `rustc printed no ${["MIR", "HIR", "dep-info"][printed.indexOf(null)]} for ${t.target}`
+        };
+      compiled.push({
+        target: t.target,
+        mir: printed[0],
+        hir: printed[1],
+        depInfo: printed[2]
+      });
+    }
+  } finally {
+    restoreHidden(ws, task, hidden);
+    try {
+      rmSync2(scanDir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+    }
+  }
+  const hits = rustScanHits(compiled, task.allow, ws.dir, hidden);
+  return {
+    kind: "scanned",
+    step: {
+      name: "tamper-scan",
+      ok: !hits.length,
+      status: hits.length ? "failed" : "ok",
+      durationMs,
+      exitCode: 0
+    },
+    hits
+  };
+}
+function step(r, durationMs, ok) {
+  return {
+    name: "tamper-scan",
+    ok,
+    status: r.timedOut || r.outputExceeded ? "timeout" : ok ? "ok" : "failed",
+    durationMs,
+    exitCode: r.exitCode
+  };
+}
+
+// src/grade/toolchains/go.ts
+var exec4 = promisify4(execFile5);
+var GO_MISSING = "the go suite needs the Go toolchain (1.19 or newer) on PATH: install it (Debian/Ubuntu: apt-get install golang-go; GitHub runners: actions/setup-go) or leave the go suite out with --suites";
+async function probeGo(hostEnv) {
+  try {
+    const { stdout } = await exec4("go", ["env", "GOROOT", "GOTOOLDIR", "GOVERSION"], {
+      env: { ...hostEnv, GOTOOLCHAIN: "local", GOFLAGS: "" },
+      timeout: 6e4
+    });
+    const [goroot, toolDir, version] = stdout.trim().split("\n");
+    const minor = Number(/^go1\.(\d+)/.exec(version ?? "")?.[1]);
+    if (!goroot || !toolDir || !version || !(minor >= 19)) return null;
+    return { goroot, toolDir, version, minor };
+  } catch {
+    return null;
+  }
+}
+function goEnv(go, scratch, gocache, hostEnv) {
+  const base = sandboxEnv(scratch, {}, hostEnv);
+  return {
+    ...base,
+    PATH: `${path11.join(go.goroot, "bin")}:${base.PATH}`,
+    GOROOT: go.goroot,
+    GOCACHE: gocache,
+    GOPATH: path11.join(scratch, "gopath"),
+    GOMODCACHE: path11.join(scratch, "gopath", "pkg", "mod"),
+    GOTMPDIR: scratch,
+    GOFLAGS: "-mod=mod -buildvcs=false",
+    GOPROXY: "off",
+    GOSUMDB: "off",
+    GONOSUMDB: "*",
+    GOTOOLCHAIN: "local",
+    GOWORK: "off",
+    GOENV: "off",
+    GO111MODULE: "on",
+    CGO_ENABLED: "0"
+  };
+}
+function testPackages(task) {
+  const dirs = [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).map((rel) => path11.posix.dirname(rel));
+  return [...new Set(dirs)].sort();
+}
+function hiddenGoSources(task) {
+  return [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).sort();
+}
+var goToolchain = {
+  async prepare(_suite, env, log) {
+    if (env.go) return;
+    const found = await probeGo(env.hostEnv);
+    if (!found) throw new UsageError(GO_MISSING, ExitCode.toolchainMissing);
+    const cache = path11.join(env.cacheDir, "go-scanner-build");
+    mkdirSync5(cache, { recursive: true });
+    const scanner = await buildGoScanner(
+      env.cacheDir,
+      goEnv(found, cache, cache, env.hostEnv),
+      found.version
+    );
+    env.go = { ...found, scanner };
+    log(`go: ${found.version} (${found.goroot})`);
+  },
+  async grade(ctx) {
+    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path11.join(ctx.ws.root, "gocache"), ctx);
+    const lease = leaseDir(path11.join(ctx.env.cacheDir, "go-build", `${ctx.task.suite.name}-${ctx.task.id}`));
+    try {
+      return await gradeIn(lease.dir, ctx);
+    } finally {
+      lease.release();
+    }
+  }
+};
+function sum(runs) {
+  const last = runs[runs.length - 1];
+  return {
+    ...last,
+    stdout: runs.map((r) => r.stdout).join(""),
+    stderr: runs.map((r) => r.stderr).join(""),
+    durationMs: runs.reduce((t, r) => t + r.durationMs, 0),
+    timedOut: runs.some((r) => r.timedOut),
+    outputExceeded: runs.some((r) => r.outputExceeded)
+  };
+}
+async function buildSteps(ctx, commands, procEnv, gocache, seconds2) {
+  const { ws, env } = ctx;
+  const deadline = Date.now() + seconds2 * 1e3;
+  const runs = [];
+  for (const argv of commands) {
+    const r = await execSandboxed(
+      env,
+      argv,
+      {
+        writable: [gocache, ws.private],
+        readable: [env.go.goroot],
+        readOnly: [ws.dir],
+        scratch: [ws.scratch],
+        quotaRoot: ws.root
+      },
+      { cwd: ws.dir, env: procEnv, timeoutMs: Math.max(1e3, deadline - Date.now()) }
+    );
+    runs.push(r);
+    if (r.exitCode !== 0 || r.timedOut || r.outputExceeded) return { result: sum(runs), ok: false };
+  }
+  return { result: sum(runs), ok: true };
+}
+async function runTests(ctx, binaries, procEnv, seconds2, extraArgs) {
+  const { ws, env, task } = ctx;
+  const go = env.go;
+  const deadline = Date.now() + seconds2 * 1e3;
+  const hidden = hiddenGoSources(task);
+  const runs = [];
+  maskHidden(ws, hidden);
+  try {
+    for (const [pkg, bin] of binaries) {
+      const left = Math.max(1, Math.floor((deadline - Date.now()) / 1e3));
+      const r = await execSandboxed(
+        env,
+        [
+          path11.join(go.toolDir, "test2json"),
+          "-t",
+          "-p",
+          pkg,
+          bin,
+          // From Go 1.20 the binary frames its own lines, so printed text cannot pass for a result.
+          go.minor >= 20 ? "-test.v=test2json" : "-test.v",
+          "-test.count=1",
+          // Go's own timeout panics with the running test's name before the harness's kill.
+          `-test.timeout=${Math.max(1, left - 3)}s`,
+          "-test.paniconexit0",
+          ...extraArgs
+        ],
+        {
+          writable: [],
+          readable: [go.goroot, path11.dirname(bin)],
+          readOnly: [ws.dir, ...ws.protectedPaths],
+          scratch: [ws.scratch],
+          quotaRoot: ws.root
+        },
+        { cwd: path11.join(ws.dir, pkg), env: procEnv, timeoutMs: left * 1e3 }
+      );
+      runs.push(r);
+      if (r.timedOut || r.outputExceeded || r.diskExceeded) break;
+    }
+  } finally {
+    restoreHidden(ws, task, hidden);
+  }
+  const total = sum(runs);
+  total.exitCode = runs.find((r) => r.exitCode !== 0)?.exitCode ?? 0;
+  total.diskExceeded = runs.some((r) => r.diskExceeded);
+  return total;
+}
+var TIMED_OUT = /panic: test timed out after/;
+function testFeedback(summary) {
+  if (summary.failures.length) return summary.packageOutput.split("\n").slice(-15).join("\n");
+  const lines = summary.problems.map((p) => `- ${p}`);
+  return `The test run is not a complete run of the hidden tests:
+${lines.join("\n")}${summary.packageOutput ? `
+
+${summary.packageOutput.split("\n").slice(-20).join("\n")}` : ""}`;
+}
+async function gradeIn(gocache, ctx) {
+  const { task, ws, env } = ctx;
+  const go = env.go;
+  const obs = emptyObservation();
+  mkdirSync5(gocache, { recursive: true });
+  const procEnv = goEnv(go, ws.scratch, gocache, env.hostEnv);
+  const bins = path11.join(ws.private, "bin");
+  mkdirSync5(bins, { recursive: true });
+  const packages = testPackages(task);
+  const binaries = packages.map((p, i) => [p, path11.join(bins, `t${i}.test`)]);
+  const build = await buildSteps(
+    ctx,
+    [
+      ["go", "vet", "./..."],
+      ...binaries.map(([p, bin]) => ["go", "test", "-c", "-vet=off", "-o", bin, `./${p}`])
+    ],
+    procEnv,
+    gocache,
+    task.timeouts.build
+  );
+  obs.steps.push(stepRecord("build", build.result, build.ok));
+  if (!build.ok) {
+    obs.failedStep = { name: "build", class: build.result.timedOut ? "timeout" : "build" };
+    obs.diagnostics = `${build.result.stderr}
+${build.result.stdout}`.trim().split("\n").slice(0, 60).join("\n");
+    return obs;
+  }
+  const scan = await scanGoSubmission(ctx, procEnv, go.scanner);
+  obs.steps.push(scan.step);
+  if (scan.kind === "unavailable") {
+    obs.failedStep = { name: "tamper-scan", class: scan.step.status === "timeout" ? "timeout" : "infra" };
+    obs.diagnostics = `The tamper scan could not run: ${scan.why}.`;
+    return obs;
+  }
+  if (scan.hits.length) {
+    obs.failedStep = { name: "tamper-scan", class: "check" };
+    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    obs.diagnostics = `The submission does what the output contract forbids:
+${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message} (${h.excerpt})`).join("\n")}`;
+    return obs;
+  }
+  const test = await runTests(ctx, binaries, procEnv, task.timeouts.test, []);
+  const summary = parseGoTestEvents(test.stdout, new Set(task.hiddenTests));
+  obs.tests = {
+    expected: task.expectedTests,
+    passed: summary.passed,
+    failed: summary.failed,
+    skipped: summary.skipped
+  };
+  obs.failures = summary.failures;
+  if (test.timedOut || test.outputExceeded || test.diskExceeded || TIMED_OUT.test(summary.packageOutput)) {
+    const stopped = stopRunawayTests(
+      obs,
+      { ...test, timedOut: !test.diskExceeded && !test.outputExceeded },
+      task.timeouts.test,
+      "an infinite loop, a deadlock, or an algorithm far too slow for the input sizes?"
+    );
+    const running = /panic: test timed out after[^\n]*\n(?:[^\n]*\n)?\s*running tests:\s*\n((?:\s+Test\S+[^\n]*\n?)+)/.exec(
+      summary.packageOutput
+    );
+    if (running)
+      stopped.diagnostics += `
+Still running: ${running[1].trim().split(/\s+/).filter((w2) => w2.startsWith("Test")).join(", ")}`;
+    return stopped;
+  }
+  const testOk = test.exitCode === 0 && summary.failed === 0 && summary.packagePassed && !summary.problems.length;
+  obs.steps.push(stepRecord("test", test, testOk));
+  if (!testOk) {
+    obs.failedStep = { name: "test", class: "test" };
+    obs.diagnostics = testFeedback(summary);
+    return obs;
+  }
+  if (summary.passed !== task.expectedTests) return obs;
+  for (const check2 of task.checks) {
+    const failed = check2.kind === "go-forbid" ? forbidCheck(check2, scan.output) : check2.kind === "race" ? await raceCheck(check2, ctx, procEnv, gocache, binaries) : null;
+    if (failed && recordCheck(obs, check2.name, failed)) return obs;
+  }
+  return obs;
+}
+function forbidCheck(check2, output) {
+  const found = forbiddenGoType(output, check2.types);
+  const step2 = {
+    name: check2.name,
+    ok: !found,
+    status: found ? "failed" : "ok",
+    durationMs: 0,
+    exitCode: null
+  };
+  return {
+    step: step2,
+    diagnostics: found ? `${check2.message} (${found.File}:${found.Line} carries ${found.Text})` : ""
+  };
+}
+function firstRaceReport(text2) {
+  const at2 = text2.indexOf("WARNING: DATA RACE");
+  if (at2 < 0) return null;
+  const end = text2.indexOf("==================", at2);
+  return text2.slice(at2, end < 0 ? void 0 : end).split("\n").slice(0, 40).join("\n");
+}
+async function raceCheck(check2, ctx, procEnv, gocache, binaries) {
+  const seconds2 = check2.timeout ?? 180;
+  const started = Date.now();
+  const raceEnv = { ...procEnv, CGO_ENABLED: "1", GORACE: "halt_on_error=0 exitcode=66" };
+  const raced = binaries.map(([p, bin]) => [p, bin.replace(/\.test$/, ".race.test")]);
+  const build = await buildSteps(
+    ctx,
+    raced.map(([p, bin]) => ["go", "test", "-race", "-c", "-vet=off", "-o", bin, `./${p}`]),
+    raceEnv,
+    gocache,
+    seconds2
+  );
+  const step2 = (r, ok2) => ({
+    ...stepRecord(check2.name, r, ok2),
+    durationMs: Date.now() - started
+  });
+  if (!build.ok) {
+    if (build.result.timedOut)
+      return {
+        step: step2(build.result, false),
+        diagnostics: `The ${check2.name} build ran past its time limit.`
+      };
+    return {
+      step: { ...step2(build.result, false), status: "unavailable" },
+      diagnostics: `The ${check2.name} check could not run on this host (the -race build failed: ${build.result.stderr.split("\n").filter(Boolean).slice(-2).join(" ")}): the verdict cannot be established.`
+    };
+  }
+  const left = Math.max(1, seconds2 - (Date.now() - started) / 1e3);
+  const run2 = await runTests(ctx, raced, raceEnv, left, check2.run ? [`-test.run=${check2.run}`] : []);
+  let selected;
+  try {
+    const re = new RegExp(check2.run ?? "");
+    selected = new Set(ctx.task.hiddenTests.filter((t) => re.test(t)));
+  } catch {
+    selected = new Set(ctx.task.hiddenTests);
+  }
+  const summary = parseGoTestEvents(run2.stdout, selected);
+  if (run2.timedOut || run2.outputExceeded || TIMED_OUT.test(summary.packageOutput))
+    return {
+      step: { ...step2(run2, false), status: "timeout" },
+      diagnostics: `The ${check2.name} run did not finish within ${seconds2} s under the race detector (a lost wake-up, a livelock, or a spin that never yields?).`
+    };
+  const report = firstRaceReport(
+    `${run2.stdout.includes("DATA RACE") ? eventText(run2.stdout) : ""}
+${run2.stderr}`
+  );
+  if (report)
+    return {
+      step: step2(run2, false),
+      diagnostics: `The race detector found a data race while the stress tests ran:
+
+${report}`
+    };
+  const ok = run2.exitCode === 0 && summary.failed === 0 && summary.passed > 0 && !summary.problems.length;
+  return {
+    step: step2(run2, ok),
+    diagnostics: ok ? "" : `Under the race detector the tests did not all pass:
+${[
+      ...summary.failures.map((f) => `- ${f.name}: ${f.message.split("\n").slice(0, 5).join("\n")}`),
+      ...summary.problems.map((p) => `- ${p}`)
+    ].join("\n")}`
+  };
+}
+function eventText(stream) {
+  return stream.split("\n").map((l3) => {
+    try {
+      return JSON.parse(l3).Output ?? "";
+    } catch {
+      return "";
+    }
+  }).join("");
+}
+
+// src/grade/toolchains/node.ts
+import { mkdirSync as mkdirSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import path13 from "node:path";
+
+// src/tasks/fixture.ts
+import { execFile as execFile6 } from "node:child_process";
+import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import path12 from "node:path";
+import { promisify as promisify5 } from "node:util";
+var run = promisify5(execFile6);
+function cacheRoot(env = process.env) {
+  if (env.AIBENCH_CACHE) return path12.resolve(env.AIBENCH_CACHE);
+  const base = env.XDG_CACHE_HOME ?? path12.join(env.HOME ?? "/tmp", ".cache");
+  return path12.join(base, "aibench");
+}
+function fixtureKey(suite) {
+  const lock = readFileSync7(path12.join(suite.fixture.dir, "package-lock.json"), "utf8");
+  return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
+}
+async function ensureFixture(suite, cache, log) {
+  const target = path12.join(cache, "fixtures", fixtureKey(suite));
+  if (existsSync8(path12.join(target, ".complete"))) return target;
+  const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
+  mkdirSync6(staging, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync4(path12.join(staging, f), readFileSync7(path12.join(suite.fixture.dir, f)));
+  log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
+  try {
+    await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    rmSync3(staging, { recursive: true, force: true });
+    const e = err;
+    throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
+  }
+  writeFileSync4(path12.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync8(target) && !existsSync8(path12.join(target, ".complete"))) rmSync3(target, { recursive: true, force: true });
+  try {
+    renameSync2(staging, target);
+  } catch {
+    rmSync3(staging, { recursive: true, force: true });
+  }
+  return target;
+}
+
+// src/grade/parse-vitest.ts
+function parseVitestReport(json) {
+  if (!json) return null;
+  let report;
+  try {
+    report = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!report || !Array.isArray(report.testResults)) return null;
+  const summary = { passed: 0, failed: 0, skipped: 0, failures: [], fileErrors: [] };
+  for (const file of report.testResults) {
+    const tests = Array.isArray(file.assertionResults) ? file.assertionResults : [];
+    if (file.status === "failed" && file.message && !tests.some((t) => t.status === "failed")) {
+      summary.fileErrors.push(file.message);
+    }
+    for (const t of tests) {
+      const name = t.fullName || [...t.ancestorTitles ?? [], t.title ?? ""].join(" > ");
+      if (t.status === "passed") summary.passed++;
+      else if (t.status === "failed") {
+        summary.failed++;
+        summary.failures.push({ name, message: (t.failureMessages ?? []).join("\n") });
+      } else summary.skipped++;
+    }
+  }
+  return summary;
+}
 
 // src/grade/toolchains/node.ts
 var REPORT_LIMITS = { maxBytes: 16 * 1024 ** 2, timeoutMs: 1e4 };
 var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
-    env.fixtures.set(suite.name, path9.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
+    env.fixtures.set(suite.name, path13.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
-    const viteCache = path9.join(ws.dir, ".cache");
-    mkdirSync3(viteCache, { recursive: true });
-    const reportPath = path9.join(ws.private, "vitest-report.json");
-    writeFileSync3(reportPath, "");
+    const viteCache = path13.join(ws.dir, ".cache");
+    mkdirSync7(viteCache, { recursive: true });
+    const reportPath = path13.join(ws.private, "vitest-report.json");
+    writeFileSync5(reportPath, "");
     const mounts = {
       writable: [],
       readable: [env.fixtures.get(task.suite.name)],
@@ -24390,10 +25732,5838 @@ ${errorLines.slice(0, 10).join("\n")}`;
   }
 };
 
+// src/grade/toolchains/python.ts
+import { execFile as execFile7 } from "node:child_process";
+import { writeFileSync as writeFileSync6 } from "node:fs";
+import path14 from "node:path";
+import { promisify as promisify6 } from "node:util";
+
+// node_modules/fast-xml-parser/src/util.js
+var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
+var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
+var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
+var regexName = new RegExp("^" + nameRegexp + "$");
+function getAllMatches(string, regex) {
+  const matches = [];
+  let match = regex.exec(string);
+  while (match) {
+    const allmatches = [];
+    allmatches.startIndex = regex.lastIndex - match[0].length;
+    const len = match.length;
+    for (let index = 0; index < len; index++) {
+      allmatches.push(match[index]);
+    }
+    matches.push(allmatches);
+    match = regex.exec(string);
+  }
+  return matches;
+}
+var isName = function(string) {
+  const match = regexName.exec(string);
+  return !(match === null || typeof match === "undefined");
+};
+function isExist(v2) {
+  return typeof v2 !== "undefined";
+}
+var DANGEROUS_PROPERTY_NAMES = [
+  // '__proto__',
+  // 'constructor',
+  // 'prototype',
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__"
+];
+var criticalProperties = ["__proto__", "constructor", "prototype"];
+
+// node_modules/fast-xml-parser/src/validator.js
+var defaultOptions = {
+  allowBooleanAttributes: false,
+  //A tag can have attributes without any value
+  unpairedTags: []
+};
+function validate(xmlData, options) {
+  options = Object.assign({}, defaultOptions, options);
+  const tags = [];
+  let tagFound = false;
+  let reachedRoot = false;
+  if (xmlData[0] === "\uFEFF") {
+    xmlData = xmlData.substr(1);
+  }
+  for (let i = 0; i < xmlData.length; i++) {
+    if (xmlData[i] === "<" && xmlData[i + 1] === "?") {
+      i += 2;
+      i = readPI(xmlData, i);
+      if (i.err) return i;
+    } else if (xmlData[i] === "<") {
+      let tagStartPos = i;
+      i++;
+      if (xmlData[i] === "!") {
+        i = readCommentAndCDATA(xmlData, i);
+        continue;
+      } else {
+        let closingTag = false;
+        if (xmlData[i] === "/") {
+          closingTag = true;
+          i++;
+        }
+        let tagName = "";
+        for (; i < xmlData.length && xmlData[i] !== ">" && xmlData[i] !== " " && xmlData[i] !== "	" && xmlData[i] !== "\n" && xmlData[i] !== "\r"; i++) {
+          tagName += xmlData[i];
+        }
+        tagName = tagName.trim();
+        if (tagName[tagName.length - 1] === "/") {
+          tagName = tagName.substring(0, tagName.length - 1);
+          i--;
+        }
+        if (!validateTagName(tagName)) {
+          let msg;
+          if (tagName.trim().length === 0) {
+            msg = "Invalid space after '<'.";
+          } else {
+            msg = "Tag '" + tagName + "' is an invalid name.";
+          }
+          return getErrorObject("InvalidTag", msg, getLineNumberForPosition(xmlData, i));
+        }
+        const result = readAttributeStr(xmlData, i);
+        if (result === false) {
+          return getErrorObject("InvalidAttr", "Attributes for '" + tagName + "' have open quote.", getLineNumberForPosition(xmlData, i));
+        }
+        let attrStr = result.value;
+        i = result.index;
+        if (attrStr[attrStr.length - 1] === "/") {
+          const attrStrStart = i - attrStr.length;
+          attrStr = attrStr.substring(0, attrStr.length - 1);
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid === true) {
+            tagFound = true;
+          } else {
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, attrStrStart + isValid.err.line));
+          }
+        } else if (closingTag) {
+          if (!result.tagClosed) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' doesn't have proper closing.", getLineNumberForPosition(xmlData, i));
+          } else if (attrStr.trim().length > 0) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' can't have attributes or invalid starting.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else if (tags.length === 0) {
+            return getErrorObject("InvalidTag", "Closing tag '" + tagName + "' has not been opened.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else {
+            const otg = tags.pop();
+            if (tagName !== otg.tagName) {
+              let openPos = getLineNumberForPosition(xmlData, otg.tagStartPos);
+              return getErrorObject(
+                "InvalidTag",
+                "Expected closing tag '" + otg.tagName + "' (opened in line " + openPos.line + ", col " + openPos.col + ") instead of closing tag '" + tagName + "'.",
+                getLineNumberForPosition(xmlData, tagStartPos)
+              );
+            }
+            if (tags.length == 0) {
+              reachedRoot = true;
+            }
+          }
+        } else {
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid !== true) {
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
+          }
+          if (reachedRoot === true) {
+            return getErrorObject("InvalidXml", "Multiple possible root nodes found.", getLineNumberForPosition(xmlData, i));
+          } else if (options.unpairedTags.indexOf(tagName) !== -1) {
+          } else {
+            tags.push({ tagName, tagStartPos });
+          }
+          tagFound = true;
+        }
+        for (i++; i < xmlData.length; i++) {
+          if (xmlData[i] === "<") {
+            if (xmlData[i + 1] === "!") {
+              i++;
+              i = readCommentAndCDATA(xmlData, i);
+              continue;
+            } else if (xmlData[i + 1] === "?") {
+              i = readPI(xmlData, ++i);
+              if (i.err) return i;
+            } else {
+              break;
+            }
+          } else if (xmlData[i] === "&") {
+            const afterAmp = validateAmpersand(xmlData, i);
+            if (afterAmp == -1)
+              return getErrorObject("InvalidChar", "char '&' is not expected.", getLineNumberForPosition(xmlData, i));
+            i = afterAmp;
+          } else {
+            if (reachedRoot === true && !isWhiteSpace(xmlData[i])) {
+              return getErrorObject("InvalidXml", "Extra text at the end", getLineNumberForPosition(xmlData, i));
+            }
+          }
+        }
+        if (xmlData[i] === "<") {
+          i--;
+        }
+      }
+    } else {
+      if (isWhiteSpace(xmlData[i])) {
+        continue;
+      }
+      return getErrorObject("InvalidChar", "char '" + xmlData[i] + "' is not expected.", getLineNumberForPosition(xmlData, i));
+    }
+  }
+  if (!tagFound) {
+    return getErrorObject("InvalidXml", "Start tag expected.", 1);
+  } else if (tags.length == 1) {
+    return getErrorObject("InvalidTag", "Unclosed tag '" + tags[0].tagName + "'.", getLineNumberForPosition(xmlData, tags[0].tagStartPos));
+  } else if (tags.length > 0) {
+    return getErrorObject("InvalidXml", "Invalid '" + JSON.stringify(tags.map((t) => t.tagName), null, 4).replace(/\r?\n/g, "") + "' found.", { line: 1, col: 1 });
+  }
+  return true;
+}
+function isWhiteSpace(char) {
+  return char === " " || char === "	" || char === "\n" || char === "\r";
+}
+function readPI(xmlData, i) {
+  const start = i;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] == "?" || xmlData[i] == " ") {
+      const tagname = xmlData.substr(start, i - start);
+      if (i > 5 && tagname === "xml") {
+        return getErrorObject("InvalidXml", "XML declaration allowed only at the start of the document.", getLineNumberForPosition(xmlData, i));
+      } else if (xmlData[i] == "?" && xmlData[i + 1] == ">") {
+        i++;
+        break;
+      } else {
+        continue;
+      }
+    }
+  }
+  return i;
+}
+function readCommentAndCDATA(xmlData, i) {
+  if (xmlData.length > i + 5 && xmlData[i + 1] === "-" && xmlData[i + 2] === "-") {
+    for (i += 3; i < xmlData.length; i++) {
+      if (xmlData[i] === "-" && xmlData[i + 1] === "-" && xmlData[i + 2] === ">") {
+        i += 2;
+        break;
+      }
+    }
+  } else if (xmlData.length > i + 8 && xmlData[i + 1] === "D" && xmlData[i + 2] === "O" && xmlData[i + 3] === "C" && xmlData[i + 4] === "T" && xmlData[i + 5] === "Y" && xmlData[i + 6] === "P" && xmlData[i + 7] === "E") {
+    let angleBracketsCount = 1;
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === "<") {
+        angleBracketsCount++;
+      } else if (xmlData[i] === ">") {
+        angleBracketsCount--;
+        if (angleBracketsCount === 0) {
+          break;
+        }
+      }
+    }
+  } else if (xmlData.length > i + 9 && xmlData[i + 1] === "[" && xmlData[i + 2] === "C" && xmlData[i + 3] === "D" && xmlData[i + 4] === "A" && xmlData[i + 5] === "T" && xmlData[i + 6] === "A" && xmlData[i + 7] === "[") {
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === "]" && xmlData[i + 1] === "]" && xmlData[i + 2] === ">") {
+        i += 2;
+        break;
+      }
+    }
+  }
+  return i;
+}
+var doubleQuote = '"';
+var singleQuote = "'";
+function readAttributeStr(xmlData, i) {
+  let attrStr = "";
+  let startChar = "";
+  let tagClosed = false;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === doubleQuote || xmlData[i] === singleQuote) {
+      if (startChar === "") {
+        startChar = xmlData[i];
+      } else if (startChar !== xmlData[i]) {
+      } else {
+        startChar = "";
+      }
+    } else if (xmlData[i] === ">") {
+      if (startChar === "") {
+        tagClosed = true;
+        break;
+      }
+    }
+    attrStr += xmlData[i];
+  }
+  if (startChar !== "") {
+    return false;
+  }
+  return {
+    value: attrStr,
+    index: i,
+    tagClosed
+  };
+}
+function scanAttributeTokens(attrStr) {
+  const tokens = [];
+  const len = attrStr.length;
+  let i = 0;
+  while (i < len) {
+    const tokenStart = i;
+    while (i < len && isWhiteSpace(attrStr[i])) i++;
+    if (i >= len) break;
+    if (attrStr[i] === "=") {
+      i++;
+      continue;
+    }
+    const leadingWs = attrStr.slice(tokenStart, i);
+    const nameStart = i;
+    while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== "=") i++;
+    const name = attrStr.slice(nameStart, i);
+    let equalsGroup;
+    let j = i;
+    while (j < len && isWhiteSpace(attrStr[j])) j++;
+    if (j < len && attrStr[j] === "=") {
+      equalsGroup = attrStr.slice(i, j + 1);
+      i = j + 1;
+    }
+    let quoteChar;
+    let value;
+    let k = i;
+    while (k < len && isWhiteSpace(attrStr[k])) k++;
+    if (k < len && (attrStr[k] === '"' || attrStr[k] === "'")) {
+      const valueStart = k + 1;
+      const closeIdx = attrStr.indexOf(attrStr[k], valueStart);
+      if (closeIdx !== -1) {
+        quoteChar = attrStr[k];
+        value = attrStr.slice(valueStart, closeIdx);
+        i = closeIdx + 1;
+      }
+    }
+    const token = { startIndex: tokenStart };
+    token[1] = leadingWs;
+    token[2] = name;
+    token[3] = equalsGroup;
+    token[4] = quoteChar !== void 0 ? true : void 0;
+    token[5] = quoteChar;
+    token[6] = value;
+    tokens.push(token);
+  }
+  return tokens;
+}
+function validateAttributeString(attrStr, options) {
+  const matches = scanAttributeTokens(attrStr);
+  const attrNames = {};
+  for (let i = 0; i < matches.length; i++) {
+    if (matches[i][1].length === 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] !== void 0 && matches[i][4] === void 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] === void 0 && !options.allowBooleanAttributes) {
+      return getErrorObject("InvalidAttr", "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+    }
+    const attrName = matches[i][2];
+    if (!validateAttrName(attrName)) {
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+    }
+    if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
+      attrNames[attrName] = 1;
+    } else {
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+    }
+  }
+  return true;
+}
+function validateNumberAmpersand(xmlData, i) {
+  let re = /\d/;
+  if (xmlData[i] === "x") {
+    i++;
+    re = /[\da-fA-F]/;
+  }
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === ";")
+      return i;
+    if (!xmlData[i].match(re))
+      break;
+  }
+  return -1;
+}
+function validateAmpersand(xmlData, i) {
+  i++;
+  if (xmlData[i] === ";")
+    return -1;
+  if (xmlData[i] === "#") {
+    i++;
+    return validateNumberAmpersand(xmlData, i);
+  }
+  let count2 = 0;
+  for (; i < xmlData.length; i++, count2++) {
+    if (xmlData[i].match(/\w/) && count2 < 20)
+      continue;
+    if (xmlData[i] === ";")
+      break;
+    return -1;
+  }
+  return i;
+}
+function getErrorObject(code, message, lineNumber) {
+  return {
+    err: {
+      code,
+      msg: message,
+      line: lineNumber.line || lineNumber,
+      col: lineNumber.col
+    }
+  };
+}
+function validateAttrName(attrName) {
+  return isName(attrName);
+}
+function validateTagName(tagname) {
+  return isName(tagname);
+}
+function getLineNumberForPosition(xmlData, index) {
+  const lines = xmlData.substring(0, index).split(/\r?\n/);
+  return {
+    line: lines.length,
+    // column number is last line's length + 1, because column numbering starts at 1:
+    col: lines[lines.length - 1].length + 1
+  };
+}
+function getPositionFromMatch(match) {
+  return match.startIndex + match[1].length;
+}
+
+// node_modules/@nodable/entities/src/entities.js
+var CURRENCY = {
+  cent: "\xA2",
+  pound: "\xA3",
+  curren: "\xA4",
+  yen: "\xA5",
+  euro: "\u20AC",
+  dollar: "$",
+  fnof: "\u0192",
+  inr: "\u20B9",
+  af: "\u060B",
+  birr: "\u1265\u122D",
+  peso: "\u20B1",
+  rub: "\u20BD",
+  won: "\u20A9",
+  yuan: "\xA5",
+  cedil: "\xB8"
+};
+var XML = {
+  amp: "&",
+  apos: "'",
+  gt: ">",
+  lt: "<",
+  quot: '"'
+};
+var COMMON_HTML = {
+  nbsp: "\xA0",
+  copy: "\xA9",
+  reg: "\xAE",
+  trade: "\u2122",
+  mdash: "\u2014",
+  ndash: "\u2013",
+  hellip: "\u2026",
+  laquo: "\xAB",
+  raquo: "\xBB",
+  lsquo: "\u2018",
+  rsquo: "\u2019",
+  ldquo: "\u201C",
+  rdquo: "\u201D",
+  bull: "\u2022",
+  para: "\xB6",
+  sect: "\xA7",
+  deg: "\xB0",
+  frac12: "\xBD",
+  frac14: "\xBC",
+  frac34: "\xBE"
+};
+
+// node_modules/@nodable/entities/src/EntityDecoder.js
+var ENTITY_ACTION = Object.freeze({
+  /** Resolve and expand the entity normally. */
+  ALLOW: "allow",
+  /** Silently skip this entity — it will not be registered. */
+  BLOCK: "block",
+  /** Throw an error, aborting entity registration entirely. */
+  THROW: "throw"
+});
+var SPECIAL_CHARS = new Set("!?\\\\/[]$%{}^&*()<>|+");
+function validateEntityName(name) {
+  if (name[0] === "#") {
+    throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name}"`);
+  }
+  for (const ch of name) {
+    if (SPECIAL_CHARS.has(ch)) {
+      throw new Error(`[EntityReplacer] Invalid character '${ch}' in entity name: "${name}"`);
+    }
+  }
+  return name;
+}
+function mergeEntityMaps(...maps) {
+  const out = /* @__PURE__ */ Object.create(null);
+  for (const map of maps) {
+    if (!map) continue;
+    for (const key2 of Object.keys(map)) {
+      const raw = map[key2];
+      if (typeof raw === "string") {
+        out[key2] = raw;
+      } else if (raw && typeof raw === "object" && raw.val !== void 0) {
+        const val = raw.val;
+        if (typeof val === "string") {
+          out[key2] = val;
+        }
+      }
+    }
+  }
+  return out;
+}
+var LIMIT_TIER_EXTERNAL = "external";
+var LIMIT_TIER_BASE = "base";
+var LIMIT_TIER_ALL = "all";
+function parseLimitTiers(raw) {
+  if (!raw || raw === LIMIT_TIER_EXTERNAL) return /* @__PURE__ */ new Set([LIMIT_TIER_EXTERNAL]);
+  if (raw === LIMIT_TIER_ALL) return /* @__PURE__ */ new Set([LIMIT_TIER_ALL]);
+  if (raw === LIMIT_TIER_BASE) return /* @__PURE__ */ new Set([LIMIT_TIER_BASE]);
+  if (Array.isArray(raw)) return new Set(raw);
+  return /* @__PURE__ */ new Set([LIMIT_TIER_EXTERNAL]);
+}
+var NCR_LEVEL = Object.freeze({ allow: 0, leave: 1, remove: 2, throw: 3 });
+var XML10_ALLOWED_C0 = /* @__PURE__ */ new Set([9, 10, 13]);
+function parseNCRConfig(ncr) {
+  if (!ncr) {
+    return { xmlVersion: 1, onLevel: NCR_LEVEL.allow, nullLevel: NCR_LEVEL.remove };
+  }
+  const xmlVersion = ncr.xmlVersion === 1.1 ? 1.1 : 1;
+  const onLevel = NCR_LEVEL[ncr.onNCR] ?? NCR_LEVEL.allow;
+  const nullLevel = NCR_LEVEL[ncr.nullNCR] ?? NCR_LEVEL.remove;
+  const clampedNull = Math.max(nullLevel, NCR_LEVEL.remove);
+  return { xmlVersion, onLevel, nullLevel: clampedNull };
+}
+var EntityDecoder = class {
+  /**
+   * @param {object} [options]
+   * @param {object|null}  [options.namedEntities]        — extra named entities merged into base map
+   * @param {object}  [options.limit]                 — security limits
+   * @param {number}       [options.limit.maxTotalExpansions=0]  — 0 = unlimited
+   * @param {number}       [options.limit.maxExpandedLength=0]   — 0 = unlimited
+   * @param {'external'|'base'|'all'|string[]} [options.limit.applyLimitsTo='external']
+   *   Which entity tiers count against the security limits:
+   *   - 'external' (default) — only input/runtime + persistent external entities
+   *   - 'base'               — only DEFAULT_XML_ENTITIES + namedEntities
+   *   - 'all'                — every entity regardless of tier
+   *   - string[]             — explicit combination, e.g. ['external', 'base']
+   * @param {((resolved: string, original: string) => string)|null} [options.postCheck=null]
+   * @param {string[]} [options.remove=[]] — entity names (e.g. ['nbsp', '#13']) to delete (replace with empty string)
+   * @param {string[]} [options.leave=[]]  — entity names to keep as literal (unchanged in output)
+   * @param {object}   [options.ncr]       — Numeric Character Reference controls
+   * @param {1.0|1.1}  [options.ncr.xmlVersion=1.0]
+   *   XML version governing which codepoint ranges are restricted:
+   *   - 1.0 — C0 controls U+0001–U+001F (except U+0009/000A/000D) are prohibited
+   *   - 1.1 — C0 controls are allowed when written as NCRs; C1 (U+007F–U+009F) decoded as-is
+   * @param {'allow'|'leave'|'remove'|'throw'} [options.ncr.onNCR='allow']
+   *   Base action for numeric references. Severity order: allow < leave < remove < throw.
+   *   For codepoint ranges that carry a minimum level (surrogates → remove, XML 1.0 C0 → remove),
+   *   the effective action is max(onNCR, rangeMinimum).
+   * @param {'remove'|'throw'} [options.ncr.nullNCR='remove']
+   *   Action for U+0000 (null). 'allow' and 'leave' are clamped to 'remove' since null is never safe.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onExternalEntity=null]
+   *   Hook called when an external entity is registered via `setExternalEntities()` or
+   *   `addExternalEntity()`. Return `ENTITY_ACTION.ALLOW` to accept the entity,
+   *   `ENTITY_ACTION.BLOCK` to silently skip it, or `ENTITY_ACTION.THROW` to abort with an error.
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} [options.onInputEntity=null]
+   *   Hook called when an input entity is registered via `addInputEntities()`. Return
+   *   `ENTITY_ACTION.ALLOW` to accept, `ENTITY_ACTION.BLOCK` to silently skip, or
+   *   `ENTITY_ACTION.THROW` to abort with an error.
+   */
+  constructor(options = {}) {
+    this._limit = options.limit || {};
+    this._maxTotalExpansions = this._limit.maxTotalExpansions || 0;
+    this._maxExpandedLength = this._limit.maxExpandedLength || 0;
+    this._postCheck = typeof options.postCheck === "function" ? options.postCheck : (r) => r;
+    this._limitTiers = parseLimitTiers(this._limit.applyLimitsTo ?? LIMIT_TIER_EXTERNAL);
+    this._numericAllowed = options.numericAllowed ?? true;
+    this._baseMap = mergeEntityMaps(XML, options.namedEntities || null);
+    this._externalMap = /* @__PURE__ */ Object.create(null);
+    this._inputMap = /* @__PURE__ */ Object.create(null);
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    this._removeSet = new Set(options.remove && Array.isArray(options.remove) ? options.remove : []);
+    this._leaveSet = new Set(options.leave && Array.isArray(options.leave) ? options.leave : []);
+    const ncrCfg = parseNCRConfig(options.ncr);
+    this._ncrXmlVersion = ncrCfg.xmlVersion;
+    this._ncrOnLevel = ncrCfg.onLevel;
+    this._ncrNullLevel = ncrCfg.nullLevel;
+    this._onExternalEntity = typeof options.onExternalEntity === "function" ? options.onExternalEntity : null;
+    this._onInputEntity = typeof options.onInputEntity === "function" ? options.onInputEntity : null;
+  }
+  // -------------------------------------------------------------------------
+  // Private: registration hook dispatch
+  // -------------------------------------------------------------------------
+  /**
+   * Invoke a registration hook for a single entity name/value pair.
+   * Returns true when the entity should be accepted, false when it should be
+   * silently skipped (BLOCK), and throws when the hook returns THROW.
+   *
+   * @param {((name: string, value: string) => 'allow'|'block'|'throw')|null} hook
+   * @param {string} name
+   * @param {string} value
+   * @param {string} context  — used in error messages ('external' | 'input')
+   * @returns {boolean}  true = accept, false = skip
+   */
+  _applyRegistrationHook(hook, name, value, context) {
+    if (!hook) return true;
+    const action = hook(name, value);
+    if (action === ENTITY_ACTION.BLOCK) return false;
+    if (action === ENTITY_ACTION.THROW) {
+      throw new Error(
+        `[EntityDecoder] Registration of ${context} entity "&${name};" was rejected by hook`
+      );
+    }
+    return true;
+  }
+  // -------------------------------------------------------------------------
+  // Persistent external entity registration
+  // -------------------------------------------------------------------------
+  /**
+   * Replace the full set of persistent external entities.
+   * All keys are validated — throws on invalid characters.
+   * If `onExternalEntity` is set, it is called once per entry; entries that
+   * return `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW`
+   * aborts the whole call.
+   * @param {Record<string, string | { regex?: RegExp, val: string }>} map
+   */
+  setExternalEntities(map) {
+    if (map) {
+      for (const key2 of Object.keys(map)) {
+        validateEntityName(key2);
+      }
+    }
+    if (!this._onExternalEntity) {
+      this._externalMap = mergeEntityMaps(map);
+      return;
+    }
+    const flat = mergeEntityMaps(map);
+    const filtered = /* @__PURE__ */ Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onExternalEntity, name, value, "external")) {
+        filtered[name] = value;
+      }
+    }
+    this._externalMap = filtered;
+  }
+  /**
+   * Add a single persistent external entity.
+   * If `onExternalEntity` is set it is called before the entity is stored;
+   * `ENTITY_ACTION.BLOCK` silently skips storage, `ENTITY_ACTION.THROW` raises.
+   * @param {string} key
+   * @param {string} value
+   */
+  addExternalEntity(key2, value) {
+    validateEntityName(key2);
+    if (typeof value === "string" && value.indexOf("&") === -1) {
+      if (this._applyRegistrationHook(this._onExternalEntity, key2, value, "external")) {
+        this._externalMap[key2] = value;
+      }
+    }
+  }
+  // -------------------------------------------------------------------------
+  // Input / runtime entity registration (per document)
+  // -------------------------------------------------------------------------
+  /**
+   * Inject DOCTYPE entities for the current document.
+   * Also resets per-document expansion counters.
+   * If `onInputEntity` is set it is called once per entry; entries returning
+   * `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW` aborts.
+   * @param {Record<string, string | { regx?: RegExp, regex?: RegExp, val: string }>} map
+   */
+  addInputEntities(map) {
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    if (!this._onInputEntity) {
+      this._inputMap = mergeEntityMaps(map);
+      return;
+    }
+    const flat = mergeEntityMaps(map);
+    const filtered = /* @__PURE__ */ Object.create(null);
+    for (const [name, value] of Object.entries(flat)) {
+      if (this._applyRegistrationHook(this._onInputEntity, name, value, "input")) {
+        filtered[name] = value;
+      }
+    }
+    this._inputMap = filtered;
+  }
+  // -------------------------------------------------------------------------
+  // Per-document reset
+  // -------------------------------------------------------------------------
+  /**
+   * Wipe input/runtime entities and reset counters.
+   * Call this before processing each new document.
+   * @returns {this}
+   */
+  reset() {
+    this._inputMap = /* @__PURE__ */ Object.create(null);
+    this._totalExpansions = 0;
+    this._expandedLength = 0;
+    return this;
+  }
+  // -------------------------------------------------------------------------
+  // XML version (can be set after construction, e.g. once parser reads <?xml?>)
+  // -------------------------------------------------------------------------
+  /**
+   * Update the XML version used for NCR classification.
+   * Call this as soon as the document's `<?xml version="...">` declaration is parsed.
+   * @param {1.0|1.1|number} version
+   */
+  setXmlVersion(version) {
+    this._ncrXmlVersion = version === 1.1 ? 1.1 : 1;
+  }
+  // -------------------------------------------------------------------------
+  // Primary API
+  // -------------------------------------------------------------------------
+  /**
+   * Replace all entity references in `str` in a single pass.
+   *
+   * @param {string} str
+   * @returns {string}
+   */
+  decode(str2) {
+    if (typeof str2 !== "string" || str2.length === 0) return str2;
+    if (str2.indexOf("&") === -1) return str2;
+    const original = str2;
+    const chunks = [];
+    const len = str2.length;
+    let last = 0;
+    let i = 0;
+    const limitExpansions = this._maxTotalExpansions > 0;
+    const limitLength = this._maxExpandedLength > 0;
+    const checkLimits = limitExpansions || limitLength;
+    while (i < len) {
+      if (str2.charCodeAt(i) !== 38) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < len && str2.charCodeAt(j) !== 59 && j - i <= 32) j++;
+      if (j >= len || str2.charCodeAt(j) !== 59) {
+        i++;
+        continue;
+      }
+      const token = str2.slice(i + 1, j);
+      if (token.length === 0) {
+        i++;
+        continue;
+      }
+      let replacement;
+      let tier;
+      if (this._removeSet.has(token)) {
+        replacement = "";
+        if (tier === void 0) {
+          tier = LIMIT_TIER_EXTERNAL;
+        }
+      } else if (this._leaveSet.has(token)) {
+        i++;
+        continue;
+      } else if (token.charCodeAt(0) === 35) {
+        const ncrResult = this._resolveNCR(token);
+        if (ncrResult === void 0) {
+          i++;
+          continue;
+        }
+        replacement = ncrResult;
+        tier = LIMIT_TIER_BASE;
+      } else {
+        const resolved = this._resolveName(token);
+        replacement = resolved?.value;
+        tier = resolved?.tier;
+      }
+      if (replacement === void 0) {
+        i++;
+        continue;
+      }
+      if (i > last) chunks.push(str2.slice(last, i));
+      chunks.push(replacement);
+      last = j + 1;
+      i = last;
+      if (checkLimits && this._tierCounts(tier)) {
+        if (limitExpansions) {
+          this._totalExpansions++;
+          if (this._totalExpansions > this._maxTotalExpansions) {
+            throw new Error(
+              `[EntityReplacer] Entity expansion count limit exceeded: ${this._totalExpansions} > ${this._maxTotalExpansions}`
+            );
+          }
+        }
+        if (limitLength) {
+          const delta2 = replacement.length - (token.length + 2);
+          if (delta2 > 0) {
+            this._expandedLength += delta2;
+            if (this._expandedLength > this._maxExpandedLength) {
+              throw new Error(
+                `[EntityReplacer] Expanded content length limit exceeded: ${this._expandedLength} > ${this._maxExpandedLength}`
+              );
+            }
+          }
+        }
+      }
+    }
+    if (last < len) chunks.push(str2.slice(last));
+    const result = chunks.length === 0 ? str2 : chunks.join("");
+    return this._postCheck(result, original);
+  }
+  // -------------------------------------------------------------------------
+  // Private: limit tier check
+  // -------------------------------------------------------------------------
+  /**
+   * Returns true if a resolved entity of the given tier should count
+   * against the expansion/length limits.
+   * @param {string} tier  — LIMIT_TIER_EXTERNAL | LIMIT_TIER_BASE
+   * @returns {boolean}
+   */
+  _tierCounts(tier) {
+    if (this._limitTiers.has(LIMIT_TIER_ALL)) return true;
+    return this._limitTiers.has(tier);
+  }
+  // -------------------------------------------------------------------------
+  // Private: entity resolution
+  // -------------------------------------------------------------------------
+  /**
+   * Resolve a named entity token (without & and ;).
+   * Priority: inputMap > externalMap > baseMap
+   * Returns the resolved value tagged with its limit tier.
+   *
+   * @param {string} name
+   * @returns {{ value: string, tier: string }|undefined}
+   */
+  _resolveName(name) {
+    if (name in this._inputMap) return { value: this._inputMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._externalMap) return { value: this._externalMap[name], tier: LIMIT_TIER_EXTERNAL };
+    if (name in this._baseMap) return { value: this._baseMap[name], tier: LIMIT_TIER_BASE };
+    return void 0;
+  }
+  /**
+   * Classify a codepoint and return the minimum action level that must be applied.
+   * Returns -1 when no minimum is imposed (normal allow path).
+   *
+   * Ranges checked (in priority order):
+   *   1. U+0000            — null, governed by nullNCR (always ≥ remove)
+   *   2. U+D800–U+DFFF     — surrogates, always prohibited (min: remove)
+   *   3. U+0001–U+001F \ {0x09,0x0A,0x0D}  — XML 1.0 restricted C0 (min: remove)
+   *      (skipped in XML 1.1 — C0 controls are allowed when written as NCRs)
+   *
+   * @param {number} cp  — codepoint
+   * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
+   */
+  _classifyNCR(cp) {
+    if (cp === 0) return this._ncrNullLevel;
+    if (cp >= 55296 && cp <= 57343) return NCR_LEVEL.remove;
+    if (this._ncrXmlVersion === 1) {
+      if (cp >= 1 && cp <= 31 && !XML10_ALLOWED_C0.has(cp)) return NCR_LEVEL.remove;
+    }
+    return -1;
+  }
+  /**
+   * Execute a resolved NCR action.
+   *
+   * @param {number} action   — NCR_LEVEL value
+   * @param {string} token    — raw token (e.g. '#38') for error messages
+   * @param {number} cp       — codepoint, used only for error messages
+   * @returns {string|undefined}
+   *   - decoded character string  → 'allow'
+   *   - ''                        → 'remove'
+   *   - undefined                 → 'leave' (caller must skip past '&' only)
+   *   - throws Error              → 'throw'
+   */
+  _applyNCRAction(action, token, cp) {
+    switch (action) {
+      case NCR_LEVEL.allow:
+        return String.fromCodePoint(cp);
+      case NCR_LEVEL.remove:
+        return "";
+      case NCR_LEVEL.leave:
+        return void 0;
+      // signal: keep literal
+      case NCR_LEVEL.throw:
+        throw new Error(
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+        );
+      default:
+        return String.fromCodePoint(cp);
+    }
+  }
+  /**
+   * Full NCR resolution pipeline for a numeric token.
+   *
+   * Steps:
+   *   1. Parse the codepoint (decimal or hex).
+   *   2. Validate the raw codepoint range (NaN, <0, >0x10FFFF).
+   *   3. If numericAllowed is false and no minimum restriction applies → leave as-is.
+   *   4. Classify the codepoint to find the minimum required action level.
+   *   5. Resolve effective action = max(onNCR, minimum).
+   *   6. Apply and return.
+   *
+   * @param {string} token  — e.g. '#38', '#x26', '#X26'
+   * @returns {string|undefined}
+   *   - string (incl. '')  — replacement ('' = remove)
+   *   - undefined          — leave original &token; as-is
+   */
+  _resolveNCR(token) {
+    const second = token.charCodeAt(1);
+    let cp;
+    if (second === 120 || second === 88) {
+      cp = parseInt(token.slice(2), 16);
+    } else {
+      cp = parseInt(token.slice(1), 10);
+    }
+    if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp);
+    if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
+    const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
+    return this._applyNCRAction(effective, token, cp);
+  }
+};
+
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+var defaultOnDangerousProperty = (name) => {
+  if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return "__" + name;
+  }
+  return name;
+};
+var defaultOptions2 = {
+  preserveOrder: false,
+  attributeNamePrefix: "@_",
+  attributesGroupName: false,
+  textNodeName: "#text",
+  ignoreAttributes: true,
+  removeNSPrefix: false,
+  // remove NS from tag name or attribute name if true
+  allowBooleanAttributes: false,
+  //a tag can have attributes without any value
+  //ignoreRootElement : false,
+  parseTagValue: true,
+  parseAttributeValue: false,
+  trimValues: true,
+  //Trim string values of tag and attributes
+  cdataPropName: false,
+  numberParseOptions: {
+    hex: true,
+    leadingZeros: true,
+    eNotation: true,
+    unicode: false
+  },
+  tagValueProcessor: function(tagName, val) {
+    return val;
+  },
+  attributeValueProcessor: function(attrName, val) {
+    return val;
+  },
+  stopNodes: [],
+  //nested tags will not be parsed even for errors
+  alwaysCreateTextNode: false,
+  isArray: () => false,
+  commentPropName: false,
+  unpairedTags: [],
+  processEntities: true,
+  htmlEntities: false,
+  entityDecoder: null,
+  ignoreDeclaration: false,
+  ignorePiTags: false,
+  transformTagName: false,
+  transformAttributeName: false,
+  updateTag: function(tagName, jPath, attrs) {
+    return tagName;
+  },
+  // skipEmptyListItem: false
+  captureMetaData: false,
+  maxNestedTags: 100,
+  strictReservedNames: true,
+  jPath: true,
+  // if true, pass jPath string to callbacks; if false, pass matcher instance
+  onDangerousProperty: defaultOnDangerousProperty
+};
+function validatePropertyName(propertyName, optionName) {
+  if (typeof propertyName !== "string") {
+    return;
+  }
+  const normalized = propertyName.toLowerCase();
+  if (DANGEROUS_PROPERTY_NAMES.some((dangerous) => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+  if (criticalProperties.some((dangerous) => normalized === dangerous.toLowerCase())) {
+    throw new Error(
+      `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
+    );
+  }
+}
+function normalizeProcessEntities(value, htmlEntities) {
+  if (typeof value === "boolean") {
+    return {
+      enabled: value,
+      // true or false
+      maxEntitySize: 1e4,
+      maxExpansionDepth: 1e4,
+      maxTotalExpansions: Infinity,
+      maxExpandedLength: 1e5,
+      maxEntityCount: 1e3,
+      allowedTags: null,
+      tagFilter: null,
+      appliesTo: "all"
+    };
+  }
+  if (typeof value === "object" && value !== null) {
+    return {
+      enabled: value.enabled !== false,
+      maxEntitySize: Math.max(1, value.maxEntitySize ?? 1e4),
+      maxExpansionDepth: Math.max(1, value.maxExpansionDepth ?? 1e4),
+      maxTotalExpansions: Math.max(1, value.maxTotalExpansions ?? Infinity),
+      maxExpandedLength: Math.max(1, value.maxExpandedLength ?? 1e5),
+      maxEntityCount: Math.max(1, value.maxEntityCount ?? 1e3),
+      allowedTags: value.allowedTags ?? null,
+      tagFilter: value.tagFilter ?? null,
+      appliesTo: value.appliesTo ?? "all"
+    };
+  }
+  return normalizeProcessEntities(true);
+}
+var buildOptions = function(options) {
+  const built = Object.assign({}, defaultOptions2, options);
+  const propertyNameOptions = [
+    { value: built.attributeNamePrefix, name: "attributeNamePrefix" },
+    { value: built.attributesGroupName, name: "attributesGroupName" },
+    { value: built.textNodeName, name: "textNodeName" },
+    { value: built.cdataPropName, name: "cdataPropName" },
+    { value: built.commentPropName, name: "commentPropName" }
+  ];
+  for (const { value, name } of propertyNameOptions) {
+    if (value) {
+      validatePropertyName(value, name);
+    }
+  }
+  if (built.onDangerousProperty === null) {
+    built.onDangerousProperty = defaultOnDangerousProperty;
+  }
+  built.processEntities = normalizeProcessEntities(built.processEntities, built.htmlEntities);
+  built.unpairedTagsSet = new Set(built.unpairedTags);
+  if (built.stopNodes && Array.isArray(built.stopNodes)) {
+    built.stopNodes = built.stopNodes.map((node) => {
+      if (typeof node === "string" && node.startsWith("*.")) {
+        return ".." + node.substring(2);
+      }
+      return node;
+    });
+  }
+  return built;
+};
+
+// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+var METADATA_SYMBOL;
+if (typeof Symbol !== "function") {
+  METADATA_SYMBOL = "@@xmlMetadata";
+} else {
+  METADATA_SYMBOL = /* @__PURE__ */ Symbol("XML Node Metadata");
+}
+var XmlNode = class {
+  constructor(tagname) {
+    this.tagname = tagname;
+    this.child = [];
+    this[":@"] = /* @__PURE__ */ Object.create(null);
+  }
+  add(key2, val) {
+    if (key2 === "__proto__") key2 = "#__proto__";
+    this.child.push({ [key2]: val });
+  }
+  addChild(node, startIndex) {
+    if (node.tagname === "__proto__") node.tagname = "#__proto__";
+    if (node[":@"] && Object.keys(node[":@"]).length > 0) {
+      this.child.push({ [node.tagname]: node.child, [":@"]: node[":@"] });
+    } else {
+      this.child.push({ [node.tagname]: node.child });
+    }
+    this.addStartIndex(startIndex);
+  }
+  addStartIndex(startIndex) {
+    if (startIndex !== void 0) {
+      this.child[this.child.length - 1][METADATA_SYMBOL] = { startIndex };
+    }
+  }
+  addEndIndex(endIndex) {
+    const lastChild = this.child[this.child.length - 1];
+    if (lastChild !== void 0 && lastChild[METADATA_SYMBOL] !== void 0 && lastChild[METADATA_SYMBOL].endIndex === void 0) {
+      lastChild[METADATA_SYMBOL].endIndex = endIndex;
+    }
+  }
+  /** symbol used for metadata */
+  static getMetaDataSymbol() {
+    return METADATA_SYMBOL;
+  }
+};
+
+// node_modules/xml-naming/src/index.js
+var nameStartChar10 = ":A-Za-z_\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u0486\u0488-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD";
+var nameChar10 = nameStartChar10 + "\\-\\.\\d\xB7\u0300-\u036F\u203F-\u2040";
+var nameStartChar11 = ":A-Za-z_\xC0-\u02FF\u0370-\u037D\u037F-\u0486\u0488-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
+var nameChar11 = nameStartChar11 + "\\-\\.\\d\xB7\u0300-\u036F\u0487\u203F-\u2040";
+var buildRegexes = (startChar, char, flags = "") => {
+  const ncStart = startChar.replace(":", "");
+  const ncChar = char.replace(":", "");
+  const ncNamePat = `[${ncStart}][${ncChar}]*`;
+  return {
+    name: new RegExp(`^[${startChar}][${char}]*$`, flags),
+    ncName: new RegExp(`^${ncNamePat}$`, flags),
+    qName: new RegExp(`^${ncNamePat}(?::${ncNamePat})?$`, flags),
+    nmToken: new RegExp(`^[${char}]+$`, flags),
+    nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags)
+  };
+};
+var regexes10 = buildRegexes(nameStartChar10, nameChar10);
+var regexes11 = buildRegexes(nameStartChar11, nameChar11, "u");
+var nameStartCharAscii = ":A-Za-z_";
+var nameCharAscii = nameStartCharAscii + "\\-\\.\\d";
+var regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii);
+var getRegexes = (xmlVersion = "1.0", asciiOnly = false) => {
+  if (asciiOnly) return regexesAscii;
+  return xmlVersion === "1.1" ? regexes11 : regexes10;
+};
+var qName = (str2, { xmlVersion = "1.0", asciiOnly = false } = {}) => getRegexes(xmlVersion, asciiOnly).qName.test(str2);
+var PRODUCTIONS = ["name", "ncName", "qName", "nmToken", "nmTokens"];
+var createValidator = (production, { xmlVersion = "1.0", asciiOnly = false, maxCacheSize = 2048 } = {}) => {
+  if (!PRODUCTIONS.includes(production)) {
+    throw new TypeError(
+      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(", ")}`
+    );
+  }
+  const regex = getRegexes(xmlVersion, asciiOnly)[production];
+  let cache = /* @__PURE__ */ new Map();
+  const validator = (str2) => {
+    const cached = cache.get(str2);
+    if (cached !== void 0) return cached;
+    const result = regex.test(str2);
+    if (cache.size < maxCacheSize) cache.set(str2, result);
+    return result;
+  };
+  validator.reset = () => {
+    cache = /* @__PURE__ */ new Map();
+  };
+  return validator;
+};
+
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+var DocTypeReader = class {
+  constructor(options, xmlVersion) {
+    this.suppressValidationErr = !options;
+    this.options = options;
+    this.xmlVersion = xmlVersion || 1;
+  }
+  setXmlVersion(xmlVersion = 1) {
+    this.xmlVersion = xmlVersion;
+  }
+  readDocType(xmlData, i) {
+    const entities = /* @__PURE__ */ Object.create(null);
+    let entityCount = 0;
+    if (xmlData[i + 3] === "O" && xmlData[i + 4] === "C" && xmlData[i + 5] === "T" && xmlData[i + 6] === "Y" && xmlData[i + 7] === "P" && xmlData[i + 8] === "E") {
+      i = i + 9;
+      let angleBracketsCount = 1;
+      let hasBody = false, comment = false;
+      let quoteChar = null;
+      let exp = "";
+      for (; i < xmlData.length; i++) {
+        if (quoteChar !== null) {
+          if (xmlData[i] === quoteChar) quoteChar = null;
+          exp += xmlData[i];
+          continue;
+        }
+        if (!hasBody && !comment && (xmlData[i] === '"' || xmlData[i] === "'")) {
+          quoteChar = xmlData[i];
+          exp += xmlData[i];
+          continue;
+        }
+        if (xmlData[i] === "<" && !comment) {
+          if (hasBody && hasSeq(xmlData, "!ENTITY", i)) {
+            i += 7;
+            let entityName, val;
+            [entityName, val, i] = this.readEntityExp(xmlData, i + 1, this.suppressValidationErr);
+            if (val.indexOf("&") === -1) {
+              if (this.options.enabled !== false && this.options.maxEntityCount != null && entityCount >= this.options.maxEntityCount) {
+                throw new Error(
+                  `Entity count (${entityCount + 1}) exceeds maximum allowed (${this.options.maxEntityCount})`
+                );
+              }
+              entities[entityName] = val;
+              entityCount++;
+            }
+          } else if (hasBody && hasSeq(xmlData, "!ELEMENT", i)) {
+            i += 8;
+            const { index } = this.readElementExp(xmlData, i + 1);
+            i = index;
+          } else if (hasBody && hasSeq(xmlData, "!ATTLIST", i)) {
+            i += 8;
+          } else if (hasBody && hasSeq(xmlData, "!NOTATION", i)) {
+            i += 9;
+            const { index } = this.readNotationExp(xmlData, i + 1, this.suppressValidationErr);
+            i = index;
+          } else if (hasSeq(xmlData, "!--", i)) comment = true;
+          else throw new Error(`Invalid DOCTYPE`);
+          angleBracketsCount++;
+          exp = "";
+        } else if (xmlData[i] === ">") {
+          if (comment) {
+            if (xmlData[i - 1] === "-" && xmlData[i - 2] === "-") {
+              comment = false;
+              angleBracketsCount--;
+            }
+          } else {
+            angleBracketsCount--;
+          }
+          if (angleBracketsCount === 0) {
+            break;
+          }
+        } else if (xmlData[i] === "[") {
+          hasBody = true;
+        } else {
+          exp += xmlData[i];
+        }
+      }
+      if (quoteChar !== null || angleBracketsCount !== 0) {
+        throw new Error(`Unclosed DOCTYPE`);
+      }
+    } else {
+      throw new Error(`Invalid Tag instead of DOCTYPE`);
+    }
+    return { entities, i };
+  }
+  readEntityExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i]) && xmlData[i] !== '"' && xmlData[i] !== "'") {
+      i++;
+    }
+    let entityName = xmlData.substring(startIndex, i);
+    validateEntityName2(entityName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    if (!this.suppressValidationErr) {
+      if (xmlData.substring(i, i + 6).toUpperCase() === "SYSTEM") {
+        throw new Error("External entities are not supported");
+      } else if (xmlData[i] === "%") {
+        throw new Error("Parameter entities are not supported");
+      }
+    }
+    let entityValue = "";
+    [i, entityValue] = this.readIdentifierVal(xmlData, i, "entity");
+    if (this.options.enabled !== false && this.options.maxEntitySize != null && entityValue.length > this.options.maxEntitySize) {
+      throw new Error(
+        `Entity "${entityName}" size (${entityValue.length}) exceeds maximum allowed size (${this.options.maxEntitySize})`
+      );
+    }
+    i--;
+    return [entityName, entityValue, i];
+  }
+  readNotationExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let notationName = xmlData.substring(startIndex, i);
+    !this.suppressValidationErr && validateEntityName2(notationName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    const identifierType = xmlData.substring(i, i + 6).toUpperCase();
+    if (!this.suppressValidationErr && identifierType !== "SYSTEM" && identifierType !== "PUBLIC") {
+      throw new Error(`Expected SYSTEM or PUBLIC, found "${identifierType}"`);
+    }
+    i += identifierType.length;
+    i = skipWhitespace(xmlData, i);
+    let publicIdentifier = null;
+    let systemIdentifier = null;
+    if (identifierType === "PUBLIC") {
+      [i, publicIdentifier] = this.readIdentifierVal(xmlData, i, "publicIdentifier");
+      i = skipWhitespace(xmlData, i);
+      if (xmlData[i] === '"' || xmlData[i] === "'") {
+        [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+      }
+    } else if (identifierType === "SYSTEM") {
+      [i, systemIdentifier] = this.readIdentifierVal(xmlData, i, "systemIdentifier");
+      if (!this.suppressValidationErr && !systemIdentifier) {
+        throw new Error("Missing mandatory system identifier for SYSTEM notation");
+      }
+    }
+    return { notationName, publicIdentifier, systemIdentifier, index: --i };
+  }
+  readIdentifierVal(xmlData, i, type) {
+    let identifierVal = "";
+    const startChar = xmlData[i];
+    if (startChar !== '"' && startChar !== "'") {
+      throw new Error(`Expected quoted string, found "${startChar}"`);
+    }
+    i++;
+    const startIndex = i;
+    while (i < xmlData.length && xmlData[i] !== startChar) {
+      i++;
+    }
+    identifierVal = xmlData.substring(startIndex, i);
+    if (xmlData[i] !== startChar) {
+      throw new Error(`Unterminated ${type} value`);
+    }
+    i++;
+    return [i, identifierVal];
+  }
+  readElementExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    const startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let elementName = xmlData.substring(startIndex, i);
+    if (!this.suppressValidationErr && !qName(elementName, { xmlVersion: this.xmlVersion })) {
+      throw new Error(`Invalid element name: "${elementName}"`);
+    }
+    i = skipWhitespace(xmlData, i);
+    let contentModel = "";
+    if (xmlData[i] === "E" && hasSeq(xmlData, "MPTY", i)) i += 4;
+    else if (xmlData[i] === "A" && hasSeq(xmlData, "NY", i)) i += 2;
+    else if (xmlData[i] === "(") {
+      i++;
+      const startIndex2 = i;
+      while (i < xmlData.length && xmlData[i] !== ")") {
+        i++;
+      }
+      contentModel = xmlData.substring(startIndex2, i);
+      if (xmlData[i] !== ")") {
+        throw new Error("Unterminated content model");
+      }
+    } else if (!this.suppressValidationErr) {
+      throw new Error(`Invalid Element Expression, found "${xmlData[i]}"`);
+    }
+    return {
+      elementName,
+      contentModel: contentModel.trim(),
+      index: i
+    };
+  }
+  readAttlistExp(xmlData, i) {
+    i = skipWhitespace(xmlData, i);
+    let startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let elementName = xmlData.substring(startIndex, i);
+    validateEntityName2(elementName, { xmlVersion: this.xmlVersion });
+    i = skipWhitespace(xmlData, i);
+    startIndex = i;
+    while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+      i++;
+    }
+    let attributeName = xmlData.substring(startIndex, i);
+    if (!validateEntityName2(attributeName, { xmlVersion: this.xmlVersion })) {
+      throw new Error(`Invalid attribute name: "${attributeName}"`);
+    }
+    i = skipWhitespace(xmlData, i);
+    let attributeType = "";
+    if (xmlData.substring(i, i + 8).toUpperCase() === "NOTATION") {
+      attributeType = "NOTATION";
+      i += 8;
+      i = skipWhitespace(xmlData, i);
+      if (xmlData[i] !== "(") {
+        throw new Error(`Expected '(', found "${xmlData[i]}"`);
+      }
+      i++;
+      let allowedNotations = [];
+      while (i < xmlData.length && xmlData[i] !== ")") {
+        const startIndex2 = i;
+        while (i < xmlData.length && xmlData[i] !== "|" && xmlData[i] !== ")") {
+          i++;
+        }
+        let notation = xmlData.substring(startIndex2, i);
+        notation = notation.trim();
+        if (!validateEntityName2(notation, { xmlVersion: this.xmlVersion })) {
+          throw new Error(`Invalid notation name: "${notation}"`);
+        }
+        allowedNotations.push(notation);
+        if (xmlData[i] === "|") {
+          i++;
+          i = skipWhitespace(xmlData, i);
+        }
+      }
+      if (xmlData[i] !== ")") {
+        throw new Error("Unterminated list of notations");
+      }
+      i++;
+      attributeType += " (" + allowedNotations.join("|") + ")";
+    } else {
+      const startIndex2 = i;
+      while (i < xmlData.length && !/\s/.test(xmlData[i])) {
+        i++;
+      }
+      attributeType += xmlData.substring(startIndex2, i);
+      const validTypes = ["CDATA", "ID", "IDREF", "IDREFS", "ENTITY", "ENTITIES", "NMTOKEN", "NMTOKENS"];
+      if (!this.suppressValidationErr && !validTypes.includes(attributeType.toUpperCase())) {
+        throw new Error(`Invalid attribute type: "${attributeType}"`);
+      }
+    }
+    i = skipWhitespace(xmlData, i);
+    let defaultValue = "";
+    if (xmlData.substring(i, i + 8).toUpperCase() === "#REQUIRED") {
+      defaultValue = "#REQUIRED";
+      i += 8;
+    } else if (xmlData.substring(i, i + 7).toUpperCase() === "#IMPLIED") {
+      defaultValue = "#IMPLIED";
+      i += 7;
+    } else {
+      [i, defaultValue] = this.readIdentifierVal(xmlData, i, "ATTLIST");
+    }
+    return {
+      elementName,
+      attributeName,
+      attributeType,
+      defaultValue,
+      index: i
+    };
+  }
+};
+var skipWhitespace = (data, index) => {
+  while (index < data.length && /\s/.test(data[index])) {
+    index++;
+  }
+  return index;
+};
+function hasSeq(data, seq, i) {
+  for (let j = 0; j < seq.length; j++) {
+    if (seq[j] !== data[i + j + 1]) return false;
+  }
+  return true;
+}
+function validateEntityName2(name, xmlVersion) {
+  if (qName(name, { xmlVersion }))
+    return name;
+  else
+    throw new Error(`Invalid entity name ${name}`);
+}
+
+// node_modules/anynum/digitTable.js
+var SCRIPT_ZEROS = [
+  // Basic Latin (ASCII) — included for completeness / pass-through
+  48,
+  // 0-9
+  // Arabic scripts
+  1632,
+  // Arabic-Indic ٠١٢٣٤٥٦٧٨٩
+  1776,
+  // Extended Arabic-Indic (Urdu/Persian/Sindhi) ۰۱۲۳
+  // Indic scripts
+  2406,
+  // Devanagari ०१२३४५६७८९
+  2534,
+  // Bengali ০১২৩৪৫৬৭৮৯
+  2662,
+  // Gurmukhi ੦੧੨੩੪੫੬੭੮੯
+  2790,
+  // Gujarati ૦૧૨૩૪૫૬૭૮૯
+  2918,
+  // Odia ୦୧୨୩୪୫୬୭୮୯
+  3046,
+  // Tamil ௦௧௨௩௪௫௬௭௮௯
+  3174,
+  // Telugu ౦౧౨౩౪౫౬౭౮౯
+  3302,
+  // Kannada ೦೧೨೩೪೫೬೭೮೯
+  3430,
+  // Malayalam ൦൧൨൩൪൫൬൭൮൯
+  3558,
+  // Sinhala Archaic ෦෧෨෩෪෫෬෭෮෯
+  // Southeast Asian scripts
+  3664,
+  // Thai ๐๑๒๓๔๕๖๗๘๙
+  3792,
+  // Lao ໐໑໒໓໔໕໖໗໘໙
+  3872,
+  // Tibetan ༠༡༢༣༤༥༦༧༨༩
+  4160,
+  // Myanmar ၀၁၂၃၄၅၆၇၈၉
+  4240,
+  // Myanmar Shan ႐႑႒႓႔႕႖႗႘႙
+  6112,
+  // Khmer ០១២៣៤៥៦៧៨៩
+  6160,
+  // Mongolian ᠐᠑᠒᠓᠔᠕᠖᠗᠘᠙
+  6470,
+  // Limbu ᥆᥇᥈᥉᥊᥋᥌᥍᥎᥏
+  6608,
+  // New Tai Lue ᧐᧑᧒᧓᧔᧕᧖᧗᧘᧙
+  6784,
+  // Tai Tham Hora ᪀᪁᪂᪃᪄᪅᪆᪇᪈᪉
+  6800,
+  // Tai Tham Tham ᪐᪑᪒᪓᪔᪕᪖᪗᪘᪙
+  6992,
+  // Balinese ᭐᭑᭒᭓᭔᭕᭖᭗᭘᭙
+  7088,
+  // Sundanese ᮰᮱᮲᮳᮴᮵᮶᮷᮸᮹
+  7232,
+  // Lepcha ᱀᱁᱂᱃᱄᱅᱆᱇᱈᱉
+  7248,
+  // Ol Chiki ᱐᱑᱒᱓᱔᱕᱖᱗᱘᱙
+  // Fullwidth (CJK context)
+  65296,
+  // Fullwidth ０１２３４５６７８９
+  // Mathematical digit variants (Unicode math block)
+  120782,
+  // Mathematical Bold
+  120792,
+  // Mathematical Double-Struck
+  120802,
+  // Mathematical Sans-Serif
+  120812,
+  // Mathematical Sans-Serif Bold
+  120822,
+  // Mathematical Monospace
+  // Other scripts
+  66720,
+  // Osmanya 𐒠𐒡𐒢𐒣𐒤𐒥𐒦𐒧𐒨𐒩
+  68912,
+  // Hanifi Rohingya 𐴰𐴱𐴲𐴳𐴴𐴵𐴶𐴷𐴸𐴹
+  69734,
+  // Brahmi 𑁦𑁧𑁨𑁩𑁪𑁫𑁬𑁭𑁮𑁯
+  69872,
+  // Sora Sompeng 𑃰𑃱𑃲𑃳𑃴𑃵𑃶𑃷𑃸𑃹
+  69942,
+  // Chakma 𑄶𑄷𑄸𑄹𑄺𑄻𑄼𑄽𑄾𑄿
+  70096,
+  // Sharada 𑇐𑇑𑇒𑇓𑇔𑇕𑇖𑇗𑇘𑇙
+  70384,
+  // Khudawadi 𑋰𑋱𑋲𑋳𑋴𑋵𑋶𑋷𑋸𑋹
+  70736,
+  // Newa 𑑐𑑑𑑒𑑓𑑔𑑕𑑖𑑗𑑘𑑙
+  70864,
+  // Tirhuta 𑓐𑓑𑓒𑓓𑓔𑓕𑓖𑓗𑓘𑓙
+  71248,
+  // Modi 𑙐𑙑𑙒𑙓𑙔𑙕𑙖𑙗𑙘𑙙
+  71360,
+  // Takri 𑛀𑛁𑛂𑛃𑛄𑛅𑛆𑛇𑛈𑛉
+  71472,
+  // Ahom 𑜰𑜱𑜲𑜳𑜴𑜵𑜶𑜷𑜸𑜹
+  71904,
+  // Warang Citi 𑣠𑣡𑣢𑣣𑣤𑣥𑣦𑣧𑣨𑣩
+  72016,
+  // Dives Akuru 𑥐𑥑𑥒𑥓𑥔𑥕𑥖𑥗𑥘𑥙
+  72688,
+  // Khitan Small Script 𑯰𑯱𑯲𑯳𑯴𑯵𑯶𑯷𑯸𑯹
+  72784,
+  // Bhaiksuki 𑱐𑱑𑱒𑱓𑱔𑱕𑱖𑱗𑱘𑱙
+  73040,
+  // Masaram Gondi 𑵐𑵑𑵒𑵓𑵔𑵕𑵖𑵗𑵘𑵙
+  73120,
+  // Gunjala Gondi 𑶠𑶡𑶢𑶣𑶤𑶥𑶦𑶧𑶨𑶩
+  73552,
+  // Kawi 𑽐𑽑𑽒𑽓𑽔𑽕𑽖𑽗𑽘𑽙
+  92768,
+  // Mro 𖩠𖩡𖩢𖩣𖩤𖩥𖩦𖩧𖩨𖩩
+  92864,
+  // Tangsa 𖫀𖫁𖫂𖫃𖫄𖫅𖫆𖫇𖫈𖫉
+  93008,
+  // Pahawh Hmong 𖭐𖭑𖭒𖭓𖭔𖭕𖭖𖭗𖭘𖭙
+  123200,
+  // Nyiakeng Puachue Hmong 𞅀𞅁𞅂𞅃𞅄𞅅𞅆𞅇𞅈𞅉
+  123632,
+  // Wancho 𞋰𞋱𞋲𞋳𞋴𞋵𞋶𞋷𞋸𞋹
+  124144,
+  // Nag Mundari 𞓰𞓱𞓲𞓳𞓴𞓵𞓶𞓷𞓸𞓹
+  125264,
+  // Adlam 𞥐𞥑𞥒𞥓𞥔𞥕𞥖𞥗𞥘𞥙
+  130032
+  // Segmented digit symbols 🯰🯱🯲🯳🯴🯵🯶🯷🯸🯹
+];
+var NOT_DIGIT = 255;
+var HIGH_MAP = /* @__PURE__ */ new Map();
+var LOW_MAX = 65535;
+var LOW_MIN = 1632;
+var TABLE_OFFSET = LOW_MIN;
+var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
+var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
+for (const zero of SCRIPT_ZEROS) {
+  for (let d = 0; d < 10; d++) {
+    const cp = zero + d;
+    if (cp <= LOW_MAX) {
+      TABLE[cp - TABLE_OFFSET] = d;
+    } else {
+      HIGH_MAP.set(cp, d);
+    }
+  }
+}
+
+// node_modules/anynum/anynum.js
+var CHAR_0 = 48;
+var CHAR_9 = 57;
+var CHAR_MINUS = 45;
+var MINUS_SET = /* @__PURE__ */ new Set([8722, 65293, 65123]);
+function anynum(str2) {
+  if (typeof str2 !== "string") return str2;
+  const len = str2.length;
+  if (len === 0) return str2;
+  let firstHit = -1;
+  for (let i = 0; i < len; i++) {
+    const cc = str2.charCodeAt(i);
+    if (cc >= CHAR_0 && cc <= CHAR_9 || cc === CHAR_MINUS) continue;
+    if (cc < TABLE_OFFSET) {
+      if (MINUS_SET.has(cc)) {
+        firstHit = i;
+        break;
+      }
+      continue;
+    }
+    if (cc >= 55296 && cc <= 56319) {
+      if (i + 1 < len) {
+        const low = str2.charCodeAt(i + 1);
+        if (low >= 56320 && low <= 57343) {
+          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp)) {
+            firstHit = i;
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    if (TABLE[cc - TABLE_OFFSET] !== NOT_DIGIT || MINUS_SET.has(cc)) {
+      firstHit = i;
+      break;
+    }
+  }
+  if (firstHit === -1) return str2;
+  const chars = [];
+  if (firstHit > 0) chars.push(str2.slice(0, firstHit));
+  for (let i = firstHit; i < len; i++) {
+    const cc = str2.charCodeAt(i);
+    if (cc >= CHAR_0 && cc <= CHAR_9 || cc === CHAR_MINUS) {
+      chars.push(str2[i]);
+      continue;
+    }
+    if (cc < TABLE_OFFSET) {
+      chars.push(MINUS_SET.has(cc) ? "-" : str2[i]);
+      continue;
+    }
+    if (cc >= 55296 && cc <= 56319) {
+      if (i + 1 < len) {
+        const low = str2.charCodeAt(i + 1);
+        if (low >= 56320 && low <= 57343) {
+          const cp = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp);
+          if (d2 !== void 0) {
+            chars.push(String.fromCharCode(d2 + 48));
+            i++;
+            continue;
+          }
+        }
+      }
+      chars.push(str2[i]);
+      continue;
+    }
+    if (MINUS_SET.has(cc)) {
+      chars.push("-");
+      continue;
+    }
+    const d = TABLE[cc - TABLE_OFFSET];
+    chars.push(d !== NOT_DIGIT ? String.fromCharCode(d + 48) : str2[i]);
+  }
+  return chars.join("");
+}
+var anynum_default = anynum;
+
+// node_modules/strnum/strnum.js
+var hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
+var binRegex = /^0b[01]+$/;
+var octRegex = /^0o[0-7]+$/;
+var numRegex = /^([\-\+])?(0*)([0-9]*(\.[0-9]*)?)$/;
+var consider = {
+  hex: true,
+  binary: false,
+  octal: false,
+  leadingZeros: true,
+  decimalPoint: ".",
+  eNotation: true,
+  //skipLike: /regex/,
+  infinity: "original",
+  // "null", "infinity" (Infinity type), "string" ("Infinity" (the string literal))
+  unicode: false
+};
+function toNumber(str2, options = {}) {
+  options = Object.assign({}, consider, options);
+  if (!str2 || typeof str2 !== "string") return str2;
+  let trimmedStr = str2.trim();
+  if (trimmedStr.length === 0) return str2;
+  else if (options.skipLike !== void 0 && options.skipLike.test(trimmedStr)) return str2;
+  else if (trimmedStr === "0") return 0;
+  if (options.unicode) {
+    trimmedStr = anynum_default(trimmedStr);
+    if (trimmedStr === "0") return 0;
+  }
+  if (options.hex && hexRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 16);
+  } else if (options.binary && binRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 2);
+  } else if (options.octal && octRegex.test(trimmedStr)) {
+    return parse_int(trimmedStr, 8);
+  } else if (!isFinite(trimmedStr)) {
+    const num2 = Number(trimmedStr);
+    if (Number.isNaN(num2)) return str2;
+    return handleInfinity(str2, num2, options);
+  } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
+    return resolveEnotation(str2, trimmedStr, options);
+  } else {
+    const match = numRegex.exec(trimmedStr);
+    if (match) {
+      const sign = match[1] || "";
+      const leadingZeros = match[2];
+      let numTrimmedByZeros = trimZeros(match[3]);
+      const decimalAdjacentToLeadingZeros = sign ? (
+        // 0., -00., 000.
+        trimmedStr[leadingZeros.length + 1] === "."
+      ) : trimmedStr[leadingZeros.length] === ".";
+      if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
+        return str2;
+      } else {
+        const num2 = Number(trimmedStr);
+        const parsedStr = String(num2);
+        if (num2 === 0) return num2;
+        if (parsedStr.search(/[eE]/) !== -1) {
+          if (options.eNotation) return num2;
+          else return str2;
+        } else if (trimmedStr.indexOf(".") !== -1) {
+          if (parsedStr === "0") return num2;
+          else if (parsedStr === numTrimmedByZeros) return num2;
+          else if (parsedStr === `${sign}${numTrimmedByZeros}`) return num2;
+          else return str2;
+        }
+        let n = leadingZeros ? numTrimmedByZeros : trimmedStr;
+        if (leadingZeros) {
+          return n === parsedStr || sign + n === parsedStr ? num2 : str2;
+        } else {
+          return n === parsedStr || n === sign + parsedStr ? num2 : str2;
+        }
+      }
+    } else {
+      return str2;
+    }
+  }
+}
+var eNotationRegx = /^([-+])?(0*)(\d*(\.\d*)?[eE][-\+]?\d+)$/;
+function resolveEnotation(str2, trimmedStr, options) {
+  if (!options.eNotation) return str2;
+  const notation = trimmedStr.match(eNotationRegx);
+  if (notation) {
+    let sign = notation[1] || "";
+    const eChar = notation[3].indexOf("e") === -1 ? "E" : "e";
+    const leadingZeros = notation[2];
+    const eAdjacentToLeadingZeros = sign ? (
+      // 0E.
+      trimmedStr[leadingZeros.length + 1] === eChar
+    ) : trimmedStr[leadingZeros.length] === eChar;
+    if (leadingZeros.length > 1 && eAdjacentToLeadingZeros) return str2;
+    else if (leadingZeros.length === 1 && (notation[3].startsWith(`.${eChar}`) || notation[3][0] === eChar)) {
+      return Number(trimmedStr);
+    } else if (leadingZeros.length > 0) {
+      if (options.leadingZeros && !eAdjacentToLeadingZeros) {
+        return Number(trimmedStr);
+      } else return str2;
+    } else {
+      return Number(trimmedStr);
+    }
+  } else {
+    return str2;
+  }
+}
+function trimZeros(numStr) {
+  if (numStr && numStr.indexOf(".") !== -1) {
+    let end = numStr.length;
+    while (end > 0 && numStr.charCodeAt(end - 1) === 48) end--;
+    numStr = numStr.slice(0, end);
+    if (numStr === ".") numStr = "0";
+    else if (numStr[0] === ".") numStr = "0" + numStr;
+    else if (numStr[numStr.length - 1] === ".") numStr = numStr.substring(0, numStr.length - 1);
+    return numStr;
+  }
+  return numStr;
+}
+function parse_int(numStr, base) {
+  const str2 = numStr.trim();
+  if (base === 2 || base === 8) numStr = str2.substring(2);
+  if (parseInt) return parseInt(numStr, base);
+  else if (Number.parseInt) return Number.parseInt(numStr, base);
+  else if (window && window.parseInt) return window.parseInt(numStr, base);
+  else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
+}
+function handleInfinity(str2, num2, options) {
+  const isPositive = num2 === Infinity;
+  switch (options.infinity.toLowerCase()) {
+    case "null":
+      return null;
+    case "infinity":
+      return num2;
+    // Return Infinity or -Infinity
+    case "string":
+      return isPositive ? "Infinity" : "-Infinity";
+    case "original":
+    default:
+      return str2;
+  }
+}
+
+// node_modules/fast-xml-parser/src/ignoreAttributes.js
+function getIgnoreAttributesFn(ignoreAttributes) {
+  if (typeof ignoreAttributes === "function") {
+    return ignoreAttributes;
+  }
+  if (Array.isArray(ignoreAttributes)) {
+    return (attrName) => {
+      for (const pattern of ignoreAttributes) {
+        if (typeof pattern === "string" && attrName === pattern) {
+          return true;
+        }
+        if (pattern instanceof RegExp && pattern.test(attrName)) {
+          return true;
+        }
+      }
+    };
+  }
+  return () => false;
+}
+
+// node_modules/path-expression-matcher/src/Expression.js
+var Expression = class {
+  /**
+   * Create a new Expression
+   * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
+   * @param {Object} options - Configuration options
+   * @param {string} options.separator - Path separator (default: '.')
+   */
+  constructor(pattern, options = {}, data) {
+    this.pattern = pattern;
+    this.separator = options.separator || ".";
+    this.segments = this._parse(pattern);
+    this.data = data;
+    this._hasDeepWildcard = this.segments.some((seg) => seg.type === "deep-wildcard");
+    this._hasAttributeCondition = this.segments.some((seg) => seg.attrName !== void 0);
+    this._hasPositionSelector = this.segments.some((seg) => seg.position !== void 0);
+  }
+  /**
+   * Parse pattern string into segments
+   * @private
+   * @param {string} pattern - Pattern to parse
+   * @returns {Array} Array of segment objects
+   */
+  _parse(pattern) {
+    const segments = [];
+    let i = 0;
+    let currentPart = "";
+    while (i < pattern.length) {
+      if (pattern[i] === this.separator) {
+        if (i + 1 < pattern.length && pattern[i + 1] === this.separator) {
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+            currentPart = "";
+          }
+          segments.push({ type: "deep-wildcard" });
+          i += 2;
+        } else {
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+          }
+          currentPart = "";
+          i++;
+        }
+      } else {
+        currentPart += pattern[i];
+        i++;
+      }
+    }
+    if (currentPart.trim()) {
+      segments.push(this._parseSegment(currentPart.trim()));
+    }
+    return segments;
+  }
+  /**
+   * Parse a single segment
+   * @private
+   * @param {string} part - Segment string (e.g., "user", "ns::user", "user[id]", "ns::user:first")
+   * @returns {Object} Segment object
+   */
+  _parseSegment(part) {
+    const segment = { type: "tag" };
+    let bracketContent = null;
+    let withoutBrackets = part;
+    const bracketMatch = part.match(/^([^\[]+)(\[[^\]]*\])(.*)$/);
+    if (bracketMatch) {
+      withoutBrackets = bracketMatch[1] + bracketMatch[3];
+      if (bracketMatch[2]) {
+        const content = bracketMatch[2].slice(1, -1);
+        if (content) {
+          bracketContent = content;
+        }
+      }
+    }
+    let namespace = void 0;
+    let tagAndPosition = withoutBrackets;
+    if (withoutBrackets.includes("::")) {
+      const nsIndex = withoutBrackets.indexOf("::");
+      namespace = withoutBrackets.substring(0, nsIndex).trim();
+      tagAndPosition = withoutBrackets.substring(nsIndex + 2).trim();
+      if (!namespace) {
+        throw new Error(`Invalid namespace in pattern: ${part}`);
+      }
+    }
+    let tag = void 0;
+    let positionMatch = null;
+    if (tagAndPosition.includes(":")) {
+      const colonIndex = tagAndPosition.lastIndexOf(":");
+      const tagPart = tagAndPosition.substring(0, colonIndex).trim();
+      const posPart = tagAndPosition.substring(colonIndex + 1).trim();
+      const isPositionKeyword = ["first", "last", "odd", "even"].includes(posPart) || /^nth\(\d+\)$/.test(posPart);
+      if (isPositionKeyword) {
+        tag = tagPart;
+        positionMatch = posPart;
+      } else {
+        tag = tagAndPosition;
+      }
+    } else {
+      tag = tagAndPosition;
+    }
+    if (!tag) {
+      throw new Error(`Invalid segment pattern: ${part}`);
+    }
+    segment.tag = tag;
+    if (namespace) {
+      segment.namespace = namespace;
+    }
+    if (bracketContent) {
+      if (bracketContent.includes("=")) {
+        const eqIndex = bracketContent.indexOf("=");
+        segment.attrName = bracketContent.substring(0, eqIndex).trim();
+        segment.attrValue = bracketContent.substring(eqIndex + 1).trim();
+      } else {
+        segment.attrName = bracketContent.trim();
+      }
+    }
+    if (positionMatch) {
+      const nthMatch = positionMatch.match(/^nth\((\d+)\)$/);
+      if (nthMatch) {
+        segment.position = "nth";
+        segment.positionValue = parseInt(nthMatch[1], 10);
+      } else {
+        segment.position = positionMatch;
+      }
+    }
+    return segment;
+  }
+  /**
+   * Get the number of segments
+   * @returns {number}
+   */
+  get length() {
+    return this.segments.length;
+  }
+  /**
+   * Check if expression contains deep wildcard
+   * @returns {boolean}
+   */
+  hasDeepWildcard() {
+    return this._hasDeepWildcard;
+  }
+  /**
+   * Check if expression has attribute conditions
+   * @returns {boolean}
+   */
+  hasAttributeCondition() {
+    return this._hasAttributeCondition;
+  }
+  /**
+   * Check if expression has position selectors
+   * @returns {boolean}
+   */
+  hasPositionSelector() {
+    return this._hasPositionSelector;
+  }
+  /**
+   * Get string representation
+   * @returns {string}
+   */
+  toString() {
+    return this.pattern;
+  }
+};
+
+// node_modules/path-expression-matcher/src/ExpressionSet.js
+var ExpressionSet = class {
+  constructor() {
+    this._byDepthAndTag = /* @__PURE__ */ new Map();
+    this._wildcardByDepth = /* @__PURE__ */ new Map();
+    this._deepWildcards = [];
+    this._deepByTerminalTag = /* @__PURE__ */ new Map();
+    this._patterns = /* @__PURE__ */ new Set();
+    this._sealed = false;
+  }
+  /**
+   * Add an Expression to the set.
+   * Duplicate patterns (same pattern string) are silently ignored.
+   *
+   * @param {import('./Expression.js').default} expression - A pre-constructed Expression instance
+   * @returns {this} for chaining
+   * @throws {TypeError} if called after seal()
+   *
+   * @example
+   * set.add(new Expression('root.users.user'));
+   * set.add(new Expression('..script'));
+   */
+  add(expression) {
+    if (this._sealed) {
+      throw new TypeError(
+        "ExpressionSet is sealed. Create a new ExpressionSet to add more expressions."
+      );
+    }
+    if (this._patterns.has(expression.pattern)) return this;
+    this._patterns.add(expression.pattern);
+    if (expression.hasDeepWildcard()) {
+      const lastSeg2 = expression.segments[expression.segments.length - 1];
+      if (lastSeg2 && lastSeg2.type !== "deep-wildcard" && lastSeg2.tag !== "*") {
+        const tag2 = lastSeg2.tag;
+        if (!this._deepByTerminalTag.has(tag2)) this._deepByTerminalTag.set(tag2, []);
+        this._deepByTerminalTag.get(tag2).push(expression);
+      } else {
+        this._deepWildcards.push(expression);
+      }
+      return this;
+    }
+    const depth = expression.length;
+    const lastSeg = expression.segments[expression.segments.length - 1];
+    const tag = lastSeg?.tag;
+    if (!tag || tag === "*") {
+      if (!this._wildcardByDepth.has(depth)) this._wildcardByDepth.set(depth, []);
+      this._wildcardByDepth.get(depth).push(expression);
+    } else {
+      const key2 = `${depth}:${tag}`;
+      if (!this._byDepthAndTag.has(key2)) this._byDepthAndTag.set(key2, []);
+      this._byDepthAndTag.get(key2).push(expression);
+    }
+    return this;
+  }
+  /**
+   * Add multiple expressions at once.
+   *
+   * @param {import('./Expression.js').default[]} expressions - Array of Expression instances
+   * @returns {this} for chaining
+   *
+   * @example
+   * set.addAll([
+   *   new Expression('root.users.user'),
+   *   new Expression('root.config.setting'),
+   * ]);
+   */
+  addAll(expressions) {
+    for (const expr of expressions) this.add(expr);
+    return this;
+  }
+  /**
+   * Check whether a pattern string is already present in the set.
+   *
+   * @param {import('./Expression.js').default} expression
+   * @returns {boolean}
+   */
+  has(expression) {
+    return this._patterns.has(expression.pattern);
+  }
+  /**
+   * Number of expressions in the set.
+   * @type {number}
+   */
+  get size() {
+    return this._patterns.size;
+  }
+  /**
+   * Seal the set against further modifications.
+   * Useful to prevent accidental mutations after config is built.
+   * Calling add() or addAll() on a sealed set throws a TypeError.
+   *
+   * @returns {this}
+   */
+  seal() {
+    this._sealed = true;
+    return this;
+  }
+  /**
+   * Whether the set has been sealed.
+   * @type {boolean}
+   */
+  get isSealed() {
+    return this._sealed;
+  }
+  /**
+   * Test whether the matcher's current path matches any expression in the set.
+   *
+   * Evaluation order (cheapest → most expensive):
+   *  1. Exact depth + tag bucket  — O(1) lookup, typically 0–2 expressions
+   *  2. Depth-only wildcard bucket — O(1) lookup, rare
+   *  3. Deep-wildcard list         — always checked, but usually small
+   *
+   * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+   * @returns {boolean} true if any expression matches the current path
+   *
+   * @example
+   * if (stopNodes.matchesAny(matcher)) {
+   *   // handle stop node
+   * }
+   */
+  matchesAny(matcher) {
+    return this.findMatch(matcher) !== null;
+  }
+  /**
+  * Find and return the first Expression that matches the matcher's current path.
+  *
+  * Uses the same evaluation order as matchesAny (cheapest → most expensive):
+  *  1. Exact depth + tag bucket
+  *  2. Depth-only wildcard bucket
+  *  3. Deep-wildcard list
+  *
+  * @param {import('./Matcher.js').default} matcher - Matcher instance (or readOnly view)
+  * @returns {import('./Expression.js').default | null} the first matching Expression, or null
+  *
+  * @example
+  * const expr = stopNodes.findMatch(matcher);
+  * if (expr) {
+  *   // access expr.config, expr.pattern, etc.
+  * }
+  */
+  findMatch(matcher) {
+    const depth = matcher.getDepth();
+    const tag = matcher.getCurrentTag();
+    const exactKey = `${depth}:${tag}`;
+    const exactBucket = this._byDepthAndTag.get(exactKey);
+    if (exactBucket) {
+      for (let i = 0; i < exactBucket.length; i++) {
+        if (matcher.matches(exactBucket[i])) return exactBucket[i];
+      }
+    }
+    const wildcardBucket = this._wildcardByDepth.get(depth);
+    if (wildcardBucket) {
+      for (let i = 0; i < wildcardBucket.length; i++) {
+        if (matcher.matches(wildcardBucket[i])) return wildcardBucket[i];
+      }
+    }
+    const deepBucket = this._deepByTerminalTag.get(tag);
+    if (deepBucket) {
+      for (let i = 0; i < deepBucket.length; i++) {
+        if (matcher.matches(deepBucket[i])) return deepBucket[i];
+      }
+    }
+    for (let i = 0; i < this._deepWildcards.length; i++) {
+      if (matcher.matches(this._deepWildcards[i])) return this._deepWildcards[i];
+    }
+    return null;
+  }
+};
+
+// node_modules/path-expression-matcher/src/Matcher.js
+var MatcherView = class {
+  /**
+   * @param {Matcher} matcher - The parent Matcher instance to read from.
+   */
+  constructor(matcher) {
+    this._matcher = matcher;
+  }
+  /**
+   * Get the path separator used by the parent matcher.
+   * @returns {string}
+   */
+  get separator() {
+    return this._matcher.separator;
+  }
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    const path34 = this._matcher.path;
+    return path34.length > 0 ? path34[path34.length - 1].tag : void 0;
+  }
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    const path34 = this._matcher.path;
+    return path34.length > 0 ? path34[path34.length - 1].namespace : void 0;
+  }
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    const path34 = this._matcher.path;
+    if (path34.length === 0) return void 0;
+    return path34[path34.length - 1].values?.[attrName];
+  }
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    const path34 = this._matcher.path;
+    if (path34.length === 0) return false;
+    const current = path34[path34.length - 1];
+    return current.values !== void 0 && attrName in current.values;
+  }
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAnyParentAttr(attrName) {
+    return this._matcher.getAnyParentAttr(attrName);
+  }
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    return this._matcher.hasAnyParentAttr(attrName);
+  }
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    const path34 = this._matcher.path;
+    if (path34.length === 0) return -1;
+    return path34[path34.length - 1].position ?? 0;
+  }
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    const path34 = this._matcher.path;
+    if (path34.length === 0) return -1;
+    return path34[path34.length - 1].counter ?? 0;
+  }
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this._matcher.path.length;
+  }
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    return this._matcher.toString(separator, includeNamespace);
+  }
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this._matcher.path.map((n) => n.tag);
+  }
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    return this._matcher.matches(expression);
+  }
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this._matcher);
+  }
+};
+var Matcher = class {
+  /**
+   * Create a new Matcher.
+   * @param {Object} [options={}]
+   * @param {string} [options.separator='.'] - Default path separator
+   */
+  constructor(options = {}) {
+    this.separator = options.separator || ".";
+    this.path = [];
+    this.siblingStacks = [];
+    this._pathStringCache = null;
+    this._view = new MatcherView(this);
+    this._keptAttrs = [];
+  }
+  /**
+   * Push a new tag onto the path.
+   * @param {string} tagName
+   * @param {Object|null} [attrValues=null]
+   * @param {string|null} [namespace=null]
+   * @param {Object|null} [options=null]
+   * @param {string[]} [options.keep] - Names of attributes (from attrValues)
+   */
+  push(tagName, attrValues = null, namespace = null, options = null) {
+    this._pathStringCache = null;
+    if (this.path.length > 0) {
+      this.path[this.path.length - 1].values = void 0;
+    }
+    const currentLevel = this.path.length;
+    let level2 = this.siblingStacks[currentLevel];
+    if (!level2) {
+      level2 = { counts: /* @__PURE__ */ new Map(), total: 0 };
+      this.siblingStacks[currentLevel] = level2;
+    }
+    const siblingKey = namespace ? `${namespace}:${tagName}` : tagName;
+    const counter2 = level2.counts.get(siblingKey) || 0;
+    const position = level2.total;
+    level2.counts.set(siblingKey, counter2 + 1);
+    level2.total++;
+    const node = {
+      tag: tagName,
+      position,
+      counter: counter2
+    };
+    if (namespace !== null && namespace !== void 0) {
+      node.namespace = namespace;
+    }
+    if (attrValues !== null && attrValues !== void 0) {
+      node.values = attrValues;
+    }
+    this.path.push(node);
+    const depth = this.path.length;
+    const keep = options !== null ? options.keep : null;
+    if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
+      for (let i = 0; i < keep.length; i++) {
+        const name = keep[i];
+        if (attrValues[name] !== void 0) {
+          this._keptAttrs.push({ depth, name, value: attrValues[name] });
+        }
+      }
+    }
+  }
+  /**
+   * Pop the last tag from the path.
+   * @returns {Object|undefined} The popped node
+   */
+  pop() {
+    if (this.path.length === 0) return void 0;
+    this._pathStringCache = null;
+    const node = this.path.pop();
+    if (this.siblingStacks.length > this.path.length + 1) {
+      this.siblingStacks.length = this.path.length + 1;
+    }
+    const poppedDepth = this.path.length + 1;
+    while (this._keptAttrs.length > 0 && this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth) {
+      this._keptAttrs.pop();
+    }
+    return node;
+  }
+  /**
+   * Update current node's attribute values.
+   * Useful when attributes are parsed after push.
+   * @param {Object} attrValues
+   */
+  updateCurrent(attrValues) {
+    if (this.path.length > 0) {
+      const current = this.path[this.path.length - 1];
+      if (attrValues !== null && attrValues !== void 0) {
+        current.values = attrValues;
+      }
+    }
+  }
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].tag : void 0;
+  }
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].namespace : void 0;
+  }
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    if (this.path.length === 0) return void 0;
+    return this.path[this.path.length - 1].values?.[attrName];
+  }
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    if (this.path.length === 0) return false;
+    const current = this.path[this.path.length - 1];
+    return current.values !== void 0 && attrName in current.values;
+  }
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * Unlike getAttrValue(), this works regardless of how deep the path has
+   * gone since the attribute was pushed — but only for attribute names that
+   * were explicitly marked with `keep` at push time. Cost is proportional to
+   * the number of currently-kept attributes (typically 0-3), not path depth.
+   * @param {string} attrName
+   * @returns {*} the value, or undefined if no ancestor kept this attribute
+   */
+  getAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return kept[i].value;
+    }
+    return void 0;
+  }
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return true;
+    }
+    return false;
+  }
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].position ?? 0;
+  }
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].counter ?? 0;
+  }
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this.path.length;
+  }
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    const sep2 = separator || this.separator;
+    const isDefault = sep2 === this.separator && includeNamespace === true;
+    if (isDefault) {
+      if (this._pathStringCache !== null) {
+        return this._pathStringCache;
+      }
+      const result = this.path.map(
+        (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
+      ).join(sep2);
+      this._pathStringCache = result;
+      return result;
+    }
+    return this.path.map(
+      (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
+    ).join(sep2);
+  }
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this.path.map((n) => n.tag);
+  }
+  /**
+   * Reset the path to empty.
+   */
+  reset() {
+    this._pathStringCache = null;
+    this.path = [];
+    this.siblingStacks = [];
+    this._keptAttrs = [];
+  }
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    const segments = expression.segments;
+    if (segments.length === 0) {
+      return false;
+    }
+    if (expression.hasDeepWildcard()) {
+      return this._matchWithDeepWildcard(segments);
+    }
+    return this._matchSimple(segments);
+  }
+  /**
+   * @private
+   */
+  _matchSimple(segments) {
+    if (this.path.length !== segments.length) {
+      return false;
+    }
+    for (let i = 0; i < segments.length; i++) {
+      if (!this._matchSegment(segments[i], this.path[i], i === this.path.length - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * @private
+   */
+  _matchWithDeepWildcard(segments) {
+    let pathIdx = this.path.length - 1;
+    let segIdx = segments.length - 1;
+    while (segIdx >= 0 && pathIdx >= 0) {
+      const segment = segments[segIdx];
+      if (segment.type === "deep-wildcard") {
+        segIdx--;
+        if (segIdx < 0) {
+          return true;
+        }
+        const nextSeg = segments[segIdx];
+        let found = false;
+        for (let i = pathIdx; i >= 0; i--) {
+          if (this._matchSegment(nextSeg, this.path[i], i === this.path.length - 1)) {
+            pathIdx = i - 1;
+            segIdx--;
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          return false;
+        }
+      } else {
+        if (!this._matchSegment(segment, this.path[pathIdx], pathIdx === this.path.length - 1)) {
+          return false;
+        }
+        pathIdx--;
+        segIdx--;
+      }
+    }
+    return segIdx < 0;
+  }
+  /**
+   * @private
+   */
+  _matchSegment(segment, node, isCurrentNode) {
+    if (segment.tag !== "*" && segment.tag !== node.tag) {
+      return false;
+    }
+    if (segment.namespace !== void 0) {
+      if (segment.namespace !== "*" && segment.namespace !== node.namespace) {
+        return false;
+      }
+    }
+    if (segment.attrName !== void 0) {
+      if (!isCurrentNode) {
+        return false;
+      }
+      if (!node.values || !(segment.attrName in node.values)) {
+        return false;
+      }
+      if (segment.attrValue !== void 0) {
+        if (String(node.values[segment.attrName]) !== String(segment.attrValue)) {
+          return false;
+        }
+      }
+    }
+    if (segment.position !== void 0) {
+      if (!isCurrentNode) {
+        return false;
+      }
+      const counter2 = node.counter ?? 0;
+      if (segment.position === "first" && counter2 !== 0) {
+        return false;
+      } else if (segment.position === "odd" && counter2 % 2 !== 1) {
+        return false;
+      } else if (segment.position === "even" && counter2 % 2 !== 0) {
+        return false;
+      } else if (segment.position === "nth" && counter2 !== segment.positionValue) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this);
+  }
+  /**
+   * Create a snapshot of current state.
+   * @returns {Object}
+   */
+  snapshot() {
+    return {
+      path: this.path.map((node) => ({ ...node })),
+      siblingStacks: this.siblingStacks.map((level2) => level2 ? { counts: new Map(level2.counts), total: level2.total } : level2),
+      keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
+    };
+  }
+  /**
+   * Restore state from snapshot.
+   * @param {Object} snapshot
+   */
+  restore(snapshot) {
+    this._pathStringCache = null;
+    this.path = snapshot.path.map((node) => ({ ...node }));
+    this.siblingStacks = snapshot.siblingStacks.map((level2) => level2 ? { counts: new Map(level2.counts), total: level2.total } : level2);
+    this._keptAttrs = (snapshot.keptAttrs || []).map((entry) => ({ ...entry }));
+  }
+  /**
+   * Return the read-only {@link MatcherView} for this matcher.
+   *
+   * The same instance is returned on every call — no allocation occurs.
+   * It always reflects the current parser state and is safe to pass to
+   * user callbacks without risk of accidental mutation.
+   *
+   * @returns {MatcherView}
+   *
+   * @example
+   * const view = matcher.readOnly();
+   * // pass view to callbacks — it stays in sync automatically
+   * view.matches(expr);       // ✓
+   * view.getCurrentTag();     // ✓
+   * // view.push(...)         // ✗ method does not exist — caught by TypeScript
+   */
+  readOnly() {
+    return this._view;
+  }
+};
+
+// node_modules/is-unsafe/src/contexts/html.js
+var HTML_PATTERNS = [
+  {
+    id: "html-script-open",
+    description: "<script opening tag",
+    pattern: /<script[\s>/]/i
+  },
+  {
+    id: "html-script-close",
+    description: "</script closing tag",
+    pattern: /<\/script[\s>]/i
+  },
+  {
+    id: "html-javascript-protocol",
+    description: "javascript: URI scheme (with optional whitespace/encoding)",
+    // Handles j&#x61;vascript:, j\u0061vascript:, and whitespace variants
+    pattern: /j[\t\n\r ]*a[\t\n\r ]*v[\t\n\r ]*a[\t\n\r ]*s[\t\n\r ]*c[\t\n\r ]*r[\t\n\r ]*i[\t\n\r ]*p[\t\n\r ]*t[\t\n\r ]*:/i
+  },
+  {
+    id: "html-vbscript-protocol",
+    description: "vbscript: URI scheme",
+    pattern: /vbscript[\t\n\r ]*:/i
+  },
+  {
+    id: "html-data-html",
+    description: "data:text/html URI \u2014 can execute scripts in browsers",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*text\/html/i
+  },
+  {
+    id: "html-data-xhtml",
+    description: "data:application/xhtml+xml URI",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*application\/xhtml/i
+  },
+  {
+    id: "html-data-svg",
+    description: "data:image/svg+xml URI \u2014 can execute scripts",
+    pattern: /data[\t\n\r ]*:[\t\n\r ]*image\/svg\+xml/i
+  },
+  {
+    id: "html-inline-event-handler",
+    description: "Inline event handler attributes: onclick=, onerror=, onload=, etc.",
+    // \bon ensures we match a word boundary so "phonetic=" is not caught
+    pattern: /\bon\w{1,30}\s*=/i
+  },
+  {
+    id: "html-entity-obfuscated-script",
+    description: "HTML-entity-encoded <script (e.g. &#x3C;script or &lt;script)",
+    // Entities include optional trailing semicolon: &#x3C; or &#x3C (both valid in HTML5)
+    pattern: /(?:&#x0*3[Cc];?|&#0*60;?|&lt;)\s*script/i
+  },
+  {
+    id: "html-entity-obfuscated-javascript",
+    description: 'HTML-entity-encoded javascript: (partial \u2014 catches common &#106; or &#x6a; for "j")',
+    pattern: /(?:&#x0*6[Aa];?|&#0*106;?)\s*(?:&#x0*61;?|a)[\s\S]{0,80}script\s*:/i
+  },
+  {
+    id: "html-style-expression",
+    description: "CSS expression() \u2014 IE-era code execution in style attributes",
+    pattern: /style[\s\S]{0,20}expression\s*\(/i
+  },
+  {
+    id: "html-object-embed",
+    description: "<object or <embed tags that can load active content",
+    pattern: /<(?:object|embed)[\s>/]/i
+  },
+  {
+    id: "html-base-tag",
+    description: "<base href= \u2014 can hijack all relative URLs on a page",
+    pattern: /<base[\s>]/i
+  },
+  {
+    id: "html-meta-refresh",
+    description: '<meta http-equiv="refresh" \u2014 can redirect users',
+    pattern: /<meta[\s\S]{0,40}http-equiv[\s\S]{0,20}refresh/i
+  },
+  {
+    id: "html-srcdoc",
+    description: "srcdoc= attribute on iframes \u2014 embeds HTML that can run scripts",
+    pattern: /srcdoc\s*=/i
+  },
+  {
+    id: "html-iframe",
+    description: "<iframe tag",
+    pattern: /<iframe[\s>/]/i
+  },
+  {
+    id: "html-form",
+    description: "<form tag \u2014 can be used for phishing / credential harvesting injection",
+    pattern: /<form[\s>/]/i
+  }
+];
+var html_default = HTML_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/xml.js
+var XML_PATTERNS = [
+  {
+    id: "xml-cdata-injection",
+    description: "CDATA section injection: <![CDATA[ breaks out of text node context",
+    pattern: /<!\[CDATA\[/i
+  },
+  {
+    id: "xml-cdata-close",
+    description: "CDATA close sequence: ]]> can terminate an enclosing CDATA section",
+    pattern: /\]\]>/
+  },
+  {
+    id: "xml-processing-instruction",
+    description: "XML processing instruction: <?xml-stylesheet or <?php etc.",
+    pattern: /<\?(?:xml[\- ]|php|asp)/i
+  },
+  {
+    id: "xml-doctype-injection",
+    description: "DOCTYPE declaration embedded in content \u2014 can define entities",
+    // Match <!DOCTYPE followed by end-of-string, whitespace, or [ (internal subset)
+    pattern: /<!DOCTYPE(?:[\s[]|$)/i
+  },
+  {
+    id: "xml-entity-system",
+    description: "SYSTEM keyword \u2014 used in external entity declarations (XXE)",
+    pattern: /\bSYSTEM\s+["']/i
+  },
+  {
+    id: "xml-entity-public",
+    description: "PUBLIC keyword \u2014 used in external entity declarations (XXE)",
+    pattern: /\bPUBLIC\s+["']/i
+  },
+  {
+    id: "xml-entity-declaration",
+    description: "<!ENTITY declaration \u2014 defines entities, potential XXE or entity expansion",
+    pattern: /<!ENTITY[\s%]/i
+  },
+  {
+    id: "xml-billion-laughs",
+    description: "Entity reference chaining / billion laughs: repeated &eX; style references",
+    // Heuristic: 3+ consecutive entity refs suggests expansion attack
+    pattern: /(?:&\w{1,20};){3,}/
+  },
+  {
+    id: "xml-namespace-confusion",
+    description: "xmlns: attribute injection \u2014 can redefine namespaces to confuse parsers",
+    // pattern: /\bxmlns\s*(?::\w{1,40})?\s*=/i,
+    pattern: /\bxmlns(?::\w{1,40})?\s*=/i
+  },
+  {
+    id: "xml-comment-injection",
+    description: "<!-- comment injection \u2014 can hide content from some parsers",
+    pattern: /<!--/
+  },
+  {
+    id: "xml-comment-close",
+    description: "--> closes an enclosing XML comment",
+    pattern: /-->/
+  },
+  {
+    id: "xml-pi-close",
+    description: "?> closes an enclosing processing instruction",
+    pattern: /\?>/
+  }
+];
+var xml_default = XML_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/svg.js
+var SVG_PATTERNS = [
+  {
+    id: "svg-script-element",
+    description: "<script element inside SVG executes JavaScript",
+    pattern: /<script[\s>/]/i
+  },
+  {
+    id: "svg-xlink-href-javascript",
+    description: "xlink:href with javascript: \u2014 classic SVG XSS via <a> or <use>",
+    pattern: /xlink\s*:\s*href\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-href-javascript",
+    description: "href= with javascript: in SVG context (<a>, <animate>, etc.)",
+    pattern: /href\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-foreignobject",
+    description: "<foreignObject embeds HTML inside SVG \u2014 can execute scripts",
+    pattern: /<foreignObject[\s>/]/i
+  },
+  {
+    id: "svg-use-external",
+    description: "<use xlink:href or href pointing to external resource (non-fragment URL)",
+    // Match <use with href= where the value starts with a non-# character (external URL)
+    // [\"'][^#] catches quoted values not starting with #; [^\"'#\s>] catches unquoted
+    pattern: /<use[\s\S]{0,60}(?:xlink\s*:\s*)?href\s*=\s*(?:["'][^#]|[^"'#\s>])/i
+  },
+  {
+    id: "svg-animate-href",
+    description: '<animate attributeName="href" \u2014 can dynamically change href to javascript:',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*href["']/i
+  },
+  {
+    id: "svg-animate-xlinkhref",
+    description: '<animate attributeName="xlink:href"',
+    pattern: /<animate[\s\S]{0,80}attributeName\s*=\s*["'][\s]*xlink\s*:\s*href["']/i
+  },
+  {
+    id: "svg-set-javascript",
+    description: '<set to="javascript:..." \u2014 sets an attribute to a javascript: URI',
+    pattern: /<set[\s\S]{0,80}to\s*=\s*["']?\s*javascript\s*:/i
+  },
+  {
+    id: "svg-event-handler",
+    description: "SVG-specific event handler attributes: onload=, onerror=, onactivate=, etc.",
+    pattern: /\bon(?:load|error|activate|begin|end|repeat|focus|blur|click|mouse\w{1,20}|key\w{1,20})\s*=/i
+  },
+  {
+    id: "svg-handler-generic",
+    description: "Generic on* handler catch-all for SVG attributes",
+    pattern: /\bon\w{1,30}\s*=/i
+  },
+  {
+    id: "svg-filter-feimage",
+    description: "<feImage href= \u2014 filter primitive that can load external resources",
+    pattern: /<feImage[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=/i
+  },
+  {
+    id: "svg-image-external",
+    description: "<image xlink:href with http/https or javascript protocol",
+    pattern: /<image[\s\S]{0,80}(?:xlink\s*:\s*)?href\s*=\s*["']?\s*(?:https?|javascript)\s*:/i
+  },
+  {
+    id: "svg-style-javascript",
+    description: "style= attribute containing javascript: (e.g. background:url(javascript:...))",
+    pattern: /style\s*=[\s\S]{0,60}javascript\s*:/i
+  }
+];
+var svg_default = SVG_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/sql.js
+var SQL_PATTERNS = [
+  {
+    id: "sql-block-comment-open",
+    description: "SQL block comment open: /* ... */ \u2014 unusual in legitimate user text",
+    pattern: /\/\*/
+  },
+  {
+    id: "sql-union-select",
+    description: "UNION SELECT \u2014 most common SQL injection aggregation attack",
+    pattern: /\bUNION\s{1,20}(?:ALL\s{1,20})?SELECT\b/i
+  },
+  {
+    id: "sql-drop-table",
+    description: "DROP TABLE \u2014 destructive DDL injection",
+    pattern: /\bDROP\s{1,20}TABLE\b/i
+  },
+  {
+    id: "sql-drop-database",
+    description: "DROP DATABASE \u2014 destructive DDL injection",
+    pattern: /\bDROP\s{1,20}DATABASE\b/i
+  },
+  {
+    id: "sql-insert-into",
+    description: "INSERT INTO \u2014 data injection",
+    pattern: /\bINSERT\s{1,20}INTO\b/i
+  },
+  {
+    id: "sql-delete-from",
+    description: "DELETE FROM \u2014 data deletion injection",
+    pattern: /\bDELETE\s{1,20}FROM\b/i
+  },
+  {
+    id: "sql-update-set",
+    description: "UPDATE ... SET \u2014 data modification injection",
+    // Allows arbitrary content between UPDATE and SET (table name, alias, etc.)
+    pattern: /\bUPDATE\b[\s\S]{1,60}\bSET\b/i
+  },
+  {
+    id: "sql-exec-xp",
+    description: "EXEC xp_ \u2014 MSSQL extended stored procedure execution",
+    pattern: /\bEXEC(?:UTE)?\s{1,20}xp_/i
+  },
+  {
+    id: "sql-tautology-string",
+    description: `Classic string tautology: ' OR '1'='1 or " OR "1"="1"`,
+    // Last quote is optional — injection may truncate it: ' OR '1'='1--
+    pattern: /'\s{0,10}OR\s{0,10}'[^']{0,20}'\s*=\s*'[^']{0,20}/i
+  },
+  {
+    id: "sql-tautology-numeric",
+    description: "Numeric tautology: OR 1=1",
+    pattern: /\bOR\s{1,10}1\s*=\s*1\b/i
+  },
+  {
+    id: "sql-always-true-zero",
+    description: "Numeric tautology: OR 0=0",
+    pattern: /\bOR\s{1,10}0\s*=\s*0\b/i
+  },
+  {
+    id: "sql-sleep-benchmark",
+    description: "Time-based blind injection: SLEEP() or BENCHMARK()",
+    pattern: /\b(?:SLEEP|BENCHMARK)\s*\(/i
+  },
+  {
+    id: "sql-waitfor-delay",
+    description: "MSSQL time-based blind injection: WAITFOR DELAY",
+    pattern: /\bWAITFOR\s{1,20}DELAY\b/i
+  },
+  {
+    id: "sql-char-function",
+    description: "CHAR() function \u2014 used to obfuscate injected strings",
+    pattern: /\bCHAR\s*\(\s*\d{1,3}/i
+  },
+  {
+    id: "sql-information-schema",
+    description: "INFORMATION_SCHEMA \u2014 reconnaissance query for table/column enumeration",
+    pattern: /\bINFORMATION_SCHEMA\b/i
+  }
+];
+var sql_default = SQL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/shell.js
+var SHELL_PATTERNS = [
+  {
+    id: "shell-path-traversal-unix",
+    description: "Unix path traversal: ../  \u2014 climbing the directory tree",
+    pattern: /\.\.\//
+  },
+  {
+    id: "shell-path-traversal-windows",
+    description: "Windows path traversal: ..\\ \u2014 climbing the directory tree",
+    pattern: /\.\.\\/
+  },
+  {
+    id: "shell-path-traversal-encoded",
+    description: "URL-encoded path traversal: %2e%2e or %2f variants",
+    pattern: /%2e%2e|%2f\.\.|\.\.%2f/i
+  },
+  {
+    id: "shell-null-byte",
+    description: "Null byte injection: \\x00 or %00 \u2014 truncates strings in C-backed functions",
+    pattern: /\x00|%00/
+  },
+  {
+    id: "shell-semicolon",
+    description: "Semicolon command separator: cmd1; cmd2",
+    pattern: /;/
+  },
+  {
+    id: "shell-pipe",
+    description: "Pipe operator: cmd1 | cmd2",
+    pattern: /\|/
+  },
+  {
+    id: "shell-and-operator",
+    description: "AND operator: cmd1 && cmd2",
+    pattern: /&&/
+  },
+  {
+    id: "shell-or-operator",
+    description: "OR operator: cmd1 || cmd2",
+    pattern: /\|\|/
+  },
+  {
+    id: "shell-backtick",
+    description: "Backtick command substitution: `cmd`",
+    pattern: /`/
+  },
+  {
+    id: "shell-dollar-paren",
+    description: "Dollar-paren command substitution: $(cmd)",
+    pattern: /\$\(/
+  },
+  {
+    id: "shell-dollar-brace",
+    description: "Dollar-brace variable expansion: ${var} \u2014 can be abused for injection",
+    pattern: /\$\{/
+  },
+  {
+    id: "shell-redirect-out",
+    description: "Output redirection: cmd > file or cmd >> file",
+    pattern: />{1,2}/
+  },
+  {
+    id: "shell-redirect-in",
+    description: "Input redirection: cmd < file",
+    pattern: /</
+  },
+  {
+    id: "shell-newline-injection",
+    description: "Newline injection: \\n or \\r \u2014 can inject new shell commands",
+    pattern: /[\n\r]/
+  },
+  {
+    id: "shell-glob-star",
+    description: "Glob expansion: * or ? \u2014 can expand to unintended files",
+    // Only flag when combined with path separators to reduce false positives
+    pattern: /[/\\][*?]/
+  },
+  {
+    id: "shell-absolute-root",
+    description: "Absolute root path injection: string starting with / or \\ (Windows UNC)",
+    pattern: /^(?:\/|\\\\)/
+  },
+  {
+    id: "shell-windows-drive",
+    description: "Windows drive letter path injection: C:\\ or D:/",
+    pattern: /^[a-zA-Z]:[/\\]/
+  },
+  {
+    id: "shell-curl-wget",
+    description: "curl/wget with URL or flags \u2014 can exfiltrate data or download payloads",
+    // Require a URL scheme (http/https/ftp) or a flag (-) to reduce false positives
+    // "curl is a tool" won't match; "curl http://..." or "curl -s ..." will
+    pattern: /\b(?:curl|wget)\s+(?:https?:\/\/|ftp:\/\/|-)/i
+  }
+];
+var shell_default = SHELL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/redos.js
+var REDOS_PATTERNS = [
+  {
+    id: "redos-nested-quantifier-plus",
+    description: "Nested + quantifier inside a group with outer quantifier: (a+)+, (.+b)*, etc.",
+    // Matches any group containing a + quantifier, with an outer * or + — catches (a+)+, (.+b)*, etc.
+    pattern: /\([^)]*\+[^)]*\)[+*]/
+  },
+  {
+    id: "redos-nested-quantifier-star",
+    description: "Nested * quantifier: (a*)* or (a*)+ \u2014 catastrophic backtracking",
+    pattern: /\([^)]*\*[^)]*\)[*+]/
+  },
+  {
+    id: "redos-nested-groups",
+    description: "Doubly nested quantified groups: ((a+)+) \u2014 guaranteed catastrophic",
+    pattern: /\(\([^)]{0,40}\)[+*]\)[+*]/
+  },
+  {
+    id: "redos-alternation-overlap",
+    description: "Overlapping alternation under quantifier: (a|a)+ \u2014 ambiguous NFA paths",
+    // Detect repeated identical alternatives under a quantifier
+    pattern: /\(([^|()]{1,20})\|(?:\1)(?:\|[^|()]{1,20}){0,5}\)[+*?]{1,2}/
+  },
+  {
+    id: "redos-star-plus-concat",
+    description: "(x*x)+ pattern \u2014 triggers super-linear backtracking",
+    pattern: /\([^)]{0,10}\*[^)]{0,10}\)[+*]/
+  },
+  {
+    id: "redos-dot-star-greedy",
+    description: "(.*){n,} or (.+){n,} \u2014 repeated greedy dot quantifiers",
+    pattern: /\(\.[*+]\)\{?\d/
+  },
+  {
+    id: "redos-large-repetition",
+    description: "Very large fixed or range repetition count {1000,} or {1000,n} \u2014 denial of service via backtracking",
+    // Matches { followed by 4+ digits (≥1000), then optional ,digits }
+    pattern: /\{\d{4,}(?:,\d*)?\}/
+  },
+  {
+    id: "redos-catastrophic-alternation",
+    description: "Long alternation with many similar branches \u2014 polynomial backtracking risk",
+    // Heuristic: 10+ pipe-separated alternatives in a single group
+    pattern: /\([^)]{0,200}(?:\|[^|)]{0,50}){9,}\)/
+  }
+];
+var redos_default = REDOS_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/nosql.js
+var sep = `["'\\s]*:`;
+var NOSQL_PATTERNS = [
+  // ─── MongoDB $ operator injection ────────────────────────────────────────
+  {
+    id: "nosql-where-operator",
+    description: "$where \u2014 executes arbitrary JavaScript server-side in MongoDB",
+    pattern: new RegExp(`\\$where${sep}`, "i")
+  },
+  {
+    id: "nosql-ne-operator",
+    description: '$ne \u2014 "not equal" operator used to bypass equality checks',
+    pattern: new RegExp(`\\$ne${sep}`, "i")
+  },
+  {
+    id: "nosql-gt-operator",
+    description: '$gt \u2014 "greater than" used to bypass password/value checks',
+    pattern: new RegExp(`\\$gte?${sep}`, "i")
+  },
+  {
+    id: "nosql-lt-operator",
+    description: '$lt / $lte \u2014 "less than" bypass variants',
+    pattern: new RegExp(`\\$lte?${sep}`, "i")
+  },
+  {
+    id: "nosql-regex-operator",
+    description: "$regex \u2014 can be used to extract data character by character (blind injection)",
+    pattern: new RegExp(`\\$regex${sep}`, "i")
+  },
+  {
+    id: "nosql-or-operator",
+    description: "$or \u2014 logical OR; used to create always-true conditions",
+    pattern: new RegExp(`\\$or${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-and-operator",
+    description: "$and \u2014 logical AND operator injection",
+    pattern: new RegExp(`\\$and${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-nor-operator",
+    description: "$nor \u2014 logical NOR operator injection",
+    pattern: new RegExp(`\\$nor${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-exists-operator",
+    description: "$exists \u2014 can enumerate fields to determine schema",
+    pattern: new RegExp(`\\$exists${sep}`, "i")
+  },
+  {
+    id: "nosql-in-operator",
+    description: "$in \u2014 matches any value in a list; can enumerate values",
+    pattern: new RegExp(`\\$in${sep}\\s*\\[`, "i")
+  },
+  {
+    id: "nosql-expr-operator",
+    description: "$expr \u2014 allows aggregation expressions in queries (MongoDB 3.6+)",
+    pattern: new RegExp(`\\$expr${sep}`, "i")
+  },
+  {
+    id: "nosql-function-operator",
+    description: "$function \u2014 executes arbitrary JavaScript in MongoDB 4.4+",
+    pattern: new RegExp(`\\$function${sep}`, "i")
+  },
+  {
+    id: "nosql-accumulator-operator",
+    description: "$accumulator \u2014 custom aggregation with arbitrary JS execution",
+    pattern: new RegExp(`\\$accumulator${sep}`, "i")
+  },
+  // ─── Prototype pollution ─────────────────────────────────────────────────
+  {
+    id: "nosql-proto-pollution",
+    description: "__proto__ \u2014 prototype pollution via object key injection",
+    pattern: /__proto__/
+  },
+  {
+    id: "nosql-constructor-prototype",
+    description: "constructor.prototype \u2014 alternative prototype pollution vector (dot notation or JSON key)",
+    // Matches dot-notation (obj.constructor.prototype) and JSON key adjacency
+    // ("constructor": {"prototype": ...})
+    pattern: /constructor[\s"':.,{\[]*prototype/i
+  },
+  {
+    id: "nosql-proto-bracket",
+    description: '["__proto__"] \u2014 bracket-notation prototype pollution',
+    pattern: /\[["']__proto__["']\]/
+  }
+];
+var nosql_default = NOSQL_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/log.js
+var LOG_PATTERNS = [
+  // ─── CRLF / newline injection ─────────────────────────────────────────────
+  {
+    id: "log-crlf-injection",
+    description: "CRLF injection: literal \\r or \\n embeds fake log lines",
+    pattern: /[\r\n]/
+  },
+  {
+    id: "log-url-encoded-crlf",
+    description: "URL-encoded CRLF: %0d, %0a, %0D, %0A \u2014 decoded by some log parsers",
+    pattern: /%0[dDaA]/
+  },
+  {
+    id: "log-unicode-newline",
+    description: "Unicode newline variants: U+2028 (line separator), U+2029 (paragraph separator)",
+    pattern: /[\u2028\u2029]/
+  },
+  // ─── Log4Shell / JNDI injection (CVE-2021-44228) ─────────────────────────
+  {
+    id: "log-log4shell-jndi",
+    description: "Log4Shell: ${jndi:...} triggers remote code execution in Apache Log4j",
+    pattern: /\$\{jndi\s*:/i
+  },
+  {
+    id: "log-log4shell-obfuscated",
+    description: "Obfuscated Log4Shell: ${::-j}... lookup-bypass prefix used to evade WAF detection",
+    // ${::- is the Log4j lookup-bypass escape sequence; presence alone is suspicious
+    pattern: /\$\{::-/
+  },
+  {
+    id: "log-log4j-lookup",
+    description: "Log4j lookup syntax: ${env:...}, ${sys:...}, ${ctx:...} \u2014 data exfiltration",
+    pattern: /\$\{(?:env|sys|ctx|main|map|sd|web|docker|k8s|spring)\s*:/i
+  },
+  // ─── Server-Side Template Injection (SSTI) in log messages ───────────────
+  {
+    id: "log-ssti-double-brace",
+    description: "SSTI double-brace: {{expression}} \u2014 Jinja2, Twig, Handlebars, etc.",
+    pattern: /\{\{[\s\S]{0,80}\}\}/
+  },
+  {
+    id: "log-ssti-hash-brace",
+    description: "SSTI hash-brace: #{expression} \u2014 Thymeleaf, Velocity, Ruby ERB",
+    pattern: /#\{[\s\S]{0,80}\}/
+  },
+  {
+    id: "log-ssti-dollar-brace",
+    description: "SSTI/EL injection: ${expression with operators or method calls} \u2014 JSP EL, Freemarker, SpEL",
+    // Require that the ${...} content looks like an expression, not a plain variable name.
+    // Flags if the content contains: . ( * + operators, or known SSTI keywords.
+    // This avoids flagging ${PATH}, ${HOME} etc. (plain shell variables).
+    pattern: /\$\{[^}]*(?:\.|\(|\*|\+|\bclass\b|\bruntime\b|\bprocess\b|\bexec\b)[^}]{0,80}\}/i
+  },
+  {
+    id: "log-ssti-percent-tag",
+    description: "SSTI ERB/ASP tag: <%= expression %> \u2014 Ruby ERB, ASP",
+    pattern: /<%=[\s\S]{0,80}%>/
+  },
+  // ─── Null byte ────────────────────────────────────────────────────────────
+  {
+    id: "log-null-byte",
+    description: "Null byte: \\x00 or %00 \u2014 can truncate log entries in C-backed loggers",
+    pattern: /\x00|%00/
+  },
+  // ─── ANSI escape injection ────────────────────────────────────────────────
+  {
+    id: "log-ansi-escape",
+    description: "ANSI escape sequence: ESC[ \u2014 can manipulate terminal output when logs are tailed",
+    pattern: /\x1b\[/
+  }
+];
+var log_default = LOG_PATTERNS;
+
+// node_modules/is-unsafe/src/contexts/sql-strict.js
+var SQL_STRICT_EXTRA = [
+  {
+    id: "sql-line-comment",
+    description: "SQL line comment: -- followed by whitespace or end of string",
+    pattern: /--(?:\s|$)/
+  },
+  {
+    id: "sql-stacked-query",
+    description: "Stacked queries: semicolon immediately followed by a SQL keyword",
+    pattern: /;\s{0,10}(?:SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|EXEC)\b/i
+  },
+  {
+    id: "sql-hex-encoding",
+    description: "Hex-encoded string injection: 0x41414141 style (MySQL)",
+    pattern: /\b0x[0-9a-f]{4,}/i
+  }
+];
+var SQL_STRICT_PATTERNS = [...sql_default, ...SQL_STRICT_EXTRA];
+var sql_strict_default = SQL_STRICT_PATTERNS;
+
+// node_modules/is-unsafe/src/util/decode-entities.js
+var NAMED = Object.freeze({
+  colon: ":",
+  Tab: "	",
+  NewLine: "\n"
+});
+var ENTITY_RE = /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
+function decodeEntities(input) {
+  if (input.indexOf("&") === -1) return input;
+  return input.replace(ENTITY_RE, (match, hex, dec, name) => {
+    if (name !== void 0) {
+      return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match;
+    }
+    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp) || cp > 1114111) return match;
+    return String.fromCodePoint(cp);
+  });
+}
+
+// node_modules/is-unsafe/src/index.js
+html_default.label = "HTML";
+xml_default.label = "XML";
+svg_default.label = "SVG";
+html_default.decodeEntities = true;
+xml_default.decodeEntities = true;
+svg_default.decodeEntities = true;
+sql_default.label = "SQL";
+sql_strict_default.label = "SQL-STRICT";
+shell_default.label = "SHELL";
+redos_default.label = "REDOS";
+nosql_default.label = "NOSQL";
+log_default.label = "LOG";
+var VALID_CONTEXTS = Object.freeze({
+  HTML: html_default,
+  XML: xml_default,
+  SVG: svg_default,
+  SQL: sql_default,
+  "SQL-STRICT": sql_strict_default,
+  SHELL: shell_default,
+  REDOS: redos_default,
+  NOSQL: nosql_default,
+  LOG: log_default
+});
+function assertString(value) {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `is-unsafe: first argument must be a string, got ${typeof value}`
+    );
+  }
+}
+function assertContext(context) {
+  if (context instanceof RegExp) return;
+  if (Array.isArray(context)) {
+    if (context.length === 0) {
+      throw new TypeError("is-unsafe: context must not be an empty array");
+    }
+    if (Array.isArray(context[0])) {
+      for (const list2 of context) {
+        if (!Array.isArray(list2) || list2.length === 0) {
+          throw new TypeError(
+            "is-unsafe: each context in the array must be a non-empty pattern array (PatternList)"
+          );
+        }
+      }
+    }
+    return;
+  }
+  throw new TypeError(
+    `is-unsafe: second argument must be a PatternList (e.g. HTML), an array of PatternLists (e.g. [HTML, XML]), or a RegExp. Got: ${typeof context}`
+  );
+}
+function normalise(context) {
+  if (context instanceof RegExp) return { lists: null, regex: context };
+  if (Array.isArray(context[0])) return { lists: context, regex: null };
+  return { lists: [context], regex: null };
+}
+function decodedCopy(value, list2) {
+  if (!list2.decodeEntities) return null;
+  const decoded = decodeEntities(value);
+  return decoded === value ? null : decoded;
+}
+function matchList(value, list2) {
+  const label = list2.label ?? "CUSTOM";
+  const decoded = decodedCopy(value, list2);
+  for (const rule of list2) {
+    if (rule.pattern.test(value) || decoded !== null && rule.pattern.test(decoded)) {
+      return { context: label, id: rule.id, description: rule.description, pattern: rule.pattern };
+    }
+  }
+  return null;
+}
+function isUnsafe(value, context) {
+  assertString(value);
+  assertContext(context);
+  const { lists, regex } = normalise(context);
+  if (regex) return regex.test(value);
+  for (const list2 of lists) {
+    if (matchList(value, list2) !== null) return true;
+  }
+  return false;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+function extractRawAttributes(prefixedAttrs, options) {
+  if (!prefixedAttrs) return {};
+  const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
+  if (!attrs) return {};
+  const rawAttrs = {};
+  for (const key2 in attrs) {
+    if (key2.startsWith(options.attributeNamePrefix)) {
+      const rawName = key2.substring(options.attributeNamePrefix.length);
+      rawAttrs[rawName] = attrs[key2];
+    } else {
+      rawAttrs[key2] = attrs[key2];
+    }
+  }
+  return rawAttrs;
+}
+function extractNamespace(rawTagName) {
+  if (!rawTagName || typeof rawTagName !== "string") return void 0;
+  const colonIndex = rawTagName.indexOf(":");
+  if (colonIndex !== -1 && colonIndex > 0) {
+    const ns = rawTagName.substring(0, colonIndex);
+    if (ns !== "xmlns") {
+      return ns;
+    }
+  }
+  return void 0;
+}
+var OrderedObjParser = class {
+  constructor(options, externalEntities) {
+    this.options = options;
+    this.currentNode = null;
+    this.tagsNodeStack = [];
+    this.parseXml = parseXml;
+    this.parseTextData = parseTextData;
+    this.resolveNameSpace = resolveNameSpace;
+    this.buildAttributesMap = buildAttributesMap;
+    this.isItStopNode = isItStopNode;
+    this.replaceEntitiesValue = replaceEntitiesValue;
+    this.readStopNodeData = readStopNodeData;
+    this.saveTextToParentTag = saveTextToParentTag;
+    this.addChild = addChild;
+    this.ignoreAttributesFn = getIgnoreAttributesFn(this.options.ignoreAttributes);
+    this.entityExpansionCount = 0;
+    this.currentExpandedLength = 0;
+    this.doctypefound = false;
+    let namedEntities = { ...XML };
+    if (this.options.entityDecoder) {
+      this.entityDecoder = this.options.entityDecoder;
+    } else {
+      if (typeof this.options.htmlEntities === "object") namedEntities = this.options.htmlEntities;
+      else if (this.options.htmlEntities === true) namedEntities = { ...COMMON_HTML, ...CURRENCY };
+      this.entityDecoder = new EntityDecoder({
+        namedEntities: { ...namedEntities, ...externalEntities },
+        numericAllowed: this.options.htmlEntities,
+        limit: {
+          maxTotalExpansions: this.options.processEntities.maxTotalExpansions,
+          maxExpandedLength: this.options.processEntities.maxExpandedLength,
+          applyLimitsTo: this.options.processEntities.appliesTo
+        },
+        // onExternalEntity: (name, value) => isUnsafe(value) ? 'block' : 'allow',
+        onInputEntity: (name, value) => (
+          //TODO: VALID_CONTEXTS.HTML should be set only if this.options.htmlEntities
+          isUnsafe(value, [html_default, xml_default]) ? ENTITY_ACTION.BLOCK : ENTITY_ACTION.ALLOW
+        )
+        //postCheck: resolved => resolved
+      });
+    }
+    this.matcher = new Matcher();
+    this.readonlyMatcher = this.matcher.readOnly();
+    this.isCurrentNodeStopNode = false;
+    this.stopNodeExpressionsSet = new ExpressionSet();
+    const stopNodesOpts = this.options.stopNodes;
+    if (stopNodesOpts && stopNodesOpts.length > 0) {
+      for (let i = 0; i < stopNodesOpts.length; i++) {
+        const stopNodeExp = stopNodesOpts[i];
+        if (typeof stopNodeExp === "string") {
+          this.stopNodeExpressionsSet.add(new Expression(stopNodeExp));
+        } else if (stopNodeExp instanceof Expression) {
+          this.stopNodeExpressionsSet.add(stopNodeExp);
+        }
+      }
+      this.stopNodeExpressionsSet.seal();
+    }
+  }
+};
+function parseTextData(val, tagName, jPath, dontTrim, hasAttributes, isLeafNode, escapeEntities) {
+  const options = this.options;
+  if (val !== void 0) {
+    if (options.trimValues && !dontTrim) {
+      val = val.trim();
+    }
+    if (val.length > 0) {
+      if (!escapeEntities) val = this.replaceEntitiesValue(val, tagName, jPath);
+      const jPathOrMatcher = options.jPath ? jPath.toString() : jPath;
+      const newval = options.tagValueProcessor(tagName, val, jPathOrMatcher, hasAttributes, isLeafNode);
+      if (newval === null || newval === void 0) {
+        return val;
+      } else if (typeof newval !== typeof val || newval !== val) {
+        return newval;
+      } else if (options.trimValues) {
+        return parseValue(val, options.parseTagValue, options.numberParseOptions);
+      } else {
+        const trimmedVal = val.trim();
+        if (trimmedVal === val) {
+          return parseValue(val, options.parseTagValue, options.numberParseOptions);
+        } else {
+          return val;
+        }
+      }
+    }
+  }
+}
+function resolveNameSpace(tagname) {
+  if (this.options.removeNSPrefix) {
+    const tags = tagname.split(":");
+    const prefix = tagname.charAt(0) === "/" ? "/" : "";
+    if (tags[0] === "xmlns") {
+      return "";
+    }
+    if (tags.length === 2) {
+      tagname = prefix + tags[1];
+    }
+  }
+  return tagname;
+}
+var attrsRegx = /([^\s=]+)\s*(=\s*(?:"([^"]*)"|'([^']*)'))?/gm;
+function attrValue(match) {
+  return match[3] !== void 0 ? match[3] : match[4];
+}
+function buildAttributesMap(attrStr, jPath, tagName, force = false) {
+  const options = this.options;
+  if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
+    const matches = getAllMatches(attrStr, attrsRegx);
+    const len = matches.length;
+    const attrs = {};
+    const processedVals = new Array(len);
+    let hasRawAttrs = false;
+    const rawAttrsForMatcher = {};
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+      const oldVal = attrValue(matches[i]);
+      if (attrName.length && oldVal !== void 0) {
+        let val = oldVal;
+        if (options.trimValues) val = val.trim();
+        val = this.replaceEntitiesValue(val, tagName, this.readonlyMatcher);
+        processedVals[i] = val;
+        rawAttrsForMatcher[attrName] = val;
+        hasRawAttrs = true;
+      }
+    }
+    if (hasRawAttrs && typeof jPath === "object" && jPath.updateCurrent) {
+      jPath.updateCurrent(rawAttrsForMatcher);
+    }
+    const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
+    let hasAttrs = false;
+    for (let i = 0; i < len; i++) {
+      const attrName = this.resolveNameSpace(matches[i][1]);
+      if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
+      let aName = options.attributeNamePrefix + attrName;
+      if (attrName.length) {
+        if (options.transformAttributeName) {
+          aName = options.transformAttributeName(aName);
+        }
+        aName = sanitizeName(aName, options);
+        if (attrValue(matches[i]) !== void 0) {
+          const oldVal = processedVals[i];
+          const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
+          if (newVal === null || newVal === void 0) {
+            attrs[aName] = oldVal;
+          } else if (typeof newVal !== typeof oldVal || newVal !== oldVal) {
+            attrs[aName] = newVal;
+          } else {
+            attrs[aName] = parseValue(oldVal, options.parseAttributeValue, options.numberParseOptions);
+          }
+          hasAttrs = true;
+        } else if (options.allowBooleanAttributes) {
+          attrs[aName] = true;
+          hasAttrs = true;
+        }
+      }
+    }
+    if (!hasAttrs) return;
+    if (options.attributesGroupName && !options.preserveOrder) {
+      const attrCollection = {};
+      attrCollection[options.attributesGroupName] = attrs;
+      return attrCollection;
+    }
+    return attrs;
+  }
+}
+var parseXml = function(xmlData) {
+  const options = this.options;
+  const crlfPositions = options.captureMetaData ? [] : void 0;
+  xmlData = xmlData.replace(/\r\n?/g, options.captureMetaData ? (newline, index) => {
+    if (newline.length === 2) {
+      crlfPositions.push(index - crlfPositions.length);
+    }
+    return "\n";
+  } : "\n");
+  const xmlObj = new XmlNode("!xml");
+  let currentNode = xmlObj;
+  let textData = "";
+  this.matcher.reset();
+  this.entityDecoder.reset();
+  this.entityExpansionCount = 0;
+  this.currentExpandedLength = 0;
+  this.doctypefound = false;
+  const docTypeReader = new DocTypeReader(options.processEntities);
+  const xmlLen = xmlData.length;
+  for (let i = 0; i < xmlLen; i++) {
+    const ch = xmlData[i];
+    if (ch === "<") {
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {
+        const closeIndex = findClosingIndex(xmlData, ">", i, "Closing Tag is not closed.");
+        let tagName = xmlData.substring(i + 2, closeIndex).trim();
+        if (options.removeNSPrefix) {
+          const colonIndex = tagName.indexOf(":");
+          if (colonIndex !== -1) {
+            tagName = tagName.substr(colonIndex + 1);
+          }
+        }
+        tagName = transformTagName(options.transformTagName, tagName, "", options).tagName;
+        if (currentNode) {
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        }
+        const lastTagName = this.matcher.getCurrentTag();
+        if (tagName && options.unpairedTagsSet.has(tagName)) {
+          throw new Error(`Unpaired tag can not be used as closing tag: </${tagName}>`);
+        }
+        if (lastTagName && options.unpairedTagsSet.has(lastTagName)) {
+          this.matcher.pop();
+          this.tagsNodeStack.pop();
+        }
+        this.matcher.pop();
+        this.isCurrentNodeStopNode = false;
+        currentNode = this.tagsNodeStack.pop() || xmlObj;
+        if (options.captureMetaData && currentNode) {
+          currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+        }
+        textData = "";
+        i = closeIndex;
+      } else if (c1 === 63) {
+        let tagData = readTagExp(xmlData, i, false, "?>");
+        if (!tagData) throw new Error("Pi Tag is not closed.");
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        const attsMap = this.buildAttributesMap(tagData.tagExp, this.matcher, tagData.tagName, true);
+        if (attsMap) {
+          const ver = attsMap[this.options.attributeNamePrefix + "version"];
+          this.entityDecoder.setXmlVersion(Number(ver) || 1);
+          docTypeReader.setXmlVersion(Number(ver) || 1);
+        }
+        if (options.ignoreDeclaration && tagData.tagName === "?xml" || options.ignorePiTags) {
+        } else {
+          const childNode = new XmlNode(tagData.tagName);
+          childNode.add(options.textNodeName, "");
+          if (tagData.tagName !== tagData.tagExp && tagData.attrExpPresent && options.ignoreAttributes !== true) {
+            childNode[":@"] = attsMap;
+          }
+          const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+          if (options.captureMetaData) {
+            currentNode.addEndIndex(getOriginalIndex(tagData.closeIndex + 2, crlfPositions));
+          }
+        }
+        i = tagData.closeIndex + 1;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 45 && xmlData.charCodeAt(i + 3) === 45) {
+        const endIndex = findClosingIndex(xmlData, "-->", i + 4, "Comment is not closed.");
+        if (options.commentPropName) {
+          const comment = xmlData.substring(i + 4, endIndex - 2);
+          textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+          currentNode.add(options.commentPropName, [{ [options.textNodeName]: comment }]);
+        }
+        i = endIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 68) {
+        if (this.doctypefound) throw new Error("Multiple DOCTYPE declarations found.");
+        this.doctypefound = true;
+        const result = docTypeReader.readDocType(xmlData, i);
+        this.entityDecoder.addInputEntities(result.entities);
+        i = result.i;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 91) {
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "CDATA is not closed.") - 2;
+        const tagExp = xmlData.substring(i + 9, closeIndex);
+        textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
+        let val = this.parseTextData(tagExp, currentNode.tagname, this.readonlyMatcher, true, false, true, true);
+        if (val == void 0) val = "";
+        if (options.cdataPropName) {
+          currentNode.add(options.cdataPropName, [{ [options.textNodeName]: tagExp }]);
+        } else {
+          currentNode.add(options.textNodeName, val);
+        }
+        i = closeIndex + 2;
+      } else {
+        let result = readTagExp(xmlData, i, options.removeNSPrefix);
+        if (!result) {
+          const context = xmlData.substring(Math.max(0, i - 50), Math.min(xmlLen, i + 50));
+          throw new Error(`readTagExp returned undefined at position ${i}. Context: "${context}"`);
+        }
+        let tagName = result.tagName;
+        const rawTagName = result.rawTagName;
+        let tagExp = result.tagExp;
+        let attrExpPresent = result.attrExpPresent;
+        let closeIndex = result.closeIndex;
+        ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+        if (options.strictReservedNames && (tagName === options.commentPropName || tagName === options.cdataPropName || tagName === options.textNodeName || tagName === options.attributesGroupName)) {
+          throw new Error(`Invalid tag name: ${tagName}`);
+        }
+        if (currentNode && textData) {
+          if (currentNode.tagname !== "!xml") {
+            textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher, false);
+          }
+        }
+        const lastTag = currentNode;
+        if (lastTag && options.unpairedTagsSet.has(lastTag.tagname)) {
+          currentNode = this.tagsNodeStack.pop();
+          this.matcher.pop();
+        }
+        let isSelfClosing = false;
+        if (tagExp.length > 0 && tagExp.lastIndexOf("/") === tagExp.length - 1) {
+          isSelfClosing = true;
+          if (tagName[tagName.length - 1] === "/") {
+            tagName = tagName.substr(0, tagName.length - 1);
+            tagExp = tagName;
+          } else {
+            tagExp = tagExp.substr(0, tagExp.length - 1);
+          }
+          attrExpPresent = tagName !== tagExp;
+        }
+        let prefixedAttrs = null;
+        let rawAttrs = {};
+        let namespace = void 0;
+        namespace = extractNamespace(rawTagName);
+        if (tagName !== xmlObj.tagname) {
+          this.matcher.push(tagName, {}, namespace);
+        }
+        if (tagName !== tagExp && attrExpPresent) {
+          prefixedAttrs = this.buildAttributesMap(tagExp, this.matcher, tagName);
+          if (prefixedAttrs) {
+            rawAttrs = extractRawAttributes(prefixedAttrs, options);
+          }
+        }
+        if (tagName !== xmlObj.tagname) {
+          this.isCurrentNodeStopNode = this.isItStopNode();
+        }
+        const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+        if (this.isCurrentNodeStopNode) {
+          let tagContent = "";
+          if (isSelfClosing) {
+            i = result.closeIndex;
+          } else if (options.unpairedTagsSet.has(tagName)) {
+            i = result.closeIndex;
+          } else {
+            const result2 = this.readStopNodeData(xmlData, rawTagName, closeIndex + 1);
+            if (!result2) throw new Error(`Unexpected end of ${rawTagName}`);
+            i = result2.i;
+            tagContent = result2.tagContent;
+          }
+          const childNode = new XmlNode(tagName);
+          if (prefixedAttrs) {
+            childNode[":@"] = prefixedAttrs;
+          }
+          childNode.add(options.textNodeName, tagContent);
+          this.matcher.pop();
+          this.isCurrentNodeStopNode = false;
+          this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+          if (options.captureMetaData) {
+            currentNode.addEndIndex(getOriginalIndex(i + 1, crlfPositions));
+          }
+        } else {
+          if (isSelfClosing) {
+            ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop();
+            this.isCurrentNodeStopNode = false;
+          } else if (options.unpairedTagsSet.has(tagName)) {
+            const childNode = new XmlNode(tagName);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            if (options.captureMetaData) {
+              currentNode.addEndIndex(getOriginalIndex(result.closeIndex + 1, crlfPositions));
+            }
+            this.matcher.pop();
+            this.isCurrentNodeStopNode = false;
+            i = result.closeIndex;
+            continue;
+          } else {
+            const childNode = new XmlNode(tagName);
+            if (this.tagsNodeStack.length > options.maxNestedTags) {
+              throw new Error("Maximum nested tags exceeded");
+            }
+            this.tagsNodeStack.push(currentNode);
+            if (prefixedAttrs) {
+              childNode[":@"] = prefixedAttrs;
+            }
+            this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
+            currentNode = childNode;
+          }
+          textData = "";
+          i = closeIndex;
+        }
+      }
+    } else {
+      textData += xmlData[i];
+    }
+  }
+  return xmlObj.child;
+};
+function getOriginalIndex(index, crlfPositions) {
+  let low = 0;
+  let high = crlfPositions.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (crlfPositions[middle] < index) low = middle + 1;
+    else high = middle;
+  }
+  return index + low;
+}
+function addChild(currentNode, childNode, matcher, startIndex) {
+  if (!this.options.captureMetaData) startIndex = void 0;
+  const jPathOrMatcher = this.options.jPath ? matcher.toString() : matcher;
+  const result = this.options.updateTag(childNode.tagname, jPathOrMatcher, childNode[":@"]);
+  if (result === false) {
+  } else if (typeof result === "string") {
+    childNode.tagname = result;
+    currentNode.addChild(childNode, startIndex);
+  } else {
+    currentNode.addChild(childNode, startIndex);
+  }
+}
+function replaceEntitiesValue(val, tagName, jPath) {
+  const entityConfig = this.options.processEntities;
+  if (!entityConfig || !entityConfig.enabled) {
+    return val;
+  }
+  if (entityConfig.allowedTags) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    const allowed = Array.isArray(entityConfig.allowedTags) ? entityConfig.allowedTags.includes(tagName) : entityConfig.allowedTags(tagName, jPathOrMatcher);
+    if (!allowed) {
+      return val;
+    }
+  }
+  if (entityConfig.tagFilter) {
+    const jPathOrMatcher = this.options.jPath ? jPath.toString() : jPath;
+    if (!entityConfig.tagFilter(tagName, jPathOrMatcher)) {
+      return val;
+    }
+  }
+  return this.entityDecoder.decode(val);
+}
+function saveTextToParentTag(textData, parentNode, matcher, isLeafNode) {
+  if (textData) {
+    if (isLeafNode === void 0) isLeafNode = parentNode.child.length === 0;
+    textData = this.parseTextData(
+      textData,
+      parentNode.tagname,
+      matcher,
+      false,
+      parentNode[":@"] ? Object.keys(parentNode[":@"]).length !== 0 : false,
+      isLeafNode
+    );
+    if (textData !== void 0 && textData !== "")
+      parentNode.add(this.options.textNodeName, textData);
+    textData = "";
+  }
+  return textData;
+}
+function isItStopNode() {
+  if (this.stopNodeExpressionsSet.size === 0) return false;
+  return this.matcher.matchesAny(this.stopNodeExpressionsSet);
+}
+function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
+  const len = xmlData.length;
+  const closeCode0 = closingChar.charCodeAt(0);
+  const closeCode1 = closingChar.length > 1 ? closingChar.charCodeAt(1) : -1;
+  let result = "";
+  let segmentStart = i;
+  for (let index = i; index < len; index++) {
+    const code = xmlData.charCodeAt(index);
+    if (code === 34 || code === 39) {
+      index = xmlData.indexOf(xmlData[index], index + 1);
+      if (index === -1) return;
+    } else if (code === closeCode0) {
+      if (closeCode1 !== -1) {
+        if (xmlData.charCodeAt(index + 1) === closeCode1) {
+          result += xmlData.substring(segmentStart, index);
+          return { data: result, index };
+        }
+      } else {
+        result += xmlData.substring(segmentStart, index);
+        return { data: result, index };
+      }
+    } else if (code === 9) {
+      result += xmlData.substring(segmentStart, index) + " ";
+      segmentStart = index + 1;
+    }
+  }
+}
+function findClosingIndex(xmlData, str2, i, errMsg) {
+  const closingIndex = xmlData.indexOf(str2, i);
+  if (closingIndex === -1) {
+    throw new Error(errMsg);
+  } else {
+    return closingIndex + str2.length - 1;
+  }
+}
+function findClosingChar(xmlData, char, i, errMsg) {
+  const closingIndex = xmlData.indexOf(char, i);
+  if (closingIndex === -1) throw new Error(errMsg);
+  return closingIndex;
+}
+function readTagExp(xmlData, i, removeNSPrefix, closingChar = ">") {
+  const result = tagExpWithClosingIndex(xmlData, i + 1, closingChar);
+  if (!result) return;
+  let tagExp = result.data;
+  const closeIndex = result.index;
+  const separatorIndex = tagExp.search(/\s/);
+  let tagName = tagExp;
+  let attrExpPresent = true;
+  if (separatorIndex !== -1) {
+    tagName = tagExp.substring(0, separatorIndex);
+    tagExp = tagExp.substring(separatorIndex + 1).trimStart();
+  }
+  const rawTagName = tagName;
+  if (removeNSPrefix) {
+    const colonIndex = tagName.indexOf(":");
+    if (colonIndex !== -1) {
+      tagName = tagName.substr(colonIndex + 1);
+      attrExpPresent = tagName !== result.data.substr(colonIndex + 1);
+    }
+  }
+  return {
+    tagName,
+    tagExp,
+    closeIndex,
+    attrExpPresent,
+    rawTagName
+  };
+}
+function readStopNodeData(xmlData, tagName, i) {
+  const startIndex = i;
+  let openTagCount = 1;
+  let lenient = false;
+  let nextGt = -1;
+  const xmllen = xmlData.length;
+  for (; i < xmllen; i++) {
+    if (xmlData[i] === "<") {
+      const c1 = xmlData.charCodeAt(i + 1);
+      if (c1 === 47) {
+        const closeIndex = findClosingChar(xmlData, ">", i, `${tagName} is not closed`);
+        let closeTagName = xmlData.substring(i + 2, closeIndex).trim();
+        if (closeTagName === tagName) {
+          openTagCount--;
+          if (openTagCount === 0) {
+            return {
+              tagContent: xmlData.substring(startIndex, i),
+              i: closeIndex
+            };
+          }
+        }
+        i = closeIndex;
+      } else if (c1 === 63) {
+        const closeIndex = findClosingIndex(xmlData, "?>", i + 1, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 45 && xmlData.charCodeAt(i + 3) === 45) {
+        const closeIndex = findClosingIndex(xmlData, "-->", i + 3, "StopNode is not closed.");
+        i = closeIndex;
+      } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 91) {
+        const closeIndex = findClosingIndex(xmlData, "]]>", i, "StopNode is not closed.") - 2;
+        i = closeIndex;
+      } else {
+        const tagData = lenient ? void 0 : readTagExp(xmlData, i, false);
+        if (tagData) {
+          const openTagName = tagData.tagName;
+          if (openTagName === tagName && tagData.tagExp[tagData.tagExp.length - 1] !== "/") {
+            openTagCount++;
+          }
+          i = tagData.closeIndex;
+        } else {
+          lenient = true;
+          if (nextGt < i) {
+            nextGt = xmlData.indexOf(">", i);
+            if (nextGt === -1) return;
+          }
+          const nextLt = xmlData.indexOf("<", i + 1);
+          if (nextLt === -1 || nextLt > nextGt) {
+            const exp = xmlData.substring(i + 1, nextGt);
+            const sep2 = exp.search(/\s/);
+            const name = sep2 === -1 ? exp : exp.substring(0, sep2);
+            if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
+            i = nextGt;
+          }
+        }
+      }
+    }
+  }
+}
+function parseValue(val, shouldParse, options) {
+  if (shouldParse && typeof val === "string") {
+    const newval = val.trim();
+    if (newval === "true") return true;
+    else if (newval === "false") return false;
+    else return toNumber(val, options);
+  } else {
+    if (isExist(val)) {
+      return val;
+    } else {
+      return "";
+    }
+  }
+}
+function transformTagName(fn, tagName, tagExp, options) {
+  if (fn) {
+    const newTagName = fn(tagName);
+    if (tagExp === tagName) {
+      tagExp = newTagName;
+    }
+    tagName = newTagName;
+  }
+  tagName = sanitizeName(tagName, options);
+  return { tagName, tagExp };
+}
+function sanitizeName(name, options) {
+  if (criticalProperties.includes(name)) {
+    throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
+  } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+    return options.onDangerousProperty(name);
+  }
+  return name;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+var METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
+function stripAttributePrefix(attrs, prefix) {
+  if (!attrs || typeof attrs !== "object") return {};
+  if (!prefix) return attrs;
+  const rawAttrs = {};
+  for (const key2 in attrs) {
+    if (key2.startsWith(prefix)) {
+      const rawName = key2.substring(prefix.length);
+      rawAttrs[rawName] = attrs[key2];
+    } else {
+      rawAttrs[key2] = attrs[key2];
+    }
+  }
+  return rawAttrs;
+}
+function prettify(node, options, matcher, readonlyMatcher) {
+  return compress(node, options, matcher, readonlyMatcher);
+}
+function compress(arr, options, matcher, readonlyMatcher) {
+  let text2;
+  const compressedObj = {};
+  for (let i = 0; i < arr.length; i++) {
+    const tagObj = arr[i];
+    const property = propName(tagObj);
+    if (property !== void 0 && property !== options.textNodeName) {
+      const rawAttrs = stripAttributePrefix(
+        tagObj[":@"] || {},
+        options.attributeNamePrefix
+      );
+      matcher.push(property, rawAttrs);
+    }
+    if (property === options.textNodeName) {
+      if (text2 === void 0) text2 = tagObj[property];
+      else text2 += "" + tagObj[property];
+    } else if (property === void 0) {
+      continue;
+    } else if (tagObj[property]) {
+      let val = compress(tagObj[property], options, matcher, readonlyMatcher);
+      const isLeaf = isLeafTag(val, options);
+      if (Object.keys(val).length === 0 && options.alwaysCreateTextNode) {
+        val[options.textNodeName] = "";
+      }
+      if (tagObj[":@"]) {
+        assignAttributes(val, tagObj[":@"], readonlyMatcher, options);
+      } else if (Object.keys(val).length === 1 && val[options.textNodeName] !== void 0 && !options.alwaysCreateTextNode) {
+        val = val[options.textNodeName];
+      } else if (Object.keys(val).length === 0) {
+        if (options.alwaysCreateTextNode) val[options.textNodeName] = "";
+        else val = "";
+      }
+      if (tagObj[METADATA_SYMBOL2] !== void 0 && typeof val === "object" && val !== null) {
+        val[METADATA_SYMBOL2] = tagObj[METADATA_SYMBOL2];
+      }
+      if (compressedObj[property] !== void 0 && Object.prototype.hasOwnProperty.call(compressedObj, property)) {
+        if (!Array.isArray(compressedObj[property])) {
+          compressedObj[property] = [compressedObj[property]];
+        }
+        compressedObj[property].push(val);
+      } else {
+        const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() : readonlyMatcher;
+        if (options.isArray(property, jPathOrMatcher, isLeaf)) {
+          compressedObj[property] = [val];
+        } else {
+          compressedObj[property] = val;
+        }
+      }
+      if (property !== void 0 && property !== options.textNodeName) {
+        matcher.pop();
+      }
+    }
+  }
+  if (typeof text2 === "string") {
+    if (text2.length > 0) compressedObj[options.textNodeName] = text2;
+  } else if (text2 !== void 0) compressedObj[options.textNodeName] = text2;
+  return compressedObj;
+}
+function propName(obj2) {
+  const keys = Object.keys(obj2);
+  for (let i = 0; i < keys.length; i++) {
+    const key2 = keys[i];
+    if (key2 !== ":@") return key2;
+  }
+}
+function assignAttributes(obj2, attrMap, readonlyMatcher, options) {
+  if (attrMap) {
+    const keys = Object.keys(attrMap);
+    const len = keys.length;
+    for (let i = 0; i < len; i++) {
+      const atrrName = keys[i];
+      const rawAttrName = atrrName.startsWith(options.attributeNamePrefix) ? atrrName.substring(options.attributeNamePrefix.length) : atrrName;
+      const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() + "." + rawAttrName : readonlyMatcher;
+      if (options.isArray(atrrName, jPathOrMatcher, true, true)) {
+        obj2[atrrName] = [attrMap[atrrName]];
+      } else {
+        obj2[atrrName] = attrMap[atrrName];
+      }
+    }
+  }
+}
+function isLeafTag(obj2, options) {
+  const { textNodeName } = options;
+  const propCount = Object.keys(obj2).length;
+  if (propCount === 0) {
+    return true;
+  }
+  if (propCount === 1 && (obj2[textNodeName] || typeof obj2[textNodeName] === "boolean" || obj2[textNodeName] === 0)) {
+    return true;
+  }
+  return false;
+}
+
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+var XMLParser = class {
+  constructor(options) {
+    this.externalEntities = {};
+    this.options = buildOptions(options);
+  }
+  /**
+   * Parse XML dats to JS object 
+   * @param {string|Uint8Array} xmlData 
+   * @param {boolean|Object} validationOption 
+   */
+  parse(xmlData, validationOption) {
+    if (typeof xmlData !== "string" && xmlData.toString) {
+      if (xmlData instanceof Uint8Array && !(typeof Buffer !== "undefined" && Buffer.isBuffer(xmlData))) {
+        xmlData = new TextDecoder("utf-8", { ignoreBOM: true }).decode(xmlData);
+      } else {
+        xmlData = xmlData.toString();
+      }
+    } else if (typeof xmlData !== "string") {
+      throw new Error("XML data is accepted in String or Bytes[] form.");
+    }
+    if (validationOption) {
+      if (validationOption === true) validationOption = {};
+      const result = validate(xmlData, validationOption);
+      if (result !== true) {
+        throw Error(`${result.err.msg}:${result.err.line}:${result.err.col}`);
+      }
+    }
+    const orderedObjParser = new OrderedObjParser(this.options, this.externalEntities);
+    const orderedResult = orderedObjParser.parseXml(xmlData);
+    if (this.options.preserveOrder || orderedResult === void 0) return orderedResult;
+    else return prettify(orderedResult, this.options, orderedObjParser.matcher, orderedObjParser.readonlyMatcher);
+  }
+  /**
+   * Add Entity which is not by default supported by this library
+   * @param {string} key 
+   * @param {string} value 
+   */
+  addEntity(key2, value) {
+    if (value.indexOf("&") !== -1) {
+      throw new Error("Entity value can't have '&'");
+    } else if (key2.indexOf("&") !== -1 || key2.indexOf(";") !== -1) {
+      throw new Error("An entity must be set without '&' and ';'. Eg. use '#xD' for '&#xD;'");
+    } else if (value === "&") {
+      throw new Error("An entity with value '&' is not permitted");
+    } else {
+      this.externalEntities[key2] = value;
+    }
+  }
+  /**
+   * Returns a Symbol that can be used to access the metadata
+   * property on a node.
+   * 
+   * If Symbol is not available in the environment, an ordinary property is used
+   * and the name of the property is here returned.
+   * 
+   * The XMLMetaData property is only present when `captureMetaData`
+   * is true in the options.
+   */
+  static getMetaDataSymbol() {
+    return XmlNode.getMetaDataSymbol();
+  }
+};
+
+// node_modules/fast-xml-builder/src/util.js
+function valToStr(val) {
+  return typeof val === "number" && Object.is(val, -0) ? "-0" : String(val);
+}
+function safeComment(val) {
+  return valToStr(val).replace(/--/g, "- -").replace(/--/g, "- -").replace(/-$/, "- ");
+}
+function safeCdata(val) {
+  return valToStr(val).replace(/\]\]>/g, "]]]]><![CDATA[>");
+}
+function escapeAttribute(val) {
+  return valToStr(val).replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+function resolveName(name, isAttribute2, options, matcher, validator) {
+  if (!options.sanitizeName) return name;
+  const isPI = !isAttribute2 && name[0] === "?";
+  const bare = isPI ? name.slice(1) : name;
+  if (validator(bare)) return name;
+  const result = options.sanitizeName(bare, { isAttribute: isAttribute2, matcher: matcher.readOnly() });
+  if (typeof result !== "string" || !validator(result)) {
+    throw new Error(`sanitizeName returned an invalid XML name for "${bare}"`);
+  }
+  return isPI ? "?" + result : result;
+}
+
+// node_modules/fast-xml-builder/src/orderedJs2Xml.js
+var EOL = "\n";
+function detectXmlVersionFromArray(jArray, options) {
+  if (!Array.isArray(jArray) || jArray.length === 0) return "1.0";
+  const first = jArray[0];
+  const firstKey = propName2(first);
+  if (firstKey === "?xml") {
+    const attrs = first[":@"];
+    if (attrs) {
+      const versionKey = options.attributeNamePrefix + "version";
+      if (attrs[versionKey]) return attrs[versionKey];
+    }
+  }
+  return "1.0";
+}
+function toXml(jArray, options) {
+  let indentation = "";
+  if (options.format) {
+    indentation = EOL;
+  }
+  const stopNodeExpressions = [];
+  if (options.stopNodes && Array.isArray(options.stopNodes)) {
+    for (let i = 0; i < options.stopNodes.length; i++) {
+      const node = options.stopNodes[i];
+      if (typeof node === "string") {
+        stopNodeExpressions.push(new Expression(node));
+      } else if (node instanceof Expression) {
+        stopNodeExpressions.push(node);
+      }
+    }
+  }
+  const xmlVersion = detectXmlVersionFromArray(jArray, options);
+  const qNameValidator = createValidator("qName", { xmlVersion });
+  const matcher = new Matcher();
+  return arrToStr(jArray, options, indentation, matcher, stopNodeExpressions, qNameValidator);
+}
+function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qNameValidator) {
+  let xmlStr = "";
+  let isPreviousElementTag = false;
+  if (options.maxNestedTags && matcher.getDepth() > options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  if (!Array.isArray(arr)) {
+    if (arr !== void 0 && arr !== null) {
+      let text2 = valToStr(arr);
+      text2 = replaceEntitiesValue2(text2, options);
+      return text2;
+    }
+    return "";
+  }
+  for (let i = 0; i < arr.length; i++) {
+    const tagObj = arr[i];
+    const rawTagName = propName2(tagObj);
+    if (rawTagName === void 0) continue;
+    const isSpecialName = rawTagName === options.textNodeName || rawTagName === options.cdataPropName || rawTagName === options.commentPropName;
+    const tagName = isSpecialName ? rawTagName : resolveName(rawTagName, false, options, matcher, qNameValidator);
+    const attrValues = extractAttributeValues(tagObj[":@"], options);
+    matcher.push(tagName, attrValues);
+    const isStopNode = checkStopNode(matcher, stopNodeExpressions);
+    if (tagName === options.textNodeName) {
+      let tagText = tagObj[rawTagName];
+      if (!isStopNode) {
+        tagText = options.tagValueProcessor(tagName, tagText);
+        tagText = replaceEntitiesValue2(tagText, options);
+      }
+      tagText = valToStr(tagText);
+      if (isPreviousElementTag) {
+        xmlStr += indentation;
+      }
+      xmlStr += tagText;
+      isPreviousElementTag = false;
+      matcher.pop();
+      continue;
+    } else if (tagName === options.cdataPropName) {
+      if (isPreviousElementTag) {
+        xmlStr += indentation;
+      }
+      const val = tagObj[rawTagName][0][options.textNodeName];
+      const safeVal = safeCdata(val);
+      xmlStr += `<![CDATA[${safeVal}]]>`;
+      isPreviousElementTag = false;
+      matcher.pop();
+      continue;
+    } else if (tagName === options.commentPropName) {
+      const val = tagObj[rawTagName][0][options.textNodeName];
+      const safeVal = safeComment(val);
+      xmlStr += indentation + `<!--${safeVal}-->`;
+      isPreviousElementTag = true;
+      matcher.pop();
+      continue;
+    } else if (tagName[0] === "?") {
+      const attStr2 = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+      const tempInd = tagName === "?xml" ? "" : indentation;
+      xmlStr += tempInd + `<${tagName}${attStr2}?>`;
+      isPreviousElementTag = true;
+      matcher.pop();
+      continue;
+    }
+    let newIdentation = indentation;
+    if (newIdentation !== "") {
+      newIdentation += options.indentBy;
+    }
+    const attStr = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+    const tagStart = indentation + `<${tagName}${attStr}`;
+    let tagValue;
+    if (isStopNode) {
+      tagValue = getRawContent(tagObj[rawTagName], options, matcher.getDepth());
+    } else {
+      tagValue = arrToStr(tagObj[rawTagName], options, newIdentation, matcher, stopNodeExpressions, qNameValidator);
+    }
+    if (options.unpairedTags.indexOf(tagName) !== -1) {
+      if (options.suppressUnpairedNode) xmlStr += tagStart + ">";
+      else xmlStr += tagStart + "/>";
+    } else if ((!tagValue || tagValue.length === 0) && options.suppressEmptyNode) {
+      xmlStr += tagStart + "/>";
+    } else if (tagValue && tagValue.endsWith(">")) {
+      xmlStr += tagStart + `>${tagValue}${indentation}</${tagName}>`;
+    } else {
+      xmlStr += tagStart + ">";
+      if (tagValue && indentation !== "" && (tagValue.includes("/>") || tagValue.includes("</"))) {
+        xmlStr += indentation + options.indentBy + tagValue + indentation;
+      } else {
+        xmlStr += tagValue;
+      }
+      xmlStr += `</${tagName}>`;
+    }
+    isPreviousElementTag = true;
+    matcher.pop();
+  }
+  return xmlStr;
+}
+function extractAttributeValues(attrMap, options) {
+  if (!attrMap || options.ignoreAttributes) return null;
+  const attrValues = {};
+  let hasAttrs = false;
+  for (let attr2 in attrMap) {
+    if (!Object.prototype.hasOwnProperty.call(attrMap, attr2)) continue;
+    const cleanAttrName = attr2.startsWith(options.attributeNamePrefix) ? attr2.substr(options.attributeNamePrefix.length) : attr2;
+    attrValues[cleanAttrName] = escapeAttribute(attrMap[attr2]);
+    hasAttrs = true;
+  }
+  return hasAttrs ? attrValues : null;
+}
+function getRawContent(arr, options, depth = 0) {
+  if (options.maxNestedTags && depth > options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  if (!Array.isArray(arr)) {
+    if (arr !== void 0 && arr !== null) {
+      return valToStr(arr);
+    }
+    return "";
+  }
+  let content = "";
+  for (let i = 0; i < arr.length; i++) {
+    const item = arr[i];
+    const tagName = propName2(item);
+    if (tagName === options.textNodeName) {
+      content += valToStr(item[tagName]);
+    } else if (tagName === options.cdataPropName) {
+      content += item[tagName][0][options.textNodeName];
+    } else if (tagName === options.commentPropName) {
+      content += item[tagName][0][options.textNodeName];
+    } else if (tagName && tagName[0] === "?") {
+      continue;
+    } else if (tagName) {
+      const attStr = attr_to_str_raw(item[":@"], options);
+      const nestedContent = getRawContent(item[tagName], options, depth + 1);
+      if (!nestedContent || nestedContent.length === 0) {
+        content += `<${tagName}${attStr}/>`;
+      } else {
+        content += `<${tagName}${attStr}>${nestedContent}</${tagName}>`;
+      }
+    }
+  }
+  return content;
+}
+function attr_to_str_raw(attrMap, options) {
+  let attrStr = "";
+  if (attrMap && !options.ignoreAttributes) {
+    for (let attr2 in attrMap) {
+      if (!Object.prototype.hasOwnProperty.call(attrMap, attr2)) continue;
+      let attrVal = attrMap[attr2];
+      if (attrVal === true && options.suppressBooleanAttributes) {
+        attrStr += ` ${attr2.substr(options.attributeNamePrefix.length)}`;
+      } else {
+        attrStr += ` ${attr2.substr(options.attributeNamePrefix.length)}="${escapeAttribute(attrVal)}"`;
+      }
+    }
+  }
+  return attrStr;
+}
+function propName2(obj2) {
+  const keys = Object.keys(obj2);
+  for (let i = 0; i < keys.length; i++) {
+    const key2 = keys[i];
+    if (!Object.prototype.hasOwnProperty.call(obj2, key2)) continue;
+    if (key2 !== ":@") return key2;
+  }
+}
+function attr_to_str(attrMap, options, isStopNode, matcher, qNameValidator) {
+  let attrStr = "";
+  if (attrMap && !options.ignoreAttributes) {
+    for (let attr2 in attrMap) {
+      if (!Object.prototype.hasOwnProperty.call(attrMap, attr2)) continue;
+      const cleanAttrName = attr2.substr(options.attributeNamePrefix.length);
+      const resolvedAttrName = isStopNode ? cleanAttrName : resolveName(cleanAttrName, true, options, matcher, qNameValidator);
+      let attrVal;
+      if (isStopNode) {
+        attrVal = attrMap[attr2];
+      } else {
+        attrVal = options.attributeValueProcessor(attr2, attrMap[attr2]);
+        attrVal = replaceEntitiesValue2(attrVal, options);
+      }
+      if (attrVal === true && options.suppressBooleanAttributes) {
+        attrStr += ` ${resolvedAttrName}`;
+      } else {
+        attrStr += ` ${resolvedAttrName}="${escapeAttribute(attrVal)}"`;
+      }
+    }
+  }
+  return attrStr;
+}
+function checkStopNode(matcher, stopNodeExpressions) {
+  if (!stopNodeExpressions || stopNodeExpressions.length === 0) return false;
+  for (let i = 0; i < stopNodeExpressions.length; i++) {
+    if (matcher.matches(stopNodeExpressions[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+function replaceEntitiesValue2(textValue, options) {
+  if (textValue && textValue.length > 0 && options.processEntities) {
+    for (let i = 0; i < options.entities.length; i++) {
+      const entity = options.entities[i];
+      textValue = textValue.replace(entity.regex, entity.val);
+    }
+  }
+  return textValue;
+}
+
+// node_modules/fast-xml-builder/src/ignoreAttributes.js
+function getIgnoreAttributesFn2(ignoreAttributes) {
+  if (typeof ignoreAttributes === "function") {
+    return ignoreAttributes;
+  }
+  if (Array.isArray(ignoreAttributes)) {
+    return (attrName) => {
+      for (const pattern of ignoreAttributes) {
+        if (typeof pattern === "string" && attrName === pattern) {
+          return true;
+        }
+        if (pattern instanceof RegExp && pattern.test(attrName)) {
+          return true;
+        }
+      }
+    };
+  }
+  return () => false;
+}
+
+// node_modules/fast-xml-builder/src/fxb.js
+var defaultOptions3 = {
+  attributeNamePrefix: "@_",
+  attributesGroupName: false,
+  textNodeName: "#text",
+  ignoreAttributes: true,
+  cdataPropName: false,
+  format: false,
+  indentBy: "  ",
+  suppressEmptyNode: false,
+  suppressUnpairedNode: true,
+  suppressBooleanAttributes: true,
+  tagValueProcessor: function(key2, a) {
+    return a;
+  },
+  attributeValueProcessor: function(attrName, a) {
+    return a;
+  },
+  preserveOrder: false,
+  commentPropName: false,
+  unpairedTags: [],
+  entities: [
+    { regex: new RegExp("&", "g"), val: "&amp;" },
+    //it must be on top
+    { regex: new RegExp(">", "g"), val: "&gt;" },
+    { regex: new RegExp("<", "g"), val: "&lt;" },
+    { regex: new RegExp("'", "g"), val: "&apos;" },
+    { regex: new RegExp('"', "g"), val: "&quot;" }
+  ],
+  processEntities: true,
+  stopNodes: [],
+  // transformTagName: false,
+  // transformAttributeName: false,
+  oneListGroup: false,
+  maxNestedTags: 100,
+  jPath: true,
+  // When true, callbacks receive string jPath; when false, receive Matcher instance
+  sanitizeName: false
+  // false = allow all names as-is (default, backward-compatible).
+  // Set to a function (name, { isAttribute, matcher }) => string to
+  // validate/sanitize tag and attribute names. Throw inside the function
+  // to reject an invalid name.
+};
+function Builder(options) {
+  this.options = Object.assign({}, defaultOptions3, options);
+  if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
+    this.options.stopNodes = this.options.stopNodes.map((node) => {
+      if (typeof node === "string" && node.startsWith("*.")) {
+        return ".." + node.substring(2);
+      }
+      return node;
+    });
+  }
+  this.stopNodeExpressions = [];
+  if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
+    for (let i = 0; i < this.options.stopNodes.length; i++) {
+      const node = this.options.stopNodes[i];
+      if (typeof node === "string") {
+        this.stopNodeExpressions.push(new Expression(node));
+      } else if (node instanceof Expression) {
+        this.stopNodeExpressions.push(node);
+      }
+    }
+  }
+  if (this.options.ignoreAttributes === true || this.options.attributesGroupName) {
+    this.isAttribute = function() {
+      return false;
+    };
+  } else {
+    this.ignoreAttributesFn = getIgnoreAttributesFn2(this.options.ignoreAttributes);
+    this.attrPrefixLen = this.options.attributeNamePrefix.length;
+    this.isAttribute = isAttribute;
+  }
+  this.processTextOrObjNode = processTextOrObjNode;
+  if (this.options.format) {
+    this.indentate = indentate;
+    this.tagEndChar = ">\n";
+    this.newLine = "\n";
+  } else {
+    this.indentate = function() {
+      return "";
+    };
+    this.tagEndChar = ">";
+    this.newLine = "";
+  }
+}
+function detectXmlVersionFromObj(jObj, options) {
+  const decl = jObj["?xml"];
+  if (decl && typeof decl === "object") {
+    if (options.attributesGroupName && decl[options.attributesGroupName]) {
+      const v3 = decl[options.attributesGroupName][options.attributeNamePrefix + "version"];
+      if (v3) return v3;
+    }
+    const v2 = decl[options.attributeNamePrefix + "version"];
+    if (v2) return v2;
+  }
+  return "1.0";
+}
+Builder.prototype.build = function(jObj) {
+  if (this.options.preserveOrder) {
+    return toXml(jObj, this.options);
+  } else {
+    if (Array.isArray(jObj) && this.options.arrayNodeName && this.options.arrayNodeName.length > 1) {
+      jObj = {
+        [this.options.arrayNodeName]: jObj
+      };
+    }
+    const matcher = new Matcher();
+    const xmlVersion = detectXmlVersionFromObj(jObj, this.options);
+    const qNameValidator = createValidator("qName", { xmlVersion });
+    return this.j2x(jObj, 0, matcher, qNameValidator).val;
+  }
+};
+Builder.prototype.j2x = function(jObj, level2, matcher, qNameValidator) {
+  let attrStr = "";
+  let val = "";
+  if (this.options.maxNestedTags && matcher.getDepth() >= this.options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  const jPath = this.options.jPath ? matcher.toString() : matcher;
+  const isCurrentStopNode = this.checkStopNode(matcher);
+  for (let key2 in jObj) {
+    if (!Object.prototype.hasOwnProperty.call(jObj, key2)) continue;
+    const isSpecialKey = key2 === this.options.textNodeName || key2 === this.options.cdataPropName || key2 === this.options.commentPropName || this.options.attributesGroupName && key2 === this.options.attributesGroupName || this.isAttribute(key2);
+    const resolvedKey = isSpecialKey ? key2 : resolveName(key2, false, this.options, matcher, qNameValidator);
+    if (typeof jObj[key2] === "undefined") {
+      if (this.isAttribute(key2)) {
+        val += "";
+      }
+    } else if (jObj[key2] === null) {
+      if (this.isAttribute(key2)) {
+        val += "";
+      } else if (resolvedKey === this.options.cdataPropName || resolvedKey === this.options.commentPropName) {
+        val += "";
+      } else if (resolvedKey[0] === "?") {
+        val += this.indentate(level2) + "<" + resolvedKey + "?" + this.tagEndChar;
+      } else {
+        val += this.indentate(level2) + "<" + resolvedKey + "/" + this.tagEndChar;
+      }
+    } else if (jObj[key2] instanceof Date) {
+      val += this.buildTextValNode(jObj[key2], resolvedKey, "", level2, matcher);
+    } else if (typeof jObj[key2] !== "object") {
+      const attr2 = this.isAttribute(key2);
+      if (attr2 && !this.ignoreAttributesFn(attr2, jPath)) {
+        const resolvedAttr = resolveName(attr2, true, this.options, matcher, qNameValidator);
+        attrStr += this.buildAttrPairStr(resolvedAttr, valToStr(jObj[key2]), isCurrentStopNode);
+      } else if (!attr2) {
+        if (key2 === this.options.textNodeName) {
+          let newval = this.options.tagValueProcessor(key2, valToStr(jObj[key2]));
+          val += this.replaceEntitiesValue(newval);
+        } else {
+          matcher.push(resolvedKey);
+          const isStopNode = this.checkStopNode(matcher);
+          matcher.pop();
+          if (isStopNode) {
+            const textValue = valToStr(jObj[key2]);
+            if (textValue === "") {
+              val += this.indentate(level2) + "<" + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
+            } else {
+              val += this.indentate(level2) + "<" + resolvedKey + ">" + textValue + "</" + resolvedKey + this.tagEndChar;
+            }
+          } else {
+            val += this.buildTextValNode(jObj[key2], resolvedKey, "", level2, matcher);
+          }
+        }
+      }
+    } else if (Array.isArray(jObj[key2])) {
+      const arrLen = jObj[key2].length;
+      let listTagVal = "";
+      let listTagAttr = "";
+      for (let j = 0; j < arrLen; j++) {
+        const item = jObj[key2][j];
+        if (typeof item === "undefined") {
+        } else if (item === null) {
+          if (resolvedKey[0] === "?") val += this.indentate(level2) + "<" + resolvedKey + "?" + this.tagEndChar;
+          else val += this.indentate(level2) + "<" + resolvedKey + "/" + this.tagEndChar;
+        } else if (typeof item === "object") {
+          if (this.options.oneListGroup) {
+            matcher.push(resolvedKey);
+            const result = this.j2x(item, level2 + 1, matcher, qNameValidator);
+            matcher.pop();
+            listTagVal += result.val;
+            if (this.options.attributesGroupName && item.hasOwnProperty(this.options.attributesGroupName)) {
+              listTagAttr += result.attrStr;
+            }
+          } else {
+            listTagVal += this.processTextOrObjNode(item, resolvedKey, level2, matcher, qNameValidator);
+          }
+        } else {
+          if (this.options.oneListGroup) {
+            let textValue = this.options.tagValueProcessor(resolvedKey, item);
+            textValue = this.replaceEntitiesValue(textValue);
+            textValue = valToStr(textValue);
+            listTagVal += textValue;
+          } else {
+            matcher.push(resolvedKey);
+            const isStopNode = this.checkStopNode(matcher);
+            matcher.pop();
+            if (isStopNode) {
+              const textValue = valToStr(item);
+              if (textValue === "") {
+                listTagVal += this.indentate(level2) + "<" + resolvedKey + this.closeTag(resolvedKey) + this.tagEndChar;
+              } else {
+                listTagVal += this.indentate(level2) + "<" + resolvedKey + ">" + textValue + "</" + resolvedKey + this.tagEndChar;
+              }
+            } else {
+              listTagVal += this.buildTextValNode(item, resolvedKey, "", level2, matcher);
+            }
+          }
+        }
+      }
+      if (this.options.oneListGroup) {
+        listTagVal = this.buildObjectNode(listTagVal, resolvedKey, listTagAttr, level2);
+      }
+      val += listTagVal;
+    } else {
+      if (this.options.attributesGroupName && key2 === this.options.attributesGroupName) {
+        const Ks = Object.keys(jObj[key2]);
+        const L2 = Ks.length;
+        for (let j = 0; j < L2; j++) {
+          const resolvedAttr = resolveName(Ks[j], true, this.options, matcher, qNameValidator);
+          attrStr += this.buildAttrPairStr(resolvedAttr, valToStr(jObj[key2][Ks[j]]), isCurrentStopNode);
+        }
+      } else {
+        val += this.processTextOrObjNode(jObj[key2], resolvedKey, level2, matcher, qNameValidator);
+      }
+    }
+  }
+  return { attrStr, val };
+};
+Builder.prototype.buildAttrPairStr = function(attrName, val, isStopNode) {
+  if (!isStopNode) {
+    val = this.options.attributeValueProcessor(attrName, valToStr(val));
+    val = this.replaceEntitiesValue(val);
+  }
+  if (this.options.suppressBooleanAttributes && val === "true") {
+    return " " + attrName;
+  } else return " " + attrName + '="' + escapeAttribute(val) + '"';
+};
+function processTextOrObjNode(object, key2, level2, matcher, qNameValidator) {
+  const attrValues = this.extractAttributes(object);
+  matcher.push(key2, attrValues);
+  const isStopNode = this.checkStopNode(matcher);
+  if (isStopNode) {
+    const rawContent = this.buildRawContent(object, matcher.getDepth());
+    const attrStr = this.buildAttributesForStopNode(object);
+    matcher.pop();
+    return this.buildObjectNode(rawContent, key2, attrStr, level2);
+  }
+  const result = this.j2x(object, level2 + 1, matcher, qNameValidator);
+  matcher.pop();
+  if (key2[0] === "?") {
+    return this.buildTextValNode("", key2, result.attrStr, level2, matcher);
+  } else if (object[this.options.textNodeName] !== void 0 && Object.keys(object).length === 1) {
+    return this.buildTextValNode(object[this.options.textNodeName], key2, result.attrStr, level2, matcher);
+  } else {
+    return this.buildObjectNode(result.val, key2, result.attrStr, level2);
+  }
+}
+Builder.prototype.extractAttributes = function(obj2) {
+  if (!obj2 || typeof obj2 !== "object") return null;
+  const attrValues = {};
+  let hasAttrs = false;
+  if (this.options.attributesGroupName && obj2[this.options.attributesGroupName]) {
+    const attrGroup = obj2[this.options.attributesGroupName];
+    for (let attrKey in attrGroup) {
+      if (!Object.prototype.hasOwnProperty.call(attrGroup, attrKey)) continue;
+      const cleanKey = attrKey.startsWith(this.options.attributeNamePrefix) ? attrKey.substring(this.options.attributeNamePrefix.length) : attrKey;
+      attrValues[cleanKey] = escapeAttribute(attrGroup[attrKey]);
+      hasAttrs = true;
+    }
+  } else {
+    for (let key2 in obj2) {
+      if (!Object.prototype.hasOwnProperty.call(obj2, key2)) continue;
+      const attr2 = this.isAttribute(key2);
+      if (attr2) {
+        attrValues[attr2] = escapeAttribute(obj2[key2]);
+        hasAttrs = true;
+      }
+    }
+  }
+  return hasAttrs ? attrValues : null;
+};
+Builder.prototype.buildRawContent = function(obj2, depth = 0) {
+  if (this.options.maxNestedTags && depth >= this.options.maxNestedTags) {
+    throw new Error("Maximum nested tags exceeded");
+  }
+  if (typeof obj2 === "string") {
+    return obj2;
+  }
+  if (typeof obj2 !== "object" || obj2 === null) {
+    return String(obj2);
+  }
+  if (obj2[this.options.textNodeName] !== void 0) {
+    return obj2[this.options.textNodeName];
+  }
+  let content = "";
+  for (let key2 in obj2) {
+    if (!Object.prototype.hasOwnProperty.call(obj2, key2)) continue;
+    if (this.isAttribute(key2)) continue;
+    if (this.options.attributesGroupName && key2 === this.options.attributesGroupName) continue;
+    const value = obj2[key2];
+    if (key2 === this.options.textNodeName) {
+      content += value;
+    } else if (Array.isArray(value)) {
+      for (let item of value) {
+        if (typeof item === "string" || typeof item === "number") {
+          content += `<${key2}>${item}</${key2}>`;
+        } else if (typeof item === "object" && item !== null) {
+          const nestedContent = this.buildRawContent(item, depth + 1);
+          const nestedAttrs = this.buildAttributesForStopNode(item);
+          if (nestedContent === "") {
+            content += `<${key2}${nestedAttrs}/>`;
+          } else {
+            content += `<${key2}${nestedAttrs}>${nestedContent}</${key2}>`;
+          }
+        }
+      }
+    } else if (typeof value === "object" && value !== null) {
+      const nestedContent = this.buildRawContent(value, depth + 1);
+      const nestedAttrs = this.buildAttributesForStopNode(value);
+      if (nestedContent === "") {
+        content += `<${key2}${nestedAttrs}/>`;
+      } else {
+        content += `<${key2}${nestedAttrs}>${nestedContent}</${key2}>`;
+      }
+    } else {
+      content += `<${key2}>${value}</${key2}>`;
+    }
+  }
+  return content;
+};
+Builder.prototype.buildAttributesForStopNode = function(obj2) {
+  if (!obj2 || typeof obj2 !== "object") return "";
+  let attrStr = "";
+  if (this.options.attributesGroupName && obj2[this.options.attributesGroupName]) {
+    const attrGroup = obj2[this.options.attributesGroupName];
+    for (let attrKey in attrGroup) {
+      if (!Object.prototype.hasOwnProperty.call(attrGroup, attrKey)) continue;
+      const cleanKey = attrKey.startsWith(this.options.attributeNamePrefix) ? attrKey.substring(this.options.attributeNamePrefix.length) : attrKey;
+      const val = attrGroup[attrKey];
+      if (val === true && this.options.suppressBooleanAttributes) {
+        attrStr += " " + cleanKey;
+      } else {
+        attrStr += " " + cleanKey + '="' + escapeAttribute(val) + '"';
+      }
+    }
+  } else {
+    for (let key2 in obj2) {
+      if (!Object.prototype.hasOwnProperty.call(obj2, key2)) continue;
+      const attr2 = this.isAttribute(key2);
+      if (attr2) {
+        const val = obj2[key2];
+        if (val === true && this.options.suppressBooleanAttributes) {
+          attrStr += " " + attr2;
+        } else {
+          attrStr += " " + attr2 + '="' + escapeAttribute(val) + '"';
+        }
+      }
+    }
+  }
+  return attrStr;
+};
+Builder.prototype.buildObjectNode = function(val, key2, attrStr, level2) {
+  if (val === "") {
+    if (key2[0] === "?") return this.indentate(level2) + "<" + key2 + attrStr + "?" + this.tagEndChar;
+    else {
+      return this.indentate(level2) + "<" + key2 + attrStr + this.closeTag(key2) + this.tagEndChar;
+    }
+  } else if (key2[0] === "?") {
+    return this.indentate(level2) + "<" + key2 + attrStr + "?" + this.tagEndChar;
+  } else {
+    let tagEndExp = "</" + key2 + this.tagEndChar;
+    let piClosingChar = "";
+    if (key2[0] === "?") {
+      piClosingChar = "?";
+      tagEndExp = "";
+    }
+    if ((attrStr || attrStr === "") && val.indexOf("<") === -1) {
+      return this.indentate(level2) + "<" + key2 + attrStr + piClosingChar + ">" + val + tagEndExp;
+    } else if (this.options.commentPropName !== false && key2 === this.options.commentPropName && piClosingChar.length === 0) {
+      return this.indentate(level2) + `<!--${safeComment(val)}-->` + this.newLine;
+    } else {
+      return this.indentate(level2) + "<" + key2 + attrStr + piClosingChar + this.tagEndChar + val + this.indentate(level2) + tagEndExp;
+    }
+  }
+};
+Builder.prototype.closeTag = function(key2) {
+  let closeTag = "";
+  if (this.options.unpairedTags.indexOf(key2) !== -1) {
+    if (!this.options.suppressUnpairedNode) closeTag = "/";
+  } else if (this.options.suppressEmptyNode) {
+    closeTag = "/";
+  } else {
+    closeTag = `></${key2}`;
+  }
+  return closeTag;
+};
+Builder.prototype.checkStopNode = function(matcher) {
+  if (!this.stopNodeExpressions || this.stopNodeExpressions.length === 0) return false;
+  for (let i = 0; i < this.stopNodeExpressions.length; i++) {
+    if (matcher.matches(this.stopNodeExpressions[i])) {
+      return true;
+    }
+  }
+  return false;
+};
+Builder.prototype.buildTextValNode = function(val, key2, attrStr, level2, matcher) {
+  if (this.options.cdataPropName !== false && key2 === this.options.cdataPropName) {
+    const safeVal = safeCdata(val);
+    return this.indentate(level2) + `<![CDATA[${safeVal}]]>` + this.newLine;
+  } else if (this.options.commentPropName !== false && key2 === this.options.commentPropName) {
+    const safeVal = safeComment(val);
+    return this.indentate(level2) + `<!--${safeVal}-->` + this.newLine;
+  } else if (key2[0] === "?") {
+    return this.indentate(level2) + "<" + key2 + attrStr + "?" + this.tagEndChar;
+  } else {
+    let textValue = this.options.tagValueProcessor(key2, val);
+    textValue = this.replaceEntitiesValue(textValue);
+    textValue = valToStr(textValue);
+    if (textValue === "") {
+      return this.indentate(level2) + "<" + key2 + attrStr + this.closeTag(key2) + this.tagEndChar;
+    } else {
+      return this.indentate(level2) + "<" + key2 + attrStr + ">" + textValue + "</" + key2 + this.tagEndChar;
+    }
+  }
+};
+Builder.prototype.replaceEntitiesValue = function(textValue) {
+  if (textValue && textValue.length > 0 && this.options.processEntities) {
+    for (let i = 0; i < this.options.entities.length; i++) {
+      const entity = this.options.entities[i];
+      textValue = textValue.replace(entity.regex, entity.val);
+    }
+  }
+  return textValue;
+};
+function indentate(level2) {
+  return this.options.indentBy.repeat(level2);
+}
+function isAttribute(name) {
+  if (name.startsWith(this.options.attributeNamePrefix) && name !== this.options.textNodeName) {
+    return name.substr(this.attrPrefixLen);
+  } else {
+    return false;
+  }
+}
+
+// node_modules/fast-xml-parser/src/xmlbuilder/json2xml.js
+var json2xml_default = Builder;
+
+// node_modules/fast-xml-parser/src/fxp.js
+var XMLValidator = {
+  validate
+};
+
+// src/grade/parse-junit.ts
+var MESSAGE_CHARS2 = 1500;
+function asArray(v2) {
+  if (v2 === void 0 || v2 === null) return [];
+  return (Array.isArray(v2) ? v2 : [v2]).map((x2) => typeof x2 === "object" && x2 ? x2 : {});
+}
+function attr(node, name) {
+  const v2 = node[`@_${name}`];
+  return typeof v2 === "string" ? v2 : typeof v2 === "number" ? String(v2) : "";
+}
+function text(node) {
+  const t = node["#text"];
+  return typeof t === "string" ? t : "";
+}
+function testId(tc) {
+  const name = attr(tc, "name");
+  const cls = attr(tc, "classname");
+  return cls ? `${cls}::${name}` : name;
+}
+function failureMessage(el) {
+  const message = attr(el, "message");
+  const body = text(el).split("\n").filter((l3) => l3.trim()).slice(-12).join("\n");
+  const joined = [message, body].filter(Boolean).join("\n");
+  return joined.length > MESSAGE_CHARS2 ? `${joined.slice(0, MESSAGE_CHARS2)}\u2026` : joined;
+}
+function parseJunitReport(xml) {
+  if (!xml?.trim()) return null;
+  let doc;
+  try {
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@_",
+      parseAttributeValue: false,
+      parseTagValue: false,
+      processEntities: true,
+      isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name)
+    }).parse(xml, true);
+  } catch {
+    return null;
+  }
+  const root = doc.testsuites;
+  const suites = root ? asArray(root.testsuite) : asArray(doc.testsuite);
+  if (!suites.length) return null;
+  const summary = {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    failures: [],
+    names: [],
+    cases: [],
+    duplicates: []
+  };
+  const seen = /* @__PURE__ */ new Set();
+  for (const suite of suites) {
+    for (const tc of asArray(suite.testcase)) {
+      const id = testId(tc);
+      if (seen.has(id)) summary.duplicates.push(id);
+      seen.add(id);
+      summary.names.push(id);
+      const bad = [...asArray(tc.failure), ...asArray(tc.error)];
+      summary.cases.push({
+        id,
+        status: bad.length ? "failed" : asArray(tc.skipped).length ? "skipped" : "passed"
+      });
+      if (bad.length) {
+        summary.failed++;
+        summary.failures.push({ name: id, message: bad.map(failureMessage).join("\n") });
+      } else if (asArray(tc.skipped).length) summary.skipped++;
+      else summary.passed++;
+    }
+  }
+  for (const id of summary.duplicates) {
+    summary.passed = Math.max(0, summary.passed - 1);
+    summary.failed++;
+    summary.failures.push({ name: id, message: "reported more than once" });
+  }
+  return summary;
+}
+
+// src/grade/scan/py-scanner.ts
+var PY_SCANNER = String.raw`
+"""The Python tamper scan: judges what each name of a submission resolves to, never how it is spelled.
+
+Run by the harness's own interpreter inside the sandbox, on the submitted files only: it parses them
+(ast), resolves every name through the compiler's own scopes (symtable) to the import or builtin it
+binds, and follows attribute chains on the real standard-library objects (the scanner imports only the
+allowed stdlib modules, never a submission's code). Nothing of the submission is executed. Comments
+and strings never count: they are not names.
+
+argv: a JSON config ({"own": [top-level package names of the submission]}) then the files to scan.
+Prints one JSON object per line: {"kind": "syntax", ...} for a file that does not compile, or
+{"kind": "hit", "rule", "file", "line", "detail"} per finding.
+"""
+
+import ast
+import builtins
+import importlib
+import json
+import operator
+import string
+import symtable
+import sys
+
+# Stdlib modules a submission may import (and their submodules, unless denied below).
+ALLOWED = {
+    "__future__", "abc", "argparse", "array", "asyncio", "base64", "binascii", "bisect", "calendar",
+    "codecs", "collections", "concurrent", "contextlib", "contextvars", "copy", "csv", "dataclasses",
+    "datetime", "decimal", "difflib", "enum", "errno", "fractions", "functools", "hashlib", "heapq",
+    "hmac", "html", "io", "itertools", "json", "locale", "math", "numbers", "operator", "os", "queue",
+    "random", "re", "sched", "secrets", "shlex", "statistics", "string", "struct", "sys", "textwrap",
+    "threading", "time", "types", "typing", "unicodedata", "uuid", "warnings", "weakref", "zlib",
+    "posixpath", "genericpath", "stat", "sre_constants", "sre_compile", "sre_parse", "keyword",
+}
+
+# Modules refused whatever they are reached through (prefix match on the canonical name).
+DENIED = {
+    "subprocess": "process-spawn", "multiprocessing": "process-spawn", "asyncio.subprocess": "process-spawn",
+    "concurrent.futures.process": "process-spawn", "pty": "process-spawn", "_posixsubprocess": "process-spawn",
+    "asyncio.unix_events": "process-spawn", "asyncio.base_subprocess": "process-spawn",
+    "signal": "process-exit", "atexit": "atexit", "builtins": "monkeypatch",
+    "socket": "network", "_socket": "network", "ssl": "network", "http": "network", "urllib": "network",
+    "asyncio.streams": "network", "selectors": "network", "select": "network",
+    "ctypes": "native-code", "_ctypes": "native-code", "cffi": "native-code", "mmap": "native-code",
+    "importlib": "dynamic-code", "runpy": "dynamic-code", "code": "dynamic-code", "codeop": "dynamic-code",
+    "marshal": "dynamic-code", "pickle": "dynamic-code", "zipimport": "dynamic-code",
+    "inspect": "introspection", "gc": "introspection", "traceback": "introspection",
+    "faulthandler": "introspection", "tracemalloc": "introspection", "dis": "introspection",
+    "pytest": "test-framework", "_pytest": "test-framework", "pluggy": "test-framework",
+    "unittest": "test-framework", "doctest": "test-framework", "py": "test-framework",
+    "pathlib": "fs-access", "shutil": "fs-access", "tempfile": "fs-access", "glob": "fs-access",
+    "fileinput": "fs-access", "posix": "fs-access", "_io": "fs-access", "nt": "fs-access",
+}
+
+# Attributes of the partly allowed modules a submission may use; any other is refused with the
+# rule of the forbidden-object table below, else with the module's default rule.
+MODULE_ATTRS = {
+    "os": ({"path", "sep", "linesep", "pathsep", "curdir", "pardir", "extsep", "altsep", "fspath",
+            "fsencode", "fsdecode", "PathLike", "strerror", "name", "cpu_count", "SEEK_SET", "SEEK_CUR",
+            "SEEK_END"}, "fs-access"),
+    "posixpath": ({"join", "split", "splitext", "basename", "dirname", "normpath", "normcase", "isabs",
+                   "commonpath", "commonprefix", "sep", "extsep", "pardir", "curdir"}, "fs-access"),
+    "sys": ({"argv", "stdin", "stdout", "stderr", "maxsize", "byteorder", "version_info", "version",
+             "hexversion", "float_info", "int_info", "hash_info", "getsizeof", "getrecursionlimit",
+             "setrecursionlimit", "intern", "platform", "maxunicode", "getdefaultencoding",
+             "getfilesystemencoding", "exc_info", "exception", "get_int_max_str_digits",
+             "set_int_max_str_digits", "float_repr_style"}, "introspection"),
+    "io": ({"StringIO", "BytesIO", "TextIOWrapper", "BufferedReader", "BufferedWriter", "BufferedRWPair",
+            "IOBase", "RawIOBase", "BufferedIOBase", "TextIOBase", "UnsupportedOperation",
+            "IncrementalNewlineDecoder", "DEFAULT_BUFFER_SIZE", "SEEK_SET", "SEEK_CUR", "SEEK_END",
+            "text_encoding"}, "fs-access"),
+}
+
+# Objects refused wherever they are reached from (dotted paths resolved here, compared by identity).
+FORBIDDEN = {
+    "process-exit": ["sys.exit", "os._exit", "os.abort", "os.kill", "os.killpg", "builtins.exit",
+                     "builtins.quit", "builtins.SystemExit", "threading.interrupt_main"],
+    "env-access": ["os.environ", "os.environb", "os.getenv", "os.getenvb", "os.putenv", "os.unsetenv",
+                   "posixpath.expanduser", "posixpath.expandvars"],
+    "fs-access": ["builtins.open", "io.open", "io.open_code", "io.FileIO", "codecs.open"],
+    "process-spawn": ["os.system", "os.popen", "os.fork", "os.forkpty", "os.execv", "os.execve",
+                      "os.execl", "os.execle", "os.execlp", "os.execlpe", "os.execvp", "os.execvpe",
+                      "os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe", "os.spawnv", "os.spawnve",
+                      "os.spawnvp", "os.spawnvpe", "os.posix_spawn", "os.posix_spawnp",
+                      "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
+                      "concurrent.futures.ProcessPoolExecutor"],
+    "network": ["asyncio.open_connection", "asyncio.start_server", "asyncio.open_unix_connection",
+                "asyncio.start_unix_server"],
+    "dynamic-code": ["builtins.exec", "builtins.eval", "builtins.compile", "builtins.__import__",
+                     "builtins.globals", "builtins.locals", "builtins.vars", "types.FunctionType",
+                     "types.CodeType"],
+    "introspection": ["builtins.breakpoint", "threading.settrace", "threading.setprofile",
+                      "threading.settrace_all_threads", "threading.setprofile_all_threads"],
+    "module-table": ["sys.modules", "sys.meta_path", "sys.path", "sys.path_hooks",
+                     "sys.path_importer_cache"],
+}
+
+# Attribute names refused on any object, known or not: the ways from a plain value to frames, globals,
+# builtins, code objects or every class of the interpreter; and event-loop methods that spawn or connect.
+ANY_ATTRS = {
+    "f_back": "introspection", "f_globals": "introspection", "f_locals": "introspection",
+    "f_builtins": "introspection", "f_code": "introspection", "tb_frame": "introspection",
+    "gi_frame": "introspection", "cr_frame": "introspection", "ag_frame": "introspection",
+    "gi_code": "introspection", "cr_code": "introspection", "_getframe": "introspection",
+    "__globals__": "introspection", "__code__": "dynamic-code", "__closure__": "introspection",
+    "__subclasses__": "introspection", "__builtins__": "monkeypatch", "__self__": "introspection",
+    "__getattribute__": "dynamic-code", "__import__": "dynamic-code", "__loader__": "dynamic-code",
+    "__spec__": "dynamic-code", "_exit": "process-exit", "environ": "env-access", "getenv": "env-access",
+    "subprocess_exec": "process-spawn", "subprocess_shell": "process-spawn",
+    "create_connection": "network", "create_server": "network", "create_unix_connection": "network",
+    "create_unix_server": "network", "create_datagram_endpoint": "network", "sock_connect": "network",
+    "sock_accept": "network", "connect_read_pipe": "process-spawn", "connect_write_pipe": "process-spawn",
+    "add_signal_handler": "process-exit",
+}
+
+def _resolve_path(dotted):
+    mod, _, attr = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(mod), attr)
+    except Exception:  # noqa: BLE001 - an attribute this Python version lacks
+        return None
+
+
+FORBIDDEN_IDS = {}
+for _rule, _paths in FORBIDDEN.items():
+    for _p in _paths:
+        _obj = _resolve_path(_p)
+        if _obj is not None:
+            FORBIDDEN_IDS[id(_obj)] = (_rule, _p)
+_KEEP_ALIVE = [_resolve_path(p) for ps in FORBIDDEN.values() for p in ps]
+
+MODULE_TYPE = type(sys)
+
+
+def denied_rule(name):
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        rule = DENIED.get(".".join(parts[:i]))
+        if rule:
+            return rule
+    if parts[0] not in ALLOWED:
+        return "unlisted-module"
+    return None
+
+
+class Mod:
+    def __init__(self, module):
+        self.module = module
+
+
+class Obj:
+    def __init__(self, obj, label):
+        self.obj = obj
+        self.label = label
+
+
+class Own:
+    pass
+
+
+OWN = Own()
+
+
+class Scan(ast.NodeVisitor):
+    def __init__(self, file, source, own):
+        self.file = file
+        self.lines = source.splitlines()
+        self.own = own
+        self.hits = []
+        self.bindings = {}  # table id -> {name: [meaning]}
+        self.stars = []  # modules star-imported at module level
+        self.tables = []
+        self.parents = {}
+        self.collecting = True
+        self.consumed = set()
+
+    # --- findings ---------------------------------------------------------------------------
+    def hit(self, rule, node, detail):
+        if self.collecting:
+            return
+        line = getattr(node, "lineno", 0)
+        key = (rule, line)
+        if key in self.consumed:
+            return
+        self.consumed.add(key)
+        self.hits.append({"kind": "hit", "rule": rule, "file": self.file, "line": line, "detail": detail})
+
+    # --- scopes -----------------------------------------------------------------------------
+    def run(self, tree, top):
+        self.top = top
+        self._index(top, None)
+        for collecting in (True, False):
+            self.collecting = collecting
+            self.taken = set()
+            self.tables = [top]
+            self.visit(tree)
+
+    def _index(self, table, parent):
+        self.parents[table.get_id()] = parent
+        self.bindings.setdefault(table.get_id(), {})
+        for child in table.get_children():
+            self._index(child, table)
+
+    def _enter(self, node, name):
+        current = self.tables[-1]
+        lineno = getattr(node, "lineno", None)
+        candidates = [c for c in current.get_children() if c.get_name() == name and c.get_id() not in self.taken]
+        exact = [c for c in candidates if c.get_lineno() == lineno]
+        child = (exact or candidates or [None])[0]
+        if child is None:
+            return False
+        self.taken.add(child.get_id())
+        self.tables.append(child)
+        return True
+
+    def _scoped(self, node, name, body):
+        # Decorators, defaults, bases and annotations are evaluated in the enclosing scope.
+        entered = self._enter(node, name)
+        try:
+            body()
+        finally:
+            if entered:
+                self.tables.pop()
+
+    def bind(self, name, meaning):
+        if self.collecting and meaning is not None:
+            self.bindings[self.tables[-1].get_id()].setdefault(name, []).append(meaning)
+
+    def lookup(self, name):
+        table = self.tables[-1]
+        try:
+            sym = table.lookup(name)
+        except KeyError:
+            sym = None
+        if sym is not None and (sym.is_global() or sym.is_declared_global()):
+            return self._global(name)
+        if sym is not None and sym.is_free():
+            t = self.parents.get(table.get_id())
+            while t is not None:
+                try:
+                    s = t.lookup(name)
+                    if t.get_type() == "function" and s.is_local():
+                        return self.bindings[t.get_id()].get(name, [None])
+                except KeyError:
+                    pass
+                t = self.parents.get(t.get_id())
+            return [None]
+        if sym is not None and sym.is_local() and table.get_type() != "module":
+            return self.bindings[table.get_id()].get(name, [None])
+        return self._global(name)
+
+    def _global(self, name):
+        top = self.top
+        found = self.bindings[top.get_id()].get(name)
+        if found:
+            return found
+        try:
+            assigned = top.lookup(name).is_local()
+        except KeyError:
+            assigned = False
+        if assigned:
+            return [None]
+        for mod in self.stars:
+            names = getattr(mod, "__all__", None) or [n for n in vars(mod) if not n.startswith("_")]
+            if name in names:
+                return [self.attr_of(Mod(mod), name, None)]
+        if name == "__builtins__":
+            return [Obj(builtins, "__builtins__")]
+        if hasattr(builtins, name):
+            return [Obj(getattr(builtins, name), name)]
+        return [None]
+
+    # --- meanings ---------------------------------------------------------------------------
+    def import_module(self, name, node):
+        rule = denied_rule(name)
+        if rule:
+            self.hit(rule, node, f"imports {name}")
+            return None
+        try:
+            return Mod(importlib.import_module(name))
+        except Exception:  # noqa: BLE001 - not a module on this Python: unknown
+            return None
+
+    def judge_object(self, meaning, node):
+        if isinstance(meaning, Obj):
+            found = FORBIDDEN_IDS.get(id(meaning.obj))
+            if found:
+                self.hit(found[0], node, f"uses {found[1]}")
+            elif meaning.obj is builtins:
+                self.hit("monkeypatch", node, "uses the builtins module")
+        if isinstance(meaning, Mod):
+            rule = denied_rule(meaning.module.__name__)
+            if rule:
+                self.hit(rule, node, f"reaches the module {meaning.module.__name__}")
+
+    def attr_of(self, base, attr, node):
+        if attr in ANY_ATTRS and node is not None:
+            self.hit(ANY_ATTRS[attr], node, f"uses the attribute {attr}")
+        if isinstance(base, Mod):
+            name = base.module.__name__
+            policy = MODULE_ATTRS.get(name)
+            try:
+                value = getattr(base.module, attr)
+            except Exception:  # noqa: BLE001
+                value = None
+            label = f"{name}.{attr}"
+            if value is not None and id(value) in FORBIDDEN_IDS:
+                if node is not None:
+                    self.hit(FORBIDDEN_IDS[id(value)][0], node, f"uses {label}")
+                return None
+            if policy and attr not in policy[0]:
+                if node is not None:
+                    self.hit(policy[1], node, f"uses {label}")
+                return None
+            if attr.startswith("_") and not (attr.startswith("__") and attr in ("__name__", "__doc__", "__version__")):
+                if node is not None:
+                    self.hit("introspection", node, f"reaches the private {label}")
+                return None
+            if isinstance(value, MODULE_TYPE):
+                meaning = Mod(value)
+                if node is not None:
+                    self.judge_object(meaning, node)
+                return meaning
+            return Obj(value, label) if value is not None else None
+        if isinstance(base, Obj) and isinstance(base.obj, type):
+            for klass in base.obj.__mro__:
+                if attr in vars(klass):
+                    value = vars(klass)[attr]
+                    meaning = Obj(value, f"{base.label}.{attr}")
+                    if node is not None:
+                        self.judge_object(meaning, node)
+                    return meaning
+        return None
+
+    def meaning(self, node, as_base=False):
+        """The meanings of an expression (None: unknown), judging every name and attribute on the way."""
+        if isinstance(node, ast.Name):
+            meanings = self.lookup(node.id)
+            for m in meanings:
+                self.judge_object(m, node)
+                if isinstance(m, Mod) and not as_base and not isinstance(node.ctx, ast.Store):
+                    self.hit("dynamic-code", node, f"uses the module {m.module.__name__} as a value")
+            return meanings
+        if isinstance(node, ast.Attribute):
+            bases = self.meaning(node.value, as_base=True)
+            out = []
+            for b in bases:
+                if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(b, (Mod, Obj)):
+                    self.hit("monkeypatch", node, f"assigns to {node.attr} of a library object")
+                m = self.attr_of(b, node.attr, node)
+                if isinstance(m, Mod) and not as_base:
+                    self.hit("dynamic-code", node, f"uses the module {m.module.__name__} as a value")
+                out.append(m)
+            return out
+        self.visit(node)
+        return [None]
+
+    # --- visitors ---------------------------------------------------------------------------
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load):
+            self.meaning(node)
+
+    def visit_Attribute(self, node):
+        self.meaning(node)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            top = alias.name.split(".")[0]
+            if top in self.own:
+                self.bind(alias.asname or top, OWN)
+                continue
+            m = self.import_module(alias.name, node)
+            if alias.asname:
+                self.bind(alias.asname, m)
+            else:
+                self.bind(top, self.import_module(top, node) if m else None)
+
+    def visit_ImportFrom(self, node):
+        if node.level or (node.module or "").split(".")[0] in self.own:
+            for alias in node.names:
+                self.bind(alias.asname or alias.name, OWN)
+            return
+        base = self.import_module(node.module, node)
+        for alias in node.names:
+            if alias.name == "*":
+                if isinstance(base, Mod):
+                    if self.collecting:
+                        self.stars.append(base.module)
+                    policy = MODULE_ATTRS.get(base.module.__name__)
+                    if policy:
+                        self.hit(policy[1], node, f"star-imports {base.module.__name__}")
+                continue
+            sub = None
+            if isinstance(base, Mod):
+                sub = self.attr_of(base, alias.name, node)
+                if sub is None and not hasattr(base.module, alias.name):
+                    sub = self.import_module(f"{node.module}.{alias.name}", node)
+            self.bind(alias.asname or alias.name, sub)
+
+    def visit_Assign(self, node):
+        value = self.meaning(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name) and len(node.targets) == 1:
+                for v in value:
+                    if isinstance(v, Obj):
+                        self.bind(target.id, v)
+            self.visit(target)
+
+    def visit_Call(self, node):
+        func = self.meaning(node.func, as_base=False)
+        names = {m.obj for m in func if isinstance(m, Obj)}
+        accessors = {getattr, setattr, delattr, hasattr}
+        if names & accessors and node.args:
+            obj_node = node.args[0]
+            key = node.args[1] if len(node.args) > 1 else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                fake = ast.Attribute(value=obj_node, attr=key.value,
+                                     ctx=ast.Store() if names & {setattr, delattr} else ast.Load())
+                ast.copy_location(fake, node)
+                self.meaning(fake, as_base=True)
+                rest = node.args[2:]
+            else:
+                if not names <= {hasattr}:
+                    self.hit("dynamic-code", node, "looks up an attribute by a computed name")
+                self.meaning(obj_node, as_base=True)
+                rest = node.args[1:]
+            for a in rest:
+                self.visit(a)
+            for k in node.keywords:
+                self.visit(k.value)
+            return
+        if names & {operator.attrgetter, operator.methodcaller}:
+            for a in node.args[:1] if operator.methodcaller in names else node.args:
+                if isinstance(a, ast.Constant) and isinstance(a.value, str):
+                    for part in a.value.split("."):
+                        if part in ANY_ATTRS or part.startswith("_"):
+                            self.hit(ANY_ATTRS.get(part, "introspection"), node, f"looks up the attribute {part}")
+                else:
+                    self.hit("dynamic-code", node, "looks up an attribute by a computed name")
+        if (isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "format_map")
+                and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+            self.check_format(node.func.value.value, node)
+        for a in node.args:
+            self.visit(a)
+        for k in node.keywords:
+            self.visit(k.value)
+
+    def check_format(self, template, node):
+        # A format string's fields are attribute lookups run by str.format: '{0.__globals__}'.
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+        except ValueError:
+            return
+        for field in fields:
+            for part in field.replace("[", ".").split("."):
+                if part.startswith("_") or part in ANY_ATTRS:
+                    self.hit(ANY_ATTRS.get(part, "introspection"), node, f"a format field reaches {part}")
+
+    def _function(self, node, name):
+        for d in getattr(node, "decorator_list", []):
+            self.visit(d)
+        args = node.args
+        for default in [*args.defaults, *[d for d in args.kw_defaults if d is not None]]:
+            self.visit(default)
+        for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if a is not None and a.annotation is not None:
+                self.visit(a.annotation)
+        if getattr(node, "returns", None) is not None:
+            self.visit(node.returns)
+        body = node.body if isinstance(node.body, list) else [node.body]
+        self._scoped(node, name, lambda: [self.visit(s) for s in body])
+
+    def visit_FunctionDef(self, node):
+        self._function(node, node.name)
+
+    def visit_AsyncFunctionDef(self, node):
+        self._function(node, node.name)
+
+    def visit_Lambda(self, node):
+        self._function(node, "lambda")
+
+    def visit_ClassDef(self, node):
+        for d in [*node.decorator_list, *node.bases, *[k.value for k in node.keywords]]:
+            self.visit(d)
+        self._scoped(node, node.name, lambda: [self.visit(s) for s in node.body])
+
+    def _comprehension(self, node, name, elements):
+        # The first iterable is evaluated in the enclosing scope; the rest inside the comprehension's.
+        self.visit(node.generators[0].iter)
+
+        def inner():
+            for i, gen in enumerate(node.generators):
+                self.visit(gen.target)
+                if i:
+                    self.visit(gen.iter)
+                for cond in gen.ifs:
+                    self.visit(cond)
+            for e in elements:
+                self.visit(e)
+
+        self._scoped(node, name, inner)
+
+    def visit_ListComp(self, node):
+        self._comprehension(node, "listcomp", [node.elt])
+
+    def visit_SetComp(self, node):
+        self._comprehension(node, "setcomp", [node.elt])
+
+    def visit_GeneratorExp(self, node):
+        self._comprehension(node, "genexpr", [node.elt])
+
+    def visit_DictComp(self, node):
+        self._comprehension(node, "dictcomp", [node.key, node.value])
+
+
+def scan_file(path, rel, own):
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        source = data.decode("utf-8")
+        tree = ast.parse(source, filename=rel)
+        top = symtable.symtable(source, rel, "exec")
+        compile(tree, rel, "exec", dont_inherit=True)
+    except SyntaxError as err:
+        return [{"kind": "syntax", "file": rel, "line": err.lineno or 0, "message": f"{type(err).__name__}: {err.msg}"}]
+    except UnicodeDecodeError as err:
+        return [{"kind": "syntax", "file": rel, "line": 0, "message": f"not UTF-8: {err.reason}"}]
+    except (RecursionError, MemoryError, ValueError) as err:
+        return [{"kind": "hit", "rule": "unscannable", "file": rel, "line": 0, "detail": f"cannot be analysed ({type(err).__name__})"}]
+    hits = []
+    base = rel.rsplit("/", 1)[-1]
+    if base == "conftest.py" or base.startswith("test_") or base.endswith("_test.py"):
+        hits.append({"kind": "hit", "rule": "test-framework", "file": rel, "line": 0, "detail": f"adds a pytest file ({base})"})
+    scan = Scan(rel, source, own)
+    try:
+        scan.run(tree, top)
+    except RecursionError:
+        return [{"kind": "hit", "rule": "unscannable", "file": rel, "line": 0, "detail": "nested too deeply to analyse"}]
+    for h in scan.hits:
+        line = h["line"]
+        h["excerpt"] = scan.lines[line - 1].strip()[:160] if 0 < line <= len(scan.lines) else ""
+    return hits + scan.hits
+
+
+def main():
+    sys.setrecursionlimit(6000)
+    config = json.loads(sys.argv[1])
+    own = set(config.get("own", []))
+    out = []
+    for rel in sys.argv[2:]:
+        out.extend(scan_file(rel, rel, own))
+    sys.stdout.write("".join(json.dumps(o) + "\n" for o in out))
+
+
+if __name__ == "__main__":
+    main()
+`;
+
+// src/grade/toolchains/python.ts
+var exec5 = promisify6(execFile7);
+var REPORT_LIMITS2 = { maxBytes: 16 * 1024 ** 2, timeoutMs: 1e4 };
+var MIN_PYTHON = [3, 11];
+var SOURCE_ROOT = "src";
+var PROBE = `import json, sys, os
+import pytest
+print(json.dumps({"executable": os.path.realpath(sys.executable), "version": sys.version.split()[0],
+  "ok": sys.version_info[:2] >= (${MIN_PYTHON.join(", ")}), "pytest": pytest.__version__,
+  "dirs": sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(pytest.__file__)))})}))`;
+async function probe(candidate, hostEnv) {
+  try {
+    const { stdout } = await exec5(candidate, ["-I", "-B", "-c", PROBE], {
+      env: { ...hostEnv, PYTEST_DISABLE_PLUGIN_AUTOLOAD: "1" },
+      timeout: 3e4
+    });
+    const info = JSON.parse(stdout.trim().split("\n").at(-1) ?? "");
+    if (!info.ok) return `${candidate} is Python ${info.version}, older than ${MIN_PYTHON.join(".")}`;
+    return { executable: info.executable, version: info.version, pytest: info.pytest, dirs: info.dirs };
+  } catch (err) {
+    const text2 = `${err.stderr ?? ""}`;
+    if (/No module named '?pytest/.test(text2)) return `${candidate} has no pytest`;
+    if (err.code === "ENOENT") return `${candidate} does not exist`;
+    return `${candidate} does not run (${text2.trim().split("\n").at(-1) ?? "unknown error"})`;
+  }
+}
+async function findPython(hostEnv) {
+  const explicit = hostEnv.AIBENCH_PYTHON;
+  const onPath = (hostEnv.PATH ?? "").split(":").filter(Boolean).map((d) => path14.join(d, "python3"));
+  const candidates = explicit ? [explicit] : [.../* @__PURE__ */ new Set([...onPath, "/usr/bin/python3"])];
+  const problems = [];
+  for (const candidate of candidates) {
+    const found = await probe(candidate, hostEnv);
+    if (typeof found !== "string") return found;
+    if (explicit || !/does not exist$/.test(found)) problems.push(found);
+  }
+  throw new UsageError(
+    `python suite: no Python ${MIN_PYTHON.join(".")}+ with pytest found (${problems.join("; ") || "no python3 on PATH"}); install python3-pytest (apt) or use actions/setup-python and pip install pytest, or point AIBENCH_PYTHON at one`,
+    ExitCode.toolchainMissing
+  );
+}
+var chosen = /* @__PURE__ */ new WeakMap();
+function ownModules(files) {
+  const mods = /* @__PURE__ */ new Set();
+  for (const rel of files) {
+    const m = new RegExp(`^${SOURCE_ROOT}/((?:[A-Za-z_]\\w*/)*[A-Za-z_]\\w*)\\.py$`).exec(rel);
+    if (m) mods.add(m[1].replace(/\//g, ".").replace(/\.__init__$/, ""));
+  }
+  return [...mods].sort();
+}
+var IMPORT_CHECK = `import importlib, sys, traceback
+sys.path.insert(0, ${JSON.stringify(SOURCE_ROOT)})
+bad = 0
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException as err:
+        bad = 1
+        frames = [f for f in traceback.extract_tb(err.__traceback__) if f.filename.startswith(${JSON.stringify(`${SOURCE_ROOT}/`)})]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        print(f"importing {name} failed: {where}{type(err).__name__}: {err}", file=sys.stderr)
+sys.exit(bad)`;
+function pytestNameOf(id) {
+  return (id.split("::").at(-1) ?? id).replace(/\[.*$/, "");
+}
+var pythonToolchain = {
+  async prepare(_suite, env, log) {
+    const info = await findPython(env.hostEnv);
+    chosen.set(env.hostEnv, info);
+    log(`python: ${info.executable} (Python ${info.version}, pytest ${info.pytest})`);
+  },
+  versions(env) {
+    const info = chosen.get(env.hostEnv);
+    return info ? { python: `${info.version} (${info.executable})`, pytest: info.pytest } : {};
+  },
+  async grade(ctx) {
+    const info = chosen.get(ctx.env.hostEnv);
+    if (!info) throw new Error("the python toolchain was not prepared for this run");
+    return gradePython(ctx, info);
+  }
+};
+async function gradePython(ctx, py) {
+  const { task, ws, env, modelFiles } = ctx;
+  const obs = emptyObservation();
+  const procEnv = sandboxEnv(
+    ws.scratch,
+    { PYTEST_DISABLE_PLUGIN_AUTOLOAD: "1", PYTHONDONTWRITEBYTECODE: "1" },
+    env.hostEnv
+  );
+  const mounts = {
+    writable: [],
+    readable: py.dirs,
+    readOnly: [ws.dir, ...ws.protectedPaths],
+    scratch: [ws.scratch],
+    quotaRoot: ws.root
+  };
+  const opts = { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1e3 };
+  const submitted = [...modelFiles].filter((f) => f.endsWith(".py")).sort();
+  const own = [...new Set(ownModules([...modelFiles, ...task.starter.keys()]).map((m) => m.split(".")[0]))];
+  const scan = await execSandboxed(
+    env,
+    [py.executable, "-I", "-S", "-B", "-c", PY_SCANNER, JSON.stringify({ own }), ...submitted],
+    mounts,
+    opts
+  );
+  const report = scan.exitCode === 0 && !scan.timedOut ? parseScannerOutput(scan.stdout, task.allow) : null;
+  obs.steps.push(
+    stepRecord("tamper-scan", scan, Boolean(report && !report.syntaxErrors.length && !report.hits.length))
+  );
+  if (!report) {
+    obs.failedStep = { name: "tamper-scan", class: "infra" };
+    obs.diagnostics = `The tamper scan could not run: ${scan.timedOut ? "it timed out" : scan.stderr.split("\n").slice(-5).join("\n")}`;
+    return obs;
+  }
+  if (report.syntaxErrors.length) {
+    obs.failedStep = { name: "build", class: "build" };
+    obs.diagnostics = report.syntaxErrors.map((e) => `${e.file}:${e.line}: ${e.message}`).join("\n");
+    return obs;
+  }
+  if (report.hits.length) {
+    obs.failedStep = { name: "tamper-scan", class: "check" };
+    obs.suspect = report.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    obs.diagnostics = `The submission does what the output contract forbids:
+${report.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : `${h.file}: `}${h.message}`).join("\n")}`;
+    return obs;
+  }
+  const build = await execSandboxed(
+    env,
+    [py.executable, "-I", "-B", "-c", IMPORT_CHECK, ...ownModules([...modelFiles, ...task.starter.keys()])],
+    mounts,
+    opts
+  );
+  const buildOk = build.exitCode === 0 && !build.timedOut;
+  obs.steps.push(stepRecord("build", build, buildOk));
+  if (!buildOk) {
+    obs.failedStep = { name: "build", class: build.timedOut ? "timeout" : "build" };
+    obs.diagnostics = build.timedOut ? `Importing the modules took longer than ${task.timeouts.build} s: no work at import time.` : build.stderr.split("\n").slice(-20).join("\n");
+    return obs;
+  }
+  return runPytest(ctx, py, obs, procEnv, mounts);
+}
+async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
+  const reportPath = path14.join(ws.private, "junit.xml");
+  writeFileSync6(reportPath, "");
+  const argv = [
+    py.executable,
+    "-I",
+    // no user site, no PYTHON* variables, the working folder not on sys.path
+    "-B",
+    // no bytecode written anywhere
+    "-m",
+    "pytest",
+    "-c",
+    "pytest.ini",
+    // the task's own (protected) config, never a pyproject.toml or setup.cfg of the reply's
+    "--rootdir",
+    ws.dir,
+    "-p",
+    "no:cacheprovider",
+    "-q",
+    "--tb=short",
+    "-o",
+    "junit_family=xunit2",
+    "-o",
+    "junit_logging=no",
+    `--junitxml=${reportPath}`,
+    "tests"
+  ];
+  const r = await execSandboxed(
+    env,
+    argv,
+    { ...mounts, writable: [reportPath] },
+    {
+      cwd: ws.dir,
+      env: procEnv,
+      timeoutMs: task.timeouts.test * 1e3
+    }
+  );
+  if (r.timedOut || r.outputExceeded || r.diskExceeded) {
+    return stopRunawayTests(
+      obs,
+      r,
+      task.timeouts.test,
+      "an infinite loop, a task never awaited to the end, or an algorithm far too slow?"
+    );
+  }
+  const read = await readHostileFile(reportPath, REPORT_LIMITS2);
+  const junit = parseJunitReport(read.ok ? read.text : null);
+  if (!junit) {
+    obs.steps.push(stepRecord("test", r, false));
+    obs.failedStep = { name: "test", class: "test" };
+    obs.diagnostics = read.ok || /does not exist/.test(read.problem) ? `The test run ended without a test report (exit code ${r.exitCode}); did the code exit the process?
+${tail(r)}` : `The test report could not be read: ${read.problem}. Code under test must not touch the test runner's files.`;
+    return obs;
+  }
+  obs.tests = { expected: task.expectedTests, ...countByFunction(junit.cases) };
+  obs.failures = junit.failures;
+  const problems = reportProblems(junit.names, junit.duplicates, task);
+  const ok = r.exitCode === 0 && junit.failed === 0 && obs.tests.failed === 0 && !problems.length;
+  obs.steps.push(stepRecord("test", r, ok));
+  if (!ok) {
+    obs.failedStep = { name: "test", class: "test" };
+    if (problems.length)
+      obs.diagnostics = `The test run is not a complete pytest run:
+${problems.map((p) => `- ${p}`).join("\n")}`;
+    else if (!junit.failures.length) obs.diagnostics = `pytest exited with code ${r.exitCode}.
+${tail(r)}`;
+  }
+  return obs;
+}
+function countByFunction(cases) {
+  const fns = /* @__PURE__ */ new Map();
+  for (const c of cases) {
+    const fn = c.id.replace(/\[.*$/, "");
+    fns.set(fn, (fns.get(fn) ?? /* @__PURE__ */ new Set()).add(c.status));
+  }
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const statuses of fns.values()) {
+    if (statuses.has("failed")) counts.failed++;
+    else if (statuses.has("skipped")) counts.skipped++;
+    else counts.passed++;
+  }
+  return counts;
+}
+function reportProblems(names, duplicates, task) {
+  const known = new Set(task.hiddenTests);
+  const unknown = names.filter((n) => n.includes("::") && !known.has(pytestNameOf(n)));
+  const problems = [];
+  if (unknown.length)
+    problems.push(`tests the task does not have were reported: ${unknown.slice(0, 5).join(", ")}`);
+  if (duplicates.length)
+    problems.push(`tests were reported more than once: ${duplicates.slice(0, 5).join(", ")}`);
+  return problems;
+}
+function tail(r) {
+  return `${r.stdout}
+${r.stderr}`.trim().split("\n").slice(-15).join("\n");
+}
+
 // src/grade/toolchains/rust.ts
-import { execFile as execFile5 } from "node:child_process";
-import path12 from "node:path";
-import { promisify as promisify4 } from "node:util";
+import { execFile as execFile9 } from "node:child_process";
+import { mkdirSync as mkdirSync9 } from "node:fs";
+import path16 from "node:path";
+import { promisify as promisify7 } from "node:util";
 
 // src/grade/redact.ts
 var REDACTED = "[a line of the hidden tests was removed]";
@@ -24415,17 +31585,17 @@ function secretLines(hidden, ...publicTrees) {
   }
   return [...secrets].sort((a, b) => b.length - a.length);
 }
-function redactSecrets(text, secrets) {
-  if (!secrets.length || !text) return text;
+function redactSecrets(text2, secrets) {
+  if (!secrets.length || !text2) return text2;
   let redacted = false;
-  const lines = text.split("\n").map((line) => {
+  const lines = text2.split("\n").map((line) => {
     const n = normalize(line);
     if (n.length < MIN_SECRET_CHARS) return line;
     if (!secrets.some((s) => n.includes(s))) return line;
     redacted = true;
     return line.replace(/\S.*$/, REDACTED);
   });
-  if (!redacted) return text;
+  if (!redacted) return text2;
   return lines.filter((l3, i) => !(l3.trim() === REDACTED && lines[i - 1]?.trim() === REDACTED)).join("\n");
 }
 
@@ -24433,10 +31603,10 @@ function redactSecrets(text, secrets) {
 function cargoDiagnostics(stdout, isModelFile) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  const push = (text) => {
-    if (seen.has(text)) return;
-    seen.add(text);
-    out.push(text);
+  const push = (text2) => {
+    if (seen.has(text2)) return;
+    seen.add(text2);
+    out.push(text2);
   };
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
@@ -24531,7 +31701,7 @@ function testExecutables(cargoJson, targets) {
 }
 
 // src/grade/toolchains/tsan.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
+import { mkdirSync as mkdirSync8 } from "node:fs";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 var FRAME = /^ {4}#\d+ /;
 function parseTsanReports(stderr, srcPrefixes) {
@@ -24568,6 +31738,25 @@ function parseTsanReports(stderr, srcPrefixes) {
   finish();
   return { counted, unsymbolized };
 }
+function tsanCargoTest(check2) {
+  return [
+    "cargo",
+    "+nightly",
+    "test",
+    "--offline",
+    "--target",
+    "x86_64-unknown-linux-gnu",
+    "--test",
+    check2.target
+  ];
+}
+function tsanEnv(check2, projectDir) {
+  return {
+    // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
+    RUSTFLAGS: "-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer",
+    TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check2.suppressions ? ` suppressions=${projectDir}/${check2.suppressions}` : ""}`
+  };
+}
 function unavailable(check2, why) {
   return {
     step: { name: check2.name, ok: false, status: "unavailable", durationMs: 0, exitCode: null },
@@ -24578,13 +31767,11 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
   if (process.platform !== "linux" || process.arch !== "x64")
     return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  mkdirSync4(targetDir, { recursive: true });
+  mkdirSync8(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
-    // Current nightlies refuse to link sanitized code against the prebuilt std without the second flag.
-    RUSTFLAGS: "-Zsanitizer=thread -Cunsafe-allow-abi-mismatch=sanitizer",
-    TSAN_OPTIONS: `halt_on_error=0 exitcode=66 symbolize=1${check2.suppressions ? ` suppressions=${ctx.ws.dir}/${check2.suppressions}` : ""}`
+    ...tsanEnv(check2, ctx.ws.dir)
   };
   const scratch = { scratch: [ctx.ws.scratch], quotaRoot: ctx.ws.root };
   const buildMounts = { writable: [targetDir], readable: [], readOnly: [ctx.ws.dir], ...scratch };
@@ -24592,18 +31779,7 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   const timeoutMs = (check2.timeout ?? 180) * 1e3;
   const build = await execSandboxed(
     ctx.env,
-    [
-      "cargo",
-      "+nightly",
-      "test",
-      "--offline",
-      "--target",
-      "x86_64-unknown-linux-gnu",
-      "--test",
-      check2.target,
-      "--no-run",
-      "--message-format=json-render-diagnostics"
-    ],
+    [...tsanCargoTest(check2), "--no-run", "--message-format=json-render-diagnostics"],
     buildMounts,
     { cwd: ctx.ws.dir, env, timeoutMs }
   );
@@ -24663,196 +31839,112 @@ ${detail}`
   return { step: step2(true), diagnostics: "" };
 }
 
-// src/grade/scan/rust-scan.ts
-import { execFile as execFile4 } from "node:child_process";
-import {
-  existsSync as existsSync7,
-  lstatSync,
-  mkdirSync as mkdirSync5,
-  mkdtempSync,
-  readFileSync as readFileSync7,
-  rmSync as rmSync2,
-  statSync as statSync3,
-  writeFileSync as writeFileSync4
-} from "node:fs";
-import os4 from "node:os";
-import { promisify as promisify3 } from "node:util";
-import path10 from "node:path";
-var exec2 = promisify3(execFile4);
-function crateTargets(files, manifest) {
-  const all = [...files];
-  const out = [];
-  if (all.includes("src/lib.rs")) out.push({ target: "lib", args: ["--lib"] });
-  const pkg = /^\s*name\s*=\s*"([^"]+)"/m.exec(manifest.split(/^\s*\[(?!package\])/m)[0] ?? "")?.[1];
-  if (all.includes("src/main.rs") && pkg) out.push({ target: `bin:${pkg}`, args: ["--bin", pkg] });
-  const bins = /* @__PURE__ */ new Set();
-  for (const rel of all) {
-    const m = /^src\/bin\/([^/]+?)(?:\.rs|\/main\.rs)$/.exec(rel);
-    if (m) bins.add(m[1]);
-  }
-  for (const b of [...bins].sort()) out.push({ target: `bin:${b}`, args: ["--bin", b] });
-  return out;
-}
-function hiddenSources(task) {
-  return [...task.hidden.keys()].filter((rel) => rel.endsWith(".rs")).sort();
-}
-function maskHidden(ws, rels) {
-  for (const rel of rels) {
-    const abs = path10.join(ws.dir, rel);
-    rmSync2(abs, { force: true });
-    writeFileSync4(abs, "", { flag: "wx" });
-  }
-}
-function restoreHidden(ws, task, rels) {
-  for (const rel of rels) {
-    const abs = path10.join(ws.dir, rel);
-    const parent = path10.dirname(abs);
-    if (existsSync7(parent) && lstatSync(parent).isSymbolicLink()) rmSync2(parent, { force: true });
-    mkdirSync5(parent, { recursive: true });
-    rmSync2(abs, { force: true, recursive: true });
-    writeFileSync4(abs, task.hidden.get(rel), { flag: "wx" });
-  }
-}
-function readOr(file, fallback) {
+// src/grade/stale-targets.ts
+import { closeSync as closeSync3, openSync as openSync3, readdirSync as readdirSync3, rmdirSync as rmdirSync2, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import path15 from "node:path";
+
+// src/grade/remove-tree.ts
+import { execFile as execFile8 } from "node:child_process";
+import { lstat, rm } from "node:fs/promises";
+async function gone(dir) {
   try {
-    return readFileSync7(file, "utf8");
-  } catch {
-    return fallback;
-  }
-}
-var MAX_PRINTOUT_BYTES = 128 * 1024 ** 2;
-function readPrintout(file) {
-  try {
-    if (statSync3(file).size > MAX_PRINTOUT_BYTES) return "too-large";
-  } catch {
-    return null;
-  }
-  return readOr(file, null);
-}
-var MIR_FLAGS = [
-  "-Copt-level=0",
-  "-Zmir-opt-level=0",
-  "-Ztrim-diagnostic-paths=no",
-  "-Zmir-include-spans=yes"
-];
-async function probeRustScan(hostEnv) {
-  const dir = mkdtempSync(path10.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
-  try {
-    writeFileSync4(path10.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
-    const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
-    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path10.join(dir, "lib.rs")];
-    await exec2("rustc", [...common, `--emit=mir=${path10.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
-      env,
-      timeout: 6e4
-    });
-    await exec2("rustc", [...common, "-Zunpretty=hir", "-o", path10.join(dir, "p.hir")], {
-      env,
-      timeout: 6e4
-    });
-    return readOr(path10.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
+    await lstat(dir);
+    return false;
   } catch (err) {
-    return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(" ")}) even with RUSTC_BOOTSTRAP=1: ${String(err.message).split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
-  } finally {
-    rmSync2(dir, { recursive: true, force: true });
+    return err.code === "ENOENT";
   }
 }
-async function scanRustSubmission(ctx, procEnv) {
-  const { task, ws, env } = ctx;
-  if (env.rustScanUnavailable)
-    return {
-      kind: "unavailable",
-      step: { name: "tamper-scan", ok: false, status: "unavailable", durationMs: 0, exitCode: null },
-      why: env.rustScanUnavailable
-    };
-  const scanDir = path10.join(ws.root, "rust-scan");
-  mkdirSync5(scanDir, { recursive: true });
-  const files = /* @__PURE__ */ new Set([...task.starter.keys(), ...ctx.modelFiles]);
-  const targets = crateTargets(files, readOr(path10.join(ws.dir, "Cargo.toml"), ""));
-  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: path10.join(scanDir, "target") };
-  const mounts = {
-    writable: [ws.root],
-    readable: [],
-    readOnly: ws.protectedPaths,
-    limitAddressSpace: true
-  };
-  const hidden = hiddenSources(task);
-  const deadline = Date.now() + task.timeouts.build * 1e3;
-  let durationMs = 0;
-  const compiled = [];
-  maskHidden(ws, hidden);
+function tool(cmd, args, timeoutMs) {
+  return new Promise((resolve) => {
+    execFile8(
+      cmd,
+      args,
+      { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
+      (err, _o, stderr) => resolve(err ? `${cmd}: ${stderr.trim().split("\n").slice(0, 3).join("; ") || err.message}` : "")
+    );
+  });
+}
+async function removeTree(dir, timeoutMs = 6e4) {
+  let firstError = "";
   try {
-    for (const [i, t] of targets.entries()) {
-      const out = (ext) => path10.join(scanDir, `${i}.${ext}`);
-      const run2 = (cargoExtra, rustcArgs) => execSandboxed(
-        env,
-        ["cargo", "rustc", "--offline", "--profile", "check", ...t.args, ...cargoExtra, "--", ...rustcArgs],
-        mounts,
-        { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1e3, deadline - Date.now()) }
-      );
-      const mir = await run2(
-        ["--message-format=json"],
-        [`--emit=mir=${out("mir")},dep-info=${out("d")}`, ...MIR_FLAGS]
-      );
-      durationMs += mir.durationMs;
-      const failed = (r) => r.exitCode === 0 && !r.timedOut && !r.outputExceeded ? null : { kind: "compile-failed", step: step(r, durationMs, false), build: r };
-      const mirFailed = failed(mir);
-      if (mirFailed) return mirFailed;
-      const hir = await run2([], ["-Zunpretty=hir", "-o", out("hir")]);
-      durationMs += hir.durationMs;
-      const hirFailed = failed(hir);
-      if (hirFailed) return hirFailed;
-      const printed = ["mir", "hir", "d"].map((ext) => readPrintout(out(ext)));
-      if (printed.includes("too-large"))
-        return {
-          kind: "compile-failed",
-          step: step(hir, durationMs, false),
-          build: {
-            ...hir,
-            stdout: "",
-            stderr: `The compiled code of ${t.target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`
-          }
-        };
-      if (printed.some((p) => p === null))
-        return {
-          kind: "unavailable",
-          step: { ...step(hir, durationMs, false), status: "unavailable" },
-          why: `rustc printed no ${["MIR", "HIR", "dep-info"][printed.indexOf(null)]} for ${t.target}`
-        };
-      compiled.push({
-        target: t.target,
-        mir: printed[0],
-        hir: printed[1],
-        depInfo: printed[2]
-      });
-    }
-  } finally {
-    restoreHidden(ws, task, hidden);
+    await rm(dir, { recursive: true, force: true });
+    if (await gone(dir)) return { removed: true };
+  } catch (err) {
+    firstError = `${err.code ?? ""} ${err.message}`.trim();
+  }
+  const problems = [firstError];
+  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
+  if (await gone(dir)) return { removed: true };
+  problems.push(await tool("chmod", ["-R", "u+rwX", "--", dir], timeoutMs));
+  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
+  if (await gone(dir)) return { removed: true };
+  problems.push(await tool("chattr", ["-R", "-i", "-a", "--", dir], timeoutMs));
+  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
+  if (await gone(dir)) return { removed: true };
+  return { removed: false, error: problems.filter(Boolean).join(" | ") || "it is still there" };
+}
+
+// src/grade/stale-targets.ts
+function staleTargetsRoot(cacheDir) {
+  return path15.join(cacheDir, "rust-target");
+}
+function alive2(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+function takeLock(lock) {
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      rmSync2(scanDir, { recursive: true, force: true, maxRetries: 3 });
+      const fd = openSync3(lock, "wx");
+      writeSync2(fd, String(process.pid));
+      closeSync3(fd);
+      return true;
+    } catch (err) {
+      if (err.code !== "EEXIST") return false;
+      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? "");
+      if (Number.isInteger(owner) && owner > 0 && alive2(owner)) return false;
+      try {
+        unlinkSync2(lock);
+      } catch {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+async function removeStaleTargets(cacheDir) {
+  const root = staleTargetsRoot(cacheDir);
+  const removed = [];
+  const kept = [];
+  let names;
+  try {
+    names = readdirSync3(root);
+  } catch {
+    return { removed, kept };
+  }
+  for (const name of names.filter((n) => !n.endsWith(".lock"))) {
+    const dir = path15.join(root, name);
+    const lock = `${dir}.lock`;
+    if (!takeLock(lock)) {
+      kept.push(name);
+      continue;
+    }
+    const r = await removeTree(dir);
+    (r.removed ? removed : kept).push(name);
+    try {
+      unlinkSync2(lock);
     } catch {
     }
   }
-  const hits = rustScanHits(compiled, task.allow, ws.dir, hidden);
-  return {
-    kind: "scanned",
-    step: {
-      name: "tamper-scan",
-      ok: !hits.length,
-      status: hits.length ? "failed" : "ok",
-      durationMs,
-      exitCode: 0
-    },
-    hits
-  };
-}
-function step(r, durationMs, ok) {
-  return {
-    name: "tamper-scan",
-    ok,
-    status: r.timedOut || r.outputExceeded ? "timeout" : ok ? "ok" : "failed",
-    durationMs,
-    exitCode: r.exitCode
-  };
+  try {
+    rmdirSync2(root);
+  } catch {
+  }
+  return { removed, kept };
 }
 
 // src/grade/libtest-check.ts
@@ -24917,58 +32009,8 @@ function libtestProblems(run2, hiddenFns) {
   return problems;
 }
 
-// src/grade/dir-lease.ts
-import { closeSync as closeSync2, mkdirSync as mkdirSync6, openSync as openSync2, unlinkSync, writeSync } from "node:fs";
-import path11 from "node:path";
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-function leaseDir(base) {
-  mkdirSync6(path11.dirname(base), { recursive: true });
-  let takeovers = 0;
-  for (let k = 0; k < 1024; k++) {
-    const dir = `${base}-${k}`;
-    const lock = `${dir}.lock`;
-    let fd;
-    try {
-      fd = openSync2(lock, "wx");
-    } catch (err) {
-      if (err.code !== "EEXIST") throw err;
-      const owner = Number(readFileSafe(lock));
-      if (Number.isInteger(owner) && owner > 0 && alive(owner) || ++takeovers > 16) continue;
-      try {
-        unlinkSync(lock);
-      } catch {
-      }
-      k--;
-      continue;
-    }
-    writeSync(fd, String(process.pid));
-    closeSync2(fd);
-    mkdirSync6(dir, { recursive: true });
-    return {
-      dir,
-      release: () => {
-        try {
-          unlinkSync(lock);
-        } catch {
-        }
-      }
-    };
-  }
-  throw new Error(`no free build folder under ${base}`);
-}
-function readFileSafe(file) {
-  return readSmallFileSync(file, 64)?.trim() ?? "";
-}
-
 // src/grade/toolchains/rust.ts
-var exec3 = promisify4(execFile5);
+var exec6 = promisify7(execFile9);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
@@ -25023,13 +32065,13 @@ function buildDiagnostics(build, modelFiles) {
   const errors = cargoDiagnostics(build.stdout, (rel) => modelFiles.has(rel));
   return errors.length ? errors.join("\n\n") : build.stderr.split("\n").slice(-40).join("\n");
 }
-function withoutHiddenSource(text, task) {
-  const quotes = redactSecrets(text, secretLines(task.hidden, task.starter)) !== text;
-  return quotes ? "The build failed, and its output quoted the hidden tests, so it is withheld. Do not read files outside src/ at compile time." : text;
+function withoutHiddenSource(text2, task) {
+  const quotes = redactSecrets(text2, secretLines(task.hidden, task.starter)) !== text2;
+  return quotes ? "The build failed, and its output quoted the hidden tests, so it is withheld. Do not read files outside src/ at compile time." : text2;
 }
 async function probeNightly(hostEnv) {
   try {
-    await exec3("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
+    await exec6("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -25037,6 +32079,11 @@ async function probeNightly(hostEnv) {
 }
 var rustToolchain = {
   async prepare(_suite, env, log) {
+    const stale = await removeStaleTargets(env.cacheDir);
+    if (stale.removed.length)
+      log(
+        `rust: removed ${stale.removed.length} build folder(s) earlier versions kept in ${staleTargetsRoot(env.cacheDir)}`
+      );
     env.nightly = await probeNightly(env.hostEnv);
     const unavailable2 = await probeRustScan(env.hostEnv);
     if (unavailable2) {
@@ -25045,23 +32092,18 @@ var rustToolchain = {
     }
   },
   async grade(ctx) {
-    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path12.join(ctx.ws.root, "target"), ctx);
-    const lease = leaseDir(
-      path12.join(ctx.env.cacheDir, "rust-target", `${ctx.task.suite.name}-${ctx.task.id}`)
-    );
-    try {
-      return await gradeIn(lease.dir, ctx);
-    } finally {
-      lease.release();
-    }
+    const targetDir = path16.join(ctx.ws.root, "target");
+    mkdirSync9(targetDir, { recursive: true });
+    return gradeIn2(targetDir, ctx);
   }
 };
-async function gradeIn(targetDir, ctx) {
+async function gradeIn2(targetDir, ctx) {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
   const procEnv = sandboxEnv(
     ws.scratch,
-    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "1" },
+    // Incremental state could only help a later compile of the same paths, which never comes (above).
+    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "0" },
     env.hostEnv
   );
   const scan = await scanRustSubmission(ctx, procEnv);
@@ -25083,9 +32125,17 @@ async function gradeIn(targetDir, ctx) {
 ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`).join("\n")}`;
     return obs;
   }
+  const testTargets = hiddenTestTargets(task);
   const build = await execSandboxed(
     env,
-    ["cargo", "test", "--offline", "--no-run", "--all-targets", "--message-format=json"],
+    [
+      "cargo",
+      "test",
+      "--offline",
+      "--no-run",
+      ...testTargets.flatMap((t) => ["--test", t]),
+      "--message-format=json"
+    ],
     {
       writable: [ws.dir, targetDir],
       readable: [],
@@ -25103,8 +32153,8 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
     obs.diagnostics = withoutHiddenSource(buildDiagnostics(build, modelFiles), task);
     return obs;
   }
-  const executables = testExecutables(build.stdout, hiddenTestTargets(task));
-  const missing = hiddenTestTargets(task).filter((t) => !executables.has(t));
+  const executables = testExecutables(build.stdout, testTargets);
+  const missing = testTargets.filter((t) => !executables.has(t));
   if (missing.length) {
     obs.failedStep = { name: "build", class: "build" };
     obs.diagnostics = `The build produced no test binary for: ${missing.join(", ")}.`;
@@ -25141,11 +32191,11 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
   obs.steps.push(stepRecord("test", test, testOk));
   if (problems.length) {
     obs.failedStep = { name: "test", class: "test" };
-    const tail2 = summary.failures.length ? "" : test.stderr.split("\n").filter(Boolean).slice(-10).join("\n");
+    const tail3 = summary.failures.length ? "" : test.stderr.split("\n").filter(Boolean).slice(-10).join("\n");
     obs.diagnostics = `The test run is not a complete libtest run:
-${problems.map((p) => `- ${p}`).join("\n")}${tail2 ? `
+${problems.map((p) => `- ${p}`).join("\n")}${tail3 ? `
 
-${tail2}` : ""}`;
+${tail3}` : ""}`;
     return obs;
   }
   if (!testOk) {
@@ -25154,42 +32204,38 @@ ${tail2}` : ""}`;
     return obs;
   }
   if (summary.passed !== task.expectedTests) return obs;
-  for (const check2 of ctx.runChecks ? task.checks : []) {
+  for (const check2 of task.checks) {
     if (check2.kind !== "tsan") continue;
-    const result = await runTsanCheck(check2, ctx, procEnv, path12.join(targetDir, "tsan"));
-    obs.steps.push(result.step);
-    if (!result.step.ok) {
-      const status = result.step.status;
-      obs.failedStep = {
-        name: check2.name,
-        class: status === "timeout" ? "timeout" : status === "unavailable" ? "infra" : "check"
-      };
-      obs.diagnostics = result.diagnostics;
-      return obs;
-    }
+    const result = await runTsanCheck(check2, ctx, procEnv, path16.join(targetDir, "tsan"));
+    if (recordCheck(obs, check2.name, result)) return obs;
   }
   return obs;
 }
 
 // src/grade/toolchains/index.ts
-var TOOLCHAINS = { node: nodeToolchain, rust: rustToolchain };
+var TOOLCHAINS = {
+  node: nodeToolchain,
+  rust: rustToolchain,
+  go: goToolchain,
+  python: pythonToolchain
+};
 function toolchainFor(suite) {
   return TOOLCHAINS[suite.toolchain];
 }
 
 // src/run/environment.ts
-var exec4 = promisify5(execFile6);
+var exec7 = promisify8(execFile10);
 function packageRoot() {
-  let dir = path13.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync8(path13.join(dir, "package.json")); i++) dir = path13.dirname(dir);
+  let dir = path17.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync9(path17.join(dir, "package.json")); i++) dir = path17.dirname(dir);
   return dir;
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version = JSON.parse(readFileSync8(path13.join(root, "package.json"), "utf8")).version;
+  const version = JSON.parse(readFileSync8(path17.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
-    const { stdout } = await exec4("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
+    const { stdout } = await exec7("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
     return { version, commit: stdout.trim() || null };
   } catch {
     return { version, commit: null };
@@ -25197,7 +32243,7 @@ async function harnessIdentity(env) {
 }
 async function versionOf(cmd, args) {
   try {
-    const { stdout } = await exec4(cmd, args, { timeout: 3e4 });
+    const { stdout } = await exec7(cmd, args, { timeout: 3e4 });
     return stdout.trim().split("\n")[0] ?? null;
   } catch {
     return null;
@@ -25216,8 +32262,7 @@ async function withHeartbeat(what, log, work, everyMs = 8e3) {
     clearInterval(timer);
   }
 }
-async function prepareGrading(tasks, hostEnv, log, protect = [], onSandbox = () => {
-}) {
+async function startGradingPreparation(tasks, hostEnv, log, protect = []) {
   const cacheDir = cacheRoot(hostEnv);
   const sandbox = await detectSandbox(hostEnv, [
     packageRoot(),
@@ -25229,27 +32274,52 @@ async function prepareGrading(tasks, hostEnv, log, protect = [], onSandbox = () 
     log(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`
     );
-  onSandbox(sandbox.level);
   const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains = { node: process.version };
-  for (const suite of suites) {
-    const what = suite.toolchain === "node" ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)` : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`;
-    log(what);
-    await withHeartbeat(`preparing ${suite.name}`, log, () => toolchainFor(suite).prepare(suite, env, log));
-    if (suite.toolchain === "node" && suite.fixture) {
-      const pkg = JSON.parse(suite.fixture.files.get("package.json") ?? "{}");
-      for (const dep of ["typescript", "vitest"]) {
-        const v2 = pkg.devDependencies?.[dep];
-        if (v2) toolchains[`${suite.name}:${dep}`] = v2;
-      }
-    }
-    if (suite.toolchain === "rust") {
-      toolchains.cargo = await versionOf("cargo", ["--version"]) ?? "missing";
-      toolchains["rust-nightly"] = env.nightly ? await versionOf("rustc", ["+nightly", "--version"]) ?? "yes" : "unavailable";
+  const bySuite = new Map(
+    suites.map((suite) => {
+      const work = prepareSuite(suite, env, toolchains, log);
+      work.catch(() => {
+      });
+      return [suite.name, work];
+    })
+  );
+  return {
+    env,
+    toolchains,
+    ready: (suite) => bySuite.get(suite) ?? Promise.reject(new Error(`suite ${suite} was not prepared`)),
+    settled: Promise.allSettled(bySuite.values()).then(() => {
+    })
+  };
+}
+async function prepareSuite(suite, env, toolchains, log) {
+  log(
+    suite.toolchain === "node" ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)` : suite.toolchain === "go" ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)` : suite.toolchain === "python" ? `preparing ${suite.name}: finding a Python 3.11+ with pytest` : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`
+  );
+  await toolchainFor(suite).prepare(suite, env, log);
+  Object.assign(toolchains, toolchainFor(suite).versions?.(env));
+  if (suite.toolchain === "node" && suite.fixture) {
+    const pkg = JSON.parse(suite.fixture.files.get("package.json") ?? "{}");
+    for (const dep of ["typescript", "vitest"]) {
+      const v2 = pkg.devDependencies?.[dep];
+      if (v2) toolchains[`${suite.name}:${dep}`] = v2;
     }
   }
-  return { env, toolchains };
+  if (suite.toolchain === "go" && env.go) toolchains.go = env.go.version;
+  if (suite.toolchain === "rust") {
+    toolchains.cargo = await versionOf("cargo", ["--version"]) ?? "missing";
+    toolchains["rust-nightly"] = env.nightly ? await versionOf("rustc", ["+nightly", "--version"]) ?? "yes" : "unavailable";
+  }
+}
+async function prepareGrading(tasks, hostEnv, log, protect = []) {
+  const prep = await startGradingPreparation(tasks, hostEnv, log, protect);
+  await withHeartbeat(
+    "preparing the suites",
+    log,
+    () => Promise.all([...new Set(tasks.map((t) => t.suite.name))].map((s) => prep.ready(s)))
+  );
+  return { env: prep.env, toolchains: prep.toolchains };
 }
 
 // src/models/check-ids.ts
@@ -25450,14 +32520,14 @@ var AnthropicProvider = class {
           );
         }
         const usage = anthropicUsage(msg.usage);
-        const text = msg.content.map((b) => b.type === "text" ? b.text : "").join("");
+        const text2 = msg.content.map((b) => b.type === "text" ? b.text : "").join("");
         assertCompleteReply(
           this.spec.raw,
-          { text, usage, cut: msg.stop_reason === "max_tokens", stop: msg.stop_reason },
+          { text: text2, usage, cut: msg.stop_reason === "max_tokens", stop: msg.stop_reason },
           request.maxTokens
         );
         return {
-          text,
+          text: text2,
           usage,
           modelId: msg.model,
           latencyMs,
@@ -25661,8 +32731,8 @@ function isEmptyObj(obj2) {
     return false;
   return true;
 }
-function hasOwn(obj2, key) {
-  return Object.prototype.hasOwnProperty.call(obj2, key);
+function hasOwn(obj2, key2) {
+  return Object.prototype.hasOwnProperty.call(obj2, key2);
 }
 function isObj(obj2) {
   return obj2 != null && typeof obj2 === "object" && !Array.isArray(obj2);
@@ -25676,9 +32746,9 @@ var validatePositiveInteger = (name, n) => {
   }
   return n;
 };
-var safeJSON = (text) => {
+var safeJSON = (text2) => {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (err) {
     return void 0;
   }
@@ -25775,13 +32845,13 @@ function getBrowserInfo() {
     { key: "firefox", pattern: /Firefox(?:\W+(\d+)\.(\d+)(?:\.(\d+))?)?/ },
     { key: "safari", pattern: /(?:Version\W+(\d+)\.(\d+)(?:\.(\d+))?)?(?:\W+Mobile\S*)?\W+Safari/ }
   ];
-  for (const { key, pattern } of browserPatterns) {
+  for (const { key: key2, pattern } of browserPatterns) {
     const match = pattern.exec(navigator.userAgent);
     if (match) {
       const major = match[1] || 0;
       const minor = match[2] || 0;
       const patch = match[3] || 0;
-      return { browser: key, version: `${major}.${minor}.${patch}` };
+      return { browser: key2, version: `${major}.${minor}.${patch}` };
     }
   }
   return null;
@@ -25916,7 +32986,7 @@ var formatters = {
 var RFC1738 = "RFC1738";
 
 // node_modules/openai/internal/qs/utils.mjs
-var has = (obj2, key) => (has = Object.hasOwn ?? Function.prototype.call.bind(Object.prototype.hasOwnProperty), has(obj2, key));
+var has = (obj2, key2) => (has = Object.hasOwn ?? Function.prototype.call.bind(Object.prototype.hasOwnProperty), has(obj2, key2));
 var hex_table = /* @__PURE__ */ (() => {
   const array = [];
   for (let i = 0; i < 256; ++i) {
@@ -26000,8 +33070,8 @@ var array_prefix_generators = {
     return String(prefix) + "[]";
   },
   comma: "comma",
-  indices(prefix, key) {
-    return String(prefix) + "[" + key + "]";
+  indices(prefix, key2) {
+    return String(prefix) + "[" + key2 + "]";
   },
   repeat(prefix) {
     return String(prefix);
@@ -26109,15 +33179,15 @@ function inner_stringify(object, prefix, generateArrayPrefix, commaRoundTrip, al
     return adjusted_prefix + "[]";
   }
   for (let j = 0; j < obj_keys.length; ++j) {
-    const key = obj_keys[j];
+    const key2 = obj_keys[j];
     const value = (
       // @ts-ignore
-      typeof key === "object" && typeof key.value !== "undefined" ? key.value : obj2[key]
+      typeof key2 === "object" && typeof key2.value !== "undefined" ? key2.value : obj2[key2]
     );
     if (skipNulls && value === null) {
       continue;
     }
-    const encoded_key = allowDots && encodeDotInKeys ? key.replace(/\./g, "%2E") : key;
+    const encoded_key = allowDots && encodeDotInKeys ? key2.replace(/\./g, "%2E") : key2;
     const key_prefix = isArray(obj2) ? typeof generateArrayPrefix === "function" ? generateArrayPrefix(adjusted_prefix, encoded_key) : adjusted_prefix : adjusted_prefix + (allowDots ? "." + encoded_key : "[" + encoded_key + "]");
     sideChannel.set(object, step2);
     const valueSideChannel = /* @__PURE__ */ new WeakMap();
@@ -26234,13 +33304,13 @@ function stringify(object, opts = {}) {
   }
   const sideChannel = /* @__PURE__ */ new WeakMap();
   for (let i = 0; i < obj_keys.length; ++i) {
-    const key = obj_keys[i];
-    if (options.skipNulls && obj2[key] === null) {
+    const key2 = obj_keys[i];
+    if (options.skipNulls && obj2[key2] === null) {
       continue;
     }
     push_to_array(keys, inner_stringify(
-      obj2[key],
-      key,
+      obj2[key2],
+      key2,
       // @ts-expect-error
       generateArrayPrefix,
       commaRoundTrip,
@@ -26738,8 +33808,8 @@ async function defaultParseResponse(client, props) {
       const json = await response.json();
       return addRequestID(json, response);
     }
-    const text = await response.text();
-    return text;
+    const text2 = await response.text();
+    return text2;
   })();
   loggerFor(client).debug(`[${requestLogID}] response parsed`, formatRequestDetails({
     retryOfRequestLogID,
@@ -27004,7 +34074,7 @@ var createForm = async (body, fetch2) => {
     throw new TypeError("The provided fetch function does not support file uploads with the current global FormData class.");
   }
   const form = new FormData();
-  await Promise.all(Object.entries(body || {}).map(([key, value]) => addFormValue(form, key, value)));
+  await Promise.all(Object.entries(body || {}).map(([key2, value]) => addFormValue(form, key2, value)));
   return form;
 };
 var isNamedBlob = (value) => value instanceof Blob && "name" in value;
@@ -27022,24 +34092,24 @@ var hasUploadableValue = (value) => {
   }
   return false;
 };
-var addFormValue = async (form, key, value) => {
+var addFormValue = async (form, key2, value) => {
   if (value === void 0)
     return;
   if (value == null) {
-    throw new TypeError(`Received null for "${key}"; to pass null in FormData, you must use the string 'null'`);
+    throw new TypeError(`Received null for "${key2}"; to pass null in FormData, you must use the string 'null'`);
   }
   if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-    form.append(key, String(value));
+    form.append(key2, String(value));
   } else if (value instanceof Response) {
-    form.append(key, makeFile([await value.blob()], getName(value)));
+    form.append(key2, makeFile([await value.blob()], getName(value)));
   } else if (isAsyncIterable(value)) {
-    form.append(key, makeFile([await new Response(ReadableStreamFrom(value)).blob()], getName(value)));
+    form.append(key2, makeFile([await new Response(ReadableStreamFrom(value)).blob()], getName(value)));
   } else if (isNamedBlob(value)) {
-    form.append(key, value, getName(value));
+    form.append(key2, value, getName(value));
   } else if (Array.isArray(value)) {
-    await Promise.all(value.map((entry) => addFormValue(form, key + "[]", entry)));
+    await Promise.all(value.map((entry) => addFormValue(form, key2 + "[]", entry)));
   } else if (typeof value === "object") {
-    await Promise.all(Object.entries(value).map(([name, prop]) => addFormValue(form, `${key}[${name}]`, prop)));
+    await Promise.all(Object.entries(value).map(([name, prop]) => addFormValue(form, `${key2}[${name}]`, prop)));
   } else {
     throw new TypeError(`Invalid value given to form, expected a string, number, boolean, object, Array, File or Blob but got ${value} instead`);
   }
@@ -27109,12 +34179,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path29(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path30 = statics.reduce((previousValue, currentValue, index) => {
+  const path35 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -27131,7 +34201,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path29(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path30.split(/[?#]/, 1)[0];
+  const pathOnly = path35.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -27152,12 +34222,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path29(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path30}
+${path35}
 ${underline}`);
   }
-  return path30;
+  return path35;
 };
-var path14 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path18 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -27176,7 +34246,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path14`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
   }
 };
 
@@ -27899,12 +34969,12 @@ var _parseJSON = (jsonString, allow) => {
         skipBlank();
         if (index >= length && Allow.OBJ & allow)
           return obj2;
-        const key = parseStr();
+        const key2 = parseStr();
         skipBlank();
         index++;
         try {
           const value = parseAny();
-          Object.defineProperty(obj2, key, { value, writable: true, enumerable: true, configurable: true });
+          Object.defineProperty(obj2, key2, { value, writable: true, enumerable: true, configurable: true });
         } catch (e) {
           if (Allow.OBJ & allow)
             return obj2;
@@ -28511,7 +35581,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path14`/chat/completions/${completionID}`, options);
+    return this._client.get(path18`/chat/completions/${completionID}`, options);
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -28527,7 +35597,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path14`/chat/completions/${completionID}`, { body, ...options });
+    return this._client.post(path18`/chat/completions/${completionID}`, { body, ...options });
   }
   /**
    * List stored Chat Completions. Only Chat Completions that have been stored with
@@ -28555,7 +35625,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path14`/chat/completions/${completionID}`, options);
+    return this._client.delete(path18`/chat/completions/${completionID}`, options);
   }
   parse(body, options) {
     validateInputTools(body.tools);
@@ -28727,7 +35797,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path14`/batches/${batchID}`, options);
+    return this._client.get(path18`/batches/${batchID}`, options);
   }
   /**
    * List your organization's batches.
@@ -28741,7 +35811,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path14`/batches/${batchID}/cancel`, options);
+    return this._client.post(path18`/batches/${batchID}/cancel`, options);
   }
 };
 
@@ -28765,7 +35835,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path14`/assistants/${assistantID}`, {
+    return this._client.get(path18`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -28776,7 +35846,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path14`/assistants/${assistantID}`, {
+    return this._client.post(path18`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -28800,7 +35870,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path14`/assistants/${assistantID}`, {
+    return this._client.delete(path18`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -28903,7 +35973,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path14`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path18`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -28922,7 +35992,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path14`/chatkit/threads/${threadID}`, {
+    return this._client.get(path18`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -28956,7 +36026,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path14`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path18`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -28975,7 +36045,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path14`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
+    return this._client.getAPIList(path18`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
   }
 };
 
@@ -28998,7 +36068,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path14`/threads/${threadID}/messages`, {
+    return this._client.post(path18`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29011,7 +36081,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path14`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path18`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29023,7 +36093,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path14`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path18`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29035,7 +36105,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path14`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path18`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29048,7 +36118,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path14`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path18`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29064,7 +36134,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path14`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path18`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29077,7 +36147,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path14`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path18`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29337,18 +36407,18 @@ var AssistantStream = class extends EventStream {
     return this._addRun(__classPrivateFieldGet(this, _AssistantStream_instances, "m", _AssistantStream_endRequest).call(this));
   }
   static accumulateDelta(acc, delta2) {
-    for (const [key, deltaValue] of Object.entries(delta2)) {
-      if (!acc.hasOwnProperty(key)) {
-        acc[key] = deltaValue;
+    for (const [key2, deltaValue] of Object.entries(delta2)) {
+      if (!acc.hasOwnProperty(key2)) {
+        acc[key2] = deltaValue;
         continue;
       }
-      let accValue = acc[key];
+      let accValue = acc[key2];
       if (accValue === null || accValue === void 0) {
-        acc[key] = deltaValue;
+        acc[key2] = deltaValue;
         continue;
       }
-      if (key === "index" || key === "type") {
-        acc[key] = deltaValue;
+      if (key2 === "index" || key2 === "type") {
+        acc[key2] = deltaValue;
         continue;
       }
       if (typeof accValue === "string" && typeof deltaValue === "string") {
@@ -29383,9 +36453,9 @@ var AssistantStream = class extends EventStream {
         }
         continue;
       } else {
-        throw Error(`Unhandled record type: ${key}, deltaValue: ${deltaValue}, accValue: ${accValue}`);
+        throw Error(`Unhandled record type: ${key2}, deltaValue: ${deltaValue}, accValue: ${accValue}`);
       }
-      acc[key] = accValue;
+      acc[key2] = accValue;
     }
     return acc;
   }
@@ -29659,7 +36729,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path14`/threads/${threadID}/runs`, {
+    return this._client.post(path18`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -29675,7 +36745,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path14`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path18`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29687,7 +36757,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path14`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path18`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29699,7 +36769,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path14`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path18`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29712,7 +36782,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path14`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path18`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29790,7 +36860,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path14`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path18`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -29843,7 +36913,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path14`/threads/${threadID}`, {
+    return this._client.get(path18`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29854,7 +36924,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path14`/threads/${threadID}`, {
+    return this._client.post(path18`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -29866,7 +36936,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path14`/threads/${threadID}`, {
+    return this._client.delete(path18`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -29928,7 +36998,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path14`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path18`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -29949,20 +37019,20 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path14`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path18`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path14`/containers/${container_id}/files/${fileID}`, options);
+    return this._client.get(path18`/containers/${container_id}/files/${fileID}`, options);
   }
   /**
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path14`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path18`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options
     });
@@ -29972,7 +37042,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path14`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path18`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -29996,7 +37066,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path14`/containers/${containerID}`, options);
+    return this._client.get(path18`/containers/${containerID}`, options);
   }
   /**
    * List Containers
@@ -30008,7 +37078,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path14`/containers/${containerID}`, {
+    return this._client.delete(path18`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -30023,7 +37093,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path14`/conversations/${conversationID}/items`, {
+    return this._client.post(path18`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options
@@ -30034,20 +37104,20 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path14`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
+    return this._client.get(path18`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
   }
   /**
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path14`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path14`/conversations/${conversation_id}/items/${itemID}`, options);
+    return this._client.delete(path18`/conversations/${conversation_id}/items/${itemID}`, options);
   }
 };
 
@@ -30067,19 +37137,19 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path14`/conversations/${conversationID}`, options);
+    return this._client.get(path18`/conversations/${conversationID}`, options);
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path14`/conversations/${conversationID}`, { body, ...options });
+    return this._client.post(path18`/conversations/${conversationID}`, { body, ...options });
   }
   /**
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path14`/conversations/${conversationID}`, options);
+    return this._client.delete(path18`/conversations/${conversationID}`, options);
   }
 };
 Conversations.Items = Items;
@@ -30134,14 +37204,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path14`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
+    return this._client.get(path18`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path14`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -30157,20 +37227,20 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path14`/evals/${evalID}/runs`, { body, ...options });
+    return this._client.post(path18`/evals/${evalID}/runs`, { body, ...options });
   }
   /**
    * Get an evaluation run by ID.
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path14`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.get(path18`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path14`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path18`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options
     });
@@ -30180,14 +37250,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path14`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.delete(path18`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path14`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.post(path18`/evals/${eval_id}/runs/${runID}`, options);
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -30213,13 +37283,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path14`/evals/${evalID}`, options);
+    return this._client.get(path18`/evals/${evalID}`, options);
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path14`/evals/${evalID}`, { body, ...options });
+    return this._client.post(path18`/evals/${evalID}`, { body, ...options });
   }
   /**
    * List evaluations for a project.
@@ -30231,7 +37301,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path14`/evals/${evalID}`, options);
+    return this._client.delete(path18`/evals/${evalID}`, options);
   }
 };
 Evals.Runs = Runs2;
@@ -30267,7 +37337,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path14`/files/${fileID}`, options);
+    return this._client.get(path18`/files/${fileID}`, options);
   }
   /**
    * Returns a list of files.
@@ -30279,13 +37349,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path14`/files/${fileID}`, options);
+    return this._client.delete(path18`/files/${fileID}`, options);
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path14`/files/${fileID}/content`, {
+    return this._client.get(path18`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -30388,7 +37458,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
+    return this._client.getAPIList(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -30399,7 +37469,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options
     });
@@ -30421,7 +37491,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path14`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -30443,7 +37513,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path14`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
+    return this._client.delete(path18`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
   }
 };
 
@@ -30472,7 +37542,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path14`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
   }
 };
 
@@ -30515,7 +37585,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path14`/fine_tuning/jobs/${fineTuningJobID}`, options);
+    return this._client.get(path18`/fine_tuning/jobs/${fineTuningJobID}`, options);
   }
   /**
    * List your organization's fine-tuning jobs
@@ -30542,7 +37612,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
+    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
   }
   /**
    * Get status updates for a fine-tuning job.
@@ -30558,7 +37628,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path14`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
   }
   /**
    * Pause a fine-tune job.
@@ -30571,7 +37641,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
+    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
   }
   /**
    * Resume a fine-tune job.
@@ -30584,7 +37654,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path14`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
+    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -30647,7 +37717,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path14`/models/${model}`, options);
+    return this._client.get(path18`/models/${model}`, options);
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -30661,7 +37731,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path14`/models/${model}`, options);
+    return this._client.delete(path18`/models/${model}`, options);
   }
 };
 
@@ -30690,7 +37760,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path14`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path18`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -30705,7 +37775,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path14`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path18`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -30721,7 +37791,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path14`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path18`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -30736,7 +37806,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path14`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path18`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -31184,7 +38254,7 @@ var InputItems = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path14`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path18`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -31222,7 +38292,7 @@ var Responses = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path14`/responses/${responseID}`, {
+    return this._client.get(path18`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false
@@ -31244,7 +38314,7 @@ var Responses = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path14`/responses/${responseID}`, {
+    return this._client.delete(path18`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -31271,7 +38341,7 @@ var Responses = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path14`/responses/${responseID}/cancel`, options);
+    return this._client.post(path18`/responses/${responseID}/cancel`, options);
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -31301,7 +38371,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path14`/skills/${skillID}/content`, {
+    return this._client.get(path18`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -31316,7 +38386,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path14`/skills/${skill_id}/versions/${version}/content`, {
+    return this._client.get(path18`/skills/${skill_id}/versions/${version}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -31334,20 +38404,20 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path14`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path18`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path14`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.get(path18`/skills/${skill_id}/versions/${version}`, options);
   }
   /**
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path14`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path18`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options
     });
@@ -31357,7 +38427,7 @@ var Versions = class extends APIResource {
    */
   delete(version, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path14`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.delete(path18`/skills/${skill_id}/versions/${version}`, options);
   }
 };
 Versions.Content = Content3;
@@ -31379,13 +38449,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path14`/skills/${skillID}`, options);
+    return this._client.get(path18`/skills/${skillID}`, options);
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path14`/skills/${skillID}`, { body, ...options });
+    return this._client.post(path18`/skills/${skillID}`, { body, ...options });
   }
   /**
    * List all skills for the current project.
@@ -31397,7 +38467,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path14`/skills/${skillID}`, options);
+    return this._client.delete(path18`/skills/${skillID}`, options);
   }
 };
 Skills.Content = Content2;
@@ -31419,7 +38489,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path14`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path18`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -31461,7 +38531,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path14`/uploads/${uploadID}/cancel`, options);
+    return this._client.post(path18`/uploads/${uploadID}/cancel`, options);
   }
   /**
    * Completes the
@@ -31481,7 +38551,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path14`/uploads/${uploadID}/complete`, { body, ...options });
+    return this._client.post(path18`/uploads/${uploadID}/complete`, { body, ...options });
   }
 };
 Uploads.Parts = Parts;
@@ -31511,7 +38581,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path14`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path18`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -31522,7 +38592,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31533,7 +38603,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31550,7 +38620,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path14`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
   /**
    * Wait for the given file batch to be processed.
@@ -31630,7 +38700,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path14`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path18`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -31641,7 +38711,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31651,7 +38721,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -31661,7 +38731,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path14`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path18`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -31675,7 +38745,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path14`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31750,7 +38820,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path14`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path18`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
 };
 
@@ -31775,7 +38845,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path14`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path18`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31784,7 +38854,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path14`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path18`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -31804,7 +38874,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path14`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path18`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -31814,7 +38884,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path14`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path18`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -31837,7 +38907,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path14`/videos/${videoID}`, options);
+    return this._client.get(path18`/videos/${videoID}`, options);
   }
   /**
    * List recently generated videos for the current project.
@@ -31849,7 +38919,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path14`/videos/${videoID}`, options);
+    return this._client.delete(path18`/videos/${videoID}`, options);
   }
   /**
    * Create a character from an uploaded video.
@@ -31863,7 +38933,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path14`/videos/${videoID}/content`, {
+    return this._client.get(path18`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -31887,13 +38957,13 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path14`/videos/characters/${characterID}`, options);
+    return this._client.get(path18`/videos/characters/${characterID}`, options);
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path14`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path18`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -31946,11 +39016,11 @@ var Webhooks = class extends APIResource {
     const signatures = signatureHeader.split(" ").map((part) => part.startsWith("v1,") ? part.substring(3) : part);
     const decodedSecret = secret.startsWith("whsec_") ? Buffer.from(secret.replace("whsec_", ""), "base64") : Buffer.from(secret, "utf-8");
     const signedPayload = webhookId ? `${webhookId}.${timestamp}.${payload}` : `${timestamp}.${payload}`;
-    const key = await crypto.subtle.importKey("raw", decodedSecret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    const key2 = await crypto.subtle.importKey("raw", decodedSecret, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
     for (const signature of signatures) {
       try {
         const signatureBytes = Buffer.from(signature, "base64");
-        const isValid = await crypto.subtle.verify("HMAC", key, signatureBytes, new TextEncoder().encode(signedPayload));
+        const isValid = await crypto.subtle.verify("HMAC", key2, signatureBytes, new TextEncoder().encode(signedPayload));
         if (isValid) {
           return;
         }
@@ -32117,9 +39187,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path29, query, defaultBaseURL) {
+  buildURL(path34, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path29) ? new URL(path29) : new URL(baseURL + (baseURL.endsWith("/") && path29.startsWith("/") ? path29.slice(1) : path29));
+    const url = isAbsoluteURL(path34) ? new URL(path34) : new URL(baseURL + (baseURL.endsWith("/") && path34.startsWith("/") ? path34.slice(1) : path34));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -32144,24 +39214,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path29, opts) {
-    return this.methodRequest("get", path29, opts);
+  get(path34, opts) {
+    return this.methodRequest("get", path34, opts);
   }
-  post(path29, opts) {
-    return this.methodRequest("post", path29, opts);
+  post(path34, opts) {
+    return this.methodRequest("post", path34, opts);
   }
-  patch(path29, opts) {
-    return this.methodRequest("patch", path29, opts);
+  patch(path34, opts) {
+    return this.methodRequest("patch", path34, opts);
   }
-  put(path29, opts) {
-    return this.methodRequest("put", path29, opts);
+  put(path34, opts) {
+    return this.methodRequest("put", path34, opts);
   }
-  delete(path29, opts) {
-    return this.methodRequest("delete", path29, opts);
+  delete(path34, opts) {
+    return this.methodRequest("delete", path34, opts);
   }
-  methodRequest(method, path29, opts) {
+  methodRequest(method, path34, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path29, ...opts2 };
+      return { method, path: path34, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -32265,8 +39335,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path29, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path29, ...opts2 })) : { method: "get", path: path29, ...opts });
+  getAPIList(path34, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path34, ...opts2 })) : { method: "get", path: path34, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -32345,8 +39415,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path29, query, defaultBaseURL } = options;
-    const url = this.buildURL(path29, query, defaultBaseURL);
+    const { method, path: path34, query, defaultBaseURL } = options;
+    const url = this.buildURL(path34, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -32515,14 +39585,14 @@ var OpenAICompatibleProvider = class {
             usage ?? void 0
           );
         }
-        const text = typeof choice.message?.content === "string" ? choice.message.content : "";
+        const text2 = typeof choice.message?.content === "string" ? choice.message.content : "";
         assertCompleteReply(
           this.spec.raw,
-          { text, usage, cut: choice.finish_reason === "length", stop: choice.finish_reason },
+          { text: text2, usage, cut: choice.finish_reason === "length", stop: choice.finish_reason },
           request.maxTokens
         );
         return {
-          text,
+          text: text2,
           usage,
           modelId: completion.model ?? this.spec.model,
           latencyMs,
@@ -32590,15 +39660,15 @@ var ReplayProvider = class {
   replies = /* @__PURE__ */ new Map();
   async chat(request) {
     const { taskKey, trial, attempt } = request.context;
-    const text = this.replies.get(`${taskKey}#${trial}#${attempt}`);
-    if (text === void 0) {
+    const text2 = this.replies.get(`${taskKey}#${trial}#${attempt}`);
+    if (text2 === void 0) {
       throw new InfraFault(
         "harness",
         `replay: no recorded reply for ${taskKey} trial ${trial} attempt ${attempt}`,
         false
       );
     }
-    return { text, usage: ZERO_USAGE, modelId: `replay:${this.spec.model}`, latencyMs: 0, stopReason: "end" };
+    return { text: text2, usage: ZERO_USAGE, modelId: `replay:${this.spec.model}`, latencyMs: 0, stopReason: "end" };
   }
 };
 
@@ -32687,8 +39757,8 @@ function createProviders(specs, ctx) {
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9, readdirSync as readdirSync3, existsSync as existsSync9 } from "node:fs";
-import path15 from "node:path";
+import { readFileSync as readFileSync9, readdirSync as readdirSync4, existsSync as existsSync10 } from "node:fs";
+import path19 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/tasks/hidden-tests.ts
@@ -32697,6 +39767,8 @@ function hiddenTestNames(hidden) {
   for (const [rel, source] of hidden) {
     if (/^tests\/.*\.test\.tsx?$/.test(rel)) names.push(...vitestTitles(source));
     else if (/^tests\/[^/]+\.rs$/.test(rel)) names.push(...rustTestFns(source));
+    else if (/(?:^|\/)[^/]+_test\.go$/.test(rel)) names.push(...goTestFns(source));
+    else if (/^tests\/(?:.*\/)?test_[^/]*\.py$/.test(rel)) names.push(...pytestFns(source));
   }
   return names;
 }
@@ -32719,6 +39791,16 @@ function rustTestFns(source) {
   const fns = [];
   const test = /#\[test\]\s*(?:#\[[^\]]*\]\s*)*(?:pub\s+)?fn\s+([A-Za-z_][A-Za-z0-9_]*)/g;
   for (const m of stripComments(source).matchAll(test)) fns.push(m[1]);
+  return fns;
+}
+function goTestFns(source) {
+  const test = /^func\s+(Test(?![a-z])\w*)\s*\(\s*\w+\s+\*testing\.T\s*\)/gm;
+  return [...stripComments(source).matchAll(test)].map((m) => m[1]).filter((n) => n !== "TestMain");
+}
+function pytestFns(source) {
+  const fns = [];
+  const withoutComments = source.replace(/("""[\s\S]*?"""|'''[\s\S]*?''')|#[^\n]*/g, (m, str2) => str2 ? str2 : " ");
+  for (const m of withoutComments.matchAll(/^[ \t]*(?:async[ \t]+)?def[ \t]+(test_\w*)[ \t]*\(/gm)) fns.push(m[1]);
   return fns;
 }
 
@@ -32803,13 +39885,13 @@ var Diff = class {
       editLength++;
     };
     if (callback) {
-      (function exec5() {
+      (function exec8() {
         setTimeout(function() {
           if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
             return callback(void 0);
           }
           if (!execEditLength()) {
-            exec5();
+            exec8();
           }
         }, 0);
       })();
@@ -32822,16 +39904,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path29, added, removed, oldPosInc, options) {
-    const last = path29.lastComponent;
+  addToPath(path34, added, removed, oldPosInc, options) {
+    const last = path34.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path29.oldPos + oldPosInc,
+        oldPos: path34.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path29.oldPos + oldPosInc,
+        oldPos: path34.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -33777,9 +40859,9 @@ function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader
 function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
   return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
 }
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result = text.split("\n").map((line) => line + "\n");
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result = text2.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result.pop();
   } else {
@@ -33831,7 +40913,7 @@ var requirementSchema = external_exports.strictObject({
 });
 var HEADING = /^## (R[0-9]+)\b[:.]?\s*(.*)$/;
 var ITEM = /^- (test|check|mutant|unobservable):\s*(.+?)\s*$/;
-function parseRequirements(text, file) {
+function parseRequirements(text2, file) {
   const out = [];
   let current = null;
   let lineNo = 0;
@@ -33842,7 +40924,7 @@ function parseRequirements(text, file) {
     if (out.some((r) => r.id === current.id)) throw new UsageError(`${file}: ${current.id} is defined twice`);
     out.push(current);
   };
-  for (const raw of text.split("\n")) {
+  for (const raw of text2.split("\n")) {
     lineNo++;
     const line = raw.trimEnd();
     const heading = HEADING.exec(line);
@@ -33927,10 +41009,10 @@ function unprovenRequirements(reqs, subject, graded2) {
 
 // src/tasks/loader.ts
 function builtinTasksRoot() {
-  let dir = path15.dirname(fileURLToPath2(import.meta.url));
+  let dir = path19.dirname(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync9(path15.join(dir, "tasks", "react", "suite.yml"))) return path15.join(dir, "tasks");
-    dir = path15.dirname(dir);
+    if (existsSync10(path19.join(dir, "tasks", "react", "suite.yml"))) return path19.join(dir, "tasks");
+    dir = path19.dirname(dir);
   }
   throw new Error("cannot find the built-in tasks/ folder next to the aibench package");
 }
@@ -33947,14 +41029,14 @@ function readYaml(file, schema) {
 }
 var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name, base) {
-  const whyPath = path15.join(dir, "why.md");
-  if (!existsSync9(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
-  const text = readFileSync9(whyPath, "utf8");
-  const match = FRONT_MATTER.exec(text);
+  const whyPath = path19.join(dir, "why.md");
+  if (!existsSync10(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
+  const text2 = readFileSync9(whyPath, "utf8");
+  const match = FRONT_MATTER.exec(text2);
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
   const parsed = mutantExpectationSchema.safeParse((0, import_yaml2.parse)(match[1]));
   if (!parsed.success) throw new UsageError(`${whyPath}: ${describeZodError(parsed.error)}`);
-  const why = text.slice(match[0].length).trim();
+  const why = text2.slice(match[0].length).trim();
   const stored = readTree(dir, (rel) => rel === "why.md");
   if (!stored.has(MUTANT_PATCH)) return { name, files: stored, expect: parsed.data, why, stored: "copy" };
   if (stored.size > 1) throw new UsageError(`${dir}: a mutant with ${MUTANT_PATCH} holds no other files besides why.md`);
@@ -33962,34 +41044,39 @@ function loadMutant(dir, name, base) {
     const files = applyMutantPatch(stored.get(MUTANT_PATCH), base.reference, base.starter);
     return { name, files, expect: parsed.data, why, stored: "patch" };
   } catch (err) {
-    throw new UsageError(`${path15.join(dir, MUTANT_PATCH)}: ${err.message}`);
+    throw new UsageError(`${path19.join(dir, MUTANT_PATCH)}: ${err.message}`);
   }
 }
-var DEFAULT_TIMEOUTS = { node: { build: 60, test: 90 }, rust: { build: 180, test: 90 } };
+var DEFAULT_TIMEOUTS = {
+  node: { build: 60, test: 90 },
+  rust: { build: 180, test: 90 },
+  go: { build: 120, test: 60 },
+  python: { build: 30, test: 60 }
+};
 function loadTask(suite, dir) {
-  const taskFile = path15.join(dir, "task.yml");
+  const taskFile = path19.join(dir, "task.yml");
   const meta = readYaml(taskFile, taskFileSchema);
-  const folder = path15.basename(dir);
+  const folder = path19.basename(dir);
   if (meta.id !== folder) throw new UsageError(`${taskFile}: id: "${meta.id}" must equal the folder name "${folder}"`);
-  const promptPath = path15.join(dir, "prompt.md");
-  if (!existsSync9(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
+  const promptPath = path19.join(dir, "prompt.md");
+  if (!existsSync10(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = (0, import_picomatch.default)(meta.editable, { dot: false });
   const knownRules = /* @__PURE__ */ new Set(["*", ...tamperRuleIds(suite.toolchain)]);
   const unknownRule = meta.allow.find((r) => !knownRules.has(r));
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(", ")})`);
-  const starter = readTree(path15.join(dir, "starter"));
-  const hidden = readTree(path15.join(dir, "hidden"));
+  const starter = readTree(path19.join(dir, "starter"));
+  const hidden = readTree(path19.join(dir, "hidden"));
   const missingSupp = meta.checks.find((c) => c.kind === "tsan" && c.suppressions && !hidden.has(c.suppressions));
   if (missingSupp?.kind === "tsan")
     throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...suite.fixture?.files.keys() ?? []];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
-  const reference = readTree(path15.join(dir, "reference"));
-  const mutantsDir = path15.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync3(mutantsDir).filter((m) => isDirectory(path15.join(mutantsDir, m))).sort().map((m) => loadMutant(path15.join(mutantsDir, m), m, { reference, starter })) : [];
-  const requirementsPath = path15.join(dir, "REQUIREMENTS.md");
-  const requirements = existsSync9(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
+  const reference = readTree(path19.join(dir, "reference"));
+  const mutantsDir = path19.join(dir, "mutants");
+  const mutants = isDirectory(mutantsDir) ? readdirSync4(mutantsDir).filter((m) => isDirectory(path19.join(mutantsDir, m))).sort().map((m) => loadMutant(path19.join(mutantsDir, m), m, { reference, starter })) : [];
+  const requirementsPath = path19.join(dir, "REQUIREMENTS.md");
+  const requirements = existsSync10(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
   const prompt = readFileSync9(promptPath, "utf8");
   return {
     key: `${suite.name}/${meta.id}`,
@@ -34016,13 +41103,13 @@ function loadTask(suite, dir) {
   };
 }
 function loadSuite(dir) {
-  const meta = readYaml(path15.join(dir, "suite.yml"), suiteFileSchema);
+  const meta = readYaml(path19.join(dir, "suite.yml"), suiteFileSchema);
   const suite = { name: meta.name, title: meta.title ?? meta.name, toolchain: meta.toolchain, dir };
   if (meta.toolchain === "node") {
-    if (!meta.fixture) throw new UsageError(`${path15.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir = path15.join(dir, meta.fixture);
+    if (!meta.fixture) throw new UsageError(`${path19.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
+    const fixtureDir = path19.join(dir, meta.fixture);
     for (const required of ["package.json", "package-lock.json"]) {
-      if (!existsSync9(path15.join(fixtureDir, required))) throw new UsageError(`${fixtureDir}: missing ${required}`);
+      if (!existsSync10(path19.join(fixtureDir, required))) throw new UsageError(`${fixtureDir}: missing ${required}`);
     }
     suite.fixture = { dir: fixtureDir, files: readTree(fixtureDir, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
@@ -34033,13 +41120,13 @@ function loadTasks(roots) {
   const seen = /* @__PURE__ */ new Set();
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
-    for (const name of readdirSync3(root).sort()) {
-      const suiteDir = path15.join(root, name);
-      if (!existsSync9(path15.join(suiteDir, "suite.yml"))) continue;
+    for (const name of readdirSync4(root).sort()) {
+      const suiteDir = path19.join(root, name);
+      if (!existsSync10(path19.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
-      for (const id of readdirSync3(suiteDir).sort()) {
-        const taskDir = path15.join(suiteDir, id);
-        if (!existsSync9(path15.join(taskDir, "task.yml"))) continue;
+      for (const id of readdirSync4(suiteDir).sort()) {
+        const taskDir = path19.join(suiteDir, id);
+        if (!existsSync10(path19.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
         if (seen.has(task.key)) throw new UsageError(`${taskDir}: task "${task.key}" is defined twice`);
         seen.add(task.key);
@@ -34050,7 +41137,7 @@ function loadTasks(roots) {
   return tasks;
 }
 function selectTasks(all, suites, keys) {
-  let chosen = all;
+  let chosen2 = all;
   if (suites?.length) {
     const known = new Set(all.map((t) => t.suite.name));
     const unknown = suites.find((s) => !known.has(s));
@@ -34058,42 +41145,43 @@ function selectTasks(all, suites, keys) {
       throw new UsageError(
         `--suites: unknown suite "${unknown}"${didYouMean(unknown, known)} (known: ${[...known].join(", ")})`
       );
-    chosen = chosen.filter((t) => suites.includes(t.suite.name));
+    chosen2 = chosen2.filter((t) => suites.includes(t.suite.name));
   }
   if (keys?.length) {
     const picked = /* @__PURE__ */ new Set();
-    for (const key of keys) {
-      const matches = chosen.filter((t) => t.key === key || t.id === key);
+    for (const key2 of keys) {
+      const matches = chosen2.filter((t) => t.key === key2 || t.id === key2);
       if (matches.length !== 1) {
-        const why = matches.length ? "is ambiguous; use <suite>/<id>" : `is not a known task${didYouMean(key, key.includes("/") ? chosen.map((t) => t.key) : chosen.map((t) => t.id))}`;
-        throw new UsageError(`--tasks: "${key}" ${why} (run \`aibench tasks\` to list them)`);
+        const why = matches.length ? "is ambiguous; use <suite>/<id>" : `is not a known task${didYouMean(key2, key2.includes("/") ? chosen2.map((t) => t.key) : chosen2.map((t) => t.id))}`;
+        throw new UsageError(`--tasks: "${key2}" ${why} (run \`aibench tasks\` to list them)`);
       }
       picked.add(matches[0]);
     }
-    chosen = chosen.filter((t) => picked.has(t));
+    chosen2 = chosen2.filter((t) => picked.has(t));
   }
-  if (!chosen.length) throw new UsageError("no task selected: check --suites / --tasks");
-  return chosen;
+  if (!chosen2.length) throw new UsageError("no task selected: check --suites / --tasks");
+  return chosen2;
 }
 
 // src/run/run.ts
 import { randomUUID } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync11, mkdirSync as mkdirSync10, readFileSync as readFileSync11, rmSync as rmSync5 } from "node:fs";
-import path27 from "node:path";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync12, mkdirSync as mkdirSync14, readFileSync as readFileSync12, rmSync as rmSync6 } from "node:fs";
+import path32 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
-import path16 from "node:path";
+import { createRequire } from "node:module";
+import path20 from "node:path";
 function packageDir(real) {
   const marker = "/node_modules/";
   const at2 = real.lastIndexOf(marker);
-  if (at2 < 0) return path16.dirname(real);
+  if (at2 < 0) return path20.dirname(real);
   const rest = real.slice(at2 + marker.length).split("/");
   return real.slice(0, at2 + marker.length) + rest.slice(0, rest[0].startsWith("@") ? 2 : 1).join("/");
 }
 function findExecutable(name, hostEnv, hint) {
   for (const dir of (hostEnv.PATH ?? "").split(":").filter(Boolean)) {
-    const candidate = path16.join(dir, name);
+    const candidate = path20.join(dir, name);
     try {
       accessSync(candidate, constants2.X_OK);
       const real = realpathSync2(candidate);
@@ -34104,13 +41192,34 @@ function findExecutable(name, hostEnv, hint) {
   }
   throw new UsageError(`--models: ${hint}`);
 }
-var QUIET_ENV = {
+var CLAUDE_QUIET_ENV = {
   DISABLE_TELEMETRY: "1",
   DISABLE_AUTOUPDATER: "1",
   DISABLE_ERROR_REPORTING: "1",
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-  CODEX_DISABLE_UPDATE_CHECK: "1"
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1"
 };
+function codexConfig(proxyOpenAi) {
+  return [
+    "check_for_update_on_startup=false",
+    "analytics.enabled=false",
+    "feedback.enabled=false",
+    "features.plugins=false",
+    'model_provider="aibench"',
+    'model_providers.aibench.name="aibench metering proxy"',
+    `model_providers.aibench.base_url=${JSON.stringify(proxyOpenAi)}`,
+    'model_providers.aibench.env_key="OPENAI_API_KEY"',
+    'model_providers.aibench.wire_api="responses"'
+  ].flatMap((kv) => ["-c", kv]);
+}
+function codexNativeDir(pkgDir) {
+  try {
+    const require2 = createRequire(path20.join(pkgDir, "package.json"));
+    const manifest = require2.resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
+    return [path20.dirname(realpathSync2(manifest))];
+  } catch {
+    return [];
+  }
+}
 function agentDefinition(name, declared, hostEnv) {
   const preset = /^(claude-code|codex)\/(.+)$/.exec(name);
   if (preset) {
@@ -34128,7 +41237,7 @@ function agentDefinition(name, declared, hostEnv) {
         readable: [dir2],
         // Non-interactive (-p); edits allowed without prompts (the harness's sandbox is the boundary);
         // retries continue the same conversation in the same workspace.
-        argv: (prompt, attempt) => [
+        argv: (prompt, turn) => [
           bin2,
           "-p",
           prompt,
@@ -34138,10 +41247,10 @@ function agentDefinition(name, declared, hostEnv) {
           "bypassPermissions",
           "--output-format",
           "text",
-          ...attempt > 1 ? ["--continue"] : []
+          ...turn.continues ? ["--continue"] : []
         ],
         // The CLI refuses bypassPermissions as root unless told it is sandboxed, which it is.
-        env: { ...QUIET_ENV, IS_SANDBOX: "1" }
+        env: { ...CLAUDE_QUIET_ENV, IS_SANDBOX: "1" }
       };
     }
     const { bin, dir } = findExecutable(
@@ -34153,18 +41262,22 @@ function agentDefinition(name, declared, hostEnv) {
       name,
       pricedAs: { provider: "openai", model },
       timeoutMs: 9e5,
-      readable: [dir],
-      // `codex exec` is the non-interactive mode; its own sandbox is off because the harness's encloses it.
-      argv: (prompt) => [
+      readable: [dir, ...codexNativeDir(dir)],
+      // `codex exec` is the non-interactive mode (`exec resume --last` continues its session on a retry);
+      // its own sandbox and approvals are off because the harness's sandbox encloses it. The prompt comes
+      // on stdin (`-`): an argument as well would be sent twice, and argv limits its length.
+      argv: (_prompt, turn) => [
         bin,
         "exec",
+        ...turn.continues ? ["resume", "--last"] : [],
         "--model",
         model,
         "--skip-git-repo-check",
         "--dangerously-bypass-approvals-and-sandbox",
-        prompt
+        ...codexConfig(turn.proxy.openai),
+        "-"
       ],
-      env: QUIET_ENV
+      env: {}
     };
   }
   const agent = declared[name];
@@ -34182,7 +41295,7 @@ function agentDefinition(name, declared, hostEnv) {
     // The agent's own files (arguments resolved beside aibench.yml) and what it declared readable.
     readable: [
       .../* @__PURE__ */ new Set([
-        ...agent.command.filter((a) => path16.isAbsolute(a)).map((a) => path16.dirname(a)),
+        ...agent.command.filter((a) => path20.isAbsolute(a)).map((a) => path20.dirname(a)),
         ...agent.readable
       ])
     ],
@@ -34221,14 +41334,14 @@ function createAgent(spec, ctx) {
 }
 
 // src/agents/trial.ts
-import path23 from "node:path";
+import path29 from "node:path";
 
 // src/grade/grade.ts
 import os5 from "node:os";
-import path19 from "node:path";
+import path23 from "node:path";
 
 // src/prompt/extract.ts
-import path17 from "node:path";
+import path21 from "node:path";
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function fencedBlocks(reply) {
   const lines = reply.replace(/\r\n?/g, "\n").split("\n");
@@ -34255,12 +41368,12 @@ function fencedBlocks(reply) {
   return blocks;
 }
 var PATHLIKE = /^[\w@.\-/]+\.[A-Za-z0-9]+$|^[\w@.\-/]*\/[\w@.-]+$/;
-function stripDecoration(text) {
-  return text.replace(/^#+\s*/, "").replace(/^(?:\/\/|#|--|\/\*)\s*/, "").replace(/\s*\*\/$/, "").replace(/^(?:file(?:name)?|path)\s*[:=]\s*/i, "").replace(/^[*_`'"]+|[*_`'":]+$/g, "").trim();
+function stripDecoration(text2) {
+  return text2.replace(/^#+\s*/, "").replace(/^(?:\/\/|#|--|\/\*)\s*/, "").replace(/\s*\*\/$/, "").replace(/^(?:file(?:name)?|path)\s*[:=]\s*/i, "").replace(/^[*_`'"]+|[*_`'":]+$/g, "").trim();
 }
 function pathOf(block) {
-  const attr = /\b(?:file|filename|title|path)\s*=\s*["']?([^"'\s]+)["']?/i.exec(block.info);
-  if (attr?.[1]) return { path: attr[1], fromFirstLine: false };
+  const attr2 = /\b(?:file|filename|title|path)\s*=\s*["']?([^"'\s]+)["']?/i.exec(block.info);
+  if (attr2?.[1]) return { path: attr2[1], fromFirstLine: false };
   const words = block.info.split(/\s+/).flatMap((w2) => w2.split(":"));
   const inInfo = words.find(
     (w2, idx) => (idx > 0 || w2.includes(".") || w2.includes("/")) && PATHLIKE.test(w2) && !/^\.\w+$/.test(w2)
@@ -34276,16 +41389,16 @@ function pathOf(block) {
   return null;
 }
 var DIFF_REJECTED = "a diff, not a file: diffs are not accepted; send the complete new contents of each file you change";
-function isUnifiedDiff(text) {
-  if (!/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m.test(text)) return false;
+function isUnifiedDiff(text2) {
+  if (!/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/m.test(text2)) return false;
   try {
-    return parsePatch(text).some((p) => p.hunks.length > 0);
+    return parsePatch(text2).some((p) => p.hunks.length > 0);
   } catch {
-    return /^(?:---|\+\+\+) /m.test(text);
+    return /^(?:---|\+\+\+) /m.test(text2);
   }
 }
-function diffTarget(text) {
-  const name = /^\+\+\+ (?:b\/)?(\S+)/m.exec(text)?.[1] ?? /^--- (?:a\/)?(\S+)/m.exec(text)?.[1];
+function diffTarget(text2) {
+  const name = /^\+\+\+ (?:b\/)?(\S+)/m.exec(text2)?.[1] ?? /^--- (?:a\/)?(\S+)/m.exec(text2)?.[1];
   return name && name !== "/dev/null" ? name : "(diff)";
 }
 function safeRelativePath(raw) {
@@ -34293,7 +41406,7 @@ function safeRelativePath(raw) {
   if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0"))
     return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
-  const normal = path17.posix.normalize(slashed);
+  const normal = path21.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
 }
 function extractFiles(reply, rules) {
@@ -34358,7 +41471,7 @@ function forbiddenPatternViolation(checks, modelFiles) {
 
 // src/grade/scan/index.ts
 async function scanSubmission(task, files) {
-  if (task.suite.toolchain === "rust") return [];
+  if (task.suite.toolchain !== "node") return [];
   if (task.allow.includes("*")) return [];
   const { nodeModulePolicy, scanNodeSubmission } = await import("./ts-scan-WNLXL2TF.js");
   return scanNodeSubmission(files, task.allow, nodeModulePolicy(task));
@@ -34366,22 +41479,22 @@ async function scanSubmission(task, files) {
 
 // src/grade/feedback.ts
 var ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
-function sanitize(text, roots) {
-  let out = text.replace(ANSI, "");
+function sanitize(text2, roots) {
+  let out = text2.replace(ANSI, "");
   for (const root of [...roots].sort((a, b) => b.length - a.length)) {
     if (!root) continue;
     out = out.split(`file://${root}/`).join("").split(`${root}/`).join("").split(root).join(".");
   }
   return out.replace(/(?:\/[\w.@+-]+)+\/node_modules\/\S*/g, "<deps>").replace(/^\s+at .*$/gm, "").replace(/\b(?:finished in|Duration|Time:?)\s+[\d.]+\s*m?s\b/gi, "").replace(/\s*\(\d+(?:\.\d+)?\s*m?s\)/g, "").replace(/\n{3,}/g, "\n\n").trim();
 }
-function bound(text, max) {
-  if (text.length <= max) return text;
+function bound(text2, max) {
+  if (text2.length <= max) return text2;
   const marker = `
-[\u2026 ${text.length - max} characters omitted \u2026]
+[\u2026 ${text2.length - max} characters omitted \u2026]
 `;
   const keep = Math.max(0, max - marker.length);
   const head = Math.ceil(keep * 0.6);
-  return text.slice(0, head) + marker + text.slice(text.length - (keep - head));
+  return text2.slice(0, head) + marker + text2.slice(text2.length - (keep - head));
 }
 var CLASS_HEADLINE = {
   malformed: "no usable file in your reply",
@@ -34426,56 +41539,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync3, symlinkSync, unlinkSync as unlinkSync2, writeFileSync as writeFileSync5 } from "node:fs";
-import path18 from "node:path";
-
-// src/grade/remove-tree.ts
-import { execFile as execFile7 } from "node:child_process";
-import { lstat, rm } from "node:fs/promises";
-async function gone(dir) {
-  try {
-    await lstat(dir);
-    return false;
-  } catch (err) {
-    return err.code === "ENOENT";
-  }
-}
-function tool(cmd, args, timeoutMs) {
-  return new Promise((resolve) => {
-    execFile7(
-      cmd,
-      args,
-      { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
-      (err, _o, stderr) => resolve(err ? `${cmd}: ${stderr.trim().split("\n").slice(0, 3).join("; ") || err.message}` : "")
-    );
-  });
-}
-async function removeTree(dir, timeoutMs = 6e4) {
-  let firstError = "";
-  try {
-    await rm(dir, { recursive: true, force: true });
-    if (await gone(dir)) return { removed: true };
-  } catch (err) {
-    firstError = `${err.code ?? ""} ${err.message}`.trim();
-  }
-  const problems = [firstError];
-  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
-  if (await gone(dir)) return { removed: true };
-  problems.push(await tool("chmod", ["-R", "u+rwX", "--", dir], timeoutMs));
-  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
-  if (await gone(dir)) return { removed: true };
-  problems.push(await tool("chattr", ["-R", "-i", "-a", "--", dir], timeoutMs));
-  problems.push(await tool("rm", ["-rf", "--", dir], timeoutMs));
-  if (await gone(dir)) return { removed: true };
-  return { removed: false, error: problems.filter(Boolean).join(" | ") || "it is still there" };
-}
-
-// src/grade/workspace.ts
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync4, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync7 } from "node:fs";
+import path22 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path18.join(dir, rel);
-    mkdirSync7(path18.dirname(abs), { recursive: true });
-    writeFileSync5(abs, content);
+    const abs = path22.join(dir, rel);
+    mkdirSync10(path22.dirname(abs), { recursive: true });
+    writeFileSync7(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -34499,15 +41569,15 @@ function unwritablePath(rel, taskFiles, replyFiles) {
 }
 function ensureRealFolder(dir) {
   try {
-    if (lstatSync2(dir).isSymbolicLink()) unlinkSync2(dir);
+    if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
   } catch {
   }
-  mkdirSync7(dir, { recursive: true });
+  mkdirSync10(dir, { recursive: true });
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
   ensureRealFolder(parent);
-  const root = mkdtempSync2(path18.join(parent, `${task.suite.name}-${task.id}-`));
-  const dir = path18.join(root, "project");
+  const root = mkdtempSync2(path22.join(parent, `${task.suite.name}-${task.id}-`));
+  const dir = path22.join(root, "project");
   const protectedRel = [
     ...task.hidden.keys(),
     ...task.suite.fixture?.files.keys() ?? [],
@@ -34516,23 +41586,23 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
   const ws = {
     root,
     dir,
-    scratch: path18.join(root, "scratch"),
-    private: path18.join(root, "private"),
-    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path18.join(dir, rel))
+    scratch: path22.join(root, "scratch"),
+    private: path22.join(root, "private"),
+    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path22.join(dir, rel))
   };
   try {
-    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync7(d, { recursive: true });
+    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync10(d, { recursive: true });
     writeTree(ws.dir, task.starter);
     writeTree(ws.dir, modelFiles);
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync3(path18.join(ws.dir, "node_modules"), { recursive: true, force: true });
-      symlinkSync(nodeModules, path18.join(ws.dir, "node_modules"), "dir");
+      rmSync4(path22.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      symlinkSync(nodeModules, path22.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync3(root, { recursive: true, force: true });
+      rmSync4(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -34629,31 +41699,40 @@ ${tampering.map((h) => `- ${h.file}:${h.line}: ${h.message}`).join("\n")}`,
       gradeMs: Date.now() - started
     };
   }
+  const violation = forbiddenPatternViolation(task.checks, accepted);
+  if (violation) {
+    const obs2 = {
+      ...emptyObservation(),
+      steps: [{ name: violation.check, ok: false, status: "failed", durationMs: 0, exitCode: null }],
+      failedStep: { name: violation.check, class: "check" },
+      diagnostics: `${violation.message}
+The build and the tests were not run: fix this first.`
+    };
+    return {
+      ...base,
+      outcome: "check",
+      steps: obs2.steps,
+      feedback: composeFeedback(
+        "check",
+        obs2,
+        rejected,
+        [],
+        opts.feedbackChars,
+        secretLines(task.hidden, task.starter, accepted)
+      ),
+      gradeMs: Date.now() - started
+    };
+  }
   const ws = createWorkspace(
-    opts.workRoot ?? path19.join(os5.tmpdir(), "aibench-work"),
+    opts.workRoot ?? path23.join(os5.tmpdir(), "aibench-work"),
     task,
     accepted,
     opts.env.fixtures.get(task.suite.name)
   );
   let obs;
-  const violation = forbiddenPatternViolation(task.checks, accepted);
   try {
     const modelFiles = new Set(accepted.keys());
-    obs = await toolchainFor(task.suite).grade({
-      task,
-      ws,
-      slot: opts.slot,
-      env: opts.env,
-      modelFiles,
-      runChecks: !violation
-    });
-    if (!obs.failedStep && decideOutcome(obs) === "pass") {
-      if (violation) {
-        obs.steps.push({ name: violation.check, ok: false, status: "failed", durationMs: 0, exitCode: null });
-        obs.failedStep = { name: violation.check, class: "check" };
-        obs.diagnostics = violation.message;
-      }
-    }
+    obs = await toolchainFor(task.suite).grade({ task, ws, slot: opts.slot, env: opts.env, modelFiles });
   } catch (err) {
     obs = emptyObservation();
     obs.failedStep = { name: "harness", class: "infra" };
@@ -34692,9 +41771,182 @@ function ungraded() {
   return { files: [], rejected: [], steps: [], tests: null, failingTests: [], feedback: null, suspect: [] };
 }
 
+// src/run/schedule.ts
+import { mkdirSync as mkdirSync12, readFileSync as readFileSync10 } from "node:fs";
+import path25 from "node:path";
+
+// src/run/journal.ts
+import { appendFileSync, mkdirSync as mkdirSync11, renameSync as renameSync3, writeFileSync as writeFileSync8 } from "node:fs";
+import path24 from "node:path";
+var OUTPUT_FILES = {
+  results: "results.json",
+  transcripts: "transcripts.jsonl",
+  journal: "journal.jsonl",
+  report: "report.md"
+};
+function writeAtomic(file, content) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync8(tmp, content);
+  renameSync3(tmp, file);
+}
+var Journal = class {
+  constructor(dir) {
+    this.dir = dir;
+    mkdirSync11(dir, { recursive: true });
+  }
+  dir;
+  file(name) {
+    return path24.join(this.dir, OUTPUT_FILES[name]);
+  }
+  append(entry) {
+    appendFileSync(this.file("journal"), `${JSON.stringify(entry)}
+`);
+  }
+  header(header2) {
+    this.append({ ...header2 });
+  }
+  /**
+   * A graded attempt. When its reply was journaled by `paid` (chat models), the line says
+   * `"reply":"paid"` instead of repeating it; `--resume` takes the text from the paid line.
+   */
+  attempt(key2, attempt, replyPaid = false) {
+    if (replyPaid)
+      this.append({ type: "attempt", ...key2, reply: "paid", attempt: { ...attempt, reply: void 0 } });
+    else this.append({ type: "attempt", ...key2, attempt });
+  }
+  /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
+  paid(key2, paid) {
+    this.append({ type: "paid", ...key2, paid });
+  }
+  /** An agent's run paid for (metered) with the files it left, journaled before grading: never run twice. */
+  agentPaid(key2, paid) {
+    this.append({ type: "agent-paid", ...key2, paid });
+  }
+  /** A model call an agent made, metered by the proxy: its bill survives a crash mid-run. */
+  agentCall(key2, call) {
+    this.append({ type: "agent-call", ...key2, call });
+  }
+  /** A trial ended: its record is its last `attempts` attempts, summarised (`summarizeTrial`). */
+  trial(key2, attempts, stoppedBy) {
+    this.append({ type: "trial", ...key2, attempts, stoppedBy });
+  }
+  /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
+  interrupted(signal) {
+    this.append({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() });
+  }
+  transcript(entry) {
+    appendFileSync(
+      this.file("transcripts"),
+      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
+`
+    );
+  }
+  /** The final (or interrupted) results.json: validated and pretty-printed. */
+  results(results) {
+    writeAtomic(this.file("results"), serializeResults(results));
+  }
+  /**
+   * A results.json checkpoint mid-run: the same object, compact and not re-validated (built by the
+   * same typed code; the final write validates), so a checkpoint of a thousand trials costs a fraction
+   * of the final write.
+   */
+  checkpoint(results) {
+    writeAtomic(this.file("results"), `${JSON.stringify(results)}
+`);
+  }
+  report(markdown2) {
+    writeAtomic(this.file("report"), markdown2);
+  }
+};
+
+// src/run/schedule.ts
+var RETRY = 1e12;
+function schedulePriority(expectedGradeMs, attempt) {
+  return (attempt > 1 ? RETRY : 0) + expectedGradeMs;
+}
+function declaredGradeMs(task) {
+  if (task.suite.toolchain === "node") return 2e3 + 400 * task.level;
+  const tsan = task.checks.some((c) => c.kind === "tsan") ? 25e3 : 0;
+  return 4e3 + 1500 * task.level + tsan;
+}
+var GRADE_TIMES_FILE = "grade-times.json";
+var timesSchema = external_exports.object({
+  version: external_exports.literal(1),
+  tasks: external_exports.record(external_exports.string(), external_exports.object({ hash: external_exports.string(), ms: external_exports.number().nonnegative() }))
+});
+function readTimes(cacheDir) {
+  try {
+    return timesSchema.parse(JSON.parse(readFileSync10(path25.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
+  } catch {
+    return { version: 1, tasks: {} };
+  }
+}
+function gradeEstimates(tasks, cacheDir) {
+  const times = readTimes(cacheDir);
+  const byKey = new Map(
+    tasks.map((t) => {
+      const seen = times.tasks[t.key];
+      return [t.key, seen && seen.hash === t.hash ? seen.ms : declaredGradeMs(t)];
+    })
+  );
+  return (task) => byKey.get(task.key) ?? declaredGradeMs(task);
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function recordGradeTimes(cacheDir, tasks, trials) {
+  const byTask = /* @__PURE__ */ new Map();
+  for (const t of trials)
+    for (const a of t.attempts)
+      if (a.outcome !== "infra" && a.gradeMs > 0) {
+        const list2 = byTask.get(t.task) ?? [];
+        list2.push(a.gradeMs);
+        byTask.set(t.task, list2);
+      }
+  if (!byTask.size) return;
+  const times = readTimes(cacheDir);
+  for (const task of tasks) {
+    const ms = byTask.get(task.key);
+    if (!ms) continue;
+    const seen = times.tasks[task.key];
+    const now = median(ms);
+    times.tasks[task.key] = {
+      hash: task.hash,
+      ms: Math.round(seen && seen.hash === task.hash ? (seen.ms + now) / 2 : now)
+    };
+  }
+  try {
+    mkdirSync12(cacheDir, { recursive: true });
+    writeAtomic(path25.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
+`);
+  } catch {
+  }
+}
+
+// src/run/trial-record.ts
+function summarizeTrial(key2, attempts, stoppedBy) {
+  const passedAt = attempts.find((a) => a.outcome === "pass")?.n ?? null;
+  const last = attempts.at(-1);
+  return {
+    model: key2.model,
+    task: key2.task,
+    trial: key2.trial,
+    passed: passedAt !== null,
+    outcome: passedAt !== null ? "pass" : last?.outcome ?? "infra",
+    passedAtAttempt: passedAt,
+    attempts,
+    cost: sumCosts(attempts.map((a) => a.cost)),
+    usage: attempts.reduce((u, a) => addUsage(u, a.usage), ZERO_USAGE),
+    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
+    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
+    stoppedBy
+  };
+}
+
 // src/agents/collect.ts
-import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync4, readSync as readSync2 } from "node:fs";
-import path20 from "node:path";
+import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync4, readdirSync as readdirSync5, readSync as readSync2 } from "node:fs";
+import path26 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
   totalBytes: 16 * 1024 * 1024,
@@ -34705,7 +41957,7 @@ var SKIP_DIRS = /* @__PURE__ */ new Set(["node_modules", "target", ".git"]);
 function readRegular(abs, limit2) {
   let fd;
   try {
-    fd = openSync3(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync4(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch {
     return null;
   }
@@ -34723,7 +41975,7 @@ function readRegular(abs, limit2) {
   } catch {
     return null;
   } finally {
-    closeSync3(fd);
+    closeSync4(fd);
   }
 }
 function collectWorkspace(dir, task, baseline) {
@@ -34738,13 +41990,13 @@ function collectWorkspace(dir, task, baseline) {
     }
     let entries;
     try {
-      entries = readdirSync4(abs).sort();
+      entries = readdirSync5(abs).sort();
     } catch {
       return;
     }
     for (const name of entries) {
       const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = path20.join(abs, name);
+      const childAbs = path26.join(abs, name);
       let st2;
       try {
         st2 = lstatSync3(childAbs);
@@ -34788,6 +42040,27 @@ function collectWorkspace(dir, task, baseline) {
   };
   walk(dir, "", 0);
   return { files, rejected };
+}
+
+// src/agents/resume.ts
+function agentResumePoint(prior, runs, retryInfra, unbilled = []) {
+  const last = prior.at(-1);
+  const finished = last !== void 0 && (last.outcome === "pass" || (last.outcome === "infra" ? !retryInfra : !last.feedback));
+  const next = prior.filter((a) => a.outcome !== "infra").length + 1;
+  const lastRun = runs.at(-1);
+  const pending = lastRun && !lastRun.graded && lastRun.paid.n === next ? lastRun.paid : null;
+  return {
+    finished,
+    next,
+    pending: finished ? null : pending,
+    seed: lastRun ? new Map(lastRun.paid.files) : null,
+    feedback: [...prior].reverse().find((a) => a.outcome !== "infra")?.feedback ?? null,
+    carried: unbilled.length ? {
+      calls: unbilled.length,
+      usage: unbilled.reduce((u, c) => addUsage(u, c.usage ?? ZERO_USAGE), ZERO_USAGE),
+      cost: sumCosts(unbilled.map((c) => c.cost))
+    } : null
+  };
 }
 
 // src/agents/proxy.ts
@@ -34848,8 +42121,8 @@ var StreamMeter = class {
     }
     if (this.buffer.length > 8 * 1024 * 1024) this.buffer = "";
   }
-  event(text) {
-    const data = text.split(/\r?\n/).filter((l3) => l3.startsWith("data:")).map((l3) => l3.slice(5).trimStart()).join("\n");
+  event(text2) {
+    const data = text2.split(/\r?\n/).filter((l3) => l3.startsWith("data:")).map((l3) => l3.slice(5).trimStart()).join("\n");
     if (!data || data === "[DONE]") return;
     let json;
     try {
@@ -34925,8 +42198,8 @@ var MeteringProxy = class {
       if (req.method !== "POST" || !api)
         return send(res, 404, api, `aibench proxy: no route ${req.method} ${url.pathname}`);
       if (!meter) return send(res, 409, api, "aibench proxy: no attempt is running");
-      const key = req.headers["x-api-key"] ?? req.headers.authorization;
-      if (key) meter.presentedKeys.add(String(key).replace(/^Bearer\s+/i, ""));
+      const key2 = req.headers["x-api-key"] ?? req.headers.authorization;
+      if (key2) meter.presentedKeys.add(String(key2).replace(/^Bearer\s+/i, ""));
       const upstream = api === "anthropic-messages" ? this.opts.upstreams.anthropic : this.opts.upstreams.openai;
       if (!upstream)
         return send(res, 404, api, `aibench proxy: this agent's model is not reached over ${api}`);
@@ -34986,14 +42259,14 @@ var MeteringProxy = class {
     res.writeHead(reply.status, { "content-type": type });
     const sse = type.includes("text/event-stream");
     const streamMeter = new StreamMeter(api);
-    let text = "";
+    let text2 = "";
     const decoder = new TextDecoder();
     if (reply.body) {
       for await (const chunk of reply.body) {
         res.write(chunk);
         const piece = decoder.decode(chunk, { stream: true });
         if (sse) streamMeter.push(piece);
-        if (text.length < TRANSCRIPT_CHARS || !sse) text += piece;
+        if (text2.length < TRANSCRIPT_CHARS || !sse) text2 += piece;
       }
     }
     res.end();
@@ -35004,7 +42277,7 @@ var MeteringProxy = class {
       model = streamMeter.model ?? model;
     } else if (reply.ok) {
       try {
-        const parsed = usageFromJson(api, JSON.parse(text));
+        const parsed = usageFromJson(api, JSON.parse(text2));
         usage = parsed.usage;
         model = parsed.model ?? model;
       } catch {
@@ -35024,18 +42297,18 @@ var MeteringProxy = class {
     };
     meter.calls.push(call);
     this.opts.budget.add(cost);
-    this.opts.onCall?.(call, body, text.slice(0, TRANSCRIPT_CHARS));
+    this.opts.onCall?.(call, body, text2.slice(0, TRANSCRIPT_CHARS));
   }
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync8, mkdtempSync as mkdtempSync3, rmSync as rmSync4, symlinkSync as symlinkSync2, writeFileSync as writeFileSync7 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync5, symlinkSync as symlinkSync2, writeFileSync as writeFileSync10 } from "node:fs";
 import os6 from "node:os";
-import path22 from "node:path";
+import path28 from "node:path";
 
 // src/agents/forwarder.ts
-import { writeFileSync as writeFileSync6 } from "node:fs";
-import path21 from "node:path";
+import { writeFileSync as writeFileSync9 } from "node:fs";
+import path27 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
 const [socket, port, cmd, ...args] = process.argv.slice(2);
@@ -35053,8 +42326,8 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 function writeForwarder(dir) {
-  const file = path21.join(dir, "aibench-forward.mjs");
-  writeFileSync6(file, FORWARDER_SOURCE);
+  const file = path27.join(dir, "aibench-forward.mjs");
+  writeFileSync9(file, FORWARDER_SOURCE);
   return file;
 }
 var IN_SANDBOX_PORT = 48111;
@@ -35063,31 +42336,32 @@ var IN_SANDBOX_PORT = 48111;
 var PLACEHOLDER_KEY = "aibench-placeholder-key";
 function writeTree2(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path22.join(dir, rel);
-    mkdirSync8(path22.dirname(abs), { recursive: true });
-    writeFileSync7(abs, content);
+    const abs = path28.join(dir, rel);
+    mkdirSync13(path28.dirname(abs), { recursive: true });
+    writeFileSync10(abs, content);
   }
 }
-function prepareAgentWorkspace(task, nodeModules) {
-  const parent = path22.join(os6.tmpdir(), "aibench-agents");
-  mkdirSync8(parent, { recursive: true });
-  const root = mkdtempSync3(path22.join(parent, `${task.suite.name}-${task.id}-`));
+function prepareAgentWorkspace(task, nodeModules, seed) {
+  const parent = path28.join(os6.tmpdir(), "aibench-agents");
+  mkdirSync13(parent, { recursive: true });
+  const root = mkdtempSync3(path28.join(parent, `${task.suite.name}-${task.id}-`));
   const ws = {
     root,
-    dir: path22.join(root, "project"),
-    scratch: path22.join(root, "scratch"),
-    io: path22.join(root, "io"),
+    dir: path28.join(root, "project"),
+    scratch: path28.join(root, "scratch"),
+    io: path28.join(root, "io"),
     baseline: new Map([...task.starter, ...task.suite.fixture?.files ?? []])
   };
-  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync8(d, { recursive: true });
+  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync13(d, { recursive: true });
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 511);
   writeTree2(ws.dir, ws.baseline);
-  if (nodeModules) symlinkSync2(nodeModules, path22.join(ws.dir, "node_modules"), "dir");
+  if (seed) writeTree2(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
+  if (nodeModules) symlinkSync2(nodeModules, path28.join(ws.dir, "node_modules"), "dir");
   return ws;
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync4(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync5(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -35109,9 +42383,17 @@ ${feedback}
 
 Fix the problem by editing the files in the current directory.`;
 }
+function agentResumePrompt(task, feedback, attempt, attempts) {
+  return `${agentTaskPrompt(task)}
+
+## Your earlier attempt
+The files in the current directory are the ones you left in your previous session.
+
+${agentRetryPrompt(feedback, attempt, attempts)}`;
+}
 async function runAgentProcess(o) {
-  const taskFile = path22.join(o.ws.io, `task-${o.attempt}.md`);
-  writeFileSync7(taskFile, o.prompt);
+  const taskFile = path28.join(o.ws.io, `task-${o.attempt}.md`);
+  writeFileSync10(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
     o.ws.scratch,
@@ -35126,7 +42408,11 @@ async function runAgentProcess(o) {
     },
     o.hostEnv
   );
-  const agentArgv = o.def.argv(o.prompt, o.attempt);
+  const agentArgv = o.def.argv(o.prompt, {
+    attempt: o.attempt,
+    continues: o.continues,
+    proxy: { anthropic: base, openai: `${base}/v1` }
+  });
   const argv = "socket" in o.proxy ? [process.execPath, writeForwarder(o.ws.io), o.proxy.socket, String(IN_SANDBOX_PORT), ...agentArgv] : agentArgv;
   const wrapped = o.sandbox.wrap(argv, {
     writable: [o.ws.dir, o.ws.scratch],
@@ -35156,164 +42442,200 @@ function agentIsolation(level2) {
   return level2 === "namespaces" ? "namespaces: own network namespace (loopback only); the metering proxy reached through a unix socket bound into the sandbox" : "process: the metering proxy on loopback TCP; the network is NOT isolated (install bubblewrap)";
 }
 var REPLY_CHARS = 2e4;
-function tail(text, chars) {
-  return text.length > chars ? `[\u2026]
-${text.slice(-chars)}` : text;
+function tail2(text2, chars) {
+  return text2.length > chars ? `[\u2026]
+${text2.slice(-chars)}` : text2;
 }
 async function runAgentTrial(agent, task, trial, ctx) {
   const model = agent.spec.name;
-  const key = { model, task: task.key, trial };
+  const key2 = { model, task: task.key, trial };
   const env = ctx.grade.env;
+  await ctx.ready(task);
   const nodeModules = env.fixtures.get(task.suite.name);
-  const ws = prepareAgentWorkspace(task, nodeModules);
+  const resume = agentResumePoint(
+    ctx.prior ?? [],
+    ctx.agentRuns ?? [],
+    Boolean(ctx.retryInfra),
+    ctx.agentUnbilled
+  );
+  const attempts = [...ctx.prior ?? []];
+  if (resume.finished) return finishTrial(model, task, trial, attempts, false, ctx);
+  const ws = prepareAgentWorkspace(task, nodeModules, resume.seed ?? void 0);
   let attemptNo = 0;
   const proxy = new MeteringProxy({
     upstreams: agent.upstreams,
     price: ctx.price,
     budget: ctx.budget,
     timeoutMs: agent.timeoutMs,
-    onCall: (call, request, reply) => ctx.journal.transcript({ type: "agent-call", ...key, attempt: attemptNo, ...call, request, reply })
+    onCall: (call, request, reply) => {
+      ctx.journal.agentCall(key2, { n: attemptNo, usage: call.usage, cost: call.cost });
+      ctx.journal.transcript({ type: "agent-call", ...key2, attempt: attemptNo, ...call, request, reply });
+    }
   });
   const namespaces = env.sandbox.level === "namespaces";
-  const socket = path23.join(ws.io, "proxy.sock");
-  const attempts = [];
+  const socket = path29.join(ws.io, "proxy.sock");
+  const rc = { agent, task, key: key2, ws, proxy, socket, nodeModules, ctx };
   let stoppedByBudget = false;
+  let ranHere = false;
   try {
     await proxy.listen(namespaces ? { socket } : { port: 0 });
-    let prompt = agentTaskPrompt(task);
-    for (let n = 1; n <= ctx.attempts; n++) {
-      if (ctx.budget.exhausted) {
-        stoppedByBudget = true;
-        break;
-      }
+    let prompt = resume.next > 1 && resume.feedback ? agentResumePrompt(task, resume.feedback, resume.next - 1, ctx.attempts) : agentTaskPrompt(task);
+    for (let n = resume.next; n <= ctx.attempts; n++) {
       attemptNo = n;
-      const startedAt = (/* @__PURE__ */ new Date()).toISOString();
-      const meter = proxy.begin();
-      ctx.journal.transcript({ type: "request", ...key, attempt: n, agent: agent.def.name, prompt });
-      const run2 = await ctx.modelPool.use(
-        () => runAgentProcess({
-          def: agent.def,
-          ws,
-          prompt,
-          attempt: n,
-          sandbox: env.sandbox,
-          proxy: namespaces ? { socket } : { port: proxy.port },
-          hostEnv: process.env,
-          readable: nodeModules ? [nodeModules] : []
-        })
-      );
-      proxy.end();
-      ctx.journal.transcript({
-        type: "reply",
-        ...key,
-        attempt: n,
-        exitCode: run2.exitCode,
-        timedOut: run2.timedOut,
-        stdout: tail(run2.stdout, REPLY_CHARS),
-        stderr: tail(run2.stderr, REPLY_CHARS)
-      });
-      const usage = meter.calls.reduce((u, c) => addUsage(u, c.usage ?? ZERO_USAGE), ZERO_USAGE);
-      const cost = sumCosts(meter.calls.map((c) => c.cost));
-      const faults = meter.faults.map((f) => ({
-        cause: f.cause,
-        message: f.message,
-        retried: false,
-        at: f.at
-      }));
-      const common = {
-        n,
-        reply: tail(`${run2.stdout}${run2.stderr ? `
-[stderr]
-${run2.stderr}` : ""}`, REPLY_CHARS),
-        modelId: meter.calls.findLast((c) => c.model)?.model ?? null,
-        stopReason: run2.timedOut ? "timeout" : `exit ${run2.exitCode ?? run2.signal ?? "unknown"}`,
-        faults,
-        usage,
-        cost,
-        modelMs: run2.durationMs,
-        startedAt
-      };
-      let record2;
-      if (meter.refusedByBudget) {
-        faults.push({
-          cause: "budget-exhausted",
-          message: "--max-cost reached: the proxy refused a call",
-          retried: false,
-          at: (/* @__PURE__ */ new Date()).toISOString()
-        });
-        stoppedByBudget = true;
-        record2 = {
-          ...common,
-          outcome: "infra",
-          ...ungraded(),
-          gradeMs: 0
-        };
-      } else if (run2.timedOut) {
-        const feedback = `Result: FAILED (timeout): you did not finish within ${Math.round(agent.def.timeoutMs / 1e3)} s and were stopped.`;
-        record2 = {
-          ...common,
-          outcome: "timeout",
-          files: [],
-          rejected: [],
-          steps: [],
-          tests: null,
-          failingTests: [],
-          feedback: n < ctx.attempts ? feedback : null,
-          suspect: [],
-          gradeMs: 0
-        };
-      } else {
-        const { files, rejected } = collectWorkspace(ws.dir, task, ws.baseline);
-        const graded2 = await ctx.gradePool.use(
-          (slot) => gradeFiles(task, files, { ...ctx.grade, slot }, rejected)
-        );
-        const infra = graded2.outcome !== "pass" && meter.faults.length > 0;
-        record2 = {
-          ...common,
-          outcome: infra ? "infra" : graded2.outcome,
-          files: graded2.files,
-          rejected: graded2.rejected,
-          steps: graded2.steps,
-          tests: graded2.tests,
-          failingTests: graded2.failingTests,
-          feedback: n < ctx.attempts && !infra ? graded2.feedback : null,
-          suspect: graded2.suspect,
-          gradeMs: graded2.gradeMs
-        };
+      let paid = n === resume.next ? resume.pending : null;
+      if (!paid) {
+        if (ctx.budget.exhausted) {
+          stoppedByBudget = true;
+          break;
+        }
+        const ran = await runOnce(rc, prompt, n, ranHere);
+        ranHere = true;
+        if (n === resume.next && resume.carried) billCarried(ran.done ?? ran.paid.record, resume.carried);
+        if (ran.done) {
+          stoppedByBudget ||= ran.done.faults.some((f) => f.cause === "budget-exhausted");
+          attempts.push(ran.done);
+          ctx.journal.attempt(key2, ran.done);
+          ctx.onAttempt?.(ran.done);
+          if (!ran.done.feedback) break;
+          prompt = agentRetryPrompt(ran.done.feedback, n, ctx.attempts);
+          continue;
+        }
+        paid = ran.paid;
+        ctx.journal.agentPaid(key2, paid);
       }
-      attempts.push(record2);
-      ctx.journal.attempt(key, record2);
-      ctx.onAttempt?.(record2);
-      if (record2.outcome === "pass" || record2.outcome === "infra" || !record2.feedback) break;
-      prompt = agentRetryPrompt(record2.feedback, n, ctx.attempts);
+      const files = new Map(paid.files);
+      ctx.onPhase?.(n, "awaiting-grader");
+      const graded2 = await ctx.gradePool.use(
+        (slot) => {
+          ctx.onPhase?.(n, "grading");
+          return gradeFiles(task, files, { ...ctx.grade, slot }, paid.rejected);
+        },
+        schedulePriority(ctx.expectedGradeMs(task), n)
+      );
+      const infra = graded2.outcome !== "pass" && paid.record.faults.some((f) => f.cause !== "interrupted");
+      const record = {
+        ...paid.record,
+        outcome: infra ? "infra" : graded2.outcome,
+        files: graded2.files,
+        rejected: graded2.rejected,
+        steps: graded2.steps,
+        tests: graded2.tests,
+        failingTests: graded2.failingTests,
+        feedback: n < ctx.attempts && !infra ? graded2.feedback : null,
+        suspect: graded2.suspect,
+        gradeMs: graded2.gradeMs
+      };
+      attempts.push(record);
+      ctx.journal.attempt(key2, record);
+      ctx.onAttempt?.(record);
+      if (record.outcome === "pass" || record.outcome === "infra" || !record.feedback) break;
+      prompt = ranHere ? agentRetryPrompt(record.feedback, n, ctx.attempts) : agentResumePrompt(task, record.feedback, n, ctx.attempts);
     }
   } finally {
     await proxy.close();
     removeAgentWorkspace(ws);
   }
+  return finishTrial(model, task, trial, attempts, stoppedByBudget, ctx);
+}
+function billCarried(record, carried) {
+  record.usage = addUsage(record.usage, carried.usage);
+  record.cost = sumCosts([record.cost, carried.cost]);
+  record.faults.unshift({
+    cause: "interrupted",
+    message: `the run was interrupted while the agent worked; its ${carried.calls} metered call(s) are billed to this attempt, which ran it again`,
+    retried: true,
+    at: (/* @__PURE__ */ new Date()).toISOString()
+  });
+}
+function finishTrial(model, task, trial, attempts, stoppedByBudget, ctx) {
   if (!attempts.length) return null;
-  const passedAt = attempts.find((a) => a.outcome === "pass")?.n ?? null;
-  const record = {
-    model,
-    task: task.key,
-    trial,
-    passed: passedAt !== null,
-    outcome: passedAt !== null ? "pass" : attempts.at(-1).outcome,
-    passedAtAttempt: passedAt,
-    attempts,
-    cost: sumCosts(attempts.map((a) => a.cost)),
-    usage: attempts.reduce((u, a) => addUsage(u, a.usage), ZERO_USAGE),
-    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
-    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
-    stoppedBy: stoppedByBudget ? "budget" : null
+  const key2 = { model, task: task.key, trial };
+  const stoppedBy = stoppedByBudget ? "budget" : null;
+  ctx.journal.trial(key2, attempts.length, stoppedBy);
+  return summarizeTrial(key2, attempts, stoppedBy);
+}
+async function runOnce(rc, prompt, n, continues) {
+  const { agent, key: key2, ws, proxy, ctx } = rc;
+  const env = ctx.grade.env;
+  const startedAt = (/* @__PURE__ */ new Date()).toISOString();
+  const meter = proxy.begin();
+  ctx.journal.transcript({ type: "request", ...key2, attempt: n, agent: agent.def.name, prompt });
+  const run2 = await ctx.modelPool.use(
+    () => {
+      ctx.onPhase?.(n, "model");
+      return runAgentProcess({
+        def: agent.def,
+        ws,
+        prompt,
+        attempt: n,
+        continues,
+        sandbox: env.sandbox,
+        proxy: env.sandbox.level === "namespaces" ? { socket: rc.socket } : { port: proxy.port },
+        hostEnv: process.env,
+        readable: rc.nodeModules ? [rc.nodeModules] : []
+      });
+    },
+    schedulePriority(ctx.expectedGradeMs(rc.task), n)
+  );
+  proxy.end();
+  ctx.journal.transcript({
+    type: "reply",
+    ...key2,
+    attempt: n,
+    exitCode: run2.exitCode,
+    timedOut: run2.timedOut,
+    stdout: tail2(run2.stdout, REPLY_CHARS),
+    stderr: tail2(run2.stderr, REPLY_CHARS)
+  });
+  const faults = meter.faults.map((f) => ({ cause: f.cause, message: f.message, retried: false, at: f.at }));
+  const common = {
+    n,
+    reply: tail2(`${run2.stdout}${run2.stderr ? `
+[stderr]
+${run2.stderr}` : ""}`, REPLY_CHARS),
+    modelId: meter.calls.findLast((c) => c.model)?.model ?? null,
+    stopReason: run2.timedOut ? "timeout" : `exit ${run2.exitCode ?? run2.signal ?? "unknown"}`,
+    faults,
+    usage: meter.calls.reduce((u, c) => addUsage(u, c.usage ?? ZERO_USAGE), ZERO_USAGE),
+    cost: sumCosts(meter.calls.map((c) => c.cost)),
+    modelMs: run2.durationMs,
+    startedAt
   };
-  ctx.journal.trial(record);
-  return record;
+  if (meter.refusedByBudget) {
+    faults.push({
+      cause: "budget-exhausted",
+      message: "--max-cost reached: the proxy refused a call",
+      retried: false,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { done: { ...common, outcome: "infra", ...ungraded(), gradeMs: 0 } };
+  }
+  if (run2.timedOut) {
+    const feedback = `Result: FAILED (timeout): you did not finish within ${Math.round(agent.def.timeoutMs / 1e3)} s and were stopped.`;
+    return {
+      done: {
+        ...common,
+        outcome: "timeout",
+        ...ungraded(),
+        feedback: n < ctx.attempts ? feedback : null,
+        gradeMs: 0
+      }
+    };
+  }
+  const { files, rejected } = collectWorkspace(ws.dir, rc.task, ws.baseline);
+  return {
+    paid: {
+      n,
+      record: { ...common, outcome: "infra", ...ungraded(), gradeMs: 0 },
+      files: [...files],
+      rejected
+    }
+  };
 }
 
 // src/report/html/write.ts
-import { renameSync as renameSync2, writeFileSync as writeFileSync8 } from "node:fs";
-import path24 from "node:path";
+import { renameSync as renameSync4, writeFileSync as writeFileSync11 } from "node:fs";
+import path30 from "node:path";
 
 // src/report/html/page.ts
 import { randomBytes } from "node:crypto";
@@ -36939,11 +44261,11 @@ var MAX_REPLY_EXCERPT = 16 * 1024;
 var DiffTable = class {
   diffs = [];
   index = /* @__PURE__ */ new Map();
-  add(text) {
-    let i = this.index.get(text);
+  add(text2) {
+    let i = this.index.get(text2);
     if (i === void 0) {
-      i = this.diffs.push(text) - 1;
-      this.index.set(text, i);
+      i = this.diffs.push(text2) - 1;
+      this.index.set(text2, i);
     }
     return i;
   }
@@ -37067,8 +44389,8 @@ pre.feedback, pre.reply { white-space: pre-wrap; }
 `;
 
 // src/report/html/page.ts
-function escapeHtml(text) {
-  return text.replace(
+function escapeHtml(text2) {
+  return text2.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]
   );
@@ -37079,9 +44401,9 @@ var markdown = new ne({
     html: (t) => escapeHtml(t.text),
     image: (t) => escapeHtml(t.text),
     link(t) {
-      const text = this.parser.parseInline(t.tokens);
+      const text2 = this.parser.parseInline(t.tokens);
       const safe = /^https?:\/\//i.test(t.href) || /^[\w.-]+$/.test(t.href);
-      return safe ? `<a href="${escapeHtml(t.href)}">${text}</a>` : text;
+      return safe ? `<a href="${escapeHtml(t.href)}">${text2}</a>` : text2;
     }
   }
 });
@@ -37136,10 +44458,10 @@ ${reportTablesHtml(results)}
 async function writeVisualReport(results, outDir, tasks = []) {
   const { writeFigures } = await import("./render-LNKIVKAT.js");
   const figures = await writeFigures(results, outDir);
-  const file = path24.join(outDir, HTML_REPORT_FILE);
+  const file = path30.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync8(tmp, renderHtmlReport(results, figures, tasks));
-  renameSync2(tmp, file);
+  writeFileSync11(tmp, renderHtmlReport(results, figures, tasks));
+  renameSync4(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
 
@@ -37164,66 +44486,44 @@ var Budget = class {
   }
 };
 
-// src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync9, renameSync as renameSync3, writeFileSync as writeFileSync9 } from "node:fs";
-import path25 from "node:path";
-var OUTPUT_FILES = {
-  results: "results.json",
-  transcripts: "transcripts.jsonl",
-  journal: "journal.jsonl",
-  report: "report.md"
-};
-function writeAtomic(file, content) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync9(tmp, content);
-  renameSync3(tmp, file);
-}
-var Journal = class {
-  constructor(dir) {
-    this.dir = dir;
-    mkdirSync9(dir, { recursive: true });
+// src/run/checkpoint.ts
+var Checkpoints3 = class {
+  constructor(write, bounds = {
+    minIntervalMs: 3e4,
+    maxShare: 5e-3
+  }, now = () => performance.now()) {
+    this.write = write;
+    this.bounds = bounds;
+    this.now = now;
   }
-  dir;
-  file(name) {
-    return path25.join(this.dir, OUTPUT_FILES[name]);
+  write;
+  bounds;
+  now;
+  timer = null;
+  dirty = false;
+  lastCostMs = 0;
+  stopped = false;
+  /** Something changed: a checkpoint will include it, at the earliest the bounds allow. */
+  changed() {
+    this.dirty = true;
+    if (this.timer || this.stopped) return;
+    const delay = Math.max(this.bounds.minIntervalMs, this.lastCostMs / this.bounds.maxShare);
+    this.timer = setTimeout(() => this.checkpoint(), delay);
+    this.timer.unref?.();
   }
-  header(header2) {
-    appendFileSync(this.file("journal"), `${JSON.stringify(header2)}
-`);
+  checkpoint() {
+    this.timer = null;
+    if (!this.dirty || this.stopped) return;
+    this.dirty = false;
+    const started = this.now();
+    this.write();
+    this.lastCostMs = this.now() - started;
   }
-  attempt(key, attempt) {
-    appendFileSync(this.file("journal"), `${JSON.stringify({ type: "attempt", ...key, attempt })}
-`);
-  }
-  /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
-  paid(key, paid) {
-    appendFileSync(this.file("journal"), `${JSON.stringify({ type: "paid", ...key, paid })}
-`);
-  }
-  trial(record) {
-    appendFileSync(this.file("journal"), `${JSON.stringify({ type: "trial", record })}
-`);
-  }
-  /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
-  interrupted(signal) {
-    appendFileSync(
-      this.file("journal"),
-      `${JSON.stringify({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() })}
-`
-    );
-  }
-  transcript(entry) {
-    appendFileSync(
-      this.file("transcripts"),
-      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
-`
-    );
-  }
-  results(results) {
-    writeAtomic(this.file("results"), serializeResults(results));
-  }
-  report(markdown2) {
-    writeAtomic(this.file("report"), markdown2);
+  /** No checkpoint after this: the caller writes the final results itself. */
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 };
 
@@ -37235,30 +44535,41 @@ var Pool = class {
   }
   size;
   free;
+  /** Kept sorted: highest priority first, arrival order among equal priorities. */
   waiting = [];
-  async use(job) {
-    const slot = this.free.length ? this.free.pop() : await new Promise((resolve) => this.waiting.push(resolve));
+  async use(job, priority = 0) {
+    const slot = this.free.length ? this.free.pop() : await new Promise((resolve) => this.enqueue(priority, resolve));
     try {
       return await job(slot);
     } finally {
       const next = this.waiting.shift();
-      if (next) next(slot);
+      if (next) next.resolve(slot);
       else this.free.push(slot);
     }
+  }
+  enqueue(priority, resolve) {
+    let lo = 0;
+    let hi = this.waiting.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (this.waiting[mid].priority >= priority) lo = mid + 1;
+      else hi = mid;
+    }
+    this.waiting.splice(lo, 0, { priority, resolve });
   }
 };
 
 // src/run/resume.ts
-import { existsSync as existsSync10, readFileSync as readFileSync10 } from "node:fs";
-import path26 from "node:path";
+import { existsSync as existsSync11, readFileSync as readFileSync11 } from "node:fs";
+import path31 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path26.join(out, OUTPUT_FILES.journal);
-  if (!existsSync10(file))
+  const file = path31.join(out, OUTPUT_FILES.journal);
+  if (!existsSync11(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
-  const lines = readFileSync10(file, "utf8").split("\n").filter(Boolean);
+  const lines = readFileSync11(file, "utf8").split("\n").filter(Boolean);
   const parsed = [];
   for (const [i, line] of lines.entries()) {
     try {
@@ -37272,20 +44583,40 @@ function readJournal(out) {
   const attempts = /* @__PURE__ */ new Map();
   const trials = /* @__PURE__ */ new Map();
   const paid = /* @__PURE__ */ new Map();
+  const agentRuns = /* @__PURE__ */ new Map();
+  const agentUnbilled = /* @__PURE__ */ new Map();
   for (const entry of parsed.slice(1)) {
     if (entry.type === "paid" && entry.paid) {
-      const key = trialKey(entry.model, entry.task, entry.trial);
-      paid.set(key, (paid.get(key) ?? /* @__PURE__ */ new Map()).set(entry.paid.n, entry.paid));
-    } else if (entry.type === "attempt") {
-      const key = trialKey(entry.model, entry.task, entry.trial);
-      attempts.set(key, [...attempts.get(key) ?? [], attemptSchema.parse(entry.attempt)]);
-    } else if (entry.type === "trial") {
+      const key2 = trialKey(entry.model, entry.task, entry.trial);
+      paid.set(key2, (paid.get(key2) ?? /* @__PURE__ */ new Map()).set(entry.paid.n, entry.paid));
+    } else if (entry.type === "agent-call" && entry.call) {
+      const key2 = trialKey(entry.model, entry.task, entry.trial);
+      agentUnbilled.set(key2, [...agentUnbilled.get(key2) ?? [], entry.call]);
+    } else if (entry.type === "agent-paid" && entry.paid) {
+      const key2 = trialKey(entry.model, entry.task, entry.trial);
+      agentUnbilled.delete(key2);
+      agentRuns.set(key2, [...agentRuns.get(key2) ?? [], { paid: entry.paid, graded: false }]);
+    } else if (entry.type === "attempt" && entry.attempt) {
+      const key2 = trialKey(entry.model, entry.task, entry.trial);
+      const raw = entry.reply === "paid" ? { ...entry.attempt, reply: paid.get(key2)?.get(entry.attempt.n)?.reply.text } : entry.attempt;
+      const attempt = attemptSchema.parse(raw);
+      agentUnbilled.delete(key2);
+      attempts.set(key2, [...attempts.get(key2) ?? [], attempt]);
+      const run2 = agentRuns.get(key2)?.at(-1);
+      if (run2?.paid.n === attempt.n) run2.graded = true;
+    } else if (entry.type === "trial" && entry.record) {
       const record = trialSchema.parse(entry.record);
       trials.set(trialKey(record.model, record.task, record.trial), record);
+    } else if (entry.type === "trial") {
+      const id = { model: entry.model, task: entry.task, trial: entry.trial };
+      const key2 = trialKey(id.model, id.task, id.trial);
+      const n = entry.attempts ?? 0;
+      const own = n > 0 ? (attempts.get(key2) ?? []).slice(-n) : [];
+      trials.set(key2, trialSchema.parse(summarizeTrial(id, own, entry.stoppedBy ?? null)));
     }
   }
-  for (const [key, list2] of attempts) for (const a of list2) paid.get(key)?.delete(a.n);
-  return { header: header2, attempts, trials, paid };
+  for (const [key2, list2] of attempts) for (const a of list2) paid.get(key2)?.delete(a.n);
+  return { header: header2, attempts, trials, paid, agentRuns, agentUnbilled };
 }
 
 // src/report/reason.ts
@@ -37304,8 +44635,8 @@ function failureReason(feedback, max = REASON_CHARS) {
     const error = lines.find((l3) => /\berror(\[E\d+\]|\s+TS\d+)?:/i.test(l3));
     detail = error?.trim() ?? lines.slice(1).map((l3) => l3.trim()).find((l3) => l3 && !/^(Tests|Failed step|Ignored files):?/.test(l3)) ?? "";
   }
-  const text = (detail ? `${cls} \xB7 ${detail}` : cls).replace(/\s+/g, " ");
-  return text.length > max ? `${text.slice(0, max - 1)}\u2026` : text;
+  const text2 = (detail ? `${cls} \xB7 ${detail}` : cls).replace(/\s+/g, " ");
+  return text2.length > max ? `${text2.slice(0, max - 1)}\u2026` : text2;
 }
 
 // src/grade/suspect.ts
@@ -37326,24 +44657,6 @@ function specialCasingEvidence(feedback, reply, known) {
 }
 
 // src/run/trial.ts
-function summarize(model, task, trial, attempts) {
-  const passedAt = attempts.find((a) => a.outcome === "pass")?.n ?? null;
-  const last = attempts.at(-1);
-  return {
-    model,
-    task: task.key,
-    trial,
-    passed: passedAt !== null,
-    outcome: passedAt !== null ? "pass" : last?.outcome ?? "infra",
-    passedAtAttempt: passedAt,
-    attempts,
-    cost: sumCosts(attempts.map((a) => a.cost)),
-    usage: attempts.reduce((u, a) => addUsage(u, a.usage), ZERO_USAGE),
-    modelMs: attempts.reduce((s, a) => s + a.modelMs, 0),
-    gradeMs: attempts.reduce((s, a) => s + a.gradeMs, 0),
-    stoppedBy: null
-  };
-}
 async function gradeGuarded(task, reply, opts) {
   const started = Date.now();
   try {
@@ -37361,8 +44674,8 @@ function harnessFaultRecords(graded2) {
   const at2 = (/* @__PURE__ */ new Date()).toISOString();
   return graded2.harnessFaults.map((f) => ({ cause: f.cause, message: f.message, retried: false, at: at2 }));
 }
-async function requestReply(provider, task, trial, n, conversation, ctx) {
-  const key = { model: provider.spec.name, task: task.key, trial };
+async function requestReply(provider, task, trial, n, conversation, logged, ctx) {
+  const key2 = { model: provider.spec.name, task: task.key, trial };
   const saved = ctx.paid?.get(n);
   if (saved) return { kind: "reply", paid: saved };
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -37378,7 +44691,7 @@ async function requestReply(provider, task, trial, n, conversation, ctx) {
     if (fault.usage) billedByFaults = addUsage(billedByFaults, fault.usage);
     ctx.journal.transcript({
       type: "fault",
-      ...key,
+      ...key2,
       attempt: n,
       cause: fault.kind,
       message: fault.message,
@@ -37387,40 +44700,45 @@ async function requestReply(provider, task, trial, n, conversation, ctx) {
   };
   const requestStarted = Date.now();
   try {
-    const paid = await ctx.modelPool.use(async () => {
-      if (ctx.budget.exhausted) return null;
-      ctx.journal.transcript({
-        type: "request",
-        ...key,
-        attempt: n,
-        system: ctx.prompt.system,
-        messages: conversation
-      });
-      const reply2 = await provider.chat({
-        system: ctx.prompt.system,
-        messages: conversation,
-        maxTokens: ctx.maxTokens,
-        settings: ctx.prompt.settings,
-        context: { taskKey: task.key, trial, attempt: n },
-        onFault
-      });
-      const usage = addUsage(reply2.usage, billedByFaults);
-      const bill = { n, reply: reply2, usage, cost: costOf(usage, ctx.price), faults, startedAt };
-      ctx.budget.add(bill.cost);
-      return bill;
-    });
+    const paid = await ctx.modelPool.use(
+      async () => {
+        if (ctx.budget.exhausted) return null;
+        ctx.onPhase?.(n, "model");
+        ctx.journal.transcript({
+          type: "request",
+          ...key2,
+          attempt: n,
+          ...logged === 0 ? { system: ctx.prompt.system } : {},
+          fromMessage: logged,
+          messages: conversation.slice(logged)
+        });
+        const reply2 = await provider.chat({
+          system: ctx.prompt.system,
+          messages: conversation,
+          maxTokens: ctx.maxTokens,
+          settings: ctx.prompt.settings,
+          context: { taskKey: task.key, trial, attempt: n },
+          onFault
+        });
+        const usage = addUsage(reply2.usage, billedByFaults);
+        const bill = { n, reply: reply2, usage, cost: costOf(usage, ctx.price), faults, startedAt };
+        ctx.budget.add(bill.cost);
+        return bill;
+      },
+      schedulePriority(ctx.expectedGradeMs(task), n)
+    );
     if (!paid) return { kind: "budget" };
     const { reply } = paid;
     ctx.journal.transcript({
       type: "reply",
-      ...key,
+      ...key2,
       attempt: n,
       text: reply.text,
       usage: reply.usage,
       modelId: reply.modelId,
       latencyMs: reply.latencyMs
     });
-    ctx.journal.paid(key, paid);
+    ctx.journal.paid(key2, paid);
     return { kind: "reply", paid };
   } catch (err) {
     if (err instanceof FatalApiError) throw err;
@@ -37449,7 +44767,8 @@ async function runTrial(provider, task, trial, ctx) {
   const model = provider.spec.name;
   const conversation = [taskMessageFor(task, ctx.prompt)];
   const attempts = [];
-  const key = { model, task: task.key, trial };
+  const key2 = { model, task: task.key, trial };
+  let logged = 0;
   let stoppedByBudget = false;
   for (const done of ctx.prior ?? []) {
     attempts.push(done);
@@ -37463,25 +44782,34 @@ async function runTrial(provider, task, trial, ctx) {
   const finished = last !== void 0 && (last.outcome === "pass" || (last.outcome === "infra" ? !ctx.retryInfra : !last.feedback));
   const graded2 = attempts.filter((a) => a.outcome !== "infra").length;
   for (let n = graded2 + 1; n <= ctx.attempts && !finished; n++) {
-    const requested = await requestReply(provider, task, trial, n, conversation, ctx);
+    const requested = await requestReply(provider, task, trial, n, conversation, logged, ctx);
+    logged = conversation.length;
     if (requested.kind === "budget") {
       stoppedByBudget = true;
       break;
     }
     if (requested.kind === "infra") {
       attempts.push(requested.record);
-      ctx.journal.attempt(key, requested.record);
+      ctx.journal.attempt(key2, requested.record);
       ctx.onAttempt?.(requested.record);
       break;
     }
     const { reply, usage, cost, faults, startedAt } = requested.paid;
-    const graded3 = await ctx.gradePool.use((slot) => gradeGuarded(task, reply.text, { ...ctx.grade, slot }));
+    await ctx.ready(task);
+    ctx.onPhase?.(n, "awaiting-grader");
+    const graded3 = await ctx.gradePool.use(
+      (slot) => {
+        ctx.onPhase?.(n, "grading");
+        return gradeGuarded(task, reply.text, { ...ctx.grade, slot });
+      },
+      schedulePriority(ctx.expectedGradeMs(task), n)
+    );
     const previous = attempts.at(-1);
     if (previous?.feedback) {
       const known = [task.prompt, ...task.starter.values(), previous.reply ?? ""].join("\n");
       graded3.suspect.push(...specialCasingEvidence(previous.feedback, reply.text, known));
     }
-    const record2 = {
+    const record = {
       n,
       outcome: graded3.outcome,
       reply: reply.text,
@@ -37502,37 +44830,37 @@ async function runTrial(provider, task, trial, ctx) {
       gradeMs: graded3.gradeMs,
       startedAt
     };
-    attempts.push(record2);
-    ctx.journal.attempt(key, record2);
-    ctx.onAttempt?.(record2);
-    if (graded3.outcome === "pass" || graded3.outcome === "infra" || !record2.feedback) break;
+    attempts.push(record);
+    ctx.journal.attempt(key2, record, true);
+    ctx.onAttempt?.(record);
+    if (graded3.outcome === "pass" || graded3.outcome === "infra" || !record.feedback) break;
     conversation.push(
       { role: "assistant", content: reply.text },
-      retryMessageFor(record2.feedback, n, ctx.attempts, ctx.prompt)
+      retryMessageFor(record.feedback, n, ctx.attempts, ctx.prompt)
     );
+    logged += 1;
   }
   if (!attempts.length) return null;
-  const record = {
-    ...summarize(model, task, trial, attempts),
-    stoppedBy: stoppedByBudget ? "budget" : null
-  };
-  ctx.journal.trial(record);
-  return record;
+  const stoppedBy = stoppedByBudget ? "budget" : null;
+  ctx.journal.trial(key2, attempts.length, stoppedBy);
+  return summarizeTrial(key2, attempts, stoppedBy);
 }
 
 // src/run/run.ts
+var PreparationFailed = class extends Error {
+};
 function ensureWritableOut(out, resume) {
   try {
-    mkdirSync10(out, { recursive: true });
+    mkdirSync14(out, { recursive: true });
     accessSync2(out, constants4.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync11(path27.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync12(path32.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync11(path27.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync12(path32.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -37541,7 +44869,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync5(path27.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync6(path32.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -37595,7 +44923,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path27.resolve(request.out);
+  const out = path32.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -37624,7 +44952,7 @@ async function runBenchmark(request) {
   };
   if (prior && request.rerunInfra) {
     const rerun = [...prior.trials].filter(([, t]) => t.outcome === "infra");
-    for (const [key] of rerun) prior.trials.delete(key);
+    for (const [key2] of rerun) prior.trials.delete(key2);
     log(`--rerun-infra: ${rerun.length} trial(s) ended by API faults run again; everything paid for is kept`);
   }
   if (!prior) journal.header(header2);
@@ -37644,20 +44972,16 @@ async function runBenchmark(request) {
       );
   }
   warnings.forEach((w2) => log(`warning: ${w2}`));
-  const { env: gradeEnv, toolchains } = await prepareGrading(
-    tasks,
-    env,
-    log,
-    [out],
-    (isolation) => opts.onPlan?.({
-      models: providers.length,
-      tasks: tasks.length,
-      trials: opts.settings.trials,
-      attempts: opts.settings.attempts,
-      isolation,
-      resumed: prior?.trials.size ?? 0
-    })
-  );
+  const preparation = await startGradingPreparation(tasks, env, log, [out]);
+  const { env: gradeEnv, toolchains } = preparation;
+  opts.onPlan?.({
+    models: providers.length,
+    tasks: tasks.length,
+    trials: opts.settings.trials,
+    attempts: opts.settings.attempts,
+    isolation: gradeEnv.sandbox.level,
+    resumed: prior?.trials.size ?? 0
+  });
   const results = {
     schemaVersion: 1,
     runId: header2.runId,
@@ -37722,26 +45046,53 @@ async function runBenchmark(request) {
   const budget = new Budget(opts.settings.maxCost);
   for (const attempt of [...prior?.attempts.values() ?? []].flat()) budget.add(attempt.cost);
   for (const pending of prior?.paid.values() ?? []) for (const p of pending.values()) budget.add(p.cost);
+  for (const runs of prior?.agentRuns.values() ?? [])
+    for (const r of runs) if (!r.graded) budget.add(r.paid.record.cost);
+  for (const calls of prior?.agentUnbilled.values() ?? []) for (const c of calls) budget.add(c.cost);
   const modelPool = new Pool(opts.settings.concurrency);
   const gradePool = new Pool(opts.settings.gradeConcurrency);
+  const expectedGradeMs = gradeEstimates(tasks, gradeEnv.cacheDir);
   const order = /* @__PURE__ */ new Map();
   const jobs = [];
   for (let trial = 1; trial <= opts.settings.trials; trial++) {
     for (const task of tasks) for (const provider of providers) jobs.push({ provider, task, trial });
   }
-  jobs.forEach((j, i) => order.set(`${j.provider.spec.name}|${j.task.key}|${j.trial}`, i));
+  jobs.forEach((j, i) => order.set(trialKey(j.provider.spec.name, j.task.key, j.trial), i));
   let fatal;
   let interrupted = false;
   const finished = [];
+  const materialise = () => {
+    results.trials = [...finished].sort(
+      (a, b) => order.get(trialKey(a.model, a.task, a.trial)) - order.get(trialKey(b.model, b.task, b.trial))
+    );
+  };
+  const checkpointSec = Number(env.AIBENCH_CHECKPOINT_SEC ?? 30);
+  const checkpoints = new Checkpoints3(
+    () => {
+      materialise();
+      try {
+        journal.checkpoint(results);
+      } catch (err) {
+        log(`warning: could not write a results.json checkpoint (${oneLine(err)}); the journal is intact`);
+      }
+    },
+    {
+      minIntervalMs: (Number.isFinite(checkpointSec) && checkpointSec > 0 ? checkpointSec : 30) * 1e3,
+      // A small part of the 2% of wall time the whole harness may take outside gradings.
+      maxShare: 5e-3
+    }
+  );
   const onAbort = () => {
     if (interrupted || results.finishedAt) return;
     interrupted = true;
+    checkpoints.stop();
     results.status = "interrupted";
     results.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
     results.warnings.push(
       `run interrupted (${String(opts.signal?.reason ?? "signal")}): continue it with aibench run --resume ${out}`
     );
     journal.interrupted(String(opts.signal?.reason ?? "signal"));
+    materialise();
     journal.results(results);
     journal.report(renderReport(results));
   };
@@ -37750,22 +45101,22 @@ async function runBenchmark(request) {
   const publish = (record) => {
     if (interrupted) return;
     finished.push(record);
-    results.trials = [...finished].sort(
-      (a, b) => order.get(`${a.model}|${a.task}|${a.trial}`) - order.get(`${b.model}|${b.task}|${b.trial}`)
-    );
-    journal.results(results);
+    checkpoints.changed();
   };
+  const launch = [...jobs].sort((a, b) => expectedGradeMs(b.task) - expectedGradeMs(a.task));
   await Promise.all(
-    jobs.map(async ({ provider, task, trial }) => {
+    launch.map(async ({ provider, task, trial }) => {
       if (fatal || interrupted) return;
-      const key = trialKey(provider.spec.name, task.key, trial);
-      const done = prior?.trials.get(key);
+      const key2 = trialKey(provider.spec.name, task.key, trial);
+      const done = prior?.trials.get(key2);
       if (done) return publish(done);
       try {
         const runOne = (ctx) => isAgent(provider) ? runAgentTrial(provider, task, trial, ctx) : runTrial(provider, task, trial, ctx);
         const record = await runOne({
-          prior: prior?.attempts.get(key),
-          paid: prior?.paid.get(key),
+          prior: prior?.attempts.get(key2),
+          paid: prior?.paid.get(key2),
+          agentRuns: prior?.agentRuns.get(key2),
+          agentUnbilled: prior?.agentUnbilled.get(key2),
           retryInfra: Boolean(request.rerunInfra),
           attempts: opts.settings.attempts,
           maxTokens: profiles.get(provider.spec.name).maxTokens ?? opts.settings.maxTokens,
@@ -37774,13 +45125,20 @@ async function runBenchmark(request) {
           modelPool,
           gradePool,
           grade: { env: gradeEnv, feedbackChars: opts.settings.feedbackChars },
+          ready: (t) => preparation.ready(t.suite.name).catch((err) => {
+            throw new PreparationFailed(
+              `${oneLine(err)}; the replies already paid for are in the journal: fix this, then grade them with aibench run --resume ${out}`
+            );
+          }),
+          expectedGradeMs,
           budget,
           journal,
-          onAttempt: (attempt) => opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt })
+          onAttempt: (attempt) => opts.onAttempt?.({ model: provider.spec.name, task: task.key, trial, attempt }),
+          onPhase: (attempt, phase) => opts.onPhase?.({ model: provider.spec.name, task: task.key, trial, attempt, phase })
         });
         if (record) publish(record);
       } catch (err) {
-        if (err instanceof FatalApiError) {
+        if (err instanceof FatalApiError || err instanceof PreparationFailed) {
           fatal ??= oneLine(err);
           return;
         }
@@ -37791,7 +45149,11 @@ async function runBenchmark(request) {
     })
   );
   opts.signal?.removeEventListener("abort", onAbort);
+  checkpoints.stop();
   if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
+  await preparation.settled;
+  materialise();
+  recordGradeTimes(gradeEnv.cacheDir, tasks, results.trials);
   results.finishedAt = (/* @__PURE__ */ new Date()).toISOString();
   const cut = finished.length < jobs.length || finished.some((t) => t.stoppedBy === "budget");
   results.status = fatal ? "aborted" : budget.exhausted && cut ? "budget-exhausted" : "complete";
@@ -37814,6 +45176,119 @@ async function runBenchmark(request) {
   return { results, exitCode, outDir: out, ...fatal ? { fatal } : {} };
 }
 
+// src/cli/progress-state.ts
+function endsTrial(attempt, attempts) {
+  return attempt.outcome === "pass" || attempt.outcome === "infra" || attempt.n >= attempts;
+}
+function addSpend(spend, model, cost) {
+  if (cost === null) spend.unpriced.add(model);
+  else spend.knownCost += cost;
+}
+var key = (i) => `${i.model}\0${i.task}\0${i.trial}`;
+var ProgressState = class {
+  total = 0;
+  attempts = 1;
+  /** Trials an interrupted run had finished before this one resumed it (not part of the ETA's pace). */
+  resumed = 0;
+  /** Trials finished in this session. */
+  finished = 0;
+  passed = 0;
+  /** Trials that ended on an API or harness fault (no verdict). */
+  infra = 0;
+  /** Known spend of this session's attempts (USD). */
+  knownCost = 0;
+  /** Models with at least one attempt of unknown price: their spend is unknown, never $0. */
+  unpriced = /* @__PURE__ */ new Set();
+  startedAt = 0;
+  inFlight = /* @__PURE__ */ new Map();
+  /** Finished trials per model, for the action's per-model groups. */
+  finishedBy = /* @__PURE__ */ new Map();
+  /** The run's plan: totals, and the clock the ETA counts from. */
+  plan(plan, now) {
+    this.total = plan.models * plan.tasks * plan.trials;
+    this.attempts = plan.attempts;
+    this.resumed = plan.resumed;
+    this.startedAt = now;
+  }
+  phase(info, now) {
+    this.inFlight.set(key(info), { ...info, since: now });
+  }
+  /** Counts a graded attempt; returns whether it finished its trial. */
+  attempt(info) {
+    const a = info.attempt;
+    addSpend(this, info.model, a.cost);
+    const ends = endsTrial(a, this.attempts);
+    if (ends) {
+      this.inFlight.delete(key(info));
+      this.finished++;
+      this.finishedBy.set(info.model, (this.finishedBy.get(info.model) ?? 0) + 1);
+      if (a.outcome === "pass") this.passed++;
+      if (a.outcome === "infra") this.infra++;
+    }
+    return ends;
+  }
+  /** Trials done, resumed ones included: the numerator of `done/total`. */
+  get done() {
+    return this.resumed + this.finished;
+  }
+};
+function duration(ms) {
+  const s = Math.max(0, Math.round(ms / 1e3));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+function eta(state, now) {
+  if (!state.finished) return null;
+  const left = Math.max(0, state.total - state.done);
+  return (now - state.startedAt) / state.finished * left;
+}
+function costText(spend) {
+  if (!spend.unpriced.size) return `cost ${usd(spend.knownCost)}`;
+  const who = `no price for ${[...spend.unpriced].join(", ")}`;
+  return spend.knownCost > 0 ? `cost ${usd(spend.knownCost)} + unknown (${who})` : `cost unknown (${who})`;
+}
+function statusLine(state, now) {
+  const left = eta(state, now);
+  const parts = [
+    `${state.done}/${state.total} trials`,
+    `${state.passed} passed`,
+    ...state.infra ? [`${state.infra} infra`] : [],
+    costText(state),
+    `${duration(now - state.startedAt)} elapsed`,
+    left === null ? "ETA after the first trial" : state.done >= state.total ? "done" : `ETA ~${duration(left)}`
+  ];
+  return parts.join(" \xB7 ");
+}
+var PHASE_TEXT = {
+  model: "waiting for model",
+  "awaiting-grader": "waiting for a grader",
+  grading: "grading"
+};
+function bar(done, total, width = 24) {
+  const full = total > 0 ? Math.min(width, Math.round(done / total * width)) : 0;
+  return `[${"\u2588".repeat(full)}${"\u2591".repeat(width - full)}]`;
+}
+function liveLines(state, now, maxInFlight = 8) {
+  const lines = [`aibench ${bar(state.done, state.total)} ${statusLine(state, now)}`];
+  const flying = [...state.inFlight.values()].sort((a, b) => a.since - b.since);
+  if (!flying.length) return lines;
+  const counts = ["model", "awaiting-grader", "grading"].map((p) => [flying.filter((f) => f.phase === p).length, PHASE_TEXT[p]]).filter(([n]) => n > 0).map(([n, text2]) => `${n} ${text2}`);
+  lines.push(`in flight: ${counts.join(", ")}`);
+  const shown = flying.slice(0, maxInFlight);
+  const modelWidth = Math.max(...shown.map((f) => f.model.length));
+  const taskWidth = Math.max(...shown.map((f) => f.task.length + (f.trial > 1 ? ` #${f.trial}`.length : 0)));
+  for (const f of shown) {
+    const task = `${f.task}${f.trial > 1 ? ` #${f.trial}` : ""}`;
+    lines.push(
+      `  ${f.model.padEnd(modelWidth)}  ${task.padEnd(taskWidth)}  attempt ${f.attempt}/${state.attempts}  ${PHASE_TEXT[f.phase]} ${duration(now - f.since)}`
+    );
+  }
+  if (flying.length > shown.length) lines.push(`  \u2026 and ${flying.length - shown.length} more`);
+  return lines;
+}
+
 // src/cli/progress.ts
 var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function headerLine(plan) {
@@ -37832,8 +45307,7 @@ var TrialCounter = class {
   finished;
   /** Counts the attempt and renders its line. */
   line(info, tty) {
-    const o = info.attempt.outcome;
-    if (o === "pass" || o === "infra" || info.attempt.n >= this.attempts) this.finished++;
+    if (endsTrial(info.attempt, this.attempts)) this.finished++;
     return attemptLine(info, this.finished, this.total, tty);
   }
 };
@@ -37842,11 +45316,28 @@ function attemptLine(info, done, total, tty) {
   const steps = a.steps.map((s) => `${s.name} ${(s.durationMs / 1e3).toFixed(1)}s`).join(", ");
   const tests = a.tests ? ` ${a.tests.passed}/${a.tests.expected} tests` : "";
   const cause = a.outcome === "infra" ? ` (${a.faults.at(-1)?.message ?? "fault"})` : "";
-  const text = `${info.model} ${info.task}${info.trial > 1 ? ` #${info.trial}` : ""} attempt ${a.n}: ${a.outcome}${cause}${tests} ${steps ? `[${steps}] ` : ""}${usd(a.cost)}`;
+  const text2 = `${info.model} ${info.task}${info.trial > 1 ? ` #${info.trial}` : ""} attempt ${a.n}: ${a.outcome}${cause}${tests} ${steps ? `[${steps}] ` : ""}${usd(a.cost)}`;
   const counter2 = `[${done}/${total}]`;
-  if (!tty) return `${counter2} ${text}`;
+  if (!tty) return `${counter2} ${text2}`;
   const colour = a.outcome === "pass" ? 32 : a.outcome === "infra" ? 33 : 31;
-  return `\x1B[2m${counter2}\x1B[0m \x1B[${colour}m${text}\x1B[0m`;
+  return `\x1B[2m${counter2}\x1B[0m \x1B[${colour}m${text2}\x1B[0m`;
+}
+function plainProgress(err, colour) {
+  let counter2 = null;
+  return {
+    onPlan: (plan) => {
+      counter2 = new TrialCounter(plan.models * plan.tasks * plan.trials, plan.attempts, plan.resumed);
+      err(headerLine(plan));
+    },
+    onPhase: () => {
+    },
+    onAttempt: (info) => {
+      if (counter2) err(counter2.line(info, colour));
+    },
+    log: err,
+    finish: () => {
+    }
+  };
 }
 
 // src/results/stats/run-comparison.ts
@@ -37855,10 +45346,10 @@ function dedupeTrials(trials) {
   const kept = [];
   const duplicates = [];
   for (const t of trials) {
-    const key = `${t.model} ${t.task} #${t.trial}`;
-    if (seen.has(key)) duplicates.push(key);
+    const key2 = `${t.model} ${t.task} #${t.trial}`;
+    if (seen.has(key2)) duplicates.push(key2);
     else {
-      seen.add(key);
+      seen.add(key2);
       kept.push(t);
     }
   }
@@ -37895,8 +45386,8 @@ function compareRunsStatistically(head, base, opts = {}) {
     models: verdicts,
     minDetectableDrop: baseRate === null ? null : minDetectableDrop(baseRate, Math.round(perModelTasks), trials, { confidence }),
     duplicates: [
-      ...b.duplicates.map((key) => ({ run: "baseline", key })),
-      ...h.duplicates.map((key) => ({ run: "this run", key }))
+      ...b.duplicates.map((key2) => ({ run: "baseline", key: key2 })),
+      ...h.duplicates.map((key2) => ({ run: "this run", key: key2 }))
     ],
     policy: DENOMINATOR_POLICY
   };
@@ -37923,12 +45414,12 @@ function side(trials) {
 function pairs(results) {
   const groups = /* @__PURE__ */ new Map();
   for (const t of results.trials) {
-    const key = `${t.model}\0${t.task}`;
-    groups.set(key, [...groups.get(key) ?? [], t]);
+    const key2 = `${t.model}\0${t.task}`;
+    groups.set(key2, [...groups.get(key2) ?? [], t]);
   }
   return new Map(
-    [...groups].map(([key, trials]) => [
-      key,
+    [...groups].map(([key2, trials]) => [
+      key2,
       { model: trials[0].model, task: trials[0].task, side: side(trials) }
     ])
   );
@@ -37995,8 +45486,8 @@ function compareResults(head, base, opts = {}) {
   const notComparable = [];
   const perModel = /* @__PURE__ */ new Map();
   let compared = 0;
-  for (const [key, h] of headPairs) {
-    const b = basePairs.get(key);
+  for (const [key2, h] of headPairs) {
+    const b = basePairs.get(key2);
     if (!b) continue;
     if (!h.side.graded || !b.side.graded) {
       notComparable.push(`${h.model} ${h.task}`);
@@ -38047,8 +45538,8 @@ function compareResults(head, base, opts = {}) {
     regressions: m.reg,
     fixes: m.fix
   }));
-  const sum = (k) => [...perModel.values()].reduce((s, m) => s + m[k], 0);
-  const [hp, hg, bp, bg] = [sum("hp"), sum("hg"), sum("bp"), sum("bg")];
+  const sum2 = (k) => [...perModel.values()].reduce((s, m) => s + m[k], 0);
+  const [hp, hg, bp, bg] = [sum2("hp"), sum2("hg"), sum2("bp"), sum2("bg")];
   const baseDate = Date.parse(base.finishedAt ?? base.startedAt);
   const ageDays = Number.isFinite(baseDate) ? Math.max(0, (now.getTime() - baseDate) / DAY_MS) : null;
   const stale = ageDays !== null && ageDays > staleAfter;
@@ -38093,9 +45584,9 @@ function compareResults(head, base, opts = {}) {
 }
 
 // src/results/merge.ts
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync12, mkdirSync as mkdirSync11, readdirSync as readdirSync5, readFileSync as readFileSync12, statSync as statSync4 } from "node:fs";
-import path28 from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync13, mkdirSync as mkdirSync15, readdirSync as readdirSync6, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import path33 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -38103,9 +45594,9 @@ var STATUS_RANK = {
   interrupted: 3,
   aborted: 4
 };
-function uniq(items, key) {
+function uniq(items, key2) {
   const seen = /* @__PURE__ */ new Map();
-  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  for (const item of items) if (!seen.has(key2(item))) seen.set(key2(item), item);
   return [...seen.values()];
 }
 function sameAcross(shards, what, get, warnings) {
@@ -38118,11 +45609,11 @@ function sameAcross(shards, what, get, warnings) {
 function mergeResults(shards) {
   if (!shards.length) throw new UsageError("merge: no results to merge");
   const first = shards[0].results;
-  for (const key of ["attempts", "trials"]) {
-    const odd = shards.find((s) => s.results.config[key] !== first.config[key]);
+  for (const key2 of ["attempts", "trials"]) {
+    const odd = shards.find((s) => s.results.config[key2] !== first.config[key2]);
     if (odd) {
       throw new UsageError(
-        `merge: ${odd.source} ran with ${key}=${odd.results.config[key]} but ${shards[0].source} with ${first.config[key]}; merge only shards of one run`
+        `merge: ${odd.source} ran with ${key2}=${odd.results.config[key2]} but ${shards[0].source} with ${first.config[key2]}; merge only shards of one run`
       );
     }
   }
@@ -38146,13 +45637,13 @@ function mergeResults(shards) {
   const seen = /* @__PURE__ */ new Map();
   for (const s of shards) {
     for (const t of s.results.trials) {
-      const key = `${t.model} ${t.task} #${t.trial}`;
-      const before = seen.get(key);
+      const key2 = `${t.model} ${t.task} #${t.trial}`;
+      const before = seen.get(key2);
       if (before)
         throw new UsageError(
-          `merge: ${key} appears in both ${before} and ${s.source}; each trial must come from one shard`
+          `merge: ${key2} appears in both ${before} and ${s.source}; each trial must come from one shard`
         );
-      seen.set(key, s.source);
+      seen.set(key2, s.source);
     }
   }
   const modelOrder = new Map(models.map((m, i) => [m.name, i]));
@@ -38173,7 +45664,7 @@ function mergeResults(shards) {
   const status = shards.map((s) => s.results.status).sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])[0];
   const finished = shards.map((s) => s.results.finishedAt);
   const runIds = shards.map((s) => s.results.runId).sort();
-  const id = createHash2("sha256").update(runIds.join("\n")).digest("hex");
+  const id = createHash3("sha256").update(runIds.join("\n")).digest("hex");
   return {
     schemaVersion: first.schemaVersion,
     runId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
@@ -38212,36 +45703,36 @@ function mergeResults(shards) {
 function findResultsFiles(paths) {
   const found = /* @__PURE__ */ new Set();
   const walk = (dir) => {
-    for (const e of readdirSync5(dir, { withFileTypes: true })) {
+    for (const e of readdirSync6(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path28.join(dir, e.name);
+      const p = path33.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path28.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path33.resolve(p));
     }
   };
   for (const p of paths) {
-    if (!existsSync12(p)) continue;
+    if (!existsSync13(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path28.resolve(p));
+    else found.add(path33.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path28.resolve(out);
-  if (files.some((f) => path28.dirname(path28.resolve(f)) === outDir)) {
+  const outDir = path33.resolve(out);
+  if (files.some((f) => path33.dirname(path33.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path28.relative(process.cwd(), f) || f
+    source: path33.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
-  mkdirSync11(outDir, { recursive: true });
-  writeAtomic(path28.join(outDir, OUTPUT_FILES.results), serializeResults(results));
-  const transcripts = files.map((f) => path28.join(path28.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync12(t)).map((t) => readFileSync12(t, "utf8")).map((text) => text && !text.endsWith("\n") ? `${text}
-` : text).join("");
-  writeAtomic(path28.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path28.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  mkdirSync15(outDir, { recursive: true });
+  writeAtomic(path33.join(outDir, OUTPUT_FILES.results), serializeResults(results));
+  const transcripts = files.map((f) => path33.join(path33.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync13(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+` : text2).join("");
+  writeAtomic(path33.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path33.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
@@ -38293,11 +45784,11 @@ var OUTPUT = {
 
 // src/action/gate.ts
 var MODES = "false, true (= significant), any-flip, significant, or non-inferior:<margin> (e.g. non-inferior:5%)";
-function rateFrom(text) {
-  const pct2 = text.endsWith("%");
-  const n = Number(pct2 ? text.slice(0, -1) : text);
+function rateFrom(text2) {
+  const pct2 = text2.endsWith("%");
+  const n = Number(pct2 ? text2.slice(0, -1) : text2);
   const rate3 = pct2 ? n / 100 : n;
-  return text && Number.isFinite(n) && rate3 >= 0 && rate3 <= 1 ? rate3 : null;
+  return text2 && Number.isFinite(n) && rate3 >= 0 && rate3 <= 1 ? rate3 : null;
 }
 function parseRegressionMode(value, label = `input "${INPUT.failOnRegression}"`) {
   const v2 = value.trim();
@@ -38427,14 +45918,14 @@ function promptChangeLine(changes) {
   if (!changes.length) return "";
   const pairs2 = /* @__PURE__ */ new Map();
   for (const c of changes) {
-    const key = `${short(c.base)} \u2192 ${short(c.head)}`;
-    pairs2.set(key, [...pairs2.get(key) ?? [], c.model]);
+    const key2 = `${short(c.base)} \u2192 ${short(c.head)}`;
+    pairs2.set(key2, [...pairs2.get(key2) ?? [], c.model]);
   }
   if (pairs2.size === 1) {
-    const [[key, models]] = [...pairs2];
-    return `**\u{1F4DD} System prompt changed (${key})** for ${models.map((m) => `\`${m}\``).join(", ")}: the flips and deltas below are the change under test.`;
+    const [[key2, models]] = [...pairs2];
+    return `**\u{1F4DD} System prompt changed (${key2})** for ${models.map((m) => `\`${m}\``).join(", ")}: the flips and deltas below are the change under test.`;
   }
-  const lines = [...pairs2].map(([key, models]) => `> - ${models.map((m) => `\`${m}\``).join(", ")}: ${key}`);
+  const lines = [...pairs2].map(([key2, models]) => `> - ${models.map((m) => `\`${m}\``).join(", ")}: ${key2}`);
   return ["**\u{1F4DD} System prompts changed** (the change under test):", ">", ...lines].join("\n");
 }
 
@@ -38593,8 +46084,8 @@ var COLOUR_NAMES = {
   "#000000": "black",
   "#F0E442": "yellow"
 };
-function mermaidLabel(text) {
-  return text.replace(/["`\\]/g, "'").replace(/[\r\n]+/g, " ").slice(0, 80);
+function mermaidLabel(text2) {
+  return text2.replace(/["`\\]/g, "'").replace(/[\r\n]+/g, " ").slice(0, 80);
 }
 var quoted = (items) => `[${items.map((i) => `"${mermaidLabel(i)}"`).join(", ")}]`;
 function chart(palette, lines, size) {
@@ -38692,15 +46183,15 @@ function artifactFilesLine(artifactUrl) {
 // src/report/summary.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024;
 var byteSize = (s) => Buffer.byteLength(s, "utf8");
-function cutToSize(text, max, size) {
+function cutToSize(text2, max, size) {
   let lo = 0;
-  let hi = text.length;
+  let hi = text2.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (size(text.slice(0, mid)) <= max) lo = mid;
+    if (size(text2.slice(0, mid)) <= max) lo = mid;
     else hi = mid - 1;
   }
-  const cut = text.slice(0, lo);
+  const cut = text2.slice(0, lo);
   const nl = cut.lastIndexOf("\n");
   return nl > 0 ? cut.slice(0, nl) : cut;
 }
@@ -38719,20 +46210,20 @@ function fitBlocks(blocks, limit2, size, note) {
       omitted--;
     }
   }
-  let text = join(kept).trimEnd();
-  if (size(text) + reserve > limit2) {
+  let text2 = join(kept).trimEnd();
+  if (size(text2) + reserve > limit2) {
     omitted = Math.max(omitted, 1);
     for (let slack = 0; ; slack += 64) {
-      const cut = cutToSize(text, Math.max(0, limit2 - reserve - slack), size);
+      const cut = cutToSize(text2, Math.max(0, limit2 - reserve - slack), size);
       const open2 = (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
       const closed = cut + "\n\n</details>".repeat(Math.max(0, open2));
       if (size(closed) + reserve <= limit2 || slack > limit2) {
-        text = closed;
+        text2 = closed;
         break;
       }
     }
   }
-  return { text: `${text.trimEnd()}
+  return { text: `${text2.trimEnd()}
 
 ${note(omitted)}
 `, trimmed: true };
@@ -38885,6 +46376,7 @@ export {
   oneLine,
   sha256,
   tamperRuleIds,
+  defaultGradeConcurrency,
   loadConfigFile,
   resolveSettings,
   numberFrom,
@@ -38903,24 +46395,34 @@ export {
   failureClassTable,
   renderReport,
   detectSandbox,
+  killAllGroups,
   cacheRoot,
   fixtureKey,
-  killAllGroups,
+  XMLParser,
+  json2xml_default,
+  XMLValidator,
   harnessIdentity,
   prepareGrading,
   missingKeys,
   gradeFiles,
+  OUTPUT_FILES,
   writeVisualReport,
   staticRequirementProblems,
   unprovenRequirements,
   builtinTasksRoot,
   loadTasks,
   selectTasks,
-  OUTPUT_FILES,
   Pool,
   runBenchmark,
+  addSpend,
+  ProgressState,
+  costText,
+  statusLine,
+  liveLines,
   headerLine,
   TrialCounter,
+  attemptLine,
+  plainProgress,
   compareResults,
   mergeResults,
   findResultsFiles,
