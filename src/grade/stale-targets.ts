@@ -1,7 +1,7 @@
-import { closeSync, openSync, readdirSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { removeTree } from './remove-tree.js';
-import { readSmallFileSync } from './safe-read.js';
+import { releaseLock, takeLock } from './dir-lease.js';
 
 /**
  * Where earlier harness versions kept one Rust target folder per task and grading slot (`<task>-<k>`,
@@ -9,38 +9,6 @@ import { readSmallFileSync } from './safe-read.js';
  */
 export function staleTargetsRoot(cacheDir: string): string {
   return path.join(cacheDir, 'rust-target');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes `<dir>.lock` as an older harness would, taking a dead owner's lock over; false while a live one holds it. */
-function takeLock(lock: string): boolean {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
-      // Never blocks on a FIFO planted in its place: a lock is a small regular file or it is no lock.
-      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? '');
-      if (Number.isInteger(owner) && owner > 0 && alive(owner)) return false;
-      try {
-        unlinkSync(lock);
-      } catch {
-        return false;
-      }
-    }
-  }
-  return false;
 }
 
 /**
@@ -68,11 +36,7 @@ export async function removeStaleTargets(cacheDir: string): Promise<{ removed: s
     }
     const r = await removeTree(dir);
     (r.removed ? removed : kept).push(name);
-    try {
-      unlinkSync(lock);
-    } catch {
-      // Already gone.
-    }
+    releaseLock(lock);
   }
   try {
     rmdirSync(root); // only when nothing is left
