@@ -83,8 +83,8 @@ describe('did you mean', () => {
   });
 
   it('a name far from every candidate gets no guess', async () => {
-    const r = await aibench(['tasks', '--suites', 'python']);
-    expect(r.stderrLines[0]).toMatch(/^aibench: --suites: unknown suite "python" \(known: /);
+    const r = await aibench(['tasks', '--suites', 'cobol']);
+    expect(r.stderrLines[0]).toMatch(/^aibench: --suites: unknown suite "cobol" \(known: /);
   });
 });
 

@@ -88,6 +88,8 @@ export async function startGradingPreparation(
   log: (line: string) => void,
   /** Extra folders untrusted code must not see (the run's output folder). */
   protect: string[] = [],
+  /** Called once the sandbox is known, before any suite's preparation logs (the run's header line). */
+  onSandbox?: (sandbox: GradeEnv['sandbox']) => void,
 ): Promise<GradingPreparation> {
   const cacheDir = cacheRoot(hostEnv);
   // The harness's own package holds every task's reference solution: never visible to a submission.
@@ -101,6 +103,7 @@ export async function startGradingPreparation(
     log(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`,
     );
+  onSandbox?.(sandbox);
   const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };

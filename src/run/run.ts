@@ -52,7 +52,13 @@ export interface RunOptions {
   log?: (line: string) => void;
   onAttempt?: (info: { model: string; task: string; trial: number; attempt: AttemptRecord }) => void;
   /** An attempt entered a phase (model call, waiting for a grader, grading): the live progress display. */
-  onPhase?: (info: { model: string; task: string; trial: number; attempt: number; phase: AttemptPhase }) => void;
+  onPhase?: (info: {
+    model: string;
+    task: string;
+    trial: number;
+    attempt: number;
+    phase: AttemptPhase;
+  }) => void;
   /**
    * Aborting it (Ctrl-C, SIGTERM) stops the run: no new request or grading starts, and results.json and
    * the journal say `interrupted` at once, so the caller may exit right after.
@@ -227,16 +233,18 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   warnings.forEach((w) => log(`warning: ${w}`));
 
   // Fixtures and toolchain checks run while the first model calls are made; gradings wait for them.
-  const preparation = await startGradingPreparation(tasks, env, log, [out]);
+  // The plan (the CLI's header line) is announced as soon as the isolation is known, before set-up logs.
+  const preparation = await startGradingPreparation(tasks, env, log, [out], (sandbox) =>
+    opts.onPlan?.({
+      models: providers.length,
+      tasks: tasks.length,
+      trials: opts.settings.trials,
+      attempts: opts.settings.attempts,
+      isolation: sandbox.level,
+      resumed: prior?.trials.size ?? 0,
+    }),
+  );
   const { env: gradeEnv, toolchains } = preparation;
-  opts.onPlan?.({
-    models: providers.length,
-    tasks: tasks.length,
-    trials: opts.settings.trials,
-    attempts: opts.settings.attempts,
-    isolation: gradeEnv.sandbox.level,
-    resumed: prior?.trials.size ?? 0,
-  });
   const results: Results = {
     schemaVersion: 1,
     runId: header.runId,
