@@ -39,7 +39,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-54G53N4R.js";
+} from "./chunks/chunk-TDGK6LL7.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {
@@ -3524,7 +3524,8 @@ ${body}
     probes: {
       "process-exit": 'import quit "os"\n\nfunc aibenchProbe() { quit.Exit(0) }',
       "process-spawn": 'import "os/exec"\n\nvar aibenchProbe = exec.Command',
-      "env-access": 'import . "os"\n\nfunc aibenchProbe() string { return Getenv("HOME") }',
+      // Aliased, not dot-imported: a dot import would clash with any task name `os` also exports.
+      "env-access": 'import host "os"\n\nfunc aibenchProbe() string { return host.Getenv("HOME") }',
       "fs-access": 'import "os"\n\nfunc aibenchProbe() { _, _ = os.ReadFile("go.mod") }',
       network: 'import "net"\n\nfunc aibenchProbe() { _, _ = net.Dial("tcp", "127.0.0.1:9") }',
       "raw-output": 'import "fmt"\n\nfunc aibenchProbe() { fmt.Println("--- PASS: TestProbe (0.00s)") }',

@@ -44,7 +44,7 @@ describe('bad input', () => {
       ['--models', 'reference', '--tasks', 'rust/L7-nope'],
       /--tasks: "rust\/L7-nope" is not a known task/,
     ],
-    ['an unknown suite', ['--models', 'reference', '--suites', 'python'], /--suites: unknown suite "python"/],
+    ['an unknown suite', ['--models', 'reference', '--suites', 'cobol'], /--suites: unknown suite "cobol"/],
     ['negative trials', ['--models', 'reference', '--trials=-1'], /--trials: .*got -1/],
     ['a value that looks like a flag', ['--models', 'reference', '--trials', '-1'], /--trials: .*got -1/],
     ['absurd attempts', ['--models', 'reference', '--attempts', '1000'], /--attempts: .*got 1000/],

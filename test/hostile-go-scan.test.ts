@@ -40,10 +40,11 @@ const rules = (r: GradeResult): string[] => r.suspect.map((s) => s.split(':')[0]
 const withFile = (extra: string) => ({ 'slots.go': REFERENCE, 'extra.go': `package calendar\n\n${extra}\n` });
 
 describe('the Go tamper scan judges resolved names', { timeout: 300_000 }, () => {
-  it('passes honest code whose comments and strings name forbidden things', async () => {
+  it('passes honest code whose comments and strings name forbidden things, and a flag.Flag read field by field', async () => {
     const r = await grade(
       withFile(
-        '// os.Exit(0), //go:linkname and import "unsafe" are only words here.\nvar note = "os.Exit(1) runtime.Goexit() //go:linkname x y"',
+        'import "flag"\n\n// os.Exit(0), //go:linkname and import "unsafe" are only words here.\nvar note = "os.Exit(1) runtime.Goexit() //go:linkname x y"\n\n' +
+          '// A flag handed over by a FlagSet is data: its fields are not the process-wide flags.\nfunc describe(f *flag.Flag) string { return f.Name + ": " + f.Usage }',
       ),
     );
     expect(r.outcome, r.feedback ?? '').toBe('pass');

@@ -21718,7 +21718,8 @@ var GO_RULES = [
   {
     id: "flag-tamper",
     message: "touches the process-wide flags (the test binary's own) outside func main",
-    use: (q2, u) => !u.InMain && q2.startsWith("flag.") && !FLAG_SET_API.test(q2)
+    // A field (`f.Name` of a *flag.Flag handed over by FlagSet.Visit) is data, not the process-wide set.
+    use: (q2, u) => !u.InMain && u.Kind !== "field" && q2.startsWith("flag.") && !FLAG_SET_API.test(q2)
   },
   {
     id: "unsafe",
@@ -24449,43 +24450,42 @@ function alive(pid) {
     return err.code === "EPERM";
   }
 }
-function leaseDir(base) {
-  mkdirSync2(path8.dirname(base), { recursive: true });
-  let takeovers = 0;
-  for (let k = 0; k < 1024; k++) {
-    const dir = `${base}-${k}`;
-    const lock = `${dir}.lock`;
-    let fd;
+function takeLock(lock) {
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fd = openSync2(lock, "wx");
+      const fd = openSync2(lock, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync2(fd);
+      return true;
     } catch (err) {
-      if (err.code !== "EEXIST") throw err;
-      const owner = Number(readFileSafe(lock));
-      if (Number.isInteger(owner) && owner > 0 && alive(owner) || ++takeovers > 16) continue;
+      if (err.code !== "EEXIST") return false;
+      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? "");
+      if (Number.isInteger(owner) && owner > 0 && alive(owner)) return false;
       try {
         unlinkSync(lock);
       } catch {
+        return false;
       }
-      k--;
-      continue;
     }
-    writeSync(fd, String(process.pid));
-    closeSync2(fd);
+  }
+  return false;
+}
+function releaseLock(lock) {
+  try {
+    unlinkSync(lock);
+  } catch {
+  }
+}
+function leaseDir(base) {
+  mkdirSync2(path8.dirname(base), { recursive: true });
+  for (let k = 0; k < 1024; k++) {
+    const dir = `${base}-${k}`;
+    const lock = `${dir}.lock`;
+    if (!takeLock(lock)) continue;
     mkdirSync2(dir, { recursive: true });
-    return {
-      dir,
-      release: () => {
-        try {
-          unlinkSync(lock);
-        } catch {
-        }
-      }
-    };
+    return { dir, release: () => releaseLock(lock) };
   }
   throw new Error(`no free build folder under ${base}`);
-}
-function readFileSafe(file) {
-  return readSmallFileSync(file, 64)?.trim() ?? "";
 }
 
 // src/grade/parse-gotest.ts
@@ -31840,7 +31840,7 @@ ${detail}`
 }
 
 // src/grade/stale-targets.ts
-import { closeSync as closeSync3, openSync as openSync3, readdirSync as readdirSync3, rmdirSync as rmdirSync2, unlinkSync as unlinkSync2, writeSync as writeSync2 } from "node:fs";
+import { readdirSync as readdirSync3, rmdirSync as rmdirSync2 } from "node:fs";
 import path15 from "node:path";
 
 // src/grade/remove-tree.ts
@@ -31888,34 +31888,6 @@ async function removeTree(dir, timeoutMs = 6e4) {
 function staleTargetsRoot(cacheDir) {
   return path15.join(cacheDir, "rust-target");
 }
-function alive2(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-function takeLock(lock) {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync3(lock, "wx");
-      writeSync2(fd, String(process.pid));
-      closeSync3(fd);
-      return true;
-    } catch (err) {
-      if (err.code !== "EEXIST") return false;
-      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? "");
-      if (Number.isInteger(owner) && owner > 0 && alive2(owner)) return false;
-      try {
-        unlinkSync2(lock);
-      } catch {
-        return false;
-      }
-    }
-  }
-  return false;
-}
 async function removeStaleTargets(cacheDir) {
   const root = staleTargetsRoot(cacheDir);
   const removed = [];
@@ -31935,10 +31907,7 @@ async function removeStaleTargets(cacheDir) {
     }
     const r = await removeTree(dir);
     (r.removed ? removed : kept).push(name);
-    try {
-      unlinkSync2(lock);
-    } catch {
-    }
+    releaseLock(lock);
   }
   try {
     rmdirSync2(root);
@@ -32262,7 +32231,7 @@ async function withHeartbeat(what, log, work, everyMs = 8e3) {
     clearInterval(timer);
   }
 }
-async function startGradingPreparation(tasks, hostEnv, log, protect = []) {
+async function startGradingPreparation(tasks, hostEnv, log, protect = [], onSandbox) {
   const cacheDir = cacheRoot(hostEnv);
   const sandbox = await detectSandbox(hostEnv, [
     packageRoot(),
@@ -32274,6 +32243,7 @@ async function startGradingPreparation(tasks, hostEnv, log, protect = []) {
     log(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`
     );
+  onSandbox?.(sandbox);
   const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains = { node: process.version };
@@ -41539,7 +41509,7 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync4, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync7 } from "node:fs";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync4, symlinkSync, unlinkSync as unlinkSync2, writeFileSync as writeFileSync7 } from "node:fs";
 import path22 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
@@ -41569,7 +41539,7 @@ function unwritablePath(rel, taskFiles, replyFiles) {
 }
 function ensureRealFolder(dir) {
   try {
-    if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
+    if (lstatSync2(dir).isSymbolicLink()) unlinkSync2(dir);
   } catch {
   }
   mkdirSync10(dir, { recursive: true });
@@ -41945,7 +41915,7 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 }
 
 // src/agents/collect.ts
-import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync4, readdirSync as readdirSync5, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync5, readSync as readSync2 } from "node:fs";
 import path26 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
@@ -41957,7 +41927,7 @@ var SKIP_DIRS = /* @__PURE__ */ new Set(["node_modules", "target", ".git"]);
 function readRegular(abs, limit2) {
   let fd;
   try {
-    fd = openSync4(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync3(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch {
     return null;
   }
@@ -41975,7 +41945,7 @@ function readRegular(abs, limit2) {
   } catch {
     return null;
   } finally {
-    closeSync4(fd);
+    closeSync3(fd);
   }
 }
 function collectWorkspace(dir, task, baseline) {
@@ -44972,16 +44942,21 @@ async function runBenchmark(request) {
       );
   }
   warnings.forEach((w2) => log(`warning: ${w2}`));
-  const preparation = await startGradingPreparation(tasks, env, log, [out]);
+  const preparation = await startGradingPreparation(
+    tasks,
+    env,
+    log,
+    [out],
+    (sandbox) => opts.onPlan?.({
+      models: providers.length,
+      tasks: tasks.length,
+      trials: opts.settings.trials,
+      attempts: opts.settings.attempts,
+      isolation: sandbox.level,
+      resumed: prior?.trials.size ?? 0
+    })
+  );
   const { env: gradeEnv, toolchains } = preparation;
-  opts.onPlan?.({
-    models: providers.length,
-    tasks: tasks.length,
-    trials: opts.settings.trials,
-    attempts: opts.settings.attempts,
-    isolation: gradeEnv.sandbox.level,
-    resumed: prior?.trials.size ?? 0
-  });
   const results = {
     schemaVersion: 1,
     runId: header2.runId,
