@@ -39,14 +39,14 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-TDGK6LL7.js";
+} from "./chunks/chunk-KUH2AOI5.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {
   percent,
   runTotals,
   usd
-} from "./chunks/chunk-L3UKTY3B.js";
+} from "./chunks/chunk-KUINKB4T.js";
 import {
   __commonJS,
   __export,

@@ -8,6 +8,7 @@ import { compareModelsInRun, modelStatistics, statsForTrials } from '../src/resu
 import { comparePaired, isNonInferior, signTestP } from '../src/results/stats/paired.js';
 import { passAtK, passHatK } from '../src/results/stats/pass-at-k.js';
 import { minDetectableDrop, trialsToDetect } from '../src/results/stats/power.js';
+import { secondsChangeCi, usdChangeCi } from '../src/report/format.js';
 import { seededRng } from '../src/results/stats/random.js';
 import { loadTemplate, results, type Row } from './support/results-fixtures.js';
 import { MIX_MEAN, Synth } from './support/stats-sim.js';
@@ -126,6 +127,17 @@ describe('power', () => {
     expect(minDetectableDrop(0.8, 10, 29)!).toBeGreaterThan(0.1);
     expect(minDetectableDrop(0.8, 10, 3)!).toBeLessThan(d);
     expect(trialsToDetect(0.1, 0.05, 10)).toBeNull();
+  });
+
+  it('a baseline that passed nothing has no drop to detect, and one task bounds no cost interval', () => {
+    expect(minDetectableDrop(0, 10, 3)).toBeNull();
+    expect(usdChangeCi({ estimate: 0.002, low: -Infinity, high: Infinity })).toBe(
+      '+$0.0020 [no interval: too few tasks]',
+    );
+    expect(secondsChangeCi({ estimate: -100, low: Number.NaN, high: 1 })).toBe(
+      '−0.1 s [no interval: too few tasks]',
+    );
+    expect(secondsChangeCi({ estimate: 1500, low: 500, high: 2500 })).toBe('+1.5 s [+0.5 s, +2.5 s]');
   });
 });
 

@@ -49,14 +49,22 @@ export function usdCi(iv: { estimate: number; low: number; high: number } | null
   return `${usd(iv.estimate)} [${end(iv.low)}–${end(iv.high)}]`;
 }
 
+/** `estimate [low, high]`, or the estimate alone when the data bound no interval (one paired task). */
+function changeWithInterval(
+  iv: { estimate: number; low: number; high: number },
+  s: (x: number) => string,
+): string {
+  if (!Number.isFinite(iv.low) || !Number.isFinite(iv.high))
+    return `${s(iv.estimate)} [no interval: too few tasks]`;
+  return `${s(iv.estimate)} [${s(iv.low)}, ${s(iv.high)}]`;
+}
+
 /** A signed USD change with its interval: `+$0.004 [−$0.001, +$0.009]`. */
 export function usdChangeCi(iv: { estimate: number; low: number; high: number }): string {
-  const s = (x: number) => (x === 0 ? '$0.00' : x > 0 ? `+${usd(x)}` : `−${usd(-x)}`);
-  return `${s(iv.estimate)} [${s(iv.low)}, ${s(iv.high)}]`;
+  return changeWithInterval(iv, (x) => (x === 0 ? '$0.00' : x > 0 ? `+${usd(x)}` : `−${usd(-x)}`));
 }
 
 /** A signed duration change with its interval, in seconds. */
 export function secondsChangeCi(iv: { estimate: number; low: number; high: number }): string {
-  const s = (ms: number) => `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
-  return `${s(iv.estimate)} [${s(iv.low)}, ${s(iv.high)}]`;
+  return changeWithInterval(iv, (ms) => `${ms >= 0 ? '+' : '−'}${(Math.abs(ms) / 1000).toFixed(1)} s`);
 }

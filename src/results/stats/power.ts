@@ -34,8 +34,9 @@ export function minDetectableDrop(
   if (!(n > 0)) return null;
   const z = zSum(opts);
   const gap = (d: number) => d - z * Math.sqrt(pairVariance(rate, d) / n);
-  // gap is increasing in d on [0, rate] wherever it matters; bisection finds its root.
-  if (gap(rate) < 0) return null;
+  // gap is increasing in d on [0, rate] wherever it matters; bisection finds its root. A rate of 0 has
+  // nowhere to fall (and would otherwise read as "detects a drop from 0 points").
+  if (!(rate > 0) || gap(rate) < 0) return null;
   let lo = 0;
   let hi = rate;
   for (let i = 0; i < 60; i++) {

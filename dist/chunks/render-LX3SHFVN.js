@@ -30,7 +30,7 @@ import {
   tickIncrement,
   tickStep,
   ticks
-} from "./chunk-L3UKTY3B.js";
+} from "./chunk-KUINKB4T.js";
 import {
   __commonJS,
   __export,

@@ -30,7 +30,7 @@ import {
   usd,
   usdChangeCi,
   usdCi
-} from "./chunk-L3UKTY3B.js";
+} from "./chunk-KUINKB4T.js";
 import {
   __commonJS,
   __require,
@@ -23344,7 +23344,7 @@ function minDetectableDrop(rate3, tasks, trials, opts = {}) {
   if (!(n > 0)) return null;
   const z2 = zSum(opts);
   const gap = (d) => d - z2 * Math.sqrt(pairVariance(rate3, d) / n);
-  if (gap(rate3) < 0) return null;
+  if (!(rate3 > 0) || gap(rate3) < 0) return null;
   let lo = 0;
   let hi = rate3;
   for (let i = 0; i < 60; i++) {
@@ -44426,7 +44426,7 @@ ${reportTablesHtml(results)}
 
 // src/report/html/write.ts
 async function writeVisualReport(results, outDir, tasks = []) {
-  const { writeFigures } = await import("./render-LNKIVKAT.js");
+  const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
   const file = path30.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;

@@ -66,13 +66,16 @@ function usdCi(iv) {
   const end = (x) => Number.isFinite(x) ? usd(x) : "\u221E";
   return `${usd(iv.estimate)} [${end(iv.low)}\u2013${end(iv.high)}]`;
 }
-function usdChangeCi(iv) {
-  const s = (x) => x === 0 ? "$0.00" : x > 0 ? `+${usd(x)}` : `\u2212${usd(-x)}`;
+function changeWithInterval(iv, s) {
+  if (!Number.isFinite(iv.low) || !Number.isFinite(iv.high))
+    return `${s(iv.estimate)} [no interval: too few tasks]`;
   return `${s(iv.estimate)} [${s(iv.low)}, ${s(iv.high)}]`;
 }
+function usdChangeCi(iv) {
+  return changeWithInterval(iv, (x) => x === 0 ? "$0.00" : x > 0 ? `+${usd(x)}` : `\u2212${usd(-x)}`);
+}
 function secondsChangeCi(iv) {
-  const s = (ms) => `${ms >= 0 ? "+" : "\u2212"}${(Math.abs(ms) / 1e3).toFixed(1)} s`;
-  return `${s(iv.estimate)} [${s(iv.low)}, ${s(iv.high)}]`;
+  return changeWithInterval(iv, (ms) => `${ms >= 0 ? "+" : "\u2212"}${(Math.abs(ms) / 1e3).toFixed(1)} s`);
 }
 
 // src/report/figures/specs.ts
