@@ -39,7 +39,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-KUH2AOI5.js";
+} from "./chunks/chunk-DOGJEQGE.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {
