@@ -16,10 +16,11 @@ import type { Observation, StepRecord } from '../types.js';
 import {
   emptyObservation,
   execSandboxed,
+  type GradeEnv,
   recordCheck,
+  recordTestCounts,
   stepRecord,
   stopRunawayTests,
-  type GradeEnv,
   type Toolchain,
   type ToolchainContext,
 } from './types.js';
@@ -281,13 +282,7 @@ async function gradeIn(gocache: string, ctx: ToolchainContext): Promise<Observat
 
   const test = await runTests(ctx, binaries, procEnv, task.timeouts.test, []);
   const summary = parseGoTestEvents(test.stdout, new Set(task.hiddenTests));
-  obs.tests = {
-    expected: task.expectedTests,
-    passed: summary.passed,
-    failed: summary.failed,
-    skipped: summary.skipped,
-  };
-  obs.failures = summary.failures;
+  recordTestCounts(obs, task, summary);
   if (test.timedOut || test.outputExceeded || test.diskExceeded || TIMED_OUT.test(summary.packageOutput)) {
     const stopped = stopRunawayTests(
       obs,

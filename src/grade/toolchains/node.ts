@@ -4,7 +4,14 @@ import { ensureFixture } from '../../tasks/fixture.js';
 import { parseVitestReport } from '../parse-vitest.js';
 import { readHostileFile } from '../safe-read.js';
 import { sandboxEnv } from '../sandbox-env.js';
-import { emptyObservation, execSandboxed, stepRecord, stopRunawayTests, type Toolchain } from './types.js';
+import {
+  emptyObservation,
+  execSandboxed,
+  recordTestCounts,
+  stepRecord,
+  stopRunawayTests,
+  type Toolchain,
+} from './types.js';
 
 /** A real report of a task's hidden tests is a few KiB; reading one never takes long. */
 const REPORT_LIMITS = { maxBytes: 16 * 1024 ** 2, timeoutMs: 10_000 };
@@ -92,13 +99,7 @@ export const nodeToolchain: Toolchain = {
       obs.diagnostics = `The test run ended without a test report (exit code ${vitest.exitCode}); did the code exit the process?\n${vitest.stderr.slice(-1500)}`;
       return obs;
     }
-    obs.tests = {
-      expected: task.expectedTests,
-      passed: report.passed,
-      failed: report.failed,
-      skipped: report.skipped,
-    };
-    obs.failures = report.failures;
+    recordTestCounts(obs, task, report);
     if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join('\n');
     // vitest's JSON report says success even when an error escaped every test (an unhandled rejection,
     // an error thrown after a test ended); only its exit code tells. Report the error lines, not the

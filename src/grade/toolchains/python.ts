@@ -14,6 +14,7 @@ import type { Observation } from '../types.js';
 import {
   emptyObservation,
   execSandboxed,
+  recordTestCounts,
   stepRecord,
   stopRunawayTests,
   type Toolchain,
@@ -268,11 +269,11 @@ async function runPytest(
         : `The test report could not be read: ${read.problem}. Code under test must not touch the test runner's files.`;
     return obs;
   }
-  obs.tests = { expected: task.expectedTests, ...countByFunction(junit.cases) };
-  obs.failures = junit.failures;
+  const counts = countByFunction(junit.cases);
+  recordTestCounts(obs, task, { ...counts, failures: junit.failures });
   const problems = reportProblems(junit.names, junit.duplicates, task);
   // pytest's exit code must agree with its report: 0 exactly when nothing failed (5: no tests ran).
-  const ok = r.exitCode === 0 && junit.failed === 0 && obs.tests.failed === 0 && !problems.length;
+  const ok = r.exitCode === 0 && junit.failed === 0 && counts.failed === 0 && !problems.length;
   obs.steps.push(stepRecord('test', r, ok));
   if (!ok) {
     obs.failedStep = { name: 'test', class: 'test' };

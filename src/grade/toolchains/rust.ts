@@ -24,6 +24,7 @@ import {
   emptyObservation,
   execSandboxed,
   recordCheck,
+  recordTestCounts,
   stepRecord,
   stopRunawayTests,
   type Toolchain,
@@ -240,13 +241,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   }
   const { total: test, runs } = ran;
   const summary = parseLibtest(test.stdout);
-  obs.tests = {
-    expected: task.expectedTests,
-    passed: summary.passed,
-    failed: summary.failed,
-    skipped: summary.skipped,
-  };
-  obs.failures = summary.failures;
+  recordTestCounts(obs, task, summary);
   if (test.timedOut || test.outputExceeded || test.diskExceeded) {
     return stopRunawayTests(
       obs,

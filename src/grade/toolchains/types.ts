@@ -53,6 +53,21 @@ export function emptyObservation(): Observation {
   return { steps: [], failedStep: null, tests: null, failures: [], diagnostics: '' };
 }
 
+/** Records what a test runner's parsed report counted, against the task's expected count. */
+export function recordTestCounts(
+  obs: Observation,
+  task: Task,
+  counts: { passed: number; failed: number; skipped: number; failures: Observation['failures'] },
+): void {
+  obs.tests = {
+    expected: task.expectedTests,
+    passed: counts.passed,
+    failed: counts.failed,
+    skipped: counts.skipped,
+  };
+  obs.failures = counts.failures;
+}
+
 /** Runs one untrusted step inside the run's sandbox, with only `mounts` writable or re-exposed. */
 export async function execSandboxed(
   env: GradeEnv,

@@ -24579,6 +24579,15 @@ function stepRecord(name, r, ok) {
 function emptyObservation() {
   return { steps: [], failedStep: null, tests: null, failures: [], diagnostics: "" };
 }
+function recordTestCounts(obs, task, counts) {
+  obs.tests = {
+    expected: task.expectedTests,
+    passed: counts.passed,
+    failed: counts.failed,
+    skipped: counts.skipped
+  };
+  obs.failures = counts.failures;
+}
 async function execSandboxed(env, argv, mounts, opts) {
   const wrapped = env.sandbox.wrap(argv, mounts);
   try {
@@ -25434,13 +25443,7 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message} (
   }
   const test = await runTests(ctx, binaries, procEnv, task.timeouts.test, []);
   const summary = parseGoTestEvents(test.stdout, new Set(task.hiddenTests));
-  obs.tests = {
-    expected: task.expectedTests,
-    passed: summary.passed,
-    failed: summary.failed,
-    skipped: summary.skipped
-  };
-  obs.failures = summary.failures;
+  recordTestCounts(obs, task, summary);
   if (test.timedOut || test.outputExceeded || test.diskExceeded || TIMED_OUT.test(summary.packageOutput)) {
     const stopped = stopRunawayTests(
       obs,
@@ -25711,13 +25714,7 @@ ${tsc.stderr}`;
 ${vitest.stderr.slice(-1500)}`;
       return obs;
     }
-    obs.tests = {
-      expected: task.expectedTests,
-      passed: report.passed,
-      failed: report.failed,
-      skipped: report.skipped
-    };
-    obs.failures = report.failures;
+    recordTestCounts(obs, task, report);
     if (report.fileErrors.length) obs.diagnostics = report.fileErrors.join("\n");
     if (vitest.exitCode !== 0 && report.failed === 0 && !report.fileErrors.length) {
       const errorLines = `${vitest.stdout}
@@ -31515,10 +31512,10 @@ async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
 ${tail(r)}` : `The test report could not be read: ${read.problem}. Code under test must not touch the test runner's files.`;
     return obs;
   }
-  obs.tests = { expected: task.expectedTests, ...countByFunction(junit.cases) };
-  obs.failures = junit.failures;
+  const counts = countByFunction(junit.cases);
+  recordTestCounts(obs, task, { ...counts, failures: junit.failures });
   const problems = reportProblems(junit.names, junit.duplicates, task);
-  const ok = r.exitCode === 0 && junit.failed === 0 && obs.tests.failed === 0 && !problems.length;
+  const ok = r.exitCode === 0 && junit.failed === 0 && counts.failed === 0 && !problems.length;
   obs.steps.push(stepRecord("test", r, ok));
   if (!ok) {
     obs.failedStep = { name: "test", class: "test" };
@@ -32139,13 +32136,7 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
   }
   const { total: test, runs } = ran;
   const summary = parseLibtest(test.stdout);
-  obs.tests = {
-    expected: task.expectedTests,
-    passed: summary.passed,
-    failed: summary.failed,
-    skipped: summary.skipped
-  };
-  obs.failures = summary.failures;
+  recordTestCounts(obs, task, summary);
   if (test.timedOut || test.outputExceeded || test.diskExceeded) {
     return stopRunawayTests(
       obs,
