@@ -8,17 +8,21 @@ import {
   UsageError,
   attemptLine,
   builtinTasksRoot,
+  cacheLimit,
+  cacheRoot,
   cascade,
   cascadeTable,
   compareResults,
   comparisonSection,
   defaultGradeConcurrency,
   describeMode,
+  describePrune,
   findResultsFiles,
   gradeFiles,
   harnessIdentity,
   headerLine,
   killAllGroups,
+  listCacheEntries,
   liveLines,
   loadConfigFile,
   loadTasks,
@@ -28,9 +32,12 @@ import {
   parseRegressionMode,
   plainProgress,
   prepareGrading,
+  pruneCache,
   readResults,
   regressionCheck,
+  releaseAndPrune,
   renderReport,
+  require_bytes,
   resolveSettings,
   runBenchmark,
   selectTasks,
@@ -39,7 +46,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-BE3ELENK.js";
+} from "./chunks/chunk-HBYH4273.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {
@@ -3666,6 +3673,7 @@ function mutantVerdict(result, expect) {
 async function validateTasks(tasks, opts) {
   const log = opts.log ?? (() => {
   });
+  const limitBytes = cacheLimit(opts.env ?? process.env, opts.cacheLimit);
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
   const pool = new Pool(opts.concurrency ?? defaultGradeConcurrency());
   const jobs = tasks.flatMap((task) => [
@@ -3716,6 +3724,7 @@ async function validateTasks(tasks, opts) {
       })
     )
   );
+  await releaseAndPrune(env, limitBytes, log);
   return items;
 }
 function stepNames(task) {
@@ -3742,6 +3751,28 @@ function checkRequirementMaps(tasks, items) {
       ]
     };
   });
+}
+
+// src/cli/commands-cache.ts
+var import_bytes = __toESM(require_bytes(), 1);
+var size = (n) => import_bytes.default.format(n, { unitSeparator: " ", decimalPlaces: 1 }) ?? `${n} B`;
+async function cmdCache(values, io) {
+  const dir = cacheRoot(process.env);
+  const limit = cacheLimit(process.env, values.cacheLimit);
+  if (values.prune) {
+    const report = await pruneCache(dir, limit);
+    io.err(describePrune(report) ?? `cache: within its limit (${size(limit)}), nothing removed`);
+  }
+  const entries = listCacheEntries(dir).sort((a, b) => a.lastUsedMs - b.lastUsedMs);
+  const total = entries.reduce((t, e) => t + e.bytes, 0);
+  io.out(
+    `${dir}: ${size(total)} in ${entries.length} entr${entries.length === 1 ? "y" : "ies"}, limit ${size(limit)}`
+  );
+  for (const e of entries)
+    io.out(
+      `  ${size(e.bytes).padStart(9)}  ${new Date(e.lastUsedMs).toISOString().slice(0, 16).replace("T", " ")}  ${e.name}${e.held ? "  (in use)" : e.abandoned ? "  (left by a process that died)" : ""}`
+    );
+  return ExitCode.ok;
 }
 
 // node_modules/log-update/index.js
@@ -6413,6 +6444,7 @@ async function cmdCompare(baseFile, headFile, values, io) {
 }
 
 // src/cli/program.ts
+var CACHE_LIMIT_HELP = "prune the cache (fixtures, Go build cache) to this size at the end, least recently used first (default: AIBENCH_CACHE_LIMIT, else 4GB)";
 var MODELS_HELP = `
 Models (comma-separated): provider/model[@label]
   anthropic/<model>  openai/<model>  deepseek/<model>  tencent/<model>  openrouter/<vendor>/<model>
@@ -6451,7 +6483,7 @@ ${EXIT_HELP}`).showSuggestionAfterError(true).exitOverride().configureOutput({
     selection(
       program2.command("run").description("run models on tasks; write results.json, transcripts.jsonl, report.md").option("--models <list>", "models to run, comma-separated (see Models below)")
     )
-  ).option("--attempts <n>", "attempts per trial, each failure fed back (default 3)").option("--trials <n>", "trials per task and model (default 1)").option("--concurrency <n>", "model calls in flight at once (default 4)").option("--grade-concurrency <n>", "gradings at once (default: twice the cores, at most 4)").option("--max-tokens <n>", "output token limit per reply (default 16000)").option("--feedback-chars <n>", "bound on grader output sent back (default 4000)").option("--max-cost <usd>", "budget: no new request once it is spent (exit 4)").option("--out <dir>", "output folder", "aibench-out").option("--resume <dir>", "continue an interrupted run: paid attempts are kept, never re-requested").option(
+  ).option("--attempts <n>", "attempts per trial, each failure fed back (default 3)").option("--trials <n>", "trials per task and model (default 1)").option("--concurrency <n>", "model calls in flight at once (default 4)").option("--grade-concurrency <n>", "gradings at once (default: twice the cores, at most 4)").option("--max-tokens <n>", "output token limit per reply (default 16000)").option("--feedback-chars <n>", "bound on grader output sent back (default 4000)").option("--max-cost <usd>", "budget: no new request once it is spent (exit 4)").option("--out <dir>", "output folder", "aibench-out").option("--resume <dir>", "continue an interrupted run: paid attempts are kept, never re-requested").option("--cache-limit <size>", CACHE_LIMIT_HELP).option(
     "--rerun-infra",
     "with --resume: also re-run the trials API faults ended, keeping what they paid for",
     false
@@ -6465,7 +6497,7 @@ ${EXIT_HELP}`).action(async (flags) => {
         "every reference must pass, every mutant must fail as its why.md says (exit 3 otherwise)"
       )
     )
-  ).option("--feedback-chars <n>", "bound on grader output checked against why.md (default 4000)").action(async (flags) => {
+  ).option("--feedback-chars <n>", "bound on grader output checked against why.md (default 4000)").option("--cache-limit <size>", CACHE_LIMIT_HELP).action(async (flags) => {
     result.code = await handlers.validate(flags);
   });
   inherit(selection(program2.command("tasks").description("list the tasks (test count, mutants)"))).action(
@@ -6503,6 +6535,20 @@ ${EXIT_HELP}`).action(async (flags) => {
     ).option("--json", "print the comparison as JSON", false).addOption(new Option("--stale-days <n>", "warn when the baseline is older (default 7)"))
   ).action(async (baseline, results, flags) => {
     result.code = await handlers.compare(baseline, results, flags);
+  });
+  inherit(
+    program2.command("cache").description(
+      "list the harness's cache (AIBENCH_CACHE), least recently used first; --prune brings it within its limit"
+    ).option(
+      "--prune",
+      "remove least recently used entries no running benchmark uses until the cache fits",
+      false
+    ).option(
+      "--cache-limit <size>",
+      "the limit, e.g. 4GB or 500MB (default: AIBENCH_CACHE_LIMIT, else 4GB)"
+    )
+  ).action(async (flags) => {
+    result.code = await handlers.cache(flags);
   });
   return program2;
 }
@@ -6567,6 +6613,7 @@ async function cmdRun(values, io) {
     out,
     resume: values.resume !== void 0,
     rerunInfra: values.rerunInfra,
+    cacheLimit: values.cacheLimit,
     log: (line) => progress.log(line),
     onPlan: (plan) => progress.onPlan(plan),
     onPhase: (info) => progress.onPhase(info),
@@ -6594,6 +6641,7 @@ async function cmdValidate(values, io) {
   const { tasks } = selection2(values);
   const items = await validateTasks(tasks, {
     feedbackChars: numberFrom(values.feedbackChars, "--feedback-chars") ?? 4e3,
+    cacheLimit: values.cacheLimit,
     log: io.err,
     onItem: (i) => io.err(
       `${i.ok ? "ok  " : "FAIL"} ${i.task} ${i.subject}: ${i.detail} (${(i.gradeMs / 1e3).toFixed(1)} s)`
@@ -6643,7 +6691,8 @@ async function main(argv, io) {
       report: (file, f) => cmdReport(file, f, io),
       cascade: (file, f) => cmdCascade(file, f, io),
       merge: (paths, f) => cmdMerge(paths, f, io),
-      compare: (base, head, f) => cmdCompare(base, head, f, io)
+      compare: (base, head, f) => cmdCompare(base, head, f, io),
+      cache: (f) => cmdCache(f, io)
     },
     io,
     result

@@ -7,7 +7,9 @@
 // + the TSan check's `cargo +nightly test --test <check>`), with the sources rewritten before each
 // so the crate is rebuilt as it is for a new attempt. CPU-seconds come from a cgroup around each
 // (scripts/cpu-meter.mts), so sandboxed processes count. Also prints the harness's median wall time
-// against the task's warm-grading budget (React 5 s, Rust 10 s; L5's TSan check 60 s).
+// against the task's warm-grading budget (React and Python 5 s, Rust and Go 10 s; with a TSan or -race
+// check 60 s). Python by hand: `python3 -m pytest -q`; Go: `go vet ./...` + `go test -count=1 ./...`
+// (+ `go test -race` for a race check).
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { gradeFiles } from '../src/grade/grade.js';
 import { sandboxEnv } from '../src/grade/sandbox-env.js';
+import { goEnv } from '../src/grade/toolchains/go.js';
 import { hiddenTestTargets } from '../src/grade/toolchains/rust.js';
 import { tsanCargoTest, tsanEnv } from '../src/grade/toolchains/tsan.js';
 import { createWorkspace, removeWorkspace, type Workspace } from '../src/grade/workspace.js';
@@ -38,6 +41,24 @@ function handCommands(task: Task, ws: Workspace): { argv: string[]; env: Record<
     return [
       { argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.'], env: e },
       { argv: [process.execPath, 'node_modules/vitest/vitest.mjs', 'run'], env: e },
+    ];
+  }
+  if (task.suite.toolchain === 'python') {
+    const e = sandboxEnv(ws.scratch, {}, process.env);
+    return [{ argv: ['python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider'], env: e }];
+  }
+  if (task.suite.toolchain === 'go') {
+    // A person's warm build cache, and -count=1: a repeated `go test` would otherwise print cached results.
+    const e = goEnv(env.go!, ws.scratch, path.join(os.tmpdir(), 'aibench-bench-gocache'), process.env);
+    return [
+      { argv: ['go', 'vet', './...'], env: e },
+      { argv: ['go', 'test', '-count=1', './...'], env: e },
+      ...task.checks
+        .filter((c) => c.kind === 'race')
+        .map((c) => ({
+          argv: ['go', 'test', '-race', '-count=1', ...(c.run ? [`-run=${c.run}`] : []), './...'],
+          env: { ...e, CGO_ENABLED: '1' },
+        })),
     ];
   }
   const e = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: path.join(ws.root, 'target') }, process.env);
@@ -74,7 +95,11 @@ console.log(
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
-  const budget = task.suite.toolchain === 'node' ? 5 : task.checks.some((c) => c.kind === 'tsan') ? 60 : 10;
+  const budget = ['node', 'python'].includes(task.suite.toolchain)
+    ? 5
+    : task.checks.some((c) => c.kind === 'tsan' || c.kind === 'race')
+      ? 60
+      : 10;
   const ws = createWorkspace(
     path.join(os.tmpdir(), 'aibench-bench'),
     task,

@@ -2,7 +2,7 @@
 // git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
 // only ratios between runs interleaved here mean anything.
 //   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,schedule,cold] [--scale 0.25]
-//     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after]
+//     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
 //   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time.
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     'cold-latency': { type: 'string', default: '45' },
     /** `before` or `after`: measure one tree only (its rows then stand beside an earlier run's). */
     only: { type: 'string' },
+    /** A folder: each measured run writes a V8 CPU profile there (open in Chrome DevTools). */
+    profile: { type: 'string' },
   },
 });
 const parts = new Set(values.parts.split(','));
@@ -109,6 +111,7 @@ function child(
   opts: { stub: boolean; server: MockLlmServer; cache: string },
 ): Promise<Measured> {
   const args = ['--import', 'tsx'];
+  if (values.profile) args.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`);
   if (opts.stub) args.push('--import', path.join(after, 'scripts/bench-run/register-stub.mjs'));
   args.push(
     path.join(after, 'scripts/bench-run/child.mts'),

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHeld } from '../src/cache/holds.js';
 import { gradeFiles } from '../src/grade/grade.js';
+import { sharedGoCache } from '../src/grade/toolchains/go.js';
 import type { GradeEnv } from '../src/grade/toolchains/types.js';
 import type { GradeResult } from '../src/grade/types.js';
 import { loadTasks } from '../src/tasks/loader.js';
@@ -43,6 +46,22 @@ describe('Go task checks', { timeout: 400_000 }, () => {
       'no-locks:ok',
       'race-detector:ok',
     ]);
+  });
+
+  it('gradings at once, in different slots, share one build cache that the run holds', async () => {
+    const shared = sharedGoCache(env.cacheDir);
+    const other = (): Promise<GradeResult> =>
+      gradeFiles(task, new Map([['counter.go', REFERENCE]]), {
+        env,
+        slot: 44,
+        feedbackChars: 4000,
+        workRoot: host.workRoot,
+      });
+    const [a, b] = await Promise.all([grade(REFERENCE), other()]);
+    expect([a.outcome, b.outcome]).toEqual(['pass', 'pass']);
+    expect(existsSync(path.join(shared, 'README'))).toBe(true); // written by Go into its cache
+    expect(env.holds.map((h) => h.dir)).toContain(shared);
+    expect(isHeld(shared)).toBe(true);
   });
 
   it('fails a counter whose reads race its atomic writes, which the plain tests cannot see', async () => {

@@ -258,7 +258,7 @@ describe('hostile I/O: no exception out of a grading', () => {
     };
     const fixtures = new Map([[node.suite.name, path.join(work, 'no-node-modules')]]);
     const r = await gradeFiles(node, node.reference, {
-      env: { cacheDir: work, fixtures, nightly: false, hostEnv: process.env, sandbox: broken },
+      env: { cacheDir: work, fixtures, holds: [], nightly: false, hostEnv: process.env, sandbox: broken },
       slot: 0,
       feedbackChars: 4000,
       workRoot: path.join(work, 'ws'),
@@ -281,7 +281,7 @@ describe('hostile I/O: no exception out of a grading', () => {
     // A task whose editable glob (src/**/*.rs) admits the path.
     const ring = loadTasks([builtinTasksRoot()]).find((t) => t.key === 'rust/L5-spsc-ring')!;
     const r = await gradeFiles(ring, files, {
-      env: { cacheDir: work, fixtures: new Map(), nightly: false, hostEnv: process.env, sandbox: SANDBOX },
+      env: { cacheDir: work, fixtures: new Map(), holds: [], nightly: false, hostEnv: process.env, sandbox: SANDBOX },
       slot: 0,
       feedbackChars: 4000,
       workRoot: path.join(work, 'ws'),

@@ -120,6 +120,29 @@ describe('the run around the gradings', () => {
     );
   }, 300_000);
 
+  it('a run prunes the cache to its limit at its end, least recently used first, and says so', async () => {
+    const task = miniTask();
+    const server = await anthropicMock(() => replyWith(task, 'reference'));
+    const cache = tempDir('aibench-cache-');
+    const stale = path.join(cache, 'fixtures', 'react-0000000000000000');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(path.join(stale, 'node_modules.bin'), Buffer.alloc(2 * 1024 ** 2, 1));
+    const lines: string[] = [];
+    const outcome = await runMini(
+      ['anthropic/claude-sonnet-4-6'],
+      { ...env(server, cache), AIBENCH_CACHE_LIMIT: '1MB' },
+      { trials: 1, attempts: 1 },
+      { log: (l) => lines.push(l), onPlan: () => {}, out: tempDir() },
+    );
+    expect(outcome.results.status).toBe('complete');
+    expect(existsSync(stale)).toBe(false);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^cache: removed 1 least recently used entry \(2(\.\d)? MB: fixtures\/react-0+\); .* kept, limit 1 MB$/,
+      ),
+    );
+  }, 300_000);
+
   it('the task whose grading is expected to take longest is requested first', async () => {
     // The mini suite plus a copy of its task declared at level 5 (expected to grade longer).
     const root = tempDir('aibench-tasks-');

@@ -11,6 +11,7 @@ import { harnessIdentity } from '../run/environment.js';
 import { killAllGroups } from '../grade/exec.js';
 import { runBenchmark } from '../run/run.js';
 import { checkRequirementMaps, validateTasks } from '../run/validate.js';
+import { cmdCache } from './commands-cache.js';
 import { builtinTasksRoot, loadTasks, selectTasks } from '../tasks/loader.js';
 import { liveProgress } from './live-display.js';
 import { plainProgress, type RunProgress } from './progress.js';
@@ -105,6 +106,7 @@ async function cmdRun(values: RunFlags, io: Out): Promise<number> {
     out,
     resume: values.resume !== undefined,
     rerunInfra: values.rerunInfra,
+    cacheLimit: values.cacheLimit,
     log: (line) => progress.log(line),
     onPlan: (plan) => progress.onPlan(plan),
     onPhase: (info) => progress.onPhase(info),
@@ -132,6 +134,7 @@ async function cmdValidate(values: ValidateFlags, io: Out): Promise<number> {
   const { tasks } = selection(values);
   const items = await validateTasks(tasks, {
     feedbackChars: numberFrom(values.feedbackChars, '--feedback-chars') ?? 4000,
+    cacheLimit: values.cacheLimit,
     log: io.err,
     onItem: (i) =>
       io.err(
@@ -187,6 +190,7 @@ export async function main(argv: string[], io: Out): Promise<number> {
       cascade: (file, f) => cmdCascade(file, f, io),
       merge: (paths, f) => cmdMerge(paths, f, io),
       compare: (base, head, f) => cmdCompare(base, head, f, io),
+      cache: (f) => cmdCache(f, io),
     },
     io,
     result,

@@ -21,10 +21,17 @@ export interface RunFlags extends SelectionFlags {
   resume?: string;
   rerunInfra: boolean;
   systemPrompt?: string;
+  cacheLimit?: string;
 }
 
 export interface ValidateFlags extends SelectionFlags {
   feedbackChars?: string;
+  cacheLimit?: string;
+}
+
+export interface CacheFlags {
+  prune: boolean;
+  cacheLimit?: string;
 }
 
 export interface CompareFlags {
@@ -53,7 +60,11 @@ export interface Handlers {
   cascade(file: string, flags: CascadeFlags): Promise<number>;
   merge(paths: string[], flags: { out: string }): Promise<number>;
   compare(baseline: string, results: string, flags: CompareFlags): Promise<number>;
+  cache(flags: CacheFlags): Promise<number>;
 }
+
+const CACHE_LIMIT_HELP =
+  'prune the cache (fixtures, Go build cache) to this size at the end, least recently used first (default: AIBENCH_CACHE_LIMIT, else 4GB)';
 
 const MODELS_HELP = `
 Models (comma-separated): provider/model[@label]
@@ -142,6 +153,7 @@ export function buildProgram(
     .option('--max-cost <usd>', 'budget: no new request once it is spent (exit 4)')
     .option('--out <dir>', 'output folder', 'aibench-out')
     .option('--resume <dir>', 'continue an interrupted run: paid attempts are kept, never re-requested')
+    .option('--cache-limit <size>', CACHE_LIMIT_HELP)
     .option(
       '--rerun-infra',
       'with --resume: also re-run the trials API faults ended, keeping what they paid for',
@@ -162,6 +174,7 @@ export function buildProgram(
     ),
   )
     .option('--feedback-chars <n>', 'bound on grader output checked against why.md (default 4000)')
+    .option('--cache-limit <size>', CACHE_LIMIT_HELP)
     .action(async (flags: ValidateFlags) => {
       result.code = await handlers.validate(flags);
     });
@@ -227,6 +240,25 @@ export function buildProgram(
       .addOption(new Option('--stale-days <n>', 'warn when the baseline is older (default 7)')),
   ).action(async (baseline: string, results: string, flags: CompareFlags) => {
     result.code = await handlers.compare(baseline, results, flags);
+  });
+
+  inherit(
+    program
+      .command('cache')
+      .description(
+        "list the harness's cache (AIBENCH_CACHE), least recently used first; --prune brings it within its limit",
+      )
+      .option(
+        '--prune',
+        'remove least recently used entries no running benchmark uses until the cache fits',
+        false,
+      )
+      .option(
+        '--cache-limit <size>',
+        'the limit, e.g. 4GB or 500MB (default: AIBENCH_CACHE_LIMIT, else 4GB)',
+      ),
+  ).action(async (flags: CacheFlags) => {
+    result.code = await handlers.cache(flags);
   });
 
   return program;

@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { removeTree } from './remove-tree.js';
-import { releaseLock, takeLock } from './dir-lease.js';
+import { releaseLock, takeLock } from '../cache/locks.js';
 
 /**
  * Where earlier harness versions kept one Rust target folder per task and grading slot (`<task>-<k>`,

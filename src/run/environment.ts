@@ -104,7 +104,7 @@ export async function startGradingPreparation(
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join('; ')}`,
     );
   onSandbox?.(sandbox);
-  const env: GradeEnv = { cacheDir, fixtures: new Map(), nightly: false, hostEnv, sandbox };
+  const env: GradeEnv = { cacheDir, fixtures: new Map(), holds: [], nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains: Record<string, string> = { node: process.version };
   const bySuite = new Map(

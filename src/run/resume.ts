@@ -94,7 +94,10 @@ export function readJournal(out: string): JournalState {
       const key = trialKey(entry.model!, entry.task!, entry.trial!);
       const raw =
         entry.reply === 'paid'
-          ? { ...entry.attempt, reply: (paid.get(key)?.get(entry.attempt.n as number) as PaidReply | undefined)?.reply.text }
+          ? {
+              ...entry.attempt,
+              reply: (paid.get(key)?.get(entry.attempt.n as number) as PaidReply | undefined)?.reply.text,
+            }
           : entry.attempt;
       const attempt = attemptSchema.parse(raw);
       agentUnbilled.delete(key);

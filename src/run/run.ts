@@ -21,6 +21,8 @@ import { hashFiles, sha256 } from '../tasks/files.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { Budget } from './budget.js';
 import { Checkpoints } from './checkpoint.js';
+import { cacheLimit } from '../cache/limit.js';
+import { releaseAndPrune } from '../cache/run-end.js';
 import { harnessIdentity, startGradingPreparation } from './environment.js';
 import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
@@ -66,6 +68,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called once before any model call: what the run will do and the isolation it obtained. */
   onPlan?: (plan: RunPlan) => void;
+  /** `--cache-limit`: the cache is pruned to it at the end (default AIBENCH_CACHE_LIMIT, else 4GB). */
+  cacheLimit?: string;
 }
 
 /** What a run is about to do, known once the models and tasks are resolved and the sandbox probed. */
@@ -232,6 +236,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   }
   warnings.forEach((w) => log(`warning: ${w}`));
 
+  const cacheLimitBytes = cacheLimit(env, opts.cacheLimit);
   // Fixtures and toolchain checks run while the first model calls are made; gradings wait for them.
   // The plan (the CLI's header line) is announced as soon as the isolation is known, before set-up logs.
   const preparation = await startGradingPreparation(tasks, env, log, [out], (sandbox) =>
@@ -431,7 +436,10 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
 
   opts.signal?.removeEventListener('abort', onAbort);
   checkpoints.stop();
-  if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
+  if (interrupted) {
+    for (const h of gradeEnv.holds.splice(0)) h.release();
+    return { results, exitCode: ExitCode.interrupted, outDir: out };
+  }
   // A set-up no grading waited for (every trial stopped by the budget or a fatal error) still ends
   // before the run does: no npm ci is left running and the toolchain versions are recorded.
   await preparation.settled;
@@ -455,6 +463,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
       `warning: could not write the figures and report.html (${oneLine(err)}); results.json and report.md are complete`,
     ),
   );
+  // Pruned after the gradings (whose fixtures and caches are now the most recently used), never during.
+  await releaseAndPrune(gradeEnv, cacheLimitBytes, log);
   const totals = runTotals(results);
   const exitCode = fatal
     ? ExitCode.usage

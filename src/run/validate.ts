@@ -7,6 +7,8 @@ import {
   unprovenRequirements,
   type CoverageSubject,
 } from '../tasks/requirements.js';
+import { cacheLimit } from '../cache/limit.js';
+import { releaseAndPrune } from '../cache/run-end.js';
 import { prepareGrading } from './environment.js';
 import { Pool } from './pool.js';
 import { defaultGradeConcurrency } from '../config/load.js';
@@ -63,9 +65,12 @@ export async function validateTasks(
     concurrency?: number;
     log?: (line: string) => void;
     onItem?: (item: ValidationItem) => void;
+    /** `--cache-limit`: the cache is pruned to it at the end (default AIBENCH_CACHE_LIMIT, else 4GB). */
+    cacheLimit?: string;
   },
 ): Promise<ValidationItem[]> {
   const log = opts.log ?? (() => {});
+  const limitBytes = cacheLimit(opts.env ?? process.env, opts.cacheLimit);
   const { env } = await prepareGrading(tasks, opts.env ?? process.env, log);
   const pool = new Pool(opts.concurrency ?? defaultGradeConcurrency());
   const jobs = tasks.flatMap((task) => [
@@ -122,6 +127,7 @@ export async function validateTasks(
       }),
     ),
   );
+  await releaseAndPrune(env, limitBytes, log);
   return items;
 }
 

@@ -20,13 +20,18 @@ export function fixtureKey(suite: Suite): string {
   return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
 }
 
+/** The cache folder of a node suite's fixture install (holding `node_modules` once complete). */
+export function fixtureDir(suite: Suite, cache: string): string {
+  return path.join(cache, 'fixtures', fixtureKey(suite));
+}
+
 /**
  * Installs a node suite's fixture once (npm ci from its lockfile) into the cache and returns the folder
  * holding `node_modules`. Concurrent runs race safely: each installs into its own temp folder and the
  * first rename wins. Never installs per attempt.
  */
 export async function ensureFixture(suite: Suite, cache: string, log: (line: string) => void): Promise<string> {
-  const target = path.join(cache, 'fixtures', fixtureKey(suite));
+  const target = fixtureDir(suite, cache);
   if (existsSync(path.join(target, '.complete'))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(staging, { recursive: true });

@@ -11,17 +11,17 @@ import { goScanHits, parseGoScan, type GoScanOutput } from './go-rules.js';
 
 const exec = promisify(execFile);
 
+/** The cache folder of the scanner built for one Go version (and this harness's scanner source). */
+export function goScannerDir(cacheDir: string, version: string): string {
+  const key = createHash('sha256').update(GO_SCANNER_SOURCE).update(version).digest('hex').slice(0, 16);
+  return path.join(cacheDir, 'go-scanner', key);
+}
+
 /**
- * Builds the scanner once per Go version into the cache (the harness's own, trusted code, built with the
+ * Builds the scanner once per Go version into `dir` (the harness's own, trusted code, built with the
  * host's Go outside the sandbox) and returns the binary's path. A finished binary is reused by later runs.
  */
-export async function buildGoScanner(
-  cacheDir: string,
-  goEnv: Record<string, string>,
-  version: string,
-): Promise<string> {
-  const key = createHash('sha256').update(GO_SCANNER_SOURCE).update(version).digest('hex').slice(0, 16);
-  const dir = path.join(cacheDir, 'go-scanner', key);
+export async function buildGoScanner(dir: string, goEnv: Record<string, string>): Promise<string> {
   const bin = path.join(dir, 'aibench-go-scan');
   if (existsSync(bin)) return bin;
   const src = `${dir}.src-${process.pid}`;

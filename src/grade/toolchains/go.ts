@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ExitCode, UsageError } from '../../errors.js';
 import type { Task } from '../../tasks/loader.js';
 import type { Check } from '../../tasks/schema.js';
-import { leaseDir } from '../dir-lease.js';
+import { holdEntry } from '../../cache/holds.js';
 import type { ExecResult } from '../exec.js';
 import { parseGoTestEvents, type GoTestSummary } from '../parse-gotest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { forbiddenGoType } from '../scan/go-rules.js';
-import { buildGoScanner, scanGoSubmission } from '../scan/go-scan.js';
+import { buildGoScanner, goScannerDir, scanGoSubmission } from '../scan/go-scan.js';
 import { maskHidden, restoreHidden } from '../scan/rust-scan.js';
 import type { Observation, StepRecord } from '../types.js';
 import {
@@ -92,33 +92,45 @@ function hiddenGoSources(task: Task): string[] {
   return [...task.hidden.keys()].filter((rel) => rel.endsWith('_test.go')).sort();
 }
 
+/**
+ * One build cache for every Go grading, of every task, in every slot, at once: Go's cache is keyed by
+ * content and safe for concurrent use by several go commands (atomic writes; golang/go#26677), so unlike
+ * Rust's target folders it needs no lease, and no slot starts cold. Only trusted tools write to it: the
+ * compiler and vet during the build steps (cgo is off, Go has no build scripts); the tests run with it
+ * out of reach. A concurrent prune cannot remove it while a run holds it (`cache/holds.ts`).
+ */
+export function sharedGoCache(cacheDir: string): string {
+  return path.join(cacheDir, 'go-build', 'shared');
+}
+
 /** Go tasks: `go vet` and the test build, the tamper scan, the hidden tests through test2json, then checks. */
 export const goToolchain: Toolchain = {
   async prepare(_suite, env, log) {
     if (env.go) return;
     const found = await probeGo(env.hostEnv);
     if (!found) throw new UsageError(GO_MISSING, ExitCode.toolchainMissing);
-    const cache = path.join(env.cacheDir, 'go-scanner-build');
-    mkdirSync(cache, { recursive: true });
-    const scanner = await buildGoScanner(
-      env.cacheDir,
-      goEnv(found, cache, cache, env.hostEnv),
-      found.version,
-    );
+    // Held for the run: a prune by a concurrent run never removes a cache a grading is using.
+    const gocache = sharedGoCache(env.cacheDir);
+    env.holds.push(holdEntry(gocache));
+    const scannerDir = goScannerDir(env.cacheDir, found.version);
+    env.holds.push(holdEntry(scannerDir));
+    mkdirSync(gocache, { recursive: true });
+    const scratch = `${scannerDir}.tmp-${process.pid}`;
+    mkdirSync(scratch, { recursive: true });
+    let scanner: string;
+    try {
+      scanner = await buildGoScanner(scannerDir, goEnv(found, scratch, gocache, env.hostEnv));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     env.go = { ...found, scanner };
     log(`go: ${found.version} (${found.goroot})`);
   },
 
   async grade(ctx) {
-    // As Rust's target folders: one warm build cache per task, leased for the whole grading; without
-    // namespaces nothing can be kept read-only, so a fresh one per grading.
+    // Without namespaces nothing keeps the cache out of the tests' reach: a fresh one per grading.
     if (ctx.env.sandbox.level !== 'namespaces') return gradeIn(path.join(ctx.ws.root, 'gocache'), ctx);
-    const lease = leaseDir(path.join(ctx.env.cacheDir, 'go-build', `${ctx.task.suite.name}-${ctx.task.id}`));
-    try {
-      return await gradeIn(lease.dir, ctx);
-    } finally {
-      lease.release();
-    }
+    return gradeIn(sharedGoCache(ctx.env.cacheDir), ctx);
   },
 };
 

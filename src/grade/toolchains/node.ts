@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureFixture } from '../../tasks/fixture.js';
+import { holdEntry } from '../../cache/holds.js';
+import { ensureFixture, fixtureDir } from '../../tasks/fixture.js';
 import { parseVitestReport } from '../parse-vitest.js';
 import { readHostileFile } from '../safe-read.js';
 import { sandboxEnv } from '../sandbox-env.js';
@@ -20,6 +21,8 @@ const REPORT_LIMITS = { maxBytes: 16 * 1024 ** 2, timeoutMs: 10_000 };
 export const nodeToolchain: Toolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
+    // Held before it is looked for, so a prune by a concurrent run cannot remove it under this one.
+    env.holds.push(holdEntry(fixtureDir(suite, env.cacheDir)));
     env.fixtures.set(suite.name, path.join(await ensureFixture(suite, env.cacheDir, log), 'node_modules'));
   },
 

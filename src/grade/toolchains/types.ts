@@ -1,3 +1,4 @@
+import type { CacheHold } from '../../cache/holds.js';
 import type { Task, Suite } from '../../tasks/loader.js';
 import { WORKSPACE_QUOTA_BYTES, type Sandbox, type SandboxMounts } from '../sandbox.js';
 import { execCapped, type ExecResult } from '../exec.js';
@@ -7,6 +8,8 @@ import type { Workspace } from '../workspace.js';
 /** Per-run state a toolchain prepared once (fixture install, toolchain probes). */
 export interface GradeEnv {
   cacheDir: string;
+  /** Cache entries this run uses (fixtures, Go's build cache): no prune removes them until released. */
+  holds: CacheHold[];
   /** node suites: suite name -> the installed fixture's node_modules folder (linked into workspaces). */
   fixtures: Map<string, string>;
   /** Whether the nightly Rust toolchain is usable (ThreadSanitizer checks need it). */

@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path34) {
-      const ctrl = callVisitor(key2, node, visitor, path34);
+    function visit_(key2, node, visitor, path36) {
+      const ctrl = callVisitor(key2, node, visitor, path36);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path34, ctrl);
-        return visit_(key2, ctrl, visitor, path34);
+        replaceNode(key2, path36, ctrl);
+        return visit_(key2, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path34);
+            const ci = visit_(i, node.items[i], visitor, path36);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = visit_("key", node.key, visitor, path34);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = visit_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path34);
+          const cv = visit_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path34) {
-      const ctrl = await callVisitor(key2, node, visitor, path34);
+    async function visitAsync_(key2, node, visitor, path36) {
+      const ctrl = await callVisitor(key2, node, visitor, path36);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path34, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path34);
+        replaceNode(key2, path36, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path36);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path34 = Object.freeze(path34.concat(node));
+          path36 = Object.freeze(path36.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path34);
+            const ci = await visitAsync_(i, node.items[i], visitor, path36);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path34 = Object.freeze(path34.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path34);
+          path36 = Object.freeze(path36.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path36);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path34);
+          const cv = await visitAsync_("value", node.value, visitor, path36);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,23 +364,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path34) {
+    function callVisitor(key2, node, visitor, path36) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path34);
+        return visitor(key2, node, path36);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path34);
+        return visitor.Map?.(key2, node, path36);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path34);
+        return visitor.Seq?.(key2, node, path36);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path34);
+        return visitor.Pair?.(key2, node, path36);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path34);
+        return visitor.Scalar?.(key2, node, path36);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path34);
+        return visitor.Alias?.(key2, node, path36);
       return void 0;
     }
-    function replaceNode(key2, path34, node) {
-      const parent = path34[path34.length - 1];
+    function replaceNode(key2, path36, node) {
+      const parent = path36[path36.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -992,10 +992,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path34, value) {
+    function collectionFromPath(schema, path36, value) {
       let v2 = value;
-      for (let i = path34.length - 1; i >= 0; --i) {
-        const k = path34[i];
+      for (let i = path36.length - 1; i >= 0; --i) {
+        const k = path36[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path34) => path34 == null || typeof path34 === "object" && !!path34[Symbol.iterator]().next().done;
+    var isEmptyPath = (path36) => path36 == null || typeof path36 === "object" && !!path36[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,11 +1044,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path34, value) {
-        if (isEmptyPath(path34))
+      addIn(path36, value) {
+        if (isEmptyPath(path36))
           this.add(value);
         else {
-          const [key2, ...rest] = path34;
+          const [key2, ...rest] = path36;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1062,8 +1062,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        const [key2, ...rest] = path34;
+      deleteIn(path36) {
+        const [key2, ...rest] = path36;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1077,8 +1077,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        const [key2, ...rest] = path34;
+      getIn(path36, keepScalar) {
+        const [key2, ...rest] = path36;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1096,8 +1096,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path34) {
-        const [key2, ...rest] = path34;
+      hasIn(path36) {
+        const [key2, ...rest] = path36;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1107,8 +1107,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        const [key2, ...rest] = path34;
+      setIn(path36, value) {
+        const [key2, ...rest] = path36;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path34, value) {
+      addIn(path36, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path34, value);
+          this.contents.addIn(path36, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3700,14 +3700,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path34) {
-        if (Collection.isEmptyPath(path34)) {
+      deleteIn(path36) {
+        if (Collection.isEmptyPath(path36)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path34) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path36) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3722,10 +3722,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path34, keepScalar) {
-        if (Collection.isEmptyPath(path34))
+      getIn(path36, keepScalar) {
+        if (Collection.isEmptyPath(path36))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path34, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path36, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3736,10 +3736,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path34) {
-        if (Collection.isEmptyPath(path34))
+      hasIn(path36) {
+        if (Collection.isEmptyPath(path36))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path34) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path36) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3756,13 +3756,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path34, value) {
-        if (Collection.isEmptyPath(path34)) {
+      setIn(path36, value) {
+        if (Collection.isEmptyPath(path36)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path34), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path36), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path34, value);
+          this.contents.setIn(path36, value);
         }
       }
       /**
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path34) => {
+    visit.itemAtPath = (cst, path36) => {
       let item = cst;
-      for (const [field, index] of path34) {
+      for (const [field, index] of path36) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path34) => {
-      const parent = visit.itemAtPath(cst, path34.slice(0, -1));
-      const field = path34[path34.length - 1][0];
+    visit.parentCollection = (cst, path36) => {
+      const parent = visit.itemAtPath(cst, path36.slice(0, -1));
+      const field = path36[path36.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path34, item, visitor) {
-      let ctrl = visitor(item, path34);
+    function _visit(path36, item, visitor) {
+      let ctrl = visitor(item, path36);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path34.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path36.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,10 +5761,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path34);
+            ctrl = ctrl(item, path36);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path34) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path36) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path34, { windows } = {}) => {
-      const segs = path34.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path36, { windows } = {}) => {
+      const segs = path36.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21483,6 +21483,95 @@ var require_picomatch2 = __commonJS({
   }
 });
 
+// node_modules/bytes/index.js
+var require_bytes = __commonJS({
+  "node_modules/bytes/index.js"(exports2, module) {
+    "use strict";
+    module.exports = bytes3;
+    module.exports.format = format;
+    module.exports.parse = parse;
+    var formatThousandsRegExp = /\B(?=(\d{3})+(?!\d))/g;
+    var formatDecimalsRegExp = /(?:\.0*|(\.[^0]+)0+)$/;
+    var map = {
+      b: 1,
+      kb: 1 << 10,
+      mb: 1 << 20,
+      gb: 1 << 30,
+      tb: Math.pow(1024, 4),
+      pb: Math.pow(1024, 5)
+    };
+    var parseRegExp = /^((-|\+)?(\d+(?:\.\d+)?)) *(kb|mb|gb|tb|pb)$/i;
+    function bytes3(value, options) {
+      if (typeof value === "string") {
+        return parse(value);
+      }
+      if (typeof value === "number") {
+        return format(value, options);
+      }
+      return null;
+    }
+    function format(value, options) {
+      if (!Number.isFinite(value)) {
+        return null;
+      }
+      var mag = Math.abs(value);
+      var thousandsSeparator = options && options.thousandsSeparator || "";
+      var unitSeparator = options && options.unitSeparator || "";
+      var decimalPlaces = options && options.decimalPlaces !== void 0 ? options.decimalPlaces : 2;
+      var fixedDecimals = Boolean(options && options.fixedDecimals);
+      var unit = options && options.unit || "";
+      if (!unit || !map[unit.toLowerCase()]) {
+        if (mag >= map.pb) {
+          unit = "PB";
+        } else if (mag >= map.tb) {
+          unit = "TB";
+        } else if (mag >= map.gb) {
+          unit = "GB";
+        } else if (mag >= map.mb) {
+          unit = "MB";
+        } else if (mag >= map.kb) {
+          unit = "KB";
+        } else {
+          unit = "B";
+        }
+      }
+      var val = value / map[unit.toLowerCase()];
+      var str2 = val.toFixed(decimalPlaces);
+      if (!fixedDecimals) {
+        str2 = str2.replace(formatDecimalsRegExp, "$1");
+      }
+      if (thousandsSeparator) {
+        str2 = str2.split(".").map(function(s, i) {
+          return i === 0 ? s.replace(formatThousandsRegExp, thousandsSeparator) : s;
+        }).join(".");
+      }
+      return str2 + unitSeparator + unit;
+    }
+    function parse(val) {
+      if (typeof val === "number" && !isNaN(val)) {
+        return val;
+      }
+      if (typeof val !== "string") {
+        return null;
+      }
+      var results = parseRegExp.exec(val);
+      var floatValue;
+      var unit = "b";
+      if (!results) {
+        floatValue = parseInt(val, 10);
+        unit = "b";
+      } else {
+        floatValue = parseFloat(results[1]);
+        unit = results[4].toLowerCase();
+      }
+      if (isNaN(floatValue)) {
+        return null;
+      }
+      return Math.floor(map[unit] * floatValue);
+    }
+  }
+});
+
 // src/errors.ts
 var import_fastest_levenshtein = __toESM(require_mod(), 1);
 var ExitCode = {
@@ -21617,8 +21706,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path34 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path34}: ${issue.message}`;
+  const path36 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path36}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -21633,13 +21722,13 @@ function readTree(dir, skip = () => false) {
   const files = /* @__PURE__ */ new Map();
   if (!existsSync2(dir)) return files;
   const walk = (abs, rel) => {
-    for (const entry of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.name === "node_modules" || entry.name === "target") continue;
+    for (const entry2 of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const childRel = rel ? `${rel}/${entry2.name}` : entry2.name;
+      if (entry2.name === "node_modules" || entry2.name === "target") continue;
       if (skip(childRel)) continue;
-      const childAbs = path2.join(abs, entry.name);
-      if (entry.isDirectory()) walk(childAbs, childRel);
-      else if (entry.isFile()) files.set(childRel, readFileSync(childAbs, "utf8"));
+      const childAbs = path2.join(abs, entry2.name);
+      if (entry2.isDirectory()) walk(childAbs, childRel);
+      else if (entry2.isFile()) files.set(childRel, readFileSync(childAbs, "utf8"));
     }
   };
   walk(dir, "");
@@ -22671,10 +22760,10 @@ function markdownTable(table, options) {
     while (++columnIndex2 < table[rowIndex].length) {
       const cell2 = serialize(table[rowIndex][columnIndex2]);
       if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell2);
-        sizes2[columnIndex2] = size;
-        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size;
+        const size2 = stringLength(cell2);
+        sizes2[columnIndex2] = size2;
+        if (longestCellByColumn[columnIndex2] === void 0 || size2 > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size2;
         }
       }
       row3.push(cell2);
@@ -22708,17 +22797,17 @@ function markdownTable(table, options) {
     } else if (code === 114) {
       after = ":";
     }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
+    let size2 = settings.alignDelimiters === false ? 1 : Math.max(
       1,
       longestCellByColumn[columnIndex] - before.length - after.length
     );
-    const cell2 = before + "-".repeat(size) + after;
+    const cell2 = before + "-".repeat(size2) + after;
     if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size;
+      size2 = before.length + size2 + after.length;
+      if (size2 > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size2;
       }
-      sizes[columnIndex] = size;
+      sizes[columnIndex] = size2;
     }
     row2[columnIndex] = cell2;
   }
@@ -22737,13 +22826,13 @@ function markdownTable(table, options) {
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const size2 = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
         const code = alignments[columnIndex];
         if (code === 114) {
-          before = " ".repeat(size);
+          before = " ".repeat(size2);
         } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
+          const half = size2 / 2;
+          if (size2 % 2) {
             before = " ".repeat(half + 0.5);
             after = " ".repeat(half - 0.5);
           } else {
@@ -22751,7 +22840,7 @@ function markdownTable(table, options) {
             after = before;
           }
         } else {
-          after = " ".repeat(size);
+          after = " ".repeat(size2);
         }
       }
       if (settings.delimiterStart !== false && !columnIndex) {
@@ -23561,10 +23650,10 @@ function flakyList(stats) {
   return lines.length ? ["**Flaky tasks** (trials disagree):", "", ...lines].join("\n") : "";
 }
 function detectabilitySentence(d) {
-  const size = `${d.tasks} task${d.tasks === 1 ? "" : "s"} \xD7 ${d.trials} trial${d.trials === 1 ? "" : "s"}`;
+  const size2 = `${d.tasks} task${d.tasks === 1 ? "" : "s"} \xD7 ${d.trials} trial${d.trials === 1 ? "" : "s"}`;
   const levels = `${pct(d.confidence)} confidence, ${pct(d.power)} power`;
   const drop = Math.round(d.drop * 100);
-  const first = d.minDrop === null ? `with ${size}, no drop in pass rate is detectable` : `with ${size}, a comparison detects a drop in pass rate only from about ${Math.ceil(d.minDrop * 100)} points`;
+  const first = d.minDrop === null ? `with ${size2}, no drop in pass rate is detectable` : `with ${size2}, a comparison detects a drop in pass rate only from about ${Math.ceil(d.minDrop * 100)} points`;
   const second = d.trialsForDrop === null ? "" : d.trialsForDrop <= d.trials ? `; it detects a ${drop}-point drop` : `; ${d.trialsForDrop} trials per task would detect a ${drop}-point drop`;
   return `${first} (${levels})${second}.`;
 }
@@ -23892,9 +23981,9 @@ function watchDiskUse(watch, onExceeded, intervalMs = 1e3) {
   const timer = setInterval(() => {
     if (busy || stopped) return;
     busy = true;
-    void diskUse(watch.dir).then((bytes) => {
+    void diskUse(watch.dir).then((bytes3) => {
       busy = false;
-      if (stopped || bytes === null || bytes <= watch.maxBytes) return;
+      if (stopped || bytes3 === null || bytes3 <= watch.maxBytes) return;
       stopped = true;
       clearInterval(timer);
       onExceeded();
@@ -24303,7 +24392,7 @@ async function detectSandbox(hostEnv, protect = []) {
           cleanup: group.cleanup,
           diskWatch
         };
-      const sized = (bytes) => sizedTmpfs ? ["--size", String(bytes)] : [];
+      const sized = (bytes3) => sizedTmpfs ? ["--size", String(bytes3)] : [];
       const box = [
         "bwrap",
         "--unshare-all",
@@ -24350,13 +24439,16 @@ async function detectSandbox(hostEnv, protect = []) {
 
 // src/grade/toolchains/go.ts
 import { execFile as execFile5 } from "node:child_process";
-import { mkdirSync as mkdirSync5 } from "node:fs";
+import { mkdirSync as mkdirSync5, rmSync as rmSync3 } from "node:fs";
 import path11 from "node:path";
 import { promisify as promisify4 } from "node:util";
 
-// src/grade/dir-lease.ts
-import { closeSync as closeSync2, mkdirSync as mkdirSync2, openSync as openSync2, unlinkSync, writeSync } from "node:fs";
+// src/cache/holds.ts
+import { mkdirSync as mkdirSync2, readdirSync as readdirSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import path8 from "node:path";
+
+// src/cache/locks.ts
+import { closeSync as closeSync2, openSync as openSync2, unlinkSync, writeSync } from "node:fs";
 
 // src/grade/safe-read.ts
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
@@ -24441,7 +24533,7 @@ function readSmallFileSync(file, maxBytes) {
   }
 }
 
-// src/grade/dir-lease.ts
+// src/cache/locks.ts
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -24476,16 +24568,65 @@ function releaseLock(lock) {
   } catch {
   }
 }
-function leaseDir(base) {
-  mkdirSync2(path8.dirname(base), { recursive: true });
-  for (let k = 0; k < 1024; k++) {
-    const dir = `${base}-${k}`;
-    const lock = `${dir}.lock`;
-    if (!takeLock(lock)) continue;
-    mkdirSync2(dir, { recursive: true });
-    return { dir, release: () => releaseLock(lock) };
+var sleeper = new Int32Array(new SharedArrayBuffer(4));
+function takeLockWaiting(lock, waitMs) {
+  const until = Date.now() + waitMs;
+  for (; ; ) {
+    if (takeLock(lock)) return true;
+    if (Date.now() >= until) return false;
+    Atomics.wait(sleeper, 0, 0, 10);
   }
-  throw new Error(`no free build folder under ${base}`);
+}
+
+// src/cache/holds.ts
+var holdersDir = (dir) => `${dir}.holders`;
+var gateLock = (dir) => `${dir}.gate`;
+var GATE_WAIT_MS = 5e3;
+var held = /* @__PURE__ */ new Map();
+function register(dir) {
+  try {
+    mkdirSync2(holdersDir(dir), { recursive: true });
+    const gate = takeLockWaiting(gateLock(dir), GATE_WAIT_MS);
+    try {
+      writeFileSync2(path8.join(holdersDir(dir), String(process.pid)), "");
+    } finally {
+      if (gate) releaseLock(gateLock(dir));
+    }
+  } catch {
+  }
+}
+function unregister(dir) {
+  try {
+    unlinkSync2(path8.join(holdersDir(dir), String(process.pid)));
+  } catch {
+  }
+}
+function holdEntry(dir) {
+  const count2 = held.get(dir) ?? 0;
+  if (count2 === 0) register(dir);
+  held.set(dir, count2 + 1);
+  let released = false;
+  return {
+    dir,
+    release() {
+      if (released) return;
+      released = true;
+      const left = (held.get(dir) ?? 1) - 1;
+      if (left > 0) return void held.set(dir, left);
+      held.delete(dir);
+      unregister(dir);
+    }
+  };
+}
+function isHeld(dir) {
+  if (held.has(dir)) return true;
+  let pids;
+  try {
+    pids = readdirSync3(holdersDir(dir));
+  } catch {
+    return false;
+  }
+  return pids.some((p) => /^\d+$/.test(p) && alive(Number(p)));
 }
 
 // src/grade/parse-gotest.ts
@@ -24562,7 +24703,7 @@ function parseGoTestEvents(stream, hiddenTests) {
 // src/grade/scan/go-scan.ts
 import { execFile as execFile3 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, renameSync, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import path9 from "node:path";
 import { promisify as promisify2 } from "node:util";
 
@@ -24981,16 +25122,18 @@ func carried(t types.Type, self *types.Package) []string {
 
 // src/grade/scan/go-scan.ts
 var exec2 = promisify2(execFile3);
-async function buildGoScanner(cacheDir, goEnv2, version) {
+function goScannerDir(cacheDir, version) {
   const key2 = createHash2("sha256").update(GO_SCANNER_SOURCE).update(version).digest("hex").slice(0, 16);
-  const dir = path9.join(cacheDir, "go-scanner", key2);
+  return path9.join(cacheDir, "go-scanner", key2);
+}
+async function buildGoScanner(dir, goEnv2) {
   const bin = path9.join(dir, "aibench-go-scan");
   if (existsSync6(bin)) return bin;
   const src = `${dir}.src-${process.pid}`;
   mkdirSync3(src, { recursive: true });
   try {
-    writeFileSync2(path9.join(src, "go.mod"), "module aibenchgoscan\n\ngo 1.19\n");
-    writeFileSync2(path9.join(src, "main.go"), GO_SCANNER_SOURCE);
+    writeFileSync3(path9.join(src, "go.mod"), "module aibenchgoscan\n\ngo 1.19\n");
+    writeFileSync3(path9.join(src, "main.go"), GO_SCANNER_SOURCE);
     mkdirSync3(dir, { recursive: true });
     const tmp = `${bin}.${process.pid}`;
     await exec2("go", ["build", "-trimpath", "-o", tmp, "."], { cwd: src, env: goEnv2, timeout: 3e5 });
@@ -25060,7 +25203,7 @@ import {
   readFileSync as readFileSync6,
   rmSync as rmSync2,
   statSync as statSync3,
-  writeFileSync as writeFileSync3
+  writeFileSync as writeFileSync4
 } from "node:fs";
 import os4 from "node:os";
 import { promisify as promisify3 } from "node:util";
@@ -25087,7 +25230,7 @@ function maskHidden(ws, rels) {
   for (const rel of rels) {
     const abs = path10.join(ws.dir, rel);
     rmSync2(abs, { force: true });
-    writeFileSync3(abs, "", { flag: "wx" });
+    writeFileSync4(abs, "", { flag: "wx" });
   }
 }
 function restoreHidden(ws, task, rels) {
@@ -25097,7 +25240,7 @@ function restoreHidden(ws, task, rels) {
     if (existsSync7(parent) && lstatSync(parent).isSymbolicLink()) rmSync2(parent, { force: true });
     mkdirSync4(parent, { recursive: true });
     rmSync2(abs, { force: true, recursive: true });
-    writeFileSync3(abs, task.hidden.get(rel), { flag: "wx" });
+    writeFileSync4(abs, task.hidden.get(rel), { flag: "wx" });
   }
 }
 function readOr(file, fallback) {
@@ -25125,7 +25268,7 @@ var MIR_FLAGS = [
 async function probeRustScan(hostEnv) {
   const dir = mkdtempSync(path10.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
   try {
-    writeFileSync3(path10.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
+    writeFileSync4(path10.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
     const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
     const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path10.join(dir, "lib.rs")];
     await exec3("rustc", [...common, `--emit=mir=${path10.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
@@ -25287,29 +25430,33 @@ function testPackages(task) {
 function hiddenGoSources(task) {
   return [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).sort();
 }
+function sharedGoCache(cacheDir) {
+  return path11.join(cacheDir, "go-build", "shared");
+}
 var goToolchain = {
   async prepare(_suite, env, log) {
     if (env.go) return;
     const found = await probeGo(env.hostEnv);
     if (!found) throw new UsageError(GO_MISSING, ExitCode.toolchainMissing);
-    const cache = path11.join(env.cacheDir, "go-scanner-build");
-    mkdirSync5(cache, { recursive: true });
-    const scanner = await buildGoScanner(
-      env.cacheDir,
-      goEnv(found, cache, cache, env.hostEnv),
-      found.version
-    );
+    const gocache = sharedGoCache(env.cacheDir);
+    env.holds.push(holdEntry(gocache));
+    const scannerDir = goScannerDir(env.cacheDir, found.version);
+    env.holds.push(holdEntry(scannerDir));
+    mkdirSync5(gocache, { recursive: true });
+    const scratch = `${scannerDir}.tmp-${process.pid}`;
+    mkdirSync5(scratch, { recursive: true });
+    let scanner;
+    try {
+      scanner = await buildGoScanner(scannerDir, goEnv(found, scratch, gocache, env.hostEnv));
+    } finally {
+      rmSync3(scratch, { recursive: true, force: true });
+    }
     env.go = { ...found, scanner };
     log(`go: ${found.version} (${found.goroot})`);
   },
   async grade(ctx) {
     if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path11.join(ctx.ws.root, "gocache"), ctx);
-    const lease = leaseDir(path11.join(ctx.env.cacheDir, "go-build", `${ctx.task.suite.name}-${ctx.task.id}`));
-    try {
-      return await gradeIn(lease.dir, ctx);
-    } finally {
-      lease.release();
-    }
+    return gradeIn(sharedGoCache(ctx.env.cacheDir), ctx);
   }
 };
 function sum(runs) {
@@ -25567,12 +25714,12 @@ function eventText(stream) {
 }
 
 // src/grade/toolchains/node.ts
-import { mkdirSync as mkdirSync7, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync7, writeFileSync as writeFileSync6 } from "node:fs";
 import path13 from "node:path";
 
 // src/tasks/fixture.ts
 import { execFile as execFile6 } from "node:child_process";
-import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
 import path12 from "node:path";
 import { promisify as promisify5 } from "node:util";
 var run = promisify5(execFile6);
@@ -25585,26 +25732,29 @@ function fixtureKey(suite) {
   const lock = readFileSync7(path12.join(suite.fixture.dir, "package-lock.json"), "utf8");
   return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
 }
+function fixtureDir(suite, cache) {
+  return path12.join(cache, "fixtures", fixtureKey(suite));
+}
 async function ensureFixture(suite, cache, log) {
-  const target = path12.join(cache, "fixtures", fixtureKey(suite));
+  const target = fixtureDir(suite, cache);
   if (existsSync8(path12.join(target, ".complete"))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync6(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync4(path12.join(staging, f), readFileSync7(path12.join(suite.fixture.dir, f)));
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync5(path12.join(staging, f), readFileSync7(path12.join(suite.fixture.dir, f)));
   log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
   try {
     await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
-    rmSync3(staging, { recursive: true, force: true });
+    rmSync4(staging, { recursive: true, force: true });
     const e = err;
     throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
   }
-  writeFileSync4(path12.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync8(target) && !existsSync8(path12.join(target, ".complete"))) rmSync3(target, { recursive: true, force: true });
+  writeFileSync5(path12.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync8(target) && !existsSync8(path12.join(target, ".complete"))) rmSync4(target, { recursive: true, force: true });
   try {
     renameSync2(staging, target);
   } catch {
-    rmSync3(staging, { recursive: true, force: true });
+    rmSync4(staging, { recursive: true, force: true });
   }
   return target;
 }
@@ -25642,6 +25792,7 @@ var REPORT_LIMITS = { maxBytes: 16 * 1024 ** 2, timeoutMs: 1e4 };
 var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
+    env.holds.push(holdEntry(fixtureDir(suite, env.cacheDir)));
     env.fixtures.set(suite.name, path13.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
@@ -25651,7 +25802,7 @@ var nodeToolchain = {
     const viteCache = path13.join(ws.dir, ".cache");
     mkdirSync7(viteCache, { recursive: true });
     const reportPath = path13.join(ws.private, "vitest-report.json");
-    writeFileSync5(reportPath, "");
+    writeFileSync6(reportPath, "");
     const mounts = {
       writable: [],
       readable: [env.fixtures.get(task.suite.name)],
@@ -25731,7 +25882,7 @@ ${errorLines.slice(0, 10).join("\n")}`;
 
 // src/grade/toolchains/python.ts
 import { execFile as execFile7 } from "node:child_process";
-import { writeFileSync as writeFileSync6 } from "node:fs";
+import { writeFileSync as writeFileSync7 } from "node:fs";
 import path14 from "node:path";
 import { promisify as promisify6 } from "node:util";
 
@@ -27877,16 +28028,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path34 = this._matcher.path;
-    return path34.length > 0 ? path34[path34.length - 1].tag : void 0;
+    const path36 = this._matcher.path;
+    return path36.length > 0 ? path36[path36.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path34 = this._matcher.path;
-    return path34.length > 0 ? path34[path34.length - 1].namespace : void 0;
+    const path36 = this._matcher.path;
+    return path36.length > 0 ? path36[path36.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -27894,9 +28045,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path34 = this._matcher.path;
-    if (path34.length === 0) return void 0;
-    return path34[path34.length - 1].values?.[attrName];
+    const path36 = this._matcher.path;
+    if (path36.length === 0) return void 0;
+    return path36[path36.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -27904,9 +28055,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path34 = this._matcher.path;
-    if (path34.length === 0) return false;
-    const current = path34[path34.length - 1];
+    const path36 = this._matcher.path;
+    if (path36.length === 0) return false;
+    const current = path36[path36.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -27932,18 +28083,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path34 = this._matcher.path;
-    if (path34.length === 0) return -1;
-    return path34[path34.length - 1].position ?? 0;
+    const path36 = this._matcher.path;
+    if (path36.length === 0) return -1;
+    return path36[path36.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path34 = this._matcher.path;
-    if (path34.length === 0) return -1;
-    return path34[path34.length - 1].counter ?? 0;
+    const path36 = this._matcher.path;
+    if (path36.length === 0) return -1;
+    return path36[path36.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -28340,7 +28491,7 @@ var Matcher = class {
     return {
       path: this.path.map((node) => ({ ...node })),
       siblingStacks: this.siblingStacks.map((level2) => level2 ? { counts: new Map(level2.counts), total: level2.total } : level2),
-      keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
+      keptAttrs: this._keptAttrs.map((entry2) => ({ ...entry2 }))
     };
   }
   /**
@@ -28351,7 +28502,7 @@ var Matcher = class {
     this._pathStringCache = null;
     this.path = snapshot.path.map((node) => ({ ...node }));
     this.siblingStacks = snapshot.siblingStacks.map((level2) => level2 ? { counts: new Map(level2.counts), total: level2.total } : level2);
-    this._keptAttrs = (snapshot.keptAttrs || []).map((entry) => ({ ...entry }));
+    this._keptAttrs = (snapshot.keptAttrs || []).map((entry2) => ({ ...entry2 }));
   }
   /**
    * Return the read-only {@link MatcherView} for this matcher.
@@ -31460,7 +31611,7 @@ ${report.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : `${h.file}: `}$
 }
 async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
   const reportPath = path14.join(ws.private, "junit.xml");
-  writeFileSync6(reportPath, "");
+  writeFileSync7(reportPath, "");
   const argv = [
     py.executable,
     "-I",
@@ -31837,7 +31988,7 @@ ${detail}`
 }
 
 // src/grade/stale-targets.ts
-import { readdirSync as readdirSync3, rmdirSync as rmdirSync2 } from "node:fs";
+import { readdirSync as readdirSync4, rmdirSync as rmdirSync2 } from "node:fs";
 import path15 from "node:path";
 
 // src/grade/remove-tree.ts
@@ -31891,7 +32042,7 @@ async function removeStaleTargets(cacheDir) {
   const kept = [];
   let names;
   try {
-    names = readdirSync3(root);
+    names = readdirSync4(root);
   } catch {
     return { removed, kept };
   }
@@ -32235,7 +32386,7 @@ async function startGradingPreparation(tasks, hostEnv, log, protect = [], onSand
       `warning: untrusted code runs with process-level isolation only; missing: ${sandbox.missing.join("; ")}`
     );
   onSandbox?.(sandbox);
-  const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), nightly: false, hostEnv, sandbox };
+  const env = { cacheDir, fixtures: /* @__PURE__ */ new Map(), holds: [], nightly: false, hostEnv, sandbox };
   const suites = [...new Map(tasks.map((t) => [t.suite.name, t.suite])).values()];
   const toolchains = { node: process.version };
   const bySuite = new Map(
@@ -33328,9 +33479,9 @@ function encodeUTF8(str2) {
   return (encodeUTF8_ ?? (encoder = new globalThis.TextEncoder(), encodeUTF8_ = encoder.encode.bind(encoder)))(str2);
 }
 var decodeUTF8_;
-function decodeUTF8(bytes) {
+function decodeUTF8(bytes3) {
   let decoder;
-  return (decodeUTF8_ ?? (decoder = new globalThis.TextDecoder(), decodeUTF8_ = decoder.decode.bind(decoder)))(bytes);
+  return (decodeUTF8_ ?? (decoder = new globalThis.TextDecoder(), decodeUTF8_ = decoder.decode.bind(decoder)))(bytes3);
 }
 
 // node_modules/openai/internal/decoders/line.mjs
@@ -33637,8 +33788,8 @@ var Stream = class _Stream {
           const { value, done } = await iter.next();
           if (done)
             return ctrl.close();
-          const bytes = encodeUTF8(JSON.stringify(value) + "\n");
-          ctrl.enqueue(bytes);
+          const bytes3 = encodeUTF8(JSON.stringify(value) + "\n");
+          ctrl.enqueue(bytes3);
         } catch (err) {
           ctrl.error(err);
         }
@@ -34068,7 +34219,7 @@ var addFormValue = async (form, key2, value) => {
   } else if (isNamedBlob(value)) {
     form.append(key2, value, getName(value));
   } else if (Array.isArray(value)) {
-    await Promise.all(value.map((entry) => addFormValue(form, key2 + "[]", entry)));
+    await Promise.all(value.map((entry2) => addFormValue(form, key2 + "[]", entry2)));
   } else if (typeof value === "object") {
     await Promise.all(Object.entries(value).map(([name, prop]) => addFormValue(form, `${key2}[${name}]`, prop)));
   } else {
@@ -34140,12 +34291,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path35 = statics.reduce((previousValue, currentValue, index) => {
+  const path37 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -34162,7 +34313,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path35.split(/[?#]/, 1)[0];
+  const pathOnly = path37.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -34183,10 +34334,10 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path34(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path35}
+${path37}
 ${underline}`);
   }
-  return path35;
+  return path37;
 };
 var path18 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
@@ -36124,11 +36275,11 @@ var toFloat32Array = (base64Str) => {
   } else {
     const binaryStr = atob(base64Str);
     const len = binaryStr.length;
-    const bytes = new Uint8Array(len);
+    const bytes3 = new Uint8Array(len);
     for (let i = 0; i < len; i++) {
-      bytes[i] = binaryStr.charCodeAt(i);
+      bytes3[i] = binaryStr.charCodeAt(i);
     }
-    return Array.from(new Float32Array(bytes.buffer));
+    return Array.from(new Float32Array(bytes3.buffer));
   }
 };
 
@@ -39148,9 +39299,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path34, query, defaultBaseURL) {
+  buildURL(path36, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path34) ? new URL(path34) : new URL(baseURL + (baseURL.endsWith("/") && path34.startsWith("/") ? path34.slice(1) : path34));
+    const url = isAbsoluteURL(path36) ? new URL(path36) : new URL(baseURL + (baseURL.endsWith("/") && path36.startsWith("/") ? path36.slice(1) : path36));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -39175,24 +39326,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path34, opts) {
-    return this.methodRequest("get", path34, opts);
+  get(path36, opts) {
+    return this.methodRequest("get", path36, opts);
   }
-  post(path34, opts) {
-    return this.methodRequest("post", path34, opts);
+  post(path36, opts) {
+    return this.methodRequest("post", path36, opts);
   }
-  patch(path34, opts) {
-    return this.methodRequest("patch", path34, opts);
+  patch(path36, opts) {
+    return this.methodRequest("patch", path36, opts);
   }
-  put(path34, opts) {
-    return this.methodRequest("put", path34, opts);
+  put(path36, opts) {
+    return this.methodRequest("put", path36, opts);
   }
-  delete(path34, opts) {
-    return this.methodRequest("delete", path34, opts);
+  delete(path36, opts) {
+    return this.methodRequest("delete", path36, opts);
   }
-  methodRequest(method, path34, opts) {
+  methodRequest(method, path36, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path34, ...opts2 };
+      return { method, path: path36, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -39296,8 +39447,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path34, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path34, ...opts2 })) : { method: "get", path: path34, ...opts });
+  getAPIList(path36, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path36, ...opts2 })) : { method: "get", path: path36, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -39376,8 +39527,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path34, query, defaultBaseURL } = options;
-    const url = this.buildURL(path34, query, defaultBaseURL);
+    const { method, path: path36, query, defaultBaseURL } = options;
+    const url = this.buildURL(path36, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -39718,7 +39869,7 @@ function createProviders(specs, ctx) {
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9, readdirSync as readdirSync4, existsSync as existsSync10 } from "node:fs";
+import { readFileSync as readFileSync9, readdirSync as readdirSync5, existsSync as existsSync10 } from "node:fs";
 import path19 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
@@ -39865,16 +40016,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path34, added, removed, oldPosInc, options) {
-    const last = path34.lastComponent;
+  addToPath(path36, added, removed, oldPosInc, options) {
+    const last = path36.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path34.oldPos + oldPosInc,
+        oldPos: path36.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path34.oldPos + oldPosInc,
+        oldPos: path36.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -40286,16 +40437,16 @@ function parsePatch(uniDiff) {
             if (j + 2 >= s.length || s[j + 1] < "0" || s[j + 1] > "7" || s[j + 2] < "0" || s[j + 2] > "7") {
               return null;
             }
-            const bytes = [parseInt(s.substring(j, j + 3), 8)];
+            const bytes3 = [parseInt(s.substring(j, j + 3), 8)];
             j += 3;
             while (s[j] === "\\" && s[j + 1] >= "0" && s[j + 1] <= "7") {
               if (j + 3 >= s.length || s[j + 2] < "0" || s[j + 2] > "7" || s[j + 3] < "0" || s[j + 3] > "7") {
                 return null;
               }
-              bytes.push(parseInt(s.substring(j + 1, j + 4), 8));
+              bytes3.push(parseInt(s.substring(j + 1, j + 4), 8));
               j += 4;
             }
-            result += new TextDecoder("utf-8").decode(new Uint8Array(bytes));
+            result += new TextDecoder("utf-8").decode(new Uint8Array(bytes3));
             continue;
           }
           // Note that in C, there are also three kinds of hex escape sequences:
@@ -40583,10 +40734,10 @@ function quoteFileNameIfNeeded(s) {
     return s;
   }
   let result = '"';
-  const bytes = new TextEncoder().encode(s);
+  const bytes3 = new TextEncoder().encode(s);
   let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
+  while (i < bytes3.length) {
+    const b = bytes3[i];
     if (b === 7) {
       result += "\\a";
     } else if (b === 8) {
@@ -40651,8 +40802,8 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
     }
     diff.push({ value: "", lines: [] });
     function contextLines(lines) {
-      return lines.map(function(entry) {
-        return " " + entry;
+      return lines.map(function(entry2) {
+        return " " + entry2;
       });
     }
     const hunks = [];
@@ -41035,7 +41186,7 @@ function loadTask(suite, dir) {
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
   const reference = readTree(path19.join(dir, "reference"));
   const mutantsDir = path19.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync4(mutantsDir).filter((m) => isDirectory(path19.join(mutantsDir, m))).sort().map((m) => loadMutant(path19.join(mutantsDir, m), m, { reference, starter })) : [];
+  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path19.join(mutantsDir, m))).sort().map((m) => loadMutant(path19.join(mutantsDir, m), m, { reference, starter })) : [];
   const requirementsPath = path19.join(dir, "REQUIREMENTS.md");
   const requirements = existsSync10(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
   const prompt = readFileSync9(promptPath, "utf8");
@@ -41068,11 +41219,11 @@ function loadSuite(dir) {
   const suite = { name: meta.name, title: meta.title ?? meta.name, toolchain: meta.toolchain, dir };
   if (meta.toolchain === "node") {
     if (!meta.fixture) throw new UsageError(`${path19.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir = path19.join(dir, meta.fixture);
+    const fixtureDir2 = path19.join(dir, meta.fixture);
     for (const required of ["package.json", "package-lock.json"]) {
-      if (!existsSync10(path19.join(fixtureDir, required))) throw new UsageError(`${fixtureDir}: missing ${required}`);
+      if (!existsSync10(path19.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
     }
-    suite.fixture = { dir: fixtureDir, files: readTree(fixtureDir, (rel) => rel.includes("/") || rel === "package-lock.json") };
+    suite.fixture = { dir: fixtureDir2, files: readTree(fixtureDir2, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
   return suite;
 }
@@ -41081,11 +41232,11 @@ function loadTasks(roots) {
   const seen = /* @__PURE__ */ new Set();
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
-    for (const name of readdirSync4(root).sort()) {
+    for (const name of readdirSync5(root).sort()) {
       const suiteDir = path19.join(root, name);
       if (!existsSync10(path19.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
-      for (const id of readdirSync4(suiteDir).sort()) {
+      for (const id of readdirSync5(suiteDir).sort()) {
         const taskDir = path19.join(suiteDir, id);
         if (!existsSync10(path19.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
@@ -41126,8 +41277,8 @@ function selectTasks(all, suites, keys) {
 
 // src/run/run.ts
 import { randomUUID } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync12, mkdirSync as mkdirSync14, readFileSync as readFileSync12, rmSync as rmSync6 } from "node:fs";
-import path32 from "node:path";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync12, mkdirSync as mkdirSync14, readFileSync as readFileSync12, rmSync as rmSync8 } from "node:fs";
+import path34 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
@@ -41500,13 +41651,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync4, symlinkSync, unlinkSync as unlinkSync2, writeFileSync as writeFileSync7 } from "node:fs";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync5, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync8 } from "node:fs";
 import path22 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
     const abs = path22.join(dir, rel);
     mkdirSync10(path22.dirname(abs), { recursive: true });
-    writeFileSync7(abs, content);
+    writeFileSync8(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -41530,7 +41681,7 @@ function unwritablePath(rel, taskFiles, replyFiles) {
 }
 function ensureRealFolder(dir) {
   try {
-    if (lstatSync2(dir).isSymbolicLink()) unlinkSync2(dir);
+    if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
   } catch {
   }
   mkdirSync10(dir, { recursive: true });
@@ -41558,12 +41709,12 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync4(path22.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      rmSync5(path22.join(ws.dir, "node_modules"), { recursive: true, force: true });
       symlinkSync(nodeModules, path22.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync4(root, { recursive: true, force: true });
+      rmSync5(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -41737,7 +41888,7 @@ import { mkdirSync as mkdirSync12, readFileSync as readFileSync10 } from "node:f
 import path25 from "node:path";
 
 // src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync11, renameSync as renameSync3, writeFileSync as writeFileSync8 } from "node:fs";
+import { appendFileSync, mkdirSync as mkdirSync11, renameSync as renameSync3, writeFileSync as writeFileSync9 } from "node:fs";
 import path24 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
@@ -41747,7 +41898,7 @@ var OUTPUT_FILES = {
 };
 function writeAtomic(file, content) {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync8(tmp, content);
+  writeFileSync9(tmp, content);
   renameSync3(tmp, file);
 }
 var Journal = class {
@@ -41759,8 +41910,8 @@ var Journal = class {
   file(name) {
     return path24.join(this.dir, OUTPUT_FILES[name]);
   }
-  append(entry) {
-    appendFileSync(this.file("journal"), `${JSON.stringify(entry)}
+  append(entry2) {
+    appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
 `);
   }
   header(header2) {
@@ -41795,10 +41946,10 @@ var Journal = class {
   interrupted(signal) {
     this.append({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() });
   }
-  transcript(entry) {
+  transcript(entry2) {
     appendFileSync(
       this.file("transcripts"),
-      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry })}
+      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry2 })}
 `
     );
   }
@@ -41915,7 +42066,7 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 }
 
 // src/agents/collect.ts
-import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync5, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
 import path26 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
@@ -41934,14 +42085,14 @@ function readRegular(abs, limit2) {
   try {
     if (!fstatSync2(fd).isFile()) return null;
     const buf = Buffer.alloc(limit2 + 1);
-    let size = 0;
+    let size2 = 0;
     for (; ; ) {
-      const n = readSync2(fd, buf, size, buf.length - size, null);
+      const n = readSync2(fd, buf, size2, buf.length - size2, null);
       if (n <= 0) break;
-      size += n;
-      if (size > limit2) return null;
+      size2 += n;
+      if (size2 > limit2) return null;
     }
-    return buf.subarray(0, size).toString("utf8");
+    return buf.subarray(0, size2).toString("utf8");
   } catch {
     return null;
   } finally {
@@ -41960,7 +42111,7 @@ function collectWorkspace(dir, task, baseline) {
     }
     let entries;
     try {
-      entries = readdirSync5(abs).sort();
+      entries = readdirSync6(abs).sort();
     } catch {
       return;
     }
@@ -42174,10 +42325,10 @@ var MeteringProxy = class {
       if (!upstream)
         return send(res, 404, api, `aibench proxy: this agent's model is not reached over ${api}`);
       const chunks = [];
-      let size = 0;
+      let size2 = 0;
       for await (const c of req) {
-        size += c.length;
-        if (size > MAX_REQUEST_BYTES) return send(res, 413, api, "aibench proxy: request too large");
+        size2 += c.length;
+        if (size2 > MAX_REQUEST_BYTES) return send(res, 413, api, "aibench proxy: request too large");
         chunks.push(c);
       }
       let body;
@@ -42272,12 +42423,12 @@ var MeteringProxy = class {
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync5, symlinkSync as symlinkSync2, writeFileSync as writeFileSync10 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync6, symlinkSync as symlinkSync2, writeFileSync as writeFileSync11 } from "node:fs";
 import os6 from "node:os";
 import path28 from "node:path";
 
 // src/agents/forwarder.ts
-import { writeFileSync as writeFileSync9 } from "node:fs";
+import { writeFileSync as writeFileSync10 } from "node:fs";
 import path27 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
@@ -42297,7 +42448,7 @@ server.listen(Number(port), '127.0.0.1', () => {
 `;
 function writeForwarder(dir) {
   const file = path27.join(dir, "aibench-forward.mjs");
-  writeFileSync9(file, FORWARDER_SOURCE);
+  writeFileSync10(file, FORWARDER_SOURCE);
   return file;
 }
 var IN_SANDBOX_PORT = 48111;
@@ -42308,7 +42459,7 @@ function writeTree2(dir, files) {
   for (const [rel, content] of files) {
     const abs = path28.join(dir, rel);
     mkdirSync13(path28.dirname(abs), { recursive: true });
-    writeFileSync10(abs, content);
+    writeFileSync11(abs, content);
   }
 }
 function prepareAgentWorkspace(task, nodeModules, seed) {
@@ -42331,7 +42482,7 @@ function prepareAgentWorkspace(task, nodeModules, seed) {
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync5(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync6(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -42363,7 +42514,7 @@ ${agentRetryPrompt(feedback, attempt, attempts)}`;
 }
 async function runAgentProcess(o) {
   const taskFile = path28.join(o.ws.io, `task-${o.attempt}.md`);
-  writeFileSync10(taskFile, o.prompt);
+  writeFileSync11(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
     o.ws.scratch,
@@ -42604,7 +42755,7 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
 }
 
 // src/report/html/write.ts
-import { renameSync as renameSync4, writeFileSync as writeFileSync11 } from "node:fs";
+import { renameSync as renameSync4, writeFileSync as writeFileSync12 } from "node:fs";
 import path30 from "node:path";
 
 // src/report/html/page.ts
@@ -44430,7 +44581,7 @@ async function writeVisualReport(results, outDir, tasks = []) {
   const figures = await writeFigures(results, outDir);
   const file = path30.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync11(tmp, renderHtmlReport(results, figures, tasks));
+  writeFileSync12(tmp, renderHtmlReport(results, figures, tasks));
   renameSync4(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
@@ -44497,11 +44648,184 @@ var Checkpoints3 = class {
   }
 };
 
+// src/cache/limit.ts
+var import_bytes4 = __toESM(require_bytes(), 1);
+var DEFAULT_CACHE_LIMIT = "4GB";
+function parseCacheLimit(text2, from) {
+  const parsed = /^\s*\d+(\.\d+)?\s*([kmgtp]?b)?\s*$/i.test(text2) ? import_bytes4.default.parse(text2) : null;
+  if (parsed === null || !Number.isFinite(parsed) || parsed < 0)
+    throw new UsageError(`${from} must be a size such as 4GB, 500MB or 0 (got "${text2}")`);
+  return parsed;
+}
+function cacheLimit(env, flag) {
+  if (flag !== void 0) return parseCacheLimit(flag, "--cache-limit");
+  if (env.AIBENCH_CACHE_LIMIT) return parseCacheLimit(env.AIBENCH_CACHE_LIMIT, "AIBENCH_CACHE_LIMIT");
+  return parseCacheLimit(DEFAULT_CACHE_LIMIT, "the default cache limit");
+}
+
+// src/cache/run-end.ts
+var import_bytes5 = __toESM(require_bytes(), 1);
+
+// src/cache/prune.ts
+import { renameSync as renameSync5, rmSync as rmSync7 } from "node:fs";
+import path32 from "node:path";
+
+// src/cache/entries.ts
+import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
+import path31 from "node:path";
+var GROUPS = ["fixtures", "go-build", "go-scanner"];
+var SINGLES = ["go-scanner-build"];
+var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
+var BOOKKEEPING = /\.(?:holders|gate|lock)$/;
+function diskUsage(root, maxFiles = 2e6) {
+  let total = 0;
+  let seen = 0;
+  const stack = [root];
+  while (stack.length && seen < maxFiles) {
+    const dir = stack.pop();
+    let st2;
+    try {
+      st2 = lstatSync4(dir);
+    } catch {
+      continue;
+    }
+    total += st2.blocks * 512;
+    seen++;
+    if (!st2.isDirectory()) continue;
+    try {
+      for (const name of readdirSync7(dir)) stack.push(path31.join(dir, name));
+    } catch {
+    }
+  }
+  return total;
+}
+function mtimeMs(p) {
+  try {
+    return lstatSync4(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+function lockedByLiveOwner(dir) {
+  const owner = Number(readSmallFileSync(`${dir}.lock`, 64)?.trim() ?? "");
+  return Number.isInteger(owner) && owner > 0 && alive(owner);
+}
+function entry(cacheDir, name) {
+  const dir = path31.join(cacheDir, name);
+  const inProgress = IN_PROGRESS.exec(name);
+  const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
+  return {
+    name,
+    bytes: diskUsage(dir),
+    lastUsedMs: Math.max(mtimeMs(dir), mtimeMs(holdersDir(dir))),
+    held: ownerAlive || isHeld(dir) || lockedByLiveOwner(dir),
+    abandoned: Boolean(inProgress) && !ownerAlive
+  };
+}
+function listCacheEntries(cacheDir) {
+  const names = [];
+  for (const group of GROUPS) {
+    let children;
+    try {
+      children = readdirSync7(path31.join(cacheDir, group));
+    } catch {
+      continue;
+    }
+    for (const child of children) if (!BOOKKEEPING.test(child)) names.push(`${group}/${child}`);
+  }
+  for (const single of SINGLES) {
+    try {
+      if (lstatSync4(path31.join(cacheDir, single)).isDirectory()) names.push(single);
+    } catch {
+    }
+  }
+  return names.map((n) => entry(cacheDir, n));
+}
+
+// src/cache/evict.ts
+function chooseEvictions(entries, limitBytes) {
+  const evict = entries.filter((e) => e.abandoned && !e.held);
+  const kept = entries.filter((e) => !evict.includes(e));
+  let keptBytes = kept.reduce((t, e) => t + e.bytes, 0);
+  const candidates = kept.filter((e) => !e.held).sort((a, b) => a.lastUsedMs - b.lastUsedMs);
+  for (const e of candidates) {
+    if (keptBytes <= limitBytes) break;
+    evict.push(e);
+    keptBytes -= e.bytes;
+  }
+  return { evict, keptBytes, overBy: Math.max(0, keptBytes - limitBytes) };
+}
+
+// src/cache/prune.ts
+async function removeEntry(cacheDir, e) {
+  const dir = path32.join(cacheDir, e.name);
+  const gate = gateLock(dir);
+  if (!takeLock(gate)) return "in use (its gate is taken)";
+  const trash = `${dir}.trash-${process.pid}`;
+  try {
+    if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
+    rmSync7(holdersDir(dir), { recursive: true, force: true });
+    renameSync5(dir, trash);
+  } catch (err) {
+    return `could not be moved aside (${err.code ?? String(err)})`;
+  } finally {
+    releaseLock(gate);
+  }
+  const r = await removeTree(trash);
+  return r.removed ? null : `partly removed (${r.error ?? "unknown"})`;
+}
+async function pruneCache(cacheDir, limitBytes) {
+  const before = listCacheEntries(cacheDir);
+  const { evict } = chooseEvictions(before, limitBytes);
+  const removed = [];
+  const kept = [];
+  for (const e of evict) {
+    const why = await removeEntry(cacheDir, e);
+    if (why) kept.push({ entry: e, why });
+    else removed.push(e);
+  }
+  const leftBytes = before.filter((e) => !removed.includes(e)).reduce((t, e) => t + e.bytes, 0);
+  const heldBytes = before.filter((e) => e.held).reduce((t, e) => t + e.bytes, 0);
+  return { limitBytes, before, removed, kept, leftBytes, overBy: Math.max(0, heldBytes - limitBytes) };
+}
+
+// src/cache/run-end.ts
+var size = (n) => import_bytes5.default.format(n, { unitSeparator: " ", decimalPlaces: 1 }) ?? `${n} B`;
+function describePrune(r) {
+  const parts = [];
+  if (r.removed.length)
+    parts.push(
+      `removed ${r.removed.length} least recently used entr${r.removed.length === 1 ? "y" : "ies"} (${size(
+        r.removed.reduce((t, e) => t + e.bytes, 0)
+      )}: ${r.removed.map((e) => e.name).join(", ")})`
+    );
+  if (r.kept.length)
+    parts.push(`could not remove ${r.kept.map((k) => `${k.entry.name} (${k.why})`).join(", ")}`);
+  if (r.overBy > 0)
+    parts.push(
+      `what running benchmarks use is ${size(r.overBy)} over the limit and was kept: raise AIBENCH_CACHE_LIMIT or --cache-limit`
+    );
+  if (!parts.length) return null;
+  return `cache: ${parts.join("; ")}; ${size(r.leftBytes)} kept, limit ${size(r.limitBytes)}`;
+}
+async function releaseAndPrune(env, limitBytes, log) {
+  for (const h of env.holds.splice(0)) h.release();
+  try {
+    const report = await pruneCache(env.cacheDir, limitBytes);
+    const line = describePrune(report);
+    if (line) log(line);
+    return report;
+  } catch (err) {
+    log(`warning: could not prune the cache ${env.cacheDir} (${oneLine(err)})`);
+    return null;
+  }
+}
+
 // src/run/pool.ts
 var Pool = class {
-  constructor(size) {
-    this.size = size;
-    this.free = Array.from({ length: size }, (_2, i) => size - 1 - i);
+  constructor(size2) {
+    this.size = size2;
+    this.free = Array.from({ length: size2 }, (_2, i) => size2 - 1 - i);
   }
   size;
   free;
@@ -44531,12 +44855,12 @@ var Pool = class {
 
 // src/run/resume.ts
 import { existsSync as existsSync11, readFileSync as readFileSync11 } from "node:fs";
-import path31 from "node:path";
+import path33 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path31.join(out, OUTPUT_FILES.journal);
+  const file = path33.join(out, OUTPUT_FILES.journal);
   if (!existsSync11(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync11(file, "utf8").split("\n").filter(Boolean);
@@ -44555,34 +44879,37 @@ function readJournal(out) {
   const paid = /* @__PURE__ */ new Map();
   const agentRuns = /* @__PURE__ */ new Map();
   const agentUnbilled = /* @__PURE__ */ new Map();
-  for (const entry of parsed.slice(1)) {
-    if (entry.type === "paid" && entry.paid) {
-      const key2 = trialKey(entry.model, entry.task, entry.trial);
-      paid.set(key2, (paid.get(key2) ?? /* @__PURE__ */ new Map()).set(entry.paid.n, entry.paid));
-    } else if (entry.type === "agent-call" && entry.call) {
-      const key2 = trialKey(entry.model, entry.task, entry.trial);
-      agentUnbilled.set(key2, [...agentUnbilled.get(key2) ?? [], entry.call]);
-    } else if (entry.type === "agent-paid" && entry.paid) {
-      const key2 = trialKey(entry.model, entry.task, entry.trial);
+  for (const entry2 of parsed.slice(1)) {
+    if (entry2.type === "paid" && entry2.paid) {
+      const key2 = trialKey(entry2.model, entry2.task, entry2.trial);
+      paid.set(key2, (paid.get(key2) ?? /* @__PURE__ */ new Map()).set(entry2.paid.n, entry2.paid));
+    } else if (entry2.type === "agent-call" && entry2.call) {
+      const key2 = trialKey(entry2.model, entry2.task, entry2.trial);
+      agentUnbilled.set(key2, [...agentUnbilled.get(key2) ?? [], entry2.call]);
+    } else if (entry2.type === "agent-paid" && entry2.paid) {
+      const key2 = trialKey(entry2.model, entry2.task, entry2.trial);
       agentUnbilled.delete(key2);
-      agentRuns.set(key2, [...agentRuns.get(key2) ?? [], { paid: entry.paid, graded: false }]);
-    } else if (entry.type === "attempt" && entry.attempt) {
-      const key2 = trialKey(entry.model, entry.task, entry.trial);
-      const raw = entry.reply === "paid" ? { ...entry.attempt, reply: paid.get(key2)?.get(entry.attempt.n)?.reply.text } : entry.attempt;
+      agentRuns.set(key2, [...agentRuns.get(key2) ?? [], { paid: entry2.paid, graded: false }]);
+    } else if (entry2.type === "attempt" && entry2.attempt) {
+      const key2 = trialKey(entry2.model, entry2.task, entry2.trial);
+      const raw = entry2.reply === "paid" ? {
+        ...entry2.attempt,
+        reply: paid.get(key2)?.get(entry2.attempt.n)?.reply.text
+      } : entry2.attempt;
       const attempt = attemptSchema.parse(raw);
       agentUnbilled.delete(key2);
       attempts.set(key2, [...attempts.get(key2) ?? [], attempt]);
       const run2 = agentRuns.get(key2)?.at(-1);
       if (run2?.paid.n === attempt.n) run2.graded = true;
-    } else if (entry.type === "trial" && entry.record) {
-      const record = trialSchema.parse(entry.record);
+    } else if (entry2.type === "trial" && entry2.record) {
+      const record = trialSchema.parse(entry2.record);
       trials.set(trialKey(record.model, record.task, record.trial), record);
-    } else if (entry.type === "trial") {
-      const id = { model: entry.model, task: entry.task, trial: entry.trial };
+    } else if (entry2.type === "trial") {
+      const id = { model: entry2.model, task: entry2.task, trial: entry2.trial };
       const key2 = trialKey(id.model, id.task, id.trial);
-      const n = entry.attempts ?? 0;
+      const n = entry2.attempts ?? 0;
       const own = n > 0 ? (attempts.get(key2) ?? []).slice(-n) : [];
-      trials.set(key2, trialSchema.parse(summarizeTrial(id, own, entry.stoppedBy ?? null)));
+      trials.set(key2, trialSchema.parse(summarizeTrial(id, own, entry2.stoppedBy ?? null)));
     }
   }
   for (const [key2, list2] of attempts) for (const a of list2) paid.get(key2)?.delete(a.n);
@@ -44827,10 +45154,10 @@ function ensureWritableOut(out, resume) {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync12(path32.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync12(path34.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync12(path32.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync12(path34.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -44839,7 +45166,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync6(path32.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync8(path34.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -44893,7 +45220,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path32.resolve(request.out);
+  const out = path34.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -44942,6 +45269,7 @@ async function runBenchmark(request) {
       );
   }
   warnings.forEach((w2) => log(`warning: ${w2}`));
+  const cacheLimitBytes = cacheLimit(env, opts.cacheLimit);
   const preparation = await startGradingPreparation(
     tasks,
     env,
@@ -45125,7 +45453,10 @@ async function runBenchmark(request) {
   );
   opts.signal?.removeEventListener("abort", onAbort);
   checkpoints.stop();
-  if (interrupted) return { results, exitCode: ExitCode.interrupted, outDir: out };
+  if (interrupted) {
+    for (const h of gradeEnv.holds.splice(0)) h.release();
+    return { results, exitCode: ExitCode.interrupted, outDir: out };
+  }
   await preparation.settled;
   materialise();
   recordGradeTimes(gradeEnv.cacheDir, tasks, results.trials);
@@ -45146,6 +45477,7 @@ async function runBenchmark(request) {
       `warning: could not write the figures and report.html (${oneLine(err)}); results.json and report.md are complete`
     )
   );
+  await releaseAndPrune(gradeEnv, cacheLimitBytes, log);
   const totals = runTotals(results);
   const exitCode = fatal ? ExitCode.usage : results.status === "budget-exhausted" ? ExitCode.budgetExhausted : totals.infraDominated ? ExitCode.infraDominated : ExitCode.ok;
   return { results, exitCode, outDir: out, ...fatal ? { fatal } : {} };
@@ -45560,8 +45892,8 @@ function compareResults(head, base, opts = {}) {
 
 // src/results/merge.ts
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync13, mkdirSync as mkdirSync15, readdirSync as readdirSync6, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
-import path33 from "node:path";
+import { existsSync as existsSync13, mkdirSync as mkdirSync15, readdirSync as readdirSync8, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import path35 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -45678,36 +46010,36 @@ function mergeResults(shards) {
 function findResultsFiles(paths) {
   const found = /* @__PURE__ */ new Set();
   const walk = (dir) => {
-    for (const e of readdirSync6(dir, { withFileTypes: true })) {
+    for (const e of readdirSync8(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path33.join(dir, e.name);
+      const p = path35.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path33.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path35.resolve(p));
     }
   };
   for (const p of paths) {
     if (!existsSync13(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path33.resolve(p));
+    else found.add(path35.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path33.resolve(out);
-  if (files.some((f) => path33.dirname(path33.resolve(f)) === outDir)) {
+  const outDir = path35.resolve(out);
+  if (files.some((f) => path35.dirname(path35.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path33.relative(process.cwd(), f) || f
+    source: path35.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
   mkdirSync15(outDir, { recursive: true });
-  writeAtomic(path33.join(outDir, OUTPUT_FILES.results), serializeResults(results));
-  const transcripts = files.map((f) => path33.join(path33.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync13(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+  writeAtomic(path35.join(outDir, OUTPUT_FILES.results), serializeResults(results));
+  const transcripts = files.map((f) => path35.join(path35.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync13(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
-  writeAtomic(path33.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path33.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  writeAtomic(path35.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path35.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
@@ -46063,14 +46395,14 @@ function mermaidLabel(text2) {
   return text2.replace(/["`\\]/g, "'").replace(/[\r\n]+/g, " ").slice(0, 80);
 }
 var quoted = (items) => `[${items.map((i) => `"${mermaidLabel(i)}"`).join(", ")}]`;
-function chart(palette, lines, size) {
+function chart(palette, lines, size2) {
   return [
     "```mermaid",
     "---",
     "config:",
     "  xyChart:",
-    `    width: ${size.width}`,
-    `    height: ${size.height}`,
+    `    width: ${size2.width}`,
+    `    height: ${size2.height}`,
     "  themeVariables:",
     "    xyChart:",
     `      plotColorPalette: "${palette.join(", ")}"`,
@@ -46158,41 +46490,41 @@ function artifactFilesLine(artifactUrl) {
 // src/report/summary.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024;
 var byteSize = (s) => Buffer.byteLength(s, "utf8");
-function cutToSize(text2, max, size) {
+function cutToSize(text2, max, size2) {
   let lo = 0;
   let hi = text2.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (size(text2.slice(0, mid)) <= max) lo = mid;
+    if (size2(text2.slice(0, mid)) <= max) lo = mid;
     else hi = mid - 1;
   }
   const cut = text2.slice(0, lo);
   const nl = cut.lastIndexOf("\n");
   return nl > 0 ? cut.slice(0, nl) : cut;
 }
-function fitBlocks(blocks, limit2, size, note) {
+function fitBlocks(blocks, limit2, size2, note) {
   const join = (bs) => bs.map((b) => b.text.trim()).filter(Boolean).join("\n\n") + "\n";
   const all = join(blocks);
-  if (size(all) <= limit2) return { text: all, trimmed: false };
-  const reserve = size(note(blocks.length)) + 3;
+  if (size2(all) <= limit2) return { text: all, trimmed: false };
+  const reserve = size2(note(blocks.length)) + 3;
   const kept = blocks.filter((b) => !b.optional);
   let omitted = blocks.length - kept.length;
   for (const b of blocks) {
     if (!b.optional) continue;
     const trial = blocks.filter((x2) => kept.includes(x2) || x2 === b);
-    if (size(join(trial).trimEnd()) + reserve <= limit2) {
+    if (size2(join(trial).trimEnd()) + reserve <= limit2) {
       kept.splice(0, kept.length, ...trial);
       omitted--;
     }
   }
   let text2 = join(kept).trimEnd();
-  if (size(text2) + reserve > limit2) {
+  if (size2(text2) + reserve > limit2) {
     omitted = Math.max(omitted, 1);
     for (let slack = 0; ; slack += 64) {
-      const cut = cutToSize(text2, Math.max(0, limit2 - reserve - slack), size);
+      const cut = cutToSize(text2, Math.max(0, limit2 - reserve - slack), size2);
       const open2 = (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
       const closed = cut + "\n\n</details>".repeat(Math.max(0, open2));
-      if (size(closed) + reserve <= limit2 || slack > limit2) {
+      if (size2(closed) + reserve <= limit2 || slack > limit2) {
         text2 = closed;
         break;
       }
@@ -46387,6 +46719,12 @@ export {
   builtinTasksRoot,
   loadTasks,
   selectTasks,
+  require_bytes,
+  cacheLimit,
+  listCacheEntries,
+  pruneCache,
+  describePrune,
+  releaseAndPrune,
   Pool,
   runBenchmark,
   addSpend,
