@@ -18,6 +18,7 @@ import {
   describeMode,
   describePrune,
   findResultsFiles,
+  formatSize,
   gradeFiles,
   harnessIdentity,
   headerLine,
@@ -37,7 +38,6 @@ import {
   regressionCheck,
   releaseAndPrune,
   renderReport,
-  require_bytes,
   resolveSettings,
   runBenchmark,
   selectTasks,
@@ -46,7 +46,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-HBYH4273.js";
+} from "./chunks/chunk-3Q6EPSFJ.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {
@@ -3754,23 +3754,21 @@ function checkRequirementMaps(tasks, items) {
 }
 
 // src/cli/commands-cache.ts
-var import_bytes = __toESM(require_bytes(), 1);
-var size = (n) => import_bytes.default.format(n, { unitSeparator: " ", decimalPlaces: 1 }) ?? `${n} B`;
 async function cmdCache(values, io) {
   const dir = cacheRoot(process.env);
   const limit = cacheLimit(process.env, values.cacheLimit);
   if (values.prune) {
     const report = await pruneCache(dir, limit);
-    io.err(describePrune(report) ?? `cache: within its limit (${size(limit)}), nothing removed`);
+    io.err(describePrune(report) ?? `cache: within its limit (${formatSize(limit)}), nothing removed`);
   }
   const entries = listCacheEntries(dir).sort((a, b) => a.lastUsedMs - b.lastUsedMs);
   const total = entries.reduce((t, e) => t + e.bytes, 0);
   io.out(
-    `${dir}: ${size(total)} in ${entries.length} entr${entries.length === 1 ? "y" : "ies"}, limit ${size(limit)}`
+    `${dir}: ${formatSize(total)} in ${entries.length} entr${entries.length === 1 ? "y" : "ies"}, limit ${formatSize(limit)}`
   );
   for (const e of entries)
     io.out(
-      `  ${size(e.bytes).padStart(9)}  ${new Date(e.lastUsedMs).toISOString().slice(0, 16).replace("T", " ")}  ${e.name}${e.held ? "  (in use)" : e.abandoned ? "  (left by a process that died)" : ""}`
+      `  ${formatSize(e.bytes).padStart(9)}  ${new Date(e.lastUsedMs).toISOString().slice(0, 16).replace("T", " ")}  ${e.name}${e.held ? "  (in use)" : e.abandoned ? "  (left by a process that died)" : ""}`
     );
   return ExitCode.ok;
 }

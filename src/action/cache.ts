@@ -1,8 +1,7 @@
 import * as cache from '@actions/cache';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { oneLine } from '../errors.js';
-import { cacheRoot, fixtureKey } from '../tasks/fixture.js';
+import { cacheRoot, fixtureDir, fixtureKey } from '../tasks/fixture.js';
 import type { Task } from '../tasks/loader.js';
 
 /** The cache service as the action uses it; tests substitute an in-memory one. */
@@ -96,7 +95,7 @@ export async function toolCacheEntries(tasks: Task[], env: NodeJS.ProcessEnv): P
       const key = fixtureKey(suite);
       entries.push({
         what: `${suite.name} fixture`,
-        paths: [path.join(root, 'fixtures', key)],
+        paths: [fixtureDir(suite, root)],
         key: `aibench-fixture-${key}`,
         restoreKeys: [],
       });

@@ -1,9 +1,8 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { readSmallFileSync } from '../grade/safe-read.js';
 import type { CacheEntry } from './evict.js';
 import { holdersDir, isHeld } from './holds.js';
-import { alive } from './locks.js';
+import { alive, lockOwnerAlive } from './locks.js';
 
 /** Folders of the cache whose every child is one entry. */
 const GROUPS = ['fixtures', 'go-build', 'go-scanner'];
@@ -47,12 +46,6 @@ function mtimeMs(p: string): number {
   }
 }
 
-/** An older layout's `<dir>.lock` (a pid): a live owner holds the folder. */
-function lockedByLiveOwner(dir: string): boolean {
-  const owner = Number(readSmallFileSync(`${dir}.lock`, 64)?.trim() ?? '');
-  return Number.isInteger(owner) && owner > 0 && alive(owner);
-}
-
 function entry(cacheDir: string, name: string): CacheEntry {
   const dir = path.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
@@ -61,7 +54,8 @@ function entry(cacheDir: string, name: string): CacheEntry {
     name,
     bytes: diskUsage(dir),
     lastUsedMs: Math.max(mtimeMs(dir), mtimeMs(holdersDir(dir))),
-    held: ownerAlive || isHeld(dir) || lockedByLiveOwner(dir),
+    // `<dir>.lock`: an older harness's lease on a per-slot Go build folder, still running.
+    held: ownerAlive || isHeld(dir) || lockOwnerAlive(`${dir}.lock`),
     abandoned: Boolean(inProgress) && !ownerAlive,
   };
 }

@@ -15,6 +15,11 @@ export function parseCacheLimit(text: string, from: string): number {
   return parsed;
 }
 
+/** A size as a person reads it: "1.2 GB", "512 MB". */
+export function formatSize(n: number): string {
+  return bytes.format(n, { unitSeparator: ' ', decimalPlaces: 1 }) ?? `${n} B`;
+}
+
 export function cacheLimit(env: NodeJS.ProcessEnv, flag?: string): number {
   if (flag !== undefined) return parseCacheLimit(flag, '--cache-limit');
   if (env.AIBENCH_CACHE_LIMIT) return parseCacheLimit(env.AIBENCH_CACHE_LIMIT, 'AIBENCH_CACHE_LIMIT');

@@ -11,6 +11,12 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** Whether `lock` (a small file holding a pid) names a live process. Never blocks on a FIFO in its place. */
+export function lockOwnerAlive(lock: string): boolean {
+  const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? '');
+  return Number.isInteger(owner) && owner > 0 && alive(owner);
+}
+
 /**
  * Takes `lock` (a small file holding the owner's pid), taking a dead owner's lock over; false while a
  * live process holds it, or when the lock cannot be made. Never blocks on a FIFO planted in its place:
@@ -25,8 +31,7 @@ export function takeLock(lock: string): boolean {
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
-      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? '');
-      if (Number.isInteger(owner) && owner > 0 && alive(owner)) return false;
+      if (lockOwnerAlive(lock)) return false;
       try {
         unlinkSync(lock); // the owner died without releasing it
       } catch {

@@ -14,7 +14,7 @@ export interface PruneReport {
   kept: { entry: CacheEntry; why: string }[];
   /** Bytes left in the cache's entries. */
   leftBytes: number;
-  /** How far what live processes hold is over the limit (0 when the cache fits). */
+  /** How far what live processes hold is over the limit (0 when everything else could make room). */
   overBy: number;
 }
 
@@ -47,7 +47,7 @@ async function removeEntry(cacheDir: string, e: CacheEntry): Promise<string | nu
  */
 export async function pruneCache(cacheDir: string, limitBytes: number): Promise<PruneReport> {
   const before = listCacheEntries(cacheDir);
-  const { evict } = chooseEvictions(before, limitBytes);
+  const { evict, overBy } = chooseEvictions(before, limitBytes);
   const removed: CacheEntry[] = [];
   const kept: PruneReport['kept'] = [];
   for (const e of evict) {
@@ -56,6 +56,5 @@ export async function pruneCache(cacheDir: string, limitBytes: number): Promise<
     else removed.push(e);
   }
   const leftBytes = before.filter((e) => !removed.includes(e)).reduce((t, e) => t + e.bytes, 0);
-  const heldBytes = before.filter((e) => e.held).reduce((t, e) => t + e.bytes, 0);
-  return { limitBytes, before, removed, kept, leftBytes, overBy: Math.max(0, heldBytes - limitBytes) };
+  return { limitBytes, before, removed, kept, leftBytes, overBy };
 }

@@ -1,9 +1,7 @@
-import bytes from 'bytes';
 import { oneLine } from '../errors.js';
 import type { CacheHold } from './holds.js';
+import { formatSize as size } from './limit.js';
 import { pruneCache, type PruneReport } from './prune.js';
-
-const size = (n: number): string => bytes.format(n, { unitSeparator: ' ', decimalPlaces: 1 }) ?? `${n} B`;
 
 /** One line for the run's log, or none when the cache simply fits. */
 export function describePrune(r: PruneReport): string | null {
@@ -24,6 +22,11 @@ export function describePrune(r: PruneReport): string | null {
   return `cache: ${parts.join('; ')}; ${size(r.leftBytes)} kept, limit ${size(r.limitBytes)}`;
 }
 
+/** Lets go of the cache entries a run held (their last use is now), without pruning (an interruption). */
+export function releaseHolds(env: { holds: CacheHold[] }): void {
+  for (const h of env.holds.splice(0)) h.release();
+}
+
 /**
  * At the end of a run: lets go of the cache entries it held (their last use is now) and prunes the
  * cache to its limit. Never throws: a cache that cannot be pruned costs disk, not the run.
@@ -33,7 +36,7 @@ export async function releaseAndPrune(
   limitBytes: number,
   log: (line: string) => void,
 ): Promise<PruneReport | null> {
-  for (const h of env.holds.splice(0)) h.release();
+  releaseHolds(env);
   try {
     const report = await pruneCache(env.cacheDir, limitBytes);
     const line = describePrune(report);

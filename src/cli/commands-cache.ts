@@ -1,15 +1,12 @@
-import bytes from 'bytes';
 import { ExitCode } from '../errors.js';
 import { listCacheEntries } from '../cache/entries.js';
-import { cacheLimit } from '../cache/limit.js';
+import { cacheLimit, formatSize as size } from '../cache/limit.js';
 import { pruneCache } from '../cache/prune.js';
 import { describePrune } from '../cache/run-end.js';
 import { cacheRoot } from '../tasks/fixture.js';
 import type { CacheFlags } from './program.js';
 
 type Out = { out: (line: string) => void; err: (line: string) => void };
-
-const size = (n: number): string => bytes.format(n, { unitSeparator: ' ', decimalPlaces: 1 }) ?? `${n} B`;
 
 /** `aibench cache [--prune] [--cache-limit SIZE]`: what the cache holds, least recently used first. */
 export async function cmdCache(values: CacheFlags, io: Out): Promise<number> {

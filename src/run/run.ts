@@ -22,7 +22,7 @@ import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/lo
 import { Budget } from './budget.js';
 import { Checkpoints } from './checkpoint.js';
 import { cacheLimit } from '../cache/limit.js';
-import { releaseAndPrune } from '../cache/run-end.js';
+import { releaseAndPrune, releaseHolds } from '../cache/run-end.js';
 import { harnessIdentity, startGradingPreparation } from './environment.js';
 import { Journal, OUTPUT_FILES } from './journal.js';
 import { Pool } from './pool.js';
@@ -437,7 +437,7 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   opts.signal?.removeEventListener('abort', onAbort);
   checkpoints.stop();
   if (interrupted) {
-    for (const h of gradeEnv.holds.splice(0)) h.release();
+    releaseHolds(gradeEnv);
     return { results, exitCode: ExitCode.interrupted, outDir: out };
   }
   // A set-up no grading waited for (every trial stopped by the budget or a fatal error) still ends

@@ -21487,7 +21487,7 @@ var require_picomatch2 = __commonJS({
 var require_bytes = __commonJS({
   "node_modules/bytes/index.js"(exports2, module) {
     "use strict";
-    module.exports = bytes3;
+    module.exports = bytes2;
     module.exports.format = format;
     module.exports.parse = parse;
     var formatThousandsRegExp = /\B(?=(\d{3})+(?!\d))/g;
@@ -21501,7 +21501,7 @@ var require_bytes = __commonJS({
       pb: Math.pow(1024, 5)
     };
     var parseRegExp = /^((-|\+)?(\d+(?:\.\d+)?)) *(kb|mb|gb|tb|pb)$/i;
-    function bytes3(value, options) {
+    function bytes2(value, options) {
       if (typeof value === "string") {
         return parse(value);
       }
@@ -22760,10 +22760,10 @@ function markdownTable(table, options) {
     while (++columnIndex2 < table[rowIndex].length) {
       const cell2 = serialize(table[rowIndex][columnIndex2]);
       if (settings.alignDelimiters !== false) {
-        const size2 = stringLength(cell2);
-        sizes2[columnIndex2] = size2;
-        if (longestCellByColumn[columnIndex2] === void 0 || size2 > longestCellByColumn[columnIndex2]) {
-          longestCellByColumn[columnIndex2] = size2;
+        const size = stringLength(cell2);
+        sizes2[columnIndex2] = size;
+        if (longestCellByColumn[columnIndex2] === void 0 || size > longestCellByColumn[columnIndex2]) {
+          longestCellByColumn[columnIndex2] = size;
         }
       }
       row3.push(cell2);
@@ -22797,17 +22797,17 @@ function markdownTable(table, options) {
     } else if (code === 114) {
       after = ":";
     }
-    let size2 = settings.alignDelimiters === false ? 1 : Math.max(
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
       1,
       longestCellByColumn[columnIndex] - before.length - after.length
     );
-    const cell2 = before + "-".repeat(size2) + after;
+    const cell2 = before + "-".repeat(size) + after;
     if (settings.alignDelimiters !== false) {
-      size2 = before.length + size2 + after.length;
-      if (size2 > longestCellByColumn[columnIndex]) {
-        longestCellByColumn[columnIndex] = size2;
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex]) {
+        longestCellByColumn[columnIndex] = size;
       }
-      sizes[columnIndex] = size2;
+      sizes[columnIndex] = size;
     }
     row2[columnIndex] = cell2;
   }
@@ -22826,13 +22826,13 @@ function markdownTable(table, options) {
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
-        const size2 = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
+        const size = longestCellByColumn[columnIndex] - (sizes2[columnIndex] || 0);
         const code = alignments[columnIndex];
         if (code === 114) {
-          before = " ".repeat(size2);
+          before = " ".repeat(size);
         } else if (code === 99) {
-          const half = size2 / 2;
-          if (size2 % 2) {
+          const half = size / 2;
+          if (size % 2) {
             before = " ".repeat(half + 0.5);
             after = " ".repeat(half - 0.5);
           } else {
@@ -22840,7 +22840,7 @@ function markdownTable(table, options) {
             after = before;
           }
         } else {
-          after = " ".repeat(size2);
+          after = " ".repeat(size);
         }
       }
       if (settings.delimiterStart !== false && !columnIndex) {
@@ -23650,10 +23650,10 @@ function flakyList(stats) {
   return lines.length ? ["**Flaky tasks** (trials disagree):", "", ...lines].join("\n") : "";
 }
 function detectabilitySentence(d) {
-  const size2 = `${d.tasks} task${d.tasks === 1 ? "" : "s"} \xD7 ${d.trials} trial${d.trials === 1 ? "" : "s"}`;
+  const size = `${d.tasks} task${d.tasks === 1 ? "" : "s"} \xD7 ${d.trials} trial${d.trials === 1 ? "" : "s"}`;
   const levels = `${pct(d.confidence)} confidence, ${pct(d.power)} power`;
   const drop = Math.round(d.drop * 100);
-  const first = d.minDrop === null ? `with ${size2}, no drop in pass rate is detectable` : `with ${size2}, a comparison detects a drop in pass rate only from about ${Math.ceil(d.minDrop * 100)} points`;
+  const first = d.minDrop === null ? `with ${size}, no drop in pass rate is detectable` : `with ${size}, a comparison detects a drop in pass rate only from about ${Math.ceil(d.minDrop * 100)} points`;
   const second = d.trialsForDrop === null ? "" : d.trialsForDrop <= d.trials ? `; it detects a ${drop}-point drop` : `; ${d.trialsForDrop} trials per task would detect a ${drop}-point drop`;
   return `${first} (${levels})${second}.`;
 }
@@ -23981,9 +23981,9 @@ function watchDiskUse(watch, onExceeded, intervalMs = 1e3) {
   const timer = setInterval(() => {
     if (busy || stopped) return;
     busy = true;
-    void diskUse(watch.dir).then((bytes3) => {
+    void diskUse(watch.dir).then((bytes2) => {
       busy = false;
-      if (stopped || bytes3 === null || bytes3 <= watch.maxBytes) return;
+      if (stopped || bytes2 === null || bytes2 <= watch.maxBytes) return;
       stopped = true;
       clearInterval(timer);
       onExceeded();
@@ -24392,7 +24392,7 @@ async function detectSandbox(hostEnv, protect = []) {
           cleanup: group.cleanup,
           diskWatch
         };
-      const sized = (bytes3) => sizedTmpfs ? ["--size", String(bytes3)] : [];
+      const sized = (bytes2) => sizedTmpfs ? ["--size", String(bytes2)] : [];
       const box = [
         "bwrap",
         "--unshare-all",
@@ -24542,6 +24542,10 @@ function alive(pid) {
     return err.code === "EPERM";
   }
 }
+function lockOwnerAlive(lock) {
+  const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? "");
+  return Number.isInteger(owner) && owner > 0 && alive(owner);
+}
 function takeLock(lock) {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -24551,8 +24555,7 @@ function takeLock(lock) {
       return true;
     } catch (err) {
       if (err.code !== "EEXIST") return false;
-      const owner = Number(readSmallFileSync(lock, 64)?.trim() ?? "");
-      if (Number.isInteger(owner) && owner > 0 && alive(owner)) return false;
+      if (lockOwnerAlive(lock)) return false;
       try {
         unlinkSync(lock);
       } catch {
@@ -33479,9 +33482,9 @@ function encodeUTF8(str2) {
   return (encodeUTF8_ ?? (encoder = new globalThis.TextEncoder(), encodeUTF8_ = encoder.encode.bind(encoder)))(str2);
 }
 var decodeUTF8_;
-function decodeUTF8(bytes3) {
+function decodeUTF8(bytes2) {
   let decoder;
-  return (decodeUTF8_ ?? (decoder = new globalThis.TextDecoder(), decodeUTF8_ = decoder.decode.bind(decoder)))(bytes3);
+  return (decodeUTF8_ ?? (decoder = new globalThis.TextDecoder(), decodeUTF8_ = decoder.decode.bind(decoder)))(bytes2);
 }
 
 // node_modules/openai/internal/decoders/line.mjs
@@ -33788,8 +33791,8 @@ var Stream = class _Stream {
           const { value, done } = await iter.next();
           if (done)
             return ctrl.close();
-          const bytes3 = encodeUTF8(JSON.stringify(value) + "\n");
-          ctrl.enqueue(bytes3);
+          const bytes2 = encodeUTF8(JSON.stringify(value) + "\n");
+          ctrl.enqueue(bytes2);
         } catch (err) {
           ctrl.error(err);
         }
@@ -36275,11 +36278,11 @@ var toFloat32Array = (base64Str) => {
   } else {
     const binaryStr = atob(base64Str);
     const len = binaryStr.length;
-    const bytes3 = new Uint8Array(len);
+    const bytes2 = new Uint8Array(len);
     for (let i = 0; i < len; i++) {
-      bytes3[i] = binaryStr.charCodeAt(i);
+      bytes2[i] = binaryStr.charCodeAt(i);
     }
-    return Array.from(new Float32Array(bytes3.buffer));
+    return Array.from(new Float32Array(bytes2.buffer));
   }
 };
 
@@ -40437,16 +40440,16 @@ function parsePatch(uniDiff) {
             if (j + 2 >= s.length || s[j + 1] < "0" || s[j + 1] > "7" || s[j + 2] < "0" || s[j + 2] > "7") {
               return null;
             }
-            const bytes3 = [parseInt(s.substring(j, j + 3), 8)];
+            const bytes2 = [parseInt(s.substring(j, j + 3), 8)];
             j += 3;
             while (s[j] === "\\" && s[j + 1] >= "0" && s[j + 1] <= "7") {
               if (j + 3 >= s.length || s[j + 2] < "0" || s[j + 2] > "7" || s[j + 3] < "0" || s[j + 3] > "7") {
                 return null;
               }
-              bytes3.push(parseInt(s.substring(j + 1, j + 4), 8));
+              bytes2.push(parseInt(s.substring(j + 1, j + 4), 8));
               j += 4;
             }
-            result += new TextDecoder("utf-8").decode(new Uint8Array(bytes3));
+            result += new TextDecoder("utf-8").decode(new Uint8Array(bytes2));
             continue;
           }
           // Note that in C, there are also three kinds of hex escape sequences:
@@ -40734,10 +40737,10 @@ function quoteFileNameIfNeeded(s) {
     return s;
   }
   let result = '"';
-  const bytes3 = new TextEncoder().encode(s);
+  const bytes2 = new TextEncoder().encode(s);
   let i = 0;
-  while (i < bytes3.length) {
-    const b = bytes3[i];
+  while (i < bytes2.length) {
+    const b = bytes2[i];
     if (b === 7) {
       result += "\\a";
     } else if (b === 8) {
@@ -42085,14 +42088,14 @@ function readRegular(abs, limit2) {
   try {
     if (!fstatSync2(fd).isFile()) return null;
     const buf = Buffer.alloc(limit2 + 1);
-    let size2 = 0;
+    let size = 0;
     for (; ; ) {
-      const n = readSync2(fd, buf, size2, buf.length - size2, null);
+      const n = readSync2(fd, buf, size, buf.length - size, null);
       if (n <= 0) break;
-      size2 += n;
-      if (size2 > limit2) return null;
+      size += n;
+      if (size > limit2) return null;
     }
-    return buf.subarray(0, size2).toString("utf8");
+    return buf.subarray(0, size).toString("utf8");
   } catch {
     return null;
   } finally {
@@ -42325,10 +42328,10 @@ var MeteringProxy = class {
       if (!upstream)
         return send(res, 404, api, `aibench proxy: this agent's model is not reached over ${api}`);
       const chunks = [];
-      let size2 = 0;
+      let size = 0;
       for await (const c of req) {
-        size2 += c.length;
-        if (size2 > MAX_REQUEST_BYTES) return send(res, 413, api, "aibench proxy: request too large");
+        size += c.length;
+        if (size > MAX_REQUEST_BYTES) return send(res, 413, api, "aibench proxy: request too large");
         chunks.push(c);
       }
       let body;
@@ -44657,14 +44660,14 @@ function parseCacheLimit(text2, from) {
     throw new UsageError(`${from} must be a size such as 4GB, 500MB or 0 (got "${text2}")`);
   return parsed;
 }
+function formatSize(n) {
+  return import_bytes4.default.format(n, { unitSeparator: " ", decimalPlaces: 1 }) ?? `${n} B`;
+}
 function cacheLimit(env, flag) {
   if (flag !== void 0) return parseCacheLimit(flag, "--cache-limit");
   if (env.AIBENCH_CACHE_LIMIT) return parseCacheLimit(env.AIBENCH_CACHE_LIMIT, "AIBENCH_CACHE_LIMIT");
   return parseCacheLimit(DEFAULT_CACHE_LIMIT, "the default cache limit");
 }
-
-// src/cache/run-end.ts
-var import_bytes5 = __toESM(require_bytes(), 1);
 
 // src/cache/prune.ts
 import { renameSync as renameSync5, rmSync as rmSync7 } from "node:fs";
@@ -44706,10 +44709,6 @@ function mtimeMs(p) {
     return 0;
   }
 }
-function lockedByLiveOwner(dir) {
-  const owner = Number(readSmallFileSync(`${dir}.lock`, 64)?.trim() ?? "");
-  return Number.isInteger(owner) && owner > 0 && alive(owner);
-}
 function entry(cacheDir, name) {
   const dir = path31.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
@@ -44718,7 +44717,8 @@ function entry(cacheDir, name) {
     name,
     bytes: diskUsage(dir),
     lastUsedMs: Math.max(mtimeMs(dir), mtimeMs(holdersDir(dir))),
-    held: ownerAlive || isHeld(dir) || lockedByLiveOwner(dir),
+    // `<dir>.lock`: an older harness's lease on a per-slot Go build folder, still running.
+    held: ownerAlive || isHeld(dir) || lockOwnerAlive(`${dir}.lock`),
     abandoned: Boolean(inProgress) && !ownerAlive
   };
 }
@@ -44776,7 +44776,7 @@ async function removeEntry(cacheDir, e) {
 }
 async function pruneCache(cacheDir, limitBytes) {
   const before = listCacheEntries(cacheDir);
-  const { evict } = chooseEvictions(before, limitBytes);
+  const { evict, overBy } = chooseEvictions(before, limitBytes);
   const removed = [];
   const kept = [];
   for (const e of evict) {
@@ -44785,17 +44785,15 @@ async function pruneCache(cacheDir, limitBytes) {
     else removed.push(e);
   }
   const leftBytes = before.filter((e) => !removed.includes(e)).reduce((t, e) => t + e.bytes, 0);
-  const heldBytes = before.filter((e) => e.held).reduce((t, e) => t + e.bytes, 0);
-  return { limitBytes, before, removed, kept, leftBytes, overBy: Math.max(0, heldBytes - limitBytes) };
+  return { limitBytes, before, removed, kept, leftBytes, overBy };
 }
 
 // src/cache/run-end.ts
-var size = (n) => import_bytes5.default.format(n, { unitSeparator: " ", decimalPlaces: 1 }) ?? `${n} B`;
 function describePrune(r) {
   const parts = [];
   if (r.removed.length)
     parts.push(
-      `removed ${r.removed.length} least recently used entr${r.removed.length === 1 ? "y" : "ies"} (${size(
+      `removed ${r.removed.length} least recently used entr${r.removed.length === 1 ? "y" : "ies"} (${formatSize(
         r.removed.reduce((t, e) => t + e.bytes, 0)
       )}: ${r.removed.map((e) => e.name).join(", ")})`
     );
@@ -44803,13 +44801,16 @@ function describePrune(r) {
     parts.push(`could not remove ${r.kept.map((k) => `${k.entry.name} (${k.why})`).join(", ")}`);
   if (r.overBy > 0)
     parts.push(
-      `what running benchmarks use is ${size(r.overBy)} over the limit and was kept: raise AIBENCH_CACHE_LIMIT or --cache-limit`
+      `what running benchmarks use is ${formatSize(r.overBy)} over the limit and was kept: raise AIBENCH_CACHE_LIMIT or --cache-limit`
     );
   if (!parts.length) return null;
-  return `cache: ${parts.join("; ")}; ${size(r.leftBytes)} kept, limit ${size(r.limitBytes)}`;
+  return `cache: ${parts.join("; ")}; ${formatSize(r.leftBytes)} kept, limit ${formatSize(r.limitBytes)}`;
+}
+function releaseHolds(env) {
+  for (const h of env.holds.splice(0)) h.release();
 }
 async function releaseAndPrune(env, limitBytes, log) {
-  for (const h of env.holds.splice(0)) h.release();
+  releaseHolds(env);
   try {
     const report = await pruneCache(env.cacheDir, limitBytes);
     const line = describePrune(report);
@@ -44823,9 +44824,9 @@ async function releaseAndPrune(env, limitBytes, log) {
 
 // src/run/pool.ts
 var Pool = class {
-  constructor(size2) {
-    this.size = size2;
-    this.free = Array.from({ length: size2 }, (_2, i) => size2 - 1 - i);
+  constructor(size) {
+    this.size = size;
+    this.free = Array.from({ length: size }, (_2, i) => size - 1 - i);
   }
   size;
   free;
@@ -45454,7 +45455,7 @@ async function runBenchmark(request) {
   opts.signal?.removeEventListener("abort", onAbort);
   checkpoints.stop();
   if (interrupted) {
-    for (const h of gradeEnv.holds.splice(0)) h.release();
+    releaseHolds(gradeEnv);
     return { results, exitCode: ExitCode.interrupted, outDir: out };
   }
   await preparation.settled;
@@ -46395,14 +46396,14 @@ function mermaidLabel(text2) {
   return text2.replace(/["`\\]/g, "'").replace(/[\r\n]+/g, " ").slice(0, 80);
 }
 var quoted = (items) => `[${items.map((i) => `"${mermaidLabel(i)}"`).join(", ")}]`;
-function chart(palette, lines, size2) {
+function chart(palette, lines, size) {
   return [
     "```mermaid",
     "---",
     "config:",
     "  xyChart:",
-    `    width: ${size2.width}`,
-    `    height: ${size2.height}`,
+    `    width: ${size.width}`,
+    `    height: ${size.height}`,
     "  themeVariables:",
     "    xyChart:",
     `      plotColorPalette: "${palette.join(", ")}"`,
@@ -46490,41 +46491,41 @@ function artifactFilesLine(artifactUrl) {
 // src/report/summary.ts
 var SUMMARY_LIMIT_BYTES = 1024 * 1024;
 var byteSize = (s) => Buffer.byteLength(s, "utf8");
-function cutToSize(text2, max, size2) {
+function cutToSize(text2, max, size) {
   let lo = 0;
   let hi = text2.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (size2(text2.slice(0, mid)) <= max) lo = mid;
+    if (size(text2.slice(0, mid)) <= max) lo = mid;
     else hi = mid - 1;
   }
   const cut = text2.slice(0, lo);
   const nl = cut.lastIndexOf("\n");
   return nl > 0 ? cut.slice(0, nl) : cut;
 }
-function fitBlocks(blocks, limit2, size2, note) {
+function fitBlocks(blocks, limit2, size, note) {
   const join = (bs) => bs.map((b) => b.text.trim()).filter(Boolean).join("\n\n") + "\n";
   const all = join(blocks);
-  if (size2(all) <= limit2) return { text: all, trimmed: false };
-  const reserve = size2(note(blocks.length)) + 3;
+  if (size(all) <= limit2) return { text: all, trimmed: false };
+  const reserve = size(note(blocks.length)) + 3;
   const kept = blocks.filter((b) => !b.optional);
   let omitted = blocks.length - kept.length;
   for (const b of blocks) {
     if (!b.optional) continue;
     const trial = blocks.filter((x2) => kept.includes(x2) || x2 === b);
-    if (size2(join(trial).trimEnd()) + reserve <= limit2) {
+    if (size(join(trial).trimEnd()) + reserve <= limit2) {
       kept.splice(0, kept.length, ...trial);
       omitted--;
     }
   }
   let text2 = join(kept).trimEnd();
-  if (size2(text2) + reserve > limit2) {
+  if (size(text2) + reserve > limit2) {
     omitted = Math.max(omitted, 1);
     for (let slack = 0; ; slack += 64) {
-      const cut = cutToSize(text2, Math.max(0, limit2 - reserve - slack), size2);
+      const cut = cutToSize(text2, Math.max(0, limit2 - reserve - slack), size);
       const open2 = (cut.match(/<details>/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
       const closed = cut + "\n\n</details>".repeat(Math.max(0, open2));
-      if (size2(closed) + reserve <= limit2 || slack > limit2) {
+      if (size(closed) + reserve <= limit2 || slack > limit2) {
         text2 = closed;
         break;
       }
@@ -46705,6 +46706,7 @@ export {
   killAllGroups,
   cacheRoot,
   fixtureKey,
+  fixtureDir,
   XMLParser,
   json2xml_default,
   XMLValidator,
@@ -46719,7 +46721,7 @@ export {
   builtinTasksRoot,
   loadTasks,
   selectTasks,
-  require_bytes,
+  formatSize,
   cacheLimit,
   listCacheEntries,
   pruneCache,
