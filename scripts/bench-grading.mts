@@ -1,6 +1,6 @@
 // Grading cost, measured side by side in one run (the machine is shared and noisy: only ratios between
 // runs interleaved here mean anything).
-//   npx tsx scripts/bench-grading.mts [--repeat 5] [--tasks react/L1-statcard,rust/L3-cache]
+//   npx tsx scripts/bench-grading.mts [--repeat 5] [--tasks react/L1-statcard,rust/L3-cache] [--hand-incremental]
 // For each task: the full harness grading of the reference (fresh workspace, sandbox, tamper scan,
 // parsing, verdict) against the toolchain commands a person would type by hand in a reused workspace
 // (docs/TASKS.md: `tsc -p .` + `vitest run`; `cargo build --all-targets` + `cargo test --test <t>…`
@@ -27,7 +27,11 @@ import { machineCpuSeconds, metered } from './cpu-meter.mjs';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
-  options: { repeat: { type: 'string', default: '5' }, tasks: { type: 'string' } },
+  options: {
+    repeat: { type: 'string', default: '5' },
+    tasks: { type: 'string' },
+    'hand-incremental': { type: 'boolean', default: false },
+  },
 });
 const repeat = Number(values.repeat);
 const tasks = selectTasks(loadTasks([builtinTasksRoot()]), undefined, values.tasks?.split(','));
@@ -61,7 +65,17 @@ function handCommands(task: Task, ws: Workspace): { argv: string[]; env: Record<
         })),
     ];
   }
-  const e = sandboxEnv(ws.scratch, { CARGO_TARGET_DIR: path.join(ws.root, 'target') }, process.env);
+  // Incremental compilation off, as CI runs cargo (and as the harness grades): the sources rewritten
+  // before each round differ by one newline, so incremental state would reuse nearly every query and
+  // measure a no-op rebuild instead of a new attempt's code. `--hand-incremental` keeps it on.
+  const e = sandboxEnv(
+    ws.scratch,
+    {
+      CARGO_TARGET_DIR: path.join(ws.root, 'target'),
+      ...(values['hand-incremental'] ? {} : { CARGO_INCREMENTAL: '0' }),
+    },
+    process.env,
+  );
   const cmds = [
     { argv: ['cargo', 'build', '--offline', '--all-targets'], env: e },
     {

@@ -5,7 +5,9 @@
 //     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
-//   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time.
+//   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time. Beside
+//   it, the floor: the same request bodies sent by the Anthropic SDK alone (scripts/bench-run/
+//   sdk-floor.mts), and the harness's CPU beyond it.
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
 //   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
 //   6–12 s, rust/L5 with TSan 32 s; scripts/bench-run/stub-grade.mts), everything × --scale so it
@@ -16,7 +18,7 @@
 //   with an empty AIBENCH_CACHE (npm ci of the fixture) ÷ the same run again warm.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -143,6 +145,27 @@ function child(
   });
 }
 
+/** scripts/bench-run/sdk-floor.mts under the same loader as the measured run. */
+function sdkFloor(
+  root: string,
+  cfg: { bodies: string; baseURL: string; concurrency: number },
+): Promise<{ requests: number; cpuSec: number }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(after, 'scripts/bench-run/sdk-floor.mts'), JSON.stringify(cfg)],
+      { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    p.stdout.on('data', (c) => (out += c));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as { requests: number; cpuSec: number })
+        : reject(new Error(`sdk-floor exited ${code}`)),
+    );
+  });
+}
+
 const f = (x: number, d = 2) => x.toFixed(d);
 // The grading cache of the current user (fixtures, Rust targets) is warm; a fresh one per run would
 // time npm ci. Simulated runs grade nothing, so they share it; grade-times.json is not written by them
@@ -159,9 +182,9 @@ if (parts.has('overhead')) {
     '\n### Harness CPU outside gradings ÷ wall, and peak RSS (mock: 2 s latency, 32 at a time; gradings simulated at no cost)\n',
   );
   console.log(
-    '| trials | tree | wall | harness CPU | CPU ÷ wall | peak RSS while trials run | peak RSS incl. the final report |',
+    '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | peak RSS while trials run | peak RSS incl. the final report |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const rust = tasks.map((t) => t.key);
   for (const size of values.sizes.split(',').map(Number)) {
     const models = size >= 300 ? 10 : 3;
@@ -182,8 +205,15 @@ if (parts.has('overhead')) {
         { stub: true, server, cache: userCache },
       );
       await server.stop();
+      // The same request bodies through the SDK alone, as many at a time, against the same mock.
+      const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
+      writeFileSync(bodies, JSON.stringify(server.requests.map((r) => r.body)));
+      const floorServer = await simulatedModel(2000);
+      const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
+      await floorServer.stop();
+      const own = m.cpuSec - floor.cpuSec;
       console.log(
-        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
       );
     }
   }

@@ -281,7 +281,14 @@ describe('hostile I/O: no exception out of a grading', () => {
     // A task whose editable glob (src/**/*.rs) admits the path.
     const ring = loadTasks([builtinTasksRoot()]).find((t) => t.key === 'rust/L5-spsc-ring')!;
     const r = await gradeFiles(ring, files, {
-      env: { cacheDir: work, fixtures: new Map(), holds: [], nightly: false, hostEnv: process.env, sandbox: SANDBOX },
+      env: {
+        cacheDir: work,
+        fixtures: new Map(),
+        holds: [],
+        nightly: false,
+        hostEnv: process.env,
+        sandbox: SANDBOX,
+      },
       slot: 0,
       feedbackChars: 4000,
       workRoot: path.join(work, 'ws'),

@@ -107,7 +107,8 @@ describe('finding 1: forged libtest results through aliases the regex scan misse
     it(`${spelling}: refused by the resolution-based scan (check), every capability named`, async () => {
       const r = await grade(scanned, source);
       expect(r.outcome).toBe('check');
-      expect(r.steps.map((s) => s.name)).toEqual(['tamper-scan']);
+      // Judged on the MIR the build printed, before any of the built code ran.
+      expect(r.steps.map((s) => s.name)).toEqual(['build', 'tamper-scan']);
       expect(rules(r)).toEqual(
         expect.arrayContaining(['process-exit', 'process-spawn', 'env-access', 'raw-output']),
       );
@@ -122,8 +123,8 @@ describe('finding 1: forged libtest results through aliases the regex scan misse
   });
 });
 
-describe('code the scan compile and the real build would compile differently', () => {
-  it('an exit behind a constant read from the compile-time environment is still seen (unoptimised MIR) and refused', async () => {
+describe('the MIR judged is the MIR of the build that runs', () => {
+  it('a compile-time read of the environment (to behave differently under the scan) is refused before the build', async () => {
     const r = await grade(
       scanned,
       `const IN_SCAN: bool = option_env!("RUSTC_BOOTSTRAP").is_some();
@@ -134,7 +135,37 @@ pub fn clamp(v: i64, _a: i64, _b: i64) -> i64 {
 `,
     );
     expect(r.outcome).toBe('check');
-    expect(rules(r)).toEqual(expect.arrayContaining(['process-exit', 'env-access']));
+    expect(rules(r)).toEqual(['env-access']);
+    expect(r.steps.map((s) => s.name)).toEqual(['tamper-scan']);
+  });
+
+  it('an exit behind a constant that is always false is still seen (unoptimised MIR keeps both arms) and refused', async () => {
+    const r = await grade(
+      scanned,
+      `const NEVER: bool = 1 + 1 == 3;
+pub fn clamp(v: i64, a: i64, b: i64) -> i64 {
+    if NEVER { std::process::exit(0) }
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    v.max(lo).min(hi)
+}
+`,
+    );
+    expect(r.outcome).toBe('check');
+    expect(rules(r)).toEqual(['process-exit']);
+  });
+
+  it('nightly features stay off although the build runs with RUSTC_BOOTSTRAP: #![feature] fails the build, one clear error', async () => {
+    const r = await grade(
+      scanned,
+      `#![feature(core_intrinsics)]
+pub fn clamp(v: i64, a: i64, b: i64) -> i64 {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    v.max(lo).min(hi)
+}
+`,
+    );
+    expect(r.outcome).toBe('build');
+    expect(r.feedback).toContain('the feature `core_intrinsics` is not in the list of allowed features');
   });
 });
 
@@ -154,10 +185,11 @@ describe('finding 2: hidden test source through compile-time includes', () => {
     ],
   ];
   for (const [what, source] of leakers) {
-    it(`${what}: fails as check (hidden-tests) and leaks nothing`, async () => {
+    it(`${what}: fails as check (hidden-tests) before the build, and leaks nothing`, async () => {
       const r = await grade(scanned, source);
       expect(r.outcome).toBe('check');
       expect(rules(r)).toContain('hidden-tests');
+      expect(r.steps.map((s) => s.name)).toEqual(['tamper-scan']);
       leaksNothing(r);
     });
   }
@@ -179,12 +211,14 @@ describe('finding 2: hidden test source through compile-time includes', () => {
     leaksNothing(r);
   });
 
-  it('a compile-time panic quoting a hidden path fails to build without the hidden text', async () => {
+  it('a compile-time assertion on the hidden text is refused before the build sees it', async () => {
     const r = await grade(
       scanned,
       'const _: () = assert!(include_str!("../tests/clamp.rs").len() > 10, "no hidden text here");\npub fn clamp(v: i64, _a: i64, _b: i64) -> i64 { v }\n',
     );
-    expect(r.outcome).toBe('build');
+    expect(r.outcome).toBe('check');
+    expect(rules(r)).toEqual(['hidden-tests']);
+    expect(r.steps.map((s) => s.name)).toEqual(['tamper-scan']);
     leaksNothing(r);
   });
 });

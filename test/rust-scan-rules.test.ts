@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { libtestProblems, listedTests } from '../src/grade/libtest-check.js';
 import { hiddenTestNames } from '../src/tasks/hidden-tests.js';
-import { rustScanHits, type CompiledTarget } from '../src/grade/scan/rust-rules.js';
+import { forbiddenRustPath, rustScanHits, type CompiledTarget } from '../src/grade/scan/rust-rules.js';
 import { crateTargets } from '../src/grade/scan/rust-scan.js';
 import { blankLiterals, depInfoFiles } from '../src/grade/scan/rust-text.js';
 
@@ -213,5 +213,37 @@ describe('libtestProblems', () => {
     expect(libtestProblems({ target: 't', list: 'z: test\n', stdout: '', exitCode: 0 }, fns)[0]).toMatch(
       /do not define: z/,
     );
+  });
+});
+
+describe('forbiddenRustPath (rust-forbid checks)', () => {
+  const LOCKS = ['std::sync::Mutex', 'std::sync::RwLock', 'std::sync::Condvar', 'std::sync::mpsc'];
+  it('finds a resolved path and whatever lies under it, with the source line of its span', () => {
+    const mir = [
+      'fn new(_1: usize) -> Ring {',
+      '    let mut _0: Ring;                    // return place in scope 0 at src/lib.rs:4:25: 4:29',
+      '    bb0: {',
+      '        _0 = std::sync::Mutex::<u64>::new(const 0_u64) -> [return: bb1, unwind continue]; // scope 0 at src/lib.rs:5:9: 5:21',
+      '    }',
+      '}',
+    ].join('\n');
+    expect(forbiddenRustPath([target({ mir })], LOCKS)).toEqual({
+      file: 'src/lib.rs',
+      line: 5,
+      path: 'std::sync::Mutex',
+    });
+    const channel =
+      '        _2 = std::sync::mpsc::channel::<u8>() -> [return: bb1, unwind continue]; // scope 0 at src/lib.rs:9:1: 9:9';
+    expect(forbiddenRustPath([target({ mir: channel })], LOCKS)?.path).toBe('std::sync::mpsc::channel');
+  });
+
+  it('never matches a longer name, a comment or a string', () => {
+    const mir = [
+      '    let _1: std::sync::MutexLike;        // in scope 0 at src/lib.rs:2:9: 2:11',
+      '    // std::sync::Mutex in a MIR comment',
+      '        _3 = const "std::sync::Mutex";   // scope 0 at src/lib.rs:3:9: 3:11',
+      '        _4 = std::sync::atomic::AtomicUsize::new(const 0_usize) -> bb1; // scope 0 at src/lib.rs:4:1: 4:9',
+    ].join('\n');
+    expect(forbiddenRustPath([target({ mir })], LOCKS)).toBeNull();
   });
 });

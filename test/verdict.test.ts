@@ -119,7 +119,14 @@ describe('forbid checks run before anything is built', () => {
   it('a lock-based ring that does not even compile fails its forbid check, with the match and what to fix', async () => {
     const lib = 'use std::sync::Mutex;\n\npub struct Ring { inner: Mutex<Vec<u8>> }\nthis does not compile\n';
     const r = await gradeFiles(ring, new Map([['src/lib.rs', lib]]), {
-      env: { cacheDir: '/nonexistent', fixtures: new Map(), holds: [], nightly: false, hostEnv: {}, sandbox: noExec },
+      env: {
+        cacheDir: '/nonexistent',
+        fixtures: new Map(),
+        holds: [],
+        nightly: false,
+        hostEnv: {},
+        sandbox: noExec,
+      },
       slot: 0,
       feedbackChars: 4000,
     });

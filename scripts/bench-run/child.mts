@@ -36,6 +36,13 @@ let planned = 0;
 let cpuAtPlan = 0;
 let lastAttempt = 0;
 let runningRss = 0;
+let lastRssRead = -Infinity;
+
+/** VmHWM: the most this process ever had resident, in bytes. */
+function peakRssBytes(): number {
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
 const outcome = await runBenchmark({
   models: cfg.models,
   tasks: cfg.tasks,
@@ -50,11 +57,14 @@ const outcome = await runBenchmark({
   out: cfg.out,
   env: { PATH: process.env.PATH, HOME: process.env.HOME, ...cfg.env },
   log: () => {},
-  // While trials run (the end's report writing excluded): when the last attempt ended, RSS seen.
+  // While trials run (the end's report writing excluded): when the last attempt ended, and the kernel's
+  // high-water mark of RSS by then. Read at most every 100 ms: a /proc read per attempt showed up in the
+  // run's own CPU profile, and the mark only rises, so a later read covers every peak before it.
   onAttempt: () => {
     lastAttempt = performance.now();
-    // rss() alone: memoryUsage() also gathers V8's heap statistics, which cost more than the rest.
-    runningRss = Math.max(runningRss, process.memoryUsage.rss());
+    if (lastAttempt - lastRssRead < 100) return;
+    lastRssRead = lastAttempt;
+    runningRss = peakRssBytes();
   },
   onPlan: () => {
     planned = performance.now();

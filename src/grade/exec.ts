@@ -19,6 +19,22 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** A command that ran for no time and said nothing: the start of a sum of results, or a stand-in. */
+export function emptyExecResult(): ExecResult {
+  return {
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    outputExceeded: false,
+    diskExceeded: false,
+    stdout: '',
+    stderr: '',
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0,
+  };
+}
+
 export interface ExecOptions {
   cwd: string;
   env: Record<string, string>;

@@ -107,7 +107,8 @@ function policy(chain: string[], perTask: TaskStats[][], trials: number): Policy
     costPerPass,
     escalations,
     passRateCi: n ? taskMeanInterval(taskPass, trials) : null,
-    costCi: known && cost !== null ? clusterBootstrap(n, cost, (idx) => sumAt(known, idx), rng('cost')) : null,
+    costCi:
+      known && cost !== null ? clusterBootstrap(n, cost, (idx) => sumAt(known, idx), rng('cost')) : null,
     costPerPassCi:
       known && costPerPass !== null
         ? clusterBootstrap(

@@ -31,6 +31,20 @@ const tsanCheckSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * rust: items the submission's library and binaries must not use, judged on the MIR the build printed
+ * (fully-qualified, resolved paths: `use std::sync::Mutex as M` still prints `std::sync::Mutex`; a
+ * comment or a string never counts). A path also covers what lies under it (`std::sync::mpsc`).
+ */
+const rustForbidCheckSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.literal('rust-forbid'),
+  paths: z
+    .array(z.string().regex(/^[a-z_][a-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)+$/, 'like std::sync::Mutex'))
+    .min(1),
+  message: z.string().min(1),
+});
+
 /** go: a type the submission must not carry, judged on go/types' resolution (`sync.Mutex`, or `chan`). */
 const goForbidCheckSchema = z.strictObject({
   name: z.string().min(1),
@@ -50,6 +64,7 @@ const raceCheckSchema = z.strictObject({
 
 export const checkSchema = z.discriminatedUnion('kind', [
   forbidCheckSchema,
+  rustForbidCheckSchema,
   tsanCheckSchema,
   goForbidCheckSchema,
   raceCheckSchema,

@@ -89,6 +89,12 @@ export interface CompiledTarget {
   depInfo: string;
 }
 
+/** A target's MIR with literals and comments blanked, line for line. */
+function blankedMir(t: CompiledTarget): string {
+  // Allocation dumps end in an ASCII column (`│ text`): string bytes, never code.
+  return blankLiterals(t.mir.replace(/│.*$/gm, ''));
+}
+
 /** rustc's `-Zmir-include-spans` comment closing a MIR line: `// scope 2 at src/lib.rs:11:15: 11:28`. */
 const MIR_SPAN = /\/\/ [a-z ]*?scope \d+ at ([^\s:]+):(\d+):\d+(?:: \d+:\d+)?\s*$/;
 
@@ -131,8 +137,7 @@ export function rustScanHits(
   const hidden = new Set(hiddenRel.map((rel) => path.join(projectDir, rel)));
   for (const t of targets) {
     const isBin = t.target.startsWith('bin:');
-    // Allocation dumps end in an ASCII column (`│ text`): string bytes, never code.
-    const mir = blankLiterals(t.mir.replace(/│.*$/gm, ''));
+    const mir = blankedMir(t);
     const hir = blankLiterals(t.hir);
     for (const rule of RUST_RULES) {
       if (allowed(rule.id)) continue;
@@ -192,4 +197,31 @@ export function rustScanHits(
   // One hit per rule across targets is enough evidence.
   const seen = new Set<string>();
   return hits.filter((h) => !seen.has(h.rule) && seen.add(h.rule));
+}
+
+/**
+ * Pure: the first use of an item a `rust-forbid` check names (or of anything under it), in the
+ * blanked MIR of the submission's targets: where it is and the path rustc printed.
+ */
+export function forbiddenRustPath(
+  targets: CompiledTarget[],
+  paths: string[],
+): { file: string; line: number; path: string } | null {
+  // The schema allows only letters, digits, `_` and `::` in a path: nothing to escape.
+  const pattern = new RegExp(`\\b(?:${paths.join('|')})\\b(?:::\\w+)*`);
+  type Found = { file: string; line: number; path: string };
+  let spanless: Found | null = null;
+  for (const t of targets) {
+    const raw = t.mir.split('\n');
+    const lines = blankedMir(t).split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const m = pattern.exec(lines[i]!);
+      if (!m) continue;
+      // Item headers (`static X: T = {`, `fn f(…)`) carry no span: a body line that does wins.
+      const span = MIR_SPAN.exec(raw[i] ?? '');
+      if (span) return { file: span[1]!, line: Number(span[2]), path: m[0] };
+      spanless ??= { file: `${t.target} (MIR)`, line: i + 1, path: m[0] };
+    }
+  }
+  return spanless;
 }

@@ -13,21 +13,23 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import type { Task } from '../../tasks/loader.js';
-import type { ExecResult } from '../exec.js';
+import { emptyExecResult, type ExecResult } from '../exec.js';
 import type { TamperHit } from '../tamper.js';
 import type { StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { execSandboxed, type ToolchainContext } from '../toolchains/types.js';
 import { rustScanHits, type CompiledTarget } from './rust-rules.js';
+import { MIR_FLAGS } from './rust-mir-wrapper.js';
 
 const exec = promisify(execFile);
 
-/** One resolution-based scan of a submission crate: its compile (hidden tests absent) and what it broke. */
+/** One resolution-based scan of a submission crate: what it broke, or why it could not be judged. */
 export type RustScanResult =
   | { kind: 'compile-failed'; step: StepRecord; build: ExecResult }
   | { kind: 'unavailable'; step: StepRecord; why: string }
-  | { kind: 'scanned'; step: StepRecord; hits: TamperHit[] };
+  /** `targets`: what was judged, when the MIR was (for the task's `rust-forbid` checks). */
+  | { kind: 'scanned'; step: StepRecord; hits: TamperHit[]; targets?: CompiledTarget[] };
 
 /** Cargo target selectors for the crate's library and binaries, discovered as cargo does (`src/`). */
 export function crateTargets(
@@ -103,16 +105,11 @@ function readPrintout(file: string): string | null | 'too-large' {
   return readOr(file, null);
 }
 
-/**
- * Fully-qualified paths, source spans, and unoptimised MIR: a branch on a compile-time constant (which
- * could differ between this compile and the real build, e.g. through option_env!) keeps both arms.
- */
-const MIR_FLAGS = [
-  '-Copt-level=0',
-  '-Zmir-opt-level=0',
-  '-Ztrim-diagnostic-paths=no',
-  '-Zmir-include-spans=yes',
-];
+/** Where the build's wrapper (rust-mir-wrapper.ts) writes a target's MIR (`lib`, `bin:<name>`; cargo's crate names use `_`). */
+function mirFile(mirDir: string, target: string): string {
+  const file = target === 'lib' ? 'lib' : `bin-${target.slice('bin:'.length).replace(/-/g, '_')}`;
+  return path.join(mirDir, `${file}.mir`);
+}
 
 /**
  * Whether this host's rustc gives the scan its printouts (checked once per run, on a crate of the
@@ -145,16 +142,24 @@ export async function probeRustScan(hostEnv: NodeJS.ProcessEnv): Promise<string 
   }
 }
 
+/** The submission's sources as rustc expanded them, before anything is built with the hidden tests. */
+export type RustSourcesResult =
+  | { kind: 'compile-failed'; step: StepRecord; build: ExecResult }
+  | { kind: 'unavailable'; step: StepRecord; why: string }
+  | { kind: 'scanned'; step: StepRecord; hits: TamperHit[] }
+  | { kind: 'expanded'; step: StepRecord; targets: Omit<CompiledTarget, 'mir'>[] };
+
 /**
- * Compiles the submission's library and binaries in the sandbox — offline, with the hidden sources
- * replaced by empty files — asking rustc for fully-qualified MIR, the HIR printout and dep-info, then
- * applies the Rust tamper rules to them. Uses the stable toolchain with RUSTC_BOOTSTRAP=1 for the two
- * `-Z` printing flags (works on stable-only runners); the check profile skips code generation.
+ * Expands the submission's library and binaries in the sandbox — offline, with the hidden sources
+ * replaced by empty files — asking rustc for the HIR printout and dep-info (macro expansion and name
+ * resolution only: no type checking, no code). Its dep-info is what keeps the real build, which sees the
+ * hidden tests, from reading them: a read shows here first and the grading stops. Uses the stable
+ * toolchain with RUSTC_BOOTSTRAP=1 for `-Zunpretty` (works on stable-only runners).
  */
-export async function scanRustSubmission(
+export async function expandRustSources(
   ctx: ToolchainContext,
   procEnv: Record<string, string>,
-): Promise<RustScanResult> {
+): Promise<RustSourcesResult> {
   const { task, ws, env } = ctx;
   if (env.rustScanUnavailable)
     return {
@@ -164,8 +169,6 @@ export async function scanRustSubmission(
     };
   const scanDir = path.join(ws.root, 'rust-scan');
   mkdirSync(scanDir, { recursive: true });
-  const files = new Set([...task.starter.keys(), ...ctx.modelFiles]);
-  const targets = crateTargets(files, readOr(path.join(ws.dir, 'Cargo.toml'), ''));
   const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: path.join(scanDir, 'target') };
   const mounts = {
     writable: [ws.root],
@@ -176,56 +179,42 @@ export async function scanRustSubmission(
   const hidden = hiddenSources(task);
   const deadline = Date.now() + task.timeouts.build * 1000;
   let durationMs = 0;
-  const compiled: CompiledTarget[] = [];
+  const expanded: Omit<CompiledTarget, 'mir'>[] = [];
   maskHidden(ws, hidden);
   try {
-    for (const [i, t] of targets.entries()) {
+    for (const [i, t] of submissionTargets(ctx).entries()) {
       const out = (ext: string) => path.join(scanDir, `${i}.${ext}`);
-      const run = (cargoExtra: string[], rustcArgs: string[]) =>
-        execSandboxed(
-          env,
-          ['cargo', 'rustc', '--offline', '--profile', 'check', ...t.args, ...cargoExtra, '--', ...rustcArgs],
-          mounts,
-          { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1000, deadline - Date.now()) },
-        );
-      const mir = await run(
-        ['--message-format=json'],
-        [`--emit=mir=${out('mir')},dep-info=${out('d')}`, ...MIR_FLAGS],
+      const hir = await execSandboxed(
+        env,
+        [
+          'cargo',
+          'rustc',
+          '--offline',
+          '--profile',
+          'check',
+          ...t.args,
+          '--message-format=json',
+          '--',
+          '-Zunpretty=hir',
+          '-o',
+          out('hir'),
+          `--emit=dep-info=${out('d')}`,
+        ],
+        mounts,
+        { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1000, deadline - Date.now()) },
       );
-      durationMs += mir.durationMs;
-      const failed = (r: ExecResult): RustScanResult | null =>
-        r.exitCode === 0 && !r.timedOut && !r.outputExceeded
-          ? null
-          : { kind: 'compile-failed', step: step(r, durationMs, false), build: r };
-      const mirFailed = failed(mir);
-      if (mirFailed) return mirFailed;
-      const hir = await run([], ['-Zunpretty=hir', '-o', out('hir')]);
       durationMs += hir.durationMs;
-      const hirFailed = failed(hir);
-      if (hirFailed) return hirFailed;
-      const printed = ['mir', 'hir', 'd'].map((ext) => readPrintout(out(ext)));
-      if (printed.includes('too-large'))
-        return {
-          kind: 'compile-failed',
-          step: step(hir, durationMs, false),
-          build: {
-            ...hir,
-            stdout: '',
-            stderr: `The compiled code of ${t.target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`,
-          },
-        };
+      if (hir.exitCode !== 0 || hir.timedOut || hir.outputExceeded)
+        return { kind: 'compile-failed', step: step(hir, durationMs, false), build: hir };
+      const printed = ['hir', 'd'].map((ext) => readPrintout(out(ext)));
+      if (printed.includes('too-large')) return tooLarge(t.target, step(hir, durationMs, false), hir);
       if (printed.some((p) => p === null))
         return {
           kind: 'unavailable',
           step: { ...step(hir, durationMs, false), status: 'unavailable' },
-          why: `rustc printed no ${['MIR', 'HIR', 'dep-info'][printed.indexOf(null)]} for ${t.target}`,
+          why: `rustc printed no ${['HIR', 'dep-info'][printed.indexOf(null)]} for ${t.target}`,
         };
-      compiled.push({
-        target: t.target,
-        mir: printed[0]!,
-        hir: printed[1]!,
-        depInfo: printed[2]!,
-      });
+      expanded.push({ target: t.target, hir: printed[0]!, depInfo: printed[1]! });
     }
   } finally {
     restoreHidden(ws, task, hidden);
@@ -235,7 +224,24 @@ export async function scanRustSubmission(
       // Left for the workspace's own removal.
     }
   }
-  const hits = rustScanHits(compiled, task.allow, ws.dir, hidden);
+  // Attributes, foreign code and compile-time reads are known now: nothing that broke those rules is
+  // built with the hidden tests in place.
+  const early = judged(
+    ctx,
+    expanded.map((t) => ({ ...t, mir: '' })),
+    durationMs,
+  );
+  if (early.hits.length) return early;
+  return { kind: 'expanded', step: early.step, targets: expanded };
+}
+
+/** The Rust tamper rules' verdict on what rustc printed, as the scan's step. */
+function judged(
+  ctx: ToolchainContext,
+  compiled: CompiledTarget[],
+  durationMs: number,
+): Extract<RustScanResult, { kind: 'scanned' }> {
+  const hits = rustScanHits(compiled, ctx.task.allow, ctx.ws.dir, hiddenSources(ctx.task));
   return {
     kind: 'scanned',
     step: {
@@ -247,6 +253,59 @@ export async function scanRustSubmission(
     },
     hits,
   };
+}
+
+/** The library and binaries of the crate as it stands in the workspace (starter files and the reply's). */
+function submissionTargets(ctx: ToolchainContext): { target: string; args: string[] }[] {
+  const files = new Set([...ctx.task.starter.keys(), ...ctx.modelFiles]);
+  return crateTargets(files, readOr(path.join(ctx.ws.dir, 'Cargo.toml'), ''));
+}
+
+function tooLarge(target: string, s: StepRecord, r: ExecResult): RustScanResult & RustSourcesResult {
+  return {
+    kind: 'compile-failed',
+    step: s,
+    build: {
+      ...r,
+      stdout: '',
+      stderr: `The compiled code of ${target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`,
+    },
+  };
+}
+
+/**
+ * The tamper rules applied to the expanded sources and to the MIR the real build wrote for each target
+ * (`mirDir`, see rust-mir-wrapper.ts): run after the build and before any of its code. `expandMs` is the
+ * expansion's time, reported with the MIR reading as the scan's step.
+ */
+export function scanBuiltRust(
+  ctx: ToolchainContext,
+  expanded: Omit<CompiledTarget, 'mir'>[],
+  mirDir: string,
+  expandMs: number,
+): RustScanResult {
+  const started = performance.now();
+  const compiled: CompiledTarget[] = [];
+  const durationMs = () => expandMs + Math.round(performance.now() - started);
+  for (const t of expanded) {
+    const mir = readPrintout(mirFile(mirDir, t.target));
+    const s: StepRecord = {
+      name: 'tamper-scan',
+      ok: false,
+      status: 'failed',
+      durationMs: durationMs(),
+      exitCode: 0,
+    };
+    if (mir === 'too-large') return tooLarge(t.target, s, emptyExecResult());
+    if (mir === null)
+      return {
+        kind: 'unavailable',
+        step: { ...s, status: 'unavailable' },
+        why: `rustc printed no MIR for ${t.target}`,
+      };
+    compiled.push({ ...t, mir });
+  }
+  return { ...judged(ctx, compiled, durationMs()), targets: compiled };
 }
 
 function step(r: ExecResult, durationMs: number, ok: boolean): StepRecord {

@@ -5,21 +5,27 @@ import { promisify } from 'node:util';
 import type { Task } from '../../tasks/loader.js';
 import { redactSecrets, secretLines } from '../redact.js';
 import { cargoDiagnostics } from '../parse-cargo.js';
-import type { ExecResult } from '../exec.js';
+import { emptyExecResult, type ExecResult } from '../exec.js';
 import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
+import { mirBuildEnv, prepareMirWrapper } from '../scan/rust-mir-wrapper.js';
 import { removeStaleTargets, staleTargetsRoot } from '../stale-targets.js';
 import {
+  expandRustSources,
   hiddenSources,
   maskHidden,
   probeRustScan,
   restoreHidden,
-  scanRustSubmission,
+  scanBuiltRust,
+  type RustScanResult,
+  type RustSourcesResult,
 } from '../scan/rust-scan.js';
 import { libtestProblems, type BinaryRun } from '../libtest-check.js';
-import type { Observation } from '../types.js';
+import type { Observation, StepRecord } from '../types.js';
+import type { Check } from '../../tasks/schema.js';
+import { forbiddenRustPath, type CompiledTarget } from '../scan/rust-rules.js';
 import {
   emptyObservation,
   execSandboxed,
@@ -54,18 +60,7 @@ async function runTestBinaries(
 ): Promise<{ total: ExecResult; runs: BinaryRun[] }> {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1000;
-  const total: ExecResult = {
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    outputExceeded: false,
-    diskExceeded: false,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: 0,
-  };
+  const total = emptyExecResult();
   const runs: BinaryRun[] = [];
   const mounts = {
     writable: [],
@@ -134,7 +129,18 @@ export const rustToolchain: Toolchain = {
         `rust: removed ${stale.removed.length} build folder(s) earlier versions kept in ${staleTargetsRoot(env.cacheDir)}`,
       );
     env.nightly = await probeNightly(env.hostEnv);
-    const unavailable = await probeRustScan(env.hostEnv);
+    let unavailable = await probeRustScan(env.hostEnv);
+    if (!unavailable)
+      try {
+        env.rustMirWrapper = await prepareMirWrapper(
+          env.cacheDir,
+          sandboxEnv('/tmp', {}, env.hostEnv),
+          env.holds,
+        );
+      } catch (err) {
+        const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message);
+        unavailable = `rustc could not build the harness's MIR wrapper: ${stderr.split('\n').filter(Boolean).slice(-3).join(' ')}`;
+      }
     if (unavailable) {
       env.rustScanUnavailable = unavailable;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable}`);
@@ -153,6 +159,41 @@ export const rustToolchain: Toolchain = {
   },
 };
 
+function rustForbidCheck(
+  check: Extract<Check, { kind: 'rust-forbid' }>,
+  targets: CompiledTarget[],
+): { step: StepRecord; diagnostics: string } {
+  const found = forbiddenRustPath(targets, check.paths);
+  return {
+    step: { name: check.name, ok: !found, status: found ? 'failed' : 'ok', durationMs: 0, exitCode: null },
+    diagnostics: found ? `${check.message} (${found.file}:${found.line} uses ${found.path})` : '',
+  };
+}
+
+/** The grading ends at the scan: the expansion failed or could not run, or the submission broke a rule. */
+function scanStopped(
+  obs: Observation,
+  scan: Exclude<RustScanResult | RustSourcesResult, { kind: 'expanded' }>,
+  task: Task,
+  modelFiles: Set<string>,
+): Observation {
+  obs.steps.push(scan.step);
+  if (scan.kind === 'compile-failed') {
+    obs.failedStep = { name: 'build', class: scan.build.timedOut ? 'timeout' : 'build' };
+    obs.diagnostics = withoutHiddenSource(buildDiagnostics(scan.build, modelFiles), task);
+  } else if (scan.kind === 'unavailable') {
+    obs.failedStep = { name: 'tamper-scan', class: 'infra' };
+    obs.diagnostics = `The tamper scan could not run on this host: ${scan.why}.`;
+  } else {
+    obs.failedStep = { name: 'tamper-scan', class: 'check' };
+    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    obs.diagnostics = `The submission does what the output contract forbids:\n${scan.hits
+      .map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ''}${h.message}`)
+      .join('\n')}`;
+  }
+  return obs;
+}
+
 async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observation> {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
@@ -163,34 +204,20 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     env.hostEnv,
   );
 
-  // The submission's own compile, hidden sources absent, judged by what rustc resolved (see
-  // scan/rust-scan.ts). It doubles as the build check for the submission's code.
-  const scan = await scanRustSubmission(ctx, procEnv);
-  obs.steps.push(scan.step);
-  if (scan.kind === 'compile-failed') {
-    obs.failedStep = { name: 'build', class: scan.build.timedOut ? 'timeout' : 'build' };
-    obs.diagnostics = withoutHiddenSource(buildDiagnostics(scan.build, modelFiles), task);
-    return obs;
-  }
-  if (scan.kind === 'unavailable') {
-    obs.failedStep = { name: 'tamper-scan', class: 'infra' };
-    obs.diagnostics = `The tamper scan could not run on this host: ${scan.why}.`;
-    return obs;
-  }
-  if (scan.hits.length) {
-    obs.failedStep = { name: 'tamper-scan', class: 'check' };
-    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
-    obs.diagnostics = `The submission does what the output contract forbids:\n${scan.hits
-      .map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ''}${h.message}`)
-      .join('\n')}`;
-    return obs;
-  }
+  // The submission's sources expanded, hidden sources absent (see scan/rust-scan.ts): a syntax or name
+  // error stops here, and so does any compile-time read of the hidden tests, before the build sees them.
+  const expanded = await expandRustSources(ctx, procEnv);
+  if (expanded.kind !== 'expanded') return scanStopped(obs, expanded, task, modelFiles);
 
   // Build exactly what the test step runs: the hidden test targets (cargo adds the lib and the bins
   // they use), running nothing of the submission's (std-only crates: no build scripts, no macros). Not
   // the submission's own unit tests (they neither count nor may interfere), not the check targets (the
-  // TSan check builds its own, instrumented), not examples or benches.
+  // TSan check builds its own, instrumented), not examples or benches. The submission's crates print
+  // their MIR as they compile, for the tamper scan to judge before any of the code runs.
   const testTargets = hiddenTestTargets(task);
+  const mirDir = path.join(targetDir, 'mir');
+  mkdirSync(mirDir);
+  const wrapper = env.rustMirWrapper!; // set whenever the expansion ran (rustScanUnavailable otherwise)
   const build = await execSandboxed(
     env,
     [
@@ -203,13 +230,17 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     ],
     {
       writable: [ws.dir, targetDir],
-      readable: [],
+      readable: [path.dirname(wrapper)],
       readOnly: ws.protectedPaths,
       scratch: [ws.scratch],
       quotaRoot: ws.root,
       limitAddressSpace: true,
     },
-    { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1000 },
+    {
+      cwd: ws.dir,
+      env: { ...procEnv, ...mirBuildEnv(wrapper, mirDir) },
+      timeoutMs: task.timeouts.build * 1000,
+    },
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
   obs.steps.push(stepRecord('build', build, buildOk));
@@ -218,6 +249,13 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     obs.diagnostics = withoutHiddenSource(buildDiagnostics(build, modelFiles), task);
     return obs;
   }
+  const scan = scanBuiltRust(ctx, expanded.targets, mirDir, expanded.step.durationMs);
+  if (scan.kind !== 'scanned' || scan.hits.length) return scanStopped(obs, scan, task, modelFiles);
+  obs.steps.push(scan.step);
+  // The task's own bans on items, judged on the same MIR: known before any test runs.
+  for (const check of task.checks)
+    if (check.kind === 'rust-forbid' && recordCheck(obs, check.name, rustForbidCheck(check, scan.targets!)))
+      return obs;
 
   // Run the hidden test binaries directly, with the project and the build folder read-only: code under
   // test can neither plant a binary or timestamps for the next grading nor change the sources a later

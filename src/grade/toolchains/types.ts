@@ -16,6 +16,8 @@ export interface GradeEnv {
   nightly: boolean;
   /** Why the Rust tamper scan cannot run on this host (its rustc refuses the printing flags); unset when it can. */
   rustScanUnavailable?: string;
+  /** The rustc wrapper that makes the Rust build print the submission's MIR (scan/rust-mir-wrapper.ts). */
+  rustMirWrapper?: string;
   /** The Go toolchain found by its prepare (go.ts): its root, version, and the built tamper scanner. */
   go?: { goroot: string; toolDir: string; version: string; minor: number; scanner: string };
   hostEnv: NodeJS.ProcessEnv;

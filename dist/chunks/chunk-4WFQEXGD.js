@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path36) {
-      const ctrl = callVisitor(key2, node, visitor, path36);
+    function visit_(key2, node, visitor, path37) {
+      const ctrl = callVisitor(key2, node, visitor, path37);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path36, ctrl);
-        return visit_(key2, ctrl, visitor, path36);
+        replaceNode(key2, path37, ctrl);
+        return visit_(key2, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path36 = Object.freeze(path36.concat(node));
+          path37 = Object.freeze(path37.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path36);
+            const ci = visit_(i, node.items[i], visitor, path37);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path36 = Object.freeze(path36.concat(node));
-          const ck = visit_("key", node.key, visitor, path36);
+          path37 = Object.freeze(path37.concat(node));
+          const ck = visit_("key", node.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path36);
+          const cv = visit_("value", node.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path36) {
-      const ctrl = await callVisitor(key2, node, visitor, path36);
+    async function visitAsync_(key2, node, visitor, path37) {
+      const ctrl = await callVisitor(key2, node, visitor, path37);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path36, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path36);
+        replaceNode(key2, path37, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path37);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path36 = Object.freeze(path36.concat(node));
+          path37 = Object.freeze(path37.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path36);
+            const ci = await visitAsync_(i, node.items[i], visitor, path37);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path36 = Object.freeze(path36.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path36);
+          path37 = Object.freeze(path37.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path37);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path36);
+          const cv = await visitAsync_("value", node.value, visitor, path37);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,23 +364,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path36) {
+    function callVisitor(key2, node, visitor, path37) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path36);
+        return visitor(key2, node, path37);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path36);
+        return visitor.Map?.(key2, node, path37);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path36);
+        return visitor.Seq?.(key2, node, path37);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path36);
+        return visitor.Pair?.(key2, node, path37);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path36);
+        return visitor.Scalar?.(key2, node, path37);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path36);
+        return visitor.Alias?.(key2, node, path37);
       return void 0;
     }
-    function replaceNode(key2, path36, node) {
-      const parent = path36[path36.length - 1];
+    function replaceNode(key2, path37, node) {
+      const parent = path37[path37.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -992,10 +992,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path36, value) {
+    function collectionFromPath(schema, path37, value) {
       let v2 = value;
-      for (let i = path36.length - 1; i >= 0; --i) {
-        const k = path36[i];
+      for (let i = path37.length - 1; i >= 0; --i) {
+        const k = path37[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path36) => path36 == null || typeof path36 === "object" && !!path36[Symbol.iterator]().next().done;
+    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,11 +1044,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path36, value) {
-        if (isEmptyPath(path36))
+      addIn(path37, value) {
+        if (isEmptyPath(path37))
           this.add(value);
         else {
-          const [key2, ...rest] = path36;
+          const [key2, ...rest] = path37;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1062,8 +1062,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path36) {
-        const [key2, ...rest] = path36;
+      deleteIn(path37) {
+        const [key2, ...rest] = path37;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1077,8 +1077,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path36, keepScalar) {
-        const [key2, ...rest] = path36;
+      getIn(path37, keepScalar) {
+        const [key2, ...rest] = path37;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1096,8 +1096,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path36) {
-        const [key2, ...rest] = path36;
+      hasIn(path37) {
+        const [key2, ...rest] = path37;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1107,8 +1107,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path36, value) {
-        const [key2, ...rest] = path36;
+      setIn(path37, value) {
+        const [key2, ...rest] = path37;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path36, value) {
+      addIn(path37, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path36, value);
+          this.contents.addIn(path37, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3700,14 +3700,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path36) {
-        if (Collection.isEmptyPath(path36)) {
+      deleteIn(path37) {
+        if (Collection.isEmptyPath(path37)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path36) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3722,10 +3722,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path36, keepScalar) {
-        if (Collection.isEmptyPath(path36))
+      getIn(path37, keepScalar) {
+        if (Collection.isEmptyPath(path37))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path36, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3736,10 +3736,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path36) {
-        if (Collection.isEmptyPath(path36))
+      hasIn(path37) {
+        if (Collection.isEmptyPath(path37))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path36) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3756,13 +3756,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path36, value) {
-        if (Collection.isEmptyPath(path36)) {
+      setIn(path37, value) {
+        if (Collection.isEmptyPath(path37)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path36), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path37), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path36, value);
+          this.contents.setIn(path37, value);
         }
       }
       /**
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path36) => {
+    visit.itemAtPath = (cst, path37) => {
       let item = cst;
-      for (const [field, index] of path36) {
+      for (const [field, index] of path37) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path36) => {
-      const parent = visit.itemAtPath(cst, path36.slice(0, -1));
-      const field = path36[path36.length - 1][0];
+    visit.parentCollection = (cst, path37) => {
+      const parent = visit.itemAtPath(cst, path37.slice(0, -1));
+      const field = path37[path37.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path36, item, visitor) {
-      let ctrl = visitor(item, path36);
+    function _visit(path37, item, visitor) {
+      let ctrl = visitor(item, path37);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path36.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path37.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,10 +5761,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path36);
+            ctrl = ctrl(item, path37);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path36) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path36, { windows } = {}) => {
-      const segs = path36.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path37, { windows } = {}) => {
+      const segs = path37.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21665,6 +21665,12 @@ var tsanCheckSchema = external_exports.strictObject({
   /** A TSan suppressions file in `hidden/` (workspace-relative), for false reports TSan cannot avoid. */
   suppressions: external_exports.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/, "a relative path inside hidden/").optional()
 });
+var rustForbidCheckSchema = external_exports.strictObject({
+  name: external_exports.string().min(1),
+  kind: external_exports.literal("rust-forbid"),
+  paths: external_exports.array(external_exports.string().regex(/^[a-z_][a-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)+$/, "like std::sync::Mutex")).min(1),
+  message: external_exports.string().min(1)
+});
 var goForbidCheckSchema = external_exports.strictObject({
   name: external_exports.string().min(1),
   kind: external_exports.literal("go-forbid"),
@@ -21680,6 +21686,7 @@ var raceCheckSchema = external_exports.strictObject({
 });
 var checkSchema = external_exports.discriminatedUnion("kind", [
   forbidCheckSchema,
+  rustForbidCheckSchema,
   tsanCheckSchema,
   goForbidCheckSchema,
   raceCheckSchema
@@ -21706,8 +21713,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path36 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path36}: ${issue.message}`;
+  const path37 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path37}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -22118,6 +22125,9 @@ var RUST_RULES = [
 ];
 var HIDDEN_READ_RULE = "hidden-tests";
 var HIDDEN_READ_MESSAGE = "reads the hidden tests at compile time";
+function blankedMir(t) {
+  return blankLiterals(t.mir.replace(/│.*$/gm, ""));
+}
 var MIR_SPAN = /\/\/ [a-z ]*?scope \d+ at ([^\s:]+):(\d+):\d+(?:: \d+:\d+)?\s*$/;
 function firstMatch(text2, pattern, raw, skip) {
   const rawLines = raw.split("\n");
@@ -22142,7 +22152,7 @@ function rustScanHits(targets, allow, projectDir, hiddenRel) {
   const hidden = new Set(hiddenRel.map((rel) => path3.join(projectDir, rel)));
   for (const t of targets) {
     const isBin = t.target.startsWith("bin:");
-    const mir = blankLiterals(t.mir.replace(/│.*$/gm, ""));
+    const mir = blankedMir(t);
     const hir = blankLiterals(t.hir);
     for (const rule of RUST_RULES) {
       if (allowed(rule.id)) continue;
@@ -22191,6 +22201,22 @@ function rustScanHits(targets, allow, projectDir, hiddenRel) {
   }
   const seen = /* @__PURE__ */ new Set();
   return hits.filter((h) => !seen.has(h.rule) && seen.add(h.rule));
+}
+function forbiddenRustPath(targets, paths) {
+  const pattern = new RegExp(`\\b(?:${paths.join("|")})\\b(?:::\\w+)*`);
+  let spanless = null;
+  for (const t of targets) {
+    const raw = t.mir.split("\n");
+    const lines = blankedMir(t).split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const m = pattern.exec(lines[i]);
+      if (!m) continue;
+      const span = MIR_SPAN.exec(raw[i] ?? "");
+      if (span) return { file: span[1], line: Number(span[2]), path: m[0] };
+      spanless ??= { file: `${t.target} (MIR)`, line: i + 1, path: m[0] };
+    }
+  }
+  return spanless;
 }
 
 // src/grade/tamper.ts
@@ -23997,6 +24023,20 @@ function watchDiskUse(watch, onExceeded, intervalMs = 1e3) {
 }
 
 // src/grade/exec.ts
+function emptyExecResult() {
+  return {
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    outputExceeded: false,
+    diskExceeded: false,
+    stdout: "",
+    stderr: "",
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    durationMs: 0
+  };
+}
 var DEFAULT_CAP = 1024 * 1024;
 var CappedBuffer = class {
   constructor(cap) {
@@ -24128,11 +24168,11 @@ function execCapped(argv, opts) {
 }
 
 // src/run/environment.ts
-import { execFile as execFile10 } from "node:child_process";
-import { existsSync as existsSync9, readFileSync as readFileSync8 } from "node:fs";
-import path17 from "node:path";
+import { execFile as execFile11 } from "node:child_process";
+import { existsSync as existsSync10, readFileSync as readFileSync8 } from "node:fs";
+import path18 from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify as promisify8 } from "node:util";
+import { promisify as promisify9 } from "node:util";
 
 // src/grade/sandbox.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -24438,10 +24478,10 @@ async function detectSandbox(hostEnv, protect = []) {
 }
 
 // src/grade/toolchains/go.ts
-import { execFile as execFile5 } from "node:child_process";
-import { mkdirSync as mkdirSync5, rmSync as rmSync3 } from "node:fs";
-import path11 from "node:path";
-import { promisify as promisify4 } from "node:util";
+import { execFile as execFile6 } from "node:child_process";
+import { mkdirSync as mkdirSync6, rmSync as rmSync4 } from "node:fs";
+import path12 from "node:path";
+import { promisify as promisify5 } from "node:util";
 
 // src/cache/holds.ts
 import { mkdirSync as mkdirSync2, readdirSync as readdirSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync2 } from "node:fs";
@@ -25197,21 +25237,96 @@ async function scanGoSubmission(ctx, procEnv, scanner) {
 }
 
 // src/grade/scan/rust-scan.ts
-import { execFile as execFile4 } from "node:child_process";
+import { execFile as execFile5 } from "node:child_process";
 import {
-  existsSync as existsSync7,
+  existsSync as existsSync8,
   lstatSync,
-  mkdirSync as mkdirSync4,
+  mkdirSync as mkdirSync5,
   mkdtempSync,
   readFileSync as readFileSync6,
-  rmSync as rmSync2,
+  rmSync as rmSync3,
   statSync as statSync3,
-  writeFileSync as writeFileSync4
+  writeFileSync as writeFileSync5
 } from "node:fs";
 import os4 from "node:os";
-import { promisify as promisify3 } from "node:util";
+import { promisify as promisify4 } from "node:util";
+import path11 from "node:path";
+
+// src/grade/scan/rust-mir-wrapper.ts
+import { execFile as execFile4 } from "node:child_process";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync2, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import path10 from "node:path";
+import { promisify as promisify3 } from "node:util";
 var exec3 = promisify3(execFile4);
+var MIR_FLAGS = [
+  "-Zmir-opt-level=0",
+  "-Ztrim-diagnostic-paths=no",
+  "-Zmir-include-spans=yes",
+  "-Zallow-features="
+];
+var WRAPPER_SOURCE = `use std::os::unix::process::CommandExt;
+use std::process::Command;
+
+fn main() {
+    let mut args = std::env::args_os().skip(1);
+    let rustc = args.next().expect("cargo passes rustc as the first argument");
+    let args: Vec<_> = args.collect();
+    let text: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let after = |flag: &str| text.iter().position(|a| a == flag).and_then(|i| text.get(i + 1));
+    let submission = text.iter().any(|a| a.starts_with("src/") && a.ends_with(".rs"));
+    let mut cmd = Command::new(rustc);
+    cmd.args(&args);
+    if let (true, Some(dir)) = (submission, std::env::var_os("AIBENCH_MIR_DIR")) {
+        let out = match (after("--crate-type").map(String::as_str), after("--crate-name")) {
+            (Some("lib"), _) => "lib".to_string(),
+            (kind, name) => format!("{}-{}", kind.unwrap_or("other"), name.map(String::as_str).unwrap_or("")),
+        };
+        let mir = std::path::Path::new(&dir).join(format!("{out}.mir"));
+        cmd.arg(format!("--emit=mir={}", mir.display()));
+        cmd.args([${MIR_FLAGS.map((f) => JSON.stringify(f)).join(", ")}]);
+    }
+    let err = cmd.exec();
+    eprintln!("aibench rustc wrapper: cannot run rustc: {err}");
+    std::process::exit(127);
+}
+`;
+function mirWrapperDir(cacheDir, rustcVersion) {
+  const key2 = createHash3("sha256").update(WRAPPER_SOURCE).update(rustcVersion).digest("hex").slice(0, 16);
+  return path10.join(cacheDir, "rust-mir-wrapper", key2);
+}
+async function buildMirWrapper(dir, env) {
+  const bin = path10.join(dir, "aibench-rustc-mir");
+  if (existsSync7(bin)) return bin;
+  mkdirSync4(dir, { recursive: true });
+  const src = `${bin}.${process.pid}.rs`;
+  const tmp = `${bin}.${process.pid}`;
+  try {
+    writeFileSync4(src, WRAPPER_SOURCE);
+    await exec3(
+      "rustc",
+      ["--edition=2021", "--crate-name=aibench_rustc_mir", "-Copt-level=1", "-o", tmp, src],
+      { env, timeout: 12e4 }
+    );
+    renameSync2(tmp, bin);
+    return bin;
+  } finally {
+    rmSync2(src, { force: true });
+    rmSync2(tmp, { force: true });
+  }
+}
+function mirBuildEnv(wrapper, mirDir) {
+  return { RUSTC_WORKSPACE_WRAPPER: wrapper, RUSTC_BOOTSTRAP: "1", AIBENCH_MIR_DIR: mirDir };
+}
+async function prepareMirWrapper(cacheDir, env, holds) {
+  const { stdout: version } = await exec3("rustc", ["-vV"], { env, timeout: 6e4 });
+  const dir = mirWrapperDir(cacheDir, version);
+  holds.push(holdEntry(dir));
+  return buildMirWrapper(dir, env);
+}
+
+// src/grade/scan/rust-scan.ts
+var exec4 = promisify4(execFile5);
 function crateTargets(files, manifest) {
   const all = [...files];
   const out = [];
@@ -25231,19 +25346,19 @@ function hiddenSources(task) {
 }
 function maskHidden(ws, rels) {
   for (const rel of rels) {
-    const abs = path10.join(ws.dir, rel);
-    rmSync2(abs, { force: true });
-    writeFileSync4(abs, "", { flag: "wx" });
+    const abs = path11.join(ws.dir, rel);
+    rmSync3(abs, { force: true });
+    writeFileSync5(abs, "", { flag: "wx" });
   }
 }
 function restoreHidden(ws, task, rels) {
   for (const rel of rels) {
-    const abs = path10.join(ws.dir, rel);
-    const parent = path10.dirname(abs);
-    if (existsSync7(parent) && lstatSync(parent).isSymbolicLink()) rmSync2(parent, { force: true });
-    mkdirSync4(parent, { recursive: true });
-    rmSync2(abs, { force: true, recursive: true });
-    writeFileSync4(abs, task.hidden.get(rel), { flag: "wx" });
+    const abs = path11.join(ws.dir, rel);
+    const parent = path11.dirname(abs);
+    if (existsSync8(parent) && lstatSync(parent).isSymbolicLink()) rmSync3(parent, { force: true });
+    mkdirSync5(parent, { recursive: true });
+    rmSync3(abs, { force: true, recursive: true });
+    writeFileSync5(abs, task.hidden.get(rel), { flag: "wx" });
   }
 }
 function readOr(file, fallback) {
@@ -25262,34 +25377,32 @@ function readPrintout(file) {
   }
   return readOr(file, null);
 }
-var MIR_FLAGS = [
-  "-Copt-level=0",
-  "-Zmir-opt-level=0",
-  "-Ztrim-diagnostic-paths=no",
-  "-Zmir-include-spans=yes"
-];
+function mirFile(mirDir, target) {
+  const file = target === "lib" ? "lib" : `bin-${target.slice("bin:".length).replace(/-/g, "_")}`;
+  return path11.join(mirDir, `${file}.mir`);
+}
 async function probeRustScan(hostEnv) {
-  const dir = mkdtempSync(path10.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
+  const dir = mkdtempSync(path11.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
   try {
-    writeFileSync4(path10.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
+    writeFileSync5(path11.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
     const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
-    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path10.join(dir, "lib.rs")];
-    await exec3("rustc", [...common, `--emit=mir=${path10.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
+    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path11.join(dir, "lib.rs")];
+    await exec4("rustc", [...common, `--emit=mir=${path11.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
       env,
       timeout: 6e4
     });
-    await exec3("rustc", [...common, "-Zunpretty=hir", "-o", path10.join(dir, "p.hir")], {
+    await exec4("rustc", [...common, "-Zunpretty=hir", "-o", path11.join(dir, "p.hir")], {
       env,
       timeout: 6e4
     });
-    return readOr(path10.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
+    return readOr(path11.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
   } catch (err) {
     return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(" ")}) even with RUSTC_BOOTSTRAP=1: ${String(err.message).split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
   } finally {
-    rmSync2(dir, { recursive: true, force: true });
+    rmSync3(dir, { recursive: true, force: true });
   }
 }
-async function scanRustSubmission(ctx, procEnv) {
+async function expandRustSources(ctx, procEnv) {
   const { task, ws, env } = ctx;
   if (env.rustScanUnavailable)
     return {
@@ -25297,11 +25410,9 @@ async function scanRustSubmission(ctx, procEnv) {
       step: { name: "tamper-scan", ok: false, status: "unavailable", durationMs: 0, exitCode: null },
       why: env.rustScanUnavailable
     };
-  const scanDir = path10.join(ws.root, "rust-scan");
-  mkdirSync4(scanDir, { recursive: true });
-  const files = /* @__PURE__ */ new Set([...task.starter.keys(), ...ctx.modelFiles]);
-  const targets = crateTargets(files, readOr(path10.join(ws.dir, "Cargo.toml"), ""));
-  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: path10.join(scanDir, "target") };
+  const scanDir = path11.join(ws.root, "rust-scan");
+  mkdirSync5(scanDir, { recursive: true });
+  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: path11.join(scanDir, "target") };
   const mounts = {
     writable: [ws.root],
     readable: [],
@@ -25311,61 +25422,60 @@ async function scanRustSubmission(ctx, procEnv) {
   const hidden = hiddenSources(task);
   const deadline = Date.now() + task.timeouts.build * 1e3;
   let durationMs = 0;
-  const compiled = [];
+  const expanded = [];
   maskHidden(ws, hidden);
   try {
-    for (const [i, t] of targets.entries()) {
-      const out = (ext) => path10.join(scanDir, `${i}.${ext}`);
-      const run2 = (cargoExtra, rustcArgs) => execSandboxed(
+    for (const [i, t] of submissionTargets(ctx).entries()) {
+      const out = (ext) => path11.join(scanDir, `${i}.${ext}`);
+      const hir = await execSandboxed(
         env,
-        ["cargo", "rustc", "--offline", "--profile", "check", ...t.args, ...cargoExtra, "--", ...rustcArgs],
+        [
+          "cargo",
+          "rustc",
+          "--offline",
+          "--profile",
+          "check",
+          ...t.args,
+          "--message-format=json",
+          "--",
+          "-Zunpretty=hir",
+          "-o",
+          out("hir"),
+          `--emit=dep-info=${out("d")}`
+        ],
         mounts,
         { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1e3, deadline - Date.now()) }
       );
-      const mir = await run2(
-        ["--message-format=json"],
-        [`--emit=mir=${out("mir")},dep-info=${out("d")}`, ...MIR_FLAGS]
-      );
-      durationMs += mir.durationMs;
-      const failed = (r) => r.exitCode === 0 && !r.timedOut && !r.outputExceeded ? null : { kind: "compile-failed", step: step(r, durationMs, false), build: r };
-      const mirFailed = failed(mir);
-      if (mirFailed) return mirFailed;
-      const hir = await run2([], ["-Zunpretty=hir", "-o", out("hir")]);
       durationMs += hir.durationMs;
-      const hirFailed = failed(hir);
-      if (hirFailed) return hirFailed;
-      const printed = ["mir", "hir", "d"].map((ext) => readPrintout(out(ext)));
-      if (printed.includes("too-large"))
-        return {
-          kind: "compile-failed",
-          step: step(hir, durationMs, false),
-          build: {
-            ...hir,
-            stdout: "",
-            stderr: `The compiled code of ${t.target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`
-          }
-        };
+      if (hir.exitCode !== 0 || hir.timedOut || hir.outputExceeded)
+        return { kind: "compile-failed", step: step(hir, durationMs, false), build: hir };
+      const printed = ["hir", "d"].map((ext) => readPrintout(out(ext)));
+      if (printed.includes("too-large")) return tooLarge(t.target, step(hir, durationMs, false), hir);
       if (printed.some((p) => p === null))
         return {
           kind: "unavailable",
           step: { ...step(hir, durationMs, false), status: "unavailable" },
-          why: `rustc printed no ${["MIR", "HIR", "dep-info"][printed.indexOf(null)]} for ${t.target}`
+          why: `rustc printed no ${["HIR", "dep-info"][printed.indexOf(null)]} for ${t.target}`
         };
-      compiled.push({
-        target: t.target,
-        mir: printed[0],
-        hir: printed[1],
-        depInfo: printed[2]
-      });
+      expanded.push({ target: t.target, hir: printed[0], depInfo: printed[1] });
     }
   } finally {
     restoreHidden(ws, task, hidden);
     try {
-      rmSync2(scanDir, { recursive: true, force: true, maxRetries: 3 });
+      rmSync3(scanDir, { recursive: true, force: true, maxRetries: 3 });
     } catch {
     }
   }
-  const hits = rustScanHits(compiled, task.allow, ws.dir, hidden);
+  const early = judged(
+    ctx,
+    expanded.map((t) => ({ ...t, mir: "" })),
+    durationMs
+  );
+  if (early.hits.length) return early;
+  return { kind: "expanded", step: early.step, targets: expanded };
+}
+function judged(ctx, compiled, durationMs) {
+  const hits = rustScanHits(compiled, ctx.task.allow, ctx.ws.dir, hiddenSources(ctx.task));
   return {
     kind: "scanned",
     step: {
@@ -25378,6 +25488,45 @@ async function scanRustSubmission(ctx, procEnv) {
     hits
   };
 }
+function submissionTargets(ctx) {
+  const files = /* @__PURE__ */ new Set([...ctx.task.starter.keys(), ...ctx.modelFiles]);
+  return crateTargets(files, readOr(path11.join(ctx.ws.dir, "Cargo.toml"), ""));
+}
+function tooLarge(target, s, r) {
+  return {
+    kind: "compile-failed",
+    step: s,
+    build: {
+      ...r,
+      stdout: "",
+      stderr: `The compiled code of ${target} is too large to inspect (over ${MAX_PRINTOUT_BYTES / 1024 ** 2} MiB of MIR/HIR): generate less code.`
+    }
+  };
+}
+function scanBuiltRust(ctx, expanded, mirDir, expandMs) {
+  const started = performance.now();
+  const compiled = [];
+  const durationMs = () => expandMs + Math.round(performance.now() - started);
+  for (const t of expanded) {
+    const mir = readPrintout(mirFile(mirDir, t.target));
+    const s = {
+      name: "tamper-scan",
+      ok: false,
+      status: "failed",
+      durationMs: durationMs(),
+      exitCode: 0
+    };
+    if (mir === "too-large") return tooLarge(t.target, s, emptyExecResult());
+    if (mir === null)
+      return {
+        kind: "unavailable",
+        step: { ...s, status: "unavailable" },
+        why: `rustc printed no MIR for ${t.target}`
+      };
+    compiled.push({ ...t, mir });
+  }
+  return { ...judged(ctx, compiled, durationMs()), targets: compiled };
+}
 function step(r, durationMs, ok) {
   return {
     name: "tamper-scan",
@@ -25389,11 +25538,11 @@ function step(r, durationMs, ok) {
 }
 
 // src/grade/toolchains/go.ts
-var exec4 = promisify4(execFile5);
+var exec5 = promisify5(execFile6);
 var GO_MISSING = "the go suite needs the Go toolchain (1.19 or newer) on PATH: install it (Debian/Ubuntu: apt-get install golang-go; GitHub runners: actions/setup-go) or leave the go suite out with --suites";
 async function probeGo(hostEnv) {
   try {
-    const { stdout } = await exec4("go", ["env", "GOROOT", "GOTOOLDIR", "GOVERSION"], {
+    const { stdout } = await exec5("go", ["env", "GOROOT", "GOTOOLDIR", "GOVERSION"], {
       env: { ...hostEnv, GOTOOLCHAIN: "local", GOFLAGS: "" },
       timeout: 6e4
     });
@@ -25409,11 +25558,11 @@ function goEnv(go, scratch, gocache, hostEnv) {
   const base = sandboxEnv(scratch, {}, hostEnv);
   return {
     ...base,
-    PATH: `${path11.join(go.goroot, "bin")}:${base.PATH}`,
+    PATH: `${path12.join(go.goroot, "bin")}:${base.PATH}`,
     GOROOT: go.goroot,
     GOCACHE: gocache,
-    GOPATH: path11.join(scratch, "gopath"),
-    GOMODCACHE: path11.join(scratch, "gopath", "pkg", "mod"),
+    GOPATH: path12.join(scratch, "gopath"),
+    GOMODCACHE: path12.join(scratch, "gopath", "pkg", "mod"),
     GOTMPDIR: scratch,
     GOFLAGS: "-mod=mod -buildvcs=false",
     GOPROXY: "off",
@@ -25427,14 +25576,14 @@ function goEnv(go, scratch, gocache, hostEnv) {
   };
 }
 function testPackages(task) {
-  const dirs = [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).map((rel) => path11.posix.dirname(rel));
+  const dirs = [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).map((rel) => path12.posix.dirname(rel));
   return [...new Set(dirs)].sort();
 }
 function hiddenGoSources(task) {
   return [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).sort();
 }
 function sharedGoCache(cacheDir) {
-  return path11.join(cacheDir, "go-build", "shared");
+  return path12.join(cacheDir, "go-build", "shared");
 }
 var goToolchain = {
   async prepare(_suite, env, log) {
@@ -25445,20 +25594,20 @@ var goToolchain = {
     env.holds.push(holdEntry(gocache));
     const scannerDir = goScannerDir(env.cacheDir, found.version);
     env.holds.push(holdEntry(scannerDir));
-    mkdirSync5(gocache, { recursive: true });
+    mkdirSync6(gocache, { recursive: true });
     const scratch = `${scannerDir}.tmp-${process.pid}`;
-    mkdirSync5(scratch, { recursive: true });
+    mkdirSync6(scratch, { recursive: true });
     let scanner;
     try {
       scanner = await buildGoScanner(scannerDir, goEnv(found, scratch, gocache, env.hostEnv));
     } finally {
-      rmSync3(scratch, { recursive: true, force: true });
+      rmSync4(scratch, { recursive: true, force: true });
     }
     env.go = { ...found, scanner };
     log(`go: ${found.version} (${found.goroot})`);
   },
   async grade(ctx) {
-    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path11.join(ctx.ws.root, "gocache"), ctx);
+    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path12.join(ctx.ws.root, "gocache"), ctx);
     return gradeIn(sharedGoCache(ctx.env.cacheDir), ctx);
   }
 };
@@ -25508,7 +25657,7 @@ async function runTests(ctx, binaries, procEnv, seconds2, extraArgs) {
       const r = await execSandboxed(
         env,
         [
-          path11.join(go.toolDir, "test2json"),
+          path12.join(go.toolDir, "test2json"),
           "-t",
           "-p",
           pkg,
@@ -25523,12 +25672,12 @@ async function runTests(ctx, binaries, procEnv, seconds2, extraArgs) {
         ],
         {
           writable: [],
-          readable: [go.goroot, path11.dirname(bin)],
+          readable: [go.goroot, path12.dirname(bin)],
           readOnly: [ws.dir, ...ws.protectedPaths],
           scratch: [ws.scratch],
           quotaRoot: ws.root
         },
-        { cwd: path11.join(ws.dir, pkg), env: procEnv, timeoutMs: left * 1e3 }
+        { cwd: path12.join(ws.dir, pkg), env: procEnv, timeoutMs: left * 1e3 }
       );
       runs.push(r);
       if (r.timedOut || r.outputExceeded || r.diskExceeded) break;
@@ -25554,12 +25703,12 @@ async function gradeIn(gocache, ctx) {
   const { task, ws, env } = ctx;
   const go = env.go;
   const obs = emptyObservation();
-  mkdirSync5(gocache, { recursive: true });
+  mkdirSync6(gocache, { recursive: true });
   const procEnv = goEnv(go, ws.scratch, gocache, env.hostEnv);
-  const bins = path11.join(ws.private, "bin");
-  mkdirSync5(bins, { recursive: true });
+  const bins = path12.join(ws.private, "bin");
+  mkdirSync6(bins, { recursive: true });
   const packages = testPackages(task);
-  const binaries = packages.map((p, i) => [p, path11.join(bins, `t${i}.test`)]);
+  const binaries = packages.map((p, i) => [p, path12.join(bins, `t${i}.test`)]);
   const build = await buildSteps(
     ctx,
     [
@@ -25717,47 +25866,47 @@ function eventText(stream) {
 }
 
 // src/grade/toolchains/node.ts
-import { mkdirSync as mkdirSync7, writeFileSync as writeFileSync6 } from "node:fs";
-import path13 from "node:path";
+import { mkdirSync as mkdirSync8, writeFileSync as writeFileSync7 } from "node:fs";
+import path14 from "node:path";
 
 // src/tasks/fixture.ts
-import { execFile as execFile6 } from "node:child_process";
-import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync4, writeFileSync as writeFileSync5 } from "node:fs";
-import path12 from "node:path";
-import { promisify as promisify5 } from "node:util";
-var run = promisify5(execFile6);
+import { execFile as execFile7 } from "node:child_process";
+import { existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync7, renameSync as renameSync3, rmSync as rmSync5, writeFileSync as writeFileSync6 } from "node:fs";
+import path13 from "node:path";
+import { promisify as promisify6 } from "node:util";
+var run = promisify6(execFile7);
 function cacheRoot(env = process.env) {
-  if (env.AIBENCH_CACHE) return path12.resolve(env.AIBENCH_CACHE);
-  const base = env.XDG_CACHE_HOME ?? path12.join(env.HOME ?? "/tmp", ".cache");
-  return path12.join(base, "aibench");
+  if (env.AIBENCH_CACHE) return path13.resolve(env.AIBENCH_CACHE);
+  const base = env.XDG_CACHE_HOME ?? path13.join(env.HOME ?? "/tmp", ".cache");
+  return path13.join(base, "aibench");
 }
 function fixtureKey(suite) {
-  const lock = readFileSync7(path12.join(suite.fixture.dir, "package-lock.json"), "utf8");
+  const lock = readFileSync7(path13.join(suite.fixture.dir, "package-lock.json"), "utf8");
   return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
 }
 function fixtureDir(suite, cache) {
-  return path12.join(cache, "fixtures", fixtureKey(suite));
+  return path13.join(cache, "fixtures", fixtureKey(suite));
 }
 async function ensureFixture(suite, cache, log) {
   const target = fixtureDir(suite, cache);
-  if (existsSync8(path12.join(target, ".complete"))) return target;
+  if (existsSync9(path13.join(target, ".complete"))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync6(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync5(path12.join(staging, f), readFileSync7(path12.join(suite.fixture.dir, f)));
+  mkdirSync7(staging, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync6(path13.join(staging, f), readFileSync7(path13.join(suite.fixture.dir, f)));
   log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
   try {
     await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
-    rmSync4(staging, { recursive: true, force: true });
+    rmSync5(staging, { recursive: true, force: true });
     const e = err;
     throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
   }
-  writeFileSync5(path12.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync8(target) && !existsSync8(path12.join(target, ".complete"))) rmSync4(target, { recursive: true, force: true });
+  writeFileSync6(path13.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync9(target) && !existsSync9(path13.join(target, ".complete"))) rmSync5(target, { recursive: true, force: true });
   try {
-    renameSync2(staging, target);
+    renameSync3(staging, target);
   } catch {
-    rmSync4(staging, { recursive: true, force: true });
+    rmSync5(staging, { recursive: true, force: true });
   }
   return target;
 }
@@ -25796,16 +25945,16 @@ var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
     env.holds.push(holdEntry(fixtureDir(suite, env.cacheDir)));
-    env.fixtures.set(suite.name, path13.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
+    env.fixtures.set(suite.name, path14.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
-    const viteCache = path13.join(ws.dir, ".cache");
-    mkdirSync7(viteCache, { recursive: true });
-    const reportPath = path13.join(ws.private, "vitest-report.json");
-    writeFileSync6(reportPath, "");
+    const viteCache = path14.join(ws.dir, ".cache");
+    mkdirSync8(viteCache, { recursive: true });
+    const reportPath = path14.join(ws.private, "vitest-report.json");
+    writeFileSync7(reportPath, "");
     const mounts = {
       writable: [],
       readable: [env.fixtures.get(task.suite.name)],
@@ -25884,10 +26033,10 @@ ${errorLines.slice(0, 10).join("\n")}`;
 };
 
 // src/grade/toolchains/python.ts
-import { execFile as execFile7 } from "node:child_process";
-import { writeFileSync as writeFileSync7 } from "node:fs";
-import path14 from "node:path";
-import { promisify as promisify6 } from "node:util";
+import { execFile as execFile8 } from "node:child_process";
+import { writeFileSync as writeFileSync8 } from "node:fs";
+import path15 from "node:path";
+import { promisify as promisify7 } from "node:util";
 
 // node_modules/fast-xml-parser/src/util.js
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
@@ -28031,16 +28180,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path36 = this._matcher.path;
-    return path36.length > 0 ? path36[path36.length - 1].tag : void 0;
+    const path37 = this._matcher.path;
+    return path37.length > 0 ? path37[path37.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path36 = this._matcher.path;
-    return path36.length > 0 ? path36[path36.length - 1].namespace : void 0;
+    const path37 = this._matcher.path;
+    return path37.length > 0 ? path37[path37.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -28048,9 +28197,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path36 = this._matcher.path;
-    if (path36.length === 0) return void 0;
-    return path36[path36.length - 1].values?.[attrName];
+    const path37 = this._matcher.path;
+    if (path37.length === 0) return void 0;
+    return path37[path37.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -28058,9 +28207,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path36 = this._matcher.path;
-    if (path36.length === 0) return false;
-    const current = path36[path36.length - 1];
+    const path37 = this._matcher.path;
+    if (path37.length === 0) return false;
+    const current = path37[path37.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -28086,18 +28235,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path36 = this._matcher.path;
-    if (path36.length === 0) return -1;
-    return path36[path36.length - 1].position ?? 0;
+    const path37 = this._matcher.path;
+    if (path37.length === 0) return -1;
+    return path37[path37.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path36 = this._matcher.path;
-    if (path36.length === 0) return -1;
-    return path36[path36.length - 1].counter ?? 0;
+    const path37 = this._matcher.path;
+    if (path37.length === 0) return -1;
+    return path37[path37.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -31472,7 +31621,7 @@ if __name__ == "__main__":
 `;
 
 // src/grade/toolchains/python.ts
-var exec5 = promisify6(execFile7);
+var exec6 = promisify7(execFile8);
 var REPORT_LIMITS2 = { maxBytes: 16 * 1024 ** 2, timeoutMs: 1e4 };
 var MIN_PYTHON = [3, 11];
 var SOURCE_ROOT = "src";
@@ -31483,7 +31632,7 @@ print(json.dumps({"executable": os.path.realpath(sys.executable), "version": sys
   "dirs": sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(pytest.__file__)))})}))`;
 async function probe(candidate, hostEnv) {
   try {
-    const { stdout } = await exec5(candidate, ["-I", "-B", "-c", PROBE], {
+    const { stdout } = await exec6(candidate, ["-I", "-B", "-c", PROBE], {
       env: { ...hostEnv, PYTEST_DISABLE_PLUGIN_AUTOLOAD: "1" },
       timeout: 3e4
     });
@@ -31499,7 +31648,7 @@ async function probe(candidate, hostEnv) {
 }
 async function findPython(hostEnv) {
   const explicit = hostEnv.AIBENCH_PYTHON;
-  const onPath = (hostEnv.PATH ?? "").split(":").filter(Boolean).map((d) => path14.join(d, "python3"));
+  const onPath = (hostEnv.PATH ?? "").split(":").filter(Boolean).map((d) => path15.join(d, "python3"));
   const candidates = explicit ? [explicit] : [.../* @__PURE__ */ new Set([...onPath, "/usr/bin/python3"])];
   const problems = [];
   for (const candidate of candidates) {
@@ -31613,8 +31762,8 @@ ${report.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : `${h.file}: `}$
   return runPytest(ctx, py, obs, procEnv, mounts);
 }
 async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
-  const reportPath = path14.join(ws.private, "junit.xml");
-  writeFileSync7(reportPath, "");
+  const reportPath = path15.join(ws.private, "junit.xml");
+  writeFileSync8(reportPath, "");
   const argv = [
     py.executable,
     "-I",
@@ -31711,10 +31860,10 @@ ${r.stderr}`.trim().split("\n").slice(-15).join("\n");
 }
 
 // src/grade/toolchains/rust.ts
-import { execFile as execFile9 } from "node:child_process";
-import { mkdirSync as mkdirSync9 } from "node:fs";
-import path16 from "node:path";
-import { promisify as promisify7 } from "node:util";
+import { execFile as execFile10 } from "node:child_process";
+import { mkdirSync as mkdirSync10 } from "node:fs";
+import path17 from "node:path";
+import { promisify as promisify8 } from "node:util";
 
 // src/grade/redact.ts
 var REDACTED = "[a line of the hidden tests was removed]";
@@ -31852,7 +32001,7 @@ function testExecutables(cargoJson, targets) {
 }
 
 // src/grade/toolchains/tsan.ts
-import { mkdirSync as mkdirSync8 } from "node:fs";
+import { mkdirSync as mkdirSync9 } from "node:fs";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 var FRAME = /^ {4}#\d+ /;
 function parseTsanReports(stderr, srcPrefixes) {
@@ -31918,7 +32067,7 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
   if (process.platform !== "linux" || process.arch !== "x64")
     return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  mkdirSync8(targetDir, { recursive: true });
+  mkdirSync9(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
@@ -31992,10 +32141,10 @@ ${detail}`
 
 // src/grade/stale-targets.ts
 import { readdirSync as readdirSync4, rmdirSync as rmdirSync2 } from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 
 // src/grade/remove-tree.ts
-import { execFile as execFile8 } from "node:child_process";
+import { execFile as execFile9 } from "node:child_process";
 import { lstat, rm } from "node:fs/promises";
 async function gone(dir) {
   try {
@@ -32007,7 +32156,7 @@ async function gone(dir) {
 }
 function tool(cmd, args, timeoutMs) {
   return new Promise((resolve) => {
-    execFile8(
+    execFile9(
       cmd,
       args,
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
@@ -32037,7 +32186,7 @@ async function removeTree(dir, timeoutMs = 6e4) {
 
 // src/grade/stale-targets.ts
 function staleTargetsRoot(cacheDir) {
-  return path15.join(cacheDir, "rust-target");
+  return path16.join(cacheDir, "rust-target");
 }
 async function removeStaleTargets(cacheDir) {
   const root = staleTargetsRoot(cacheDir);
@@ -32050,7 +32199,7 @@ async function removeStaleTargets(cacheDir) {
     return { removed, kept };
   }
   for (const name of names.filter((n) => !n.endsWith(".lock"))) {
-    const dir = path15.join(root, name);
+    const dir = path16.join(root, name);
     const lock = `${dir}.lock`;
     if (!takeLock(lock)) {
       kept.push(name);
@@ -32130,25 +32279,14 @@ function libtestProblems(run2, hiddenFns) {
 }
 
 // src/grade/toolchains/rust.ts
-var exec6 = promisify7(execFile9);
+var exec7 = promisify8(execFile10);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
 async function runTestBinaries(executables, ctx, targetDir, procEnv) {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1e3;
-  const total = {
-    exitCode: 0,
-    signal: null,
-    timedOut: false,
-    outputExceeded: false,
-    diskExceeded: false,
-    stdout: "",
-    stderr: "",
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: 0
-  };
+  const total = emptyExecResult();
   const runs = [];
   const mounts = {
     writable: [],
@@ -32191,7 +32329,7 @@ function withoutHiddenSource(text2, task) {
 }
 async function probeNightly(hostEnv) {
   try {
-    await exec6("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
+    await exec7("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -32205,18 +32343,52 @@ var rustToolchain = {
         `rust: removed ${stale.removed.length} build folder(s) earlier versions kept in ${staleTargetsRoot(env.cacheDir)}`
       );
     env.nightly = await probeNightly(env.hostEnv);
-    const unavailable2 = await probeRustScan(env.hostEnv);
+    let unavailable2 = await probeRustScan(env.hostEnv);
+    if (!unavailable2)
+      try {
+        env.rustMirWrapper = await prepareMirWrapper(
+          env.cacheDir,
+          sandboxEnv("/tmp", {}, env.hostEnv),
+          env.holds
+        );
+      } catch (err) {
+        const stderr = String(err.stderr ?? err.message);
+        unavailable2 = `rustc could not build the harness's MIR wrapper: ${stderr.split("\n").filter(Boolean).slice(-3).join(" ")}`;
+      }
     if (unavailable2) {
       env.rustScanUnavailable = unavailable2;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable2}`);
     }
   },
   async grade(ctx) {
-    const targetDir = path16.join(ctx.ws.root, "target");
-    mkdirSync9(targetDir, { recursive: true });
+    const targetDir = path17.join(ctx.ws.root, "target");
+    mkdirSync10(targetDir, { recursive: true });
     return gradeIn2(targetDir, ctx);
   }
 };
+function rustForbidCheck(check2, targets) {
+  const found = forbiddenRustPath(targets, check2.paths);
+  return {
+    step: { name: check2.name, ok: !found, status: found ? "failed" : "ok", durationMs: 0, exitCode: null },
+    diagnostics: found ? `${check2.message} (${found.file}:${found.line} uses ${found.path})` : ""
+  };
+}
+function scanStopped(obs, scan, task, modelFiles) {
+  obs.steps.push(scan.step);
+  if (scan.kind === "compile-failed") {
+    obs.failedStep = { name: "build", class: scan.build.timedOut ? "timeout" : "build" };
+    obs.diagnostics = withoutHiddenSource(buildDiagnostics(scan.build, modelFiles), task);
+  } else if (scan.kind === "unavailable") {
+    obs.failedStep = { name: "tamper-scan", class: "infra" };
+    obs.diagnostics = `The tamper scan could not run on this host: ${scan.why}.`;
+  } else {
+    obs.failedStep = { name: "tamper-scan", class: "check" };
+    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
+    obs.diagnostics = `The submission does what the output contract forbids:
+${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`).join("\n")}`;
+  }
+  return obs;
+}
 async function gradeIn2(targetDir, ctx) {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
@@ -32226,26 +32398,12 @@ async function gradeIn2(targetDir, ctx) {
     { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "0" },
     env.hostEnv
   );
-  const scan = await scanRustSubmission(ctx, procEnv);
-  obs.steps.push(scan.step);
-  if (scan.kind === "compile-failed") {
-    obs.failedStep = { name: "build", class: scan.build.timedOut ? "timeout" : "build" };
-    obs.diagnostics = withoutHiddenSource(buildDiagnostics(scan.build, modelFiles), task);
-    return obs;
-  }
-  if (scan.kind === "unavailable") {
-    obs.failedStep = { name: "tamper-scan", class: "infra" };
-    obs.diagnostics = `The tamper scan could not run on this host: ${scan.why}.`;
-    return obs;
-  }
-  if (scan.hits.length) {
-    obs.failedStep = { name: "tamper-scan", class: "check" };
-    obs.suspect = scan.hits.map((h) => `${h.rule}: ${h.file}:${h.line}: ${h.excerpt}`);
-    obs.diagnostics = `The submission does what the output contract forbids:
-${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`).join("\n")}`;
-    return obs;
-  }
+  const expanded = await expandRustSources(ctx, procEnv);
+  if (expanded.kind !== "expanded") return scanStopped(obs, expanded, task, modelFiles);
   const testTargets = hiddenTestTargets(task);
+  const mirDir = path17.join(targetDir, "mir");
+  mkdirSync10(mirDir);
+  const wrapper = env.rustMirWrapper;
   const build = await execSandboxed(
     env,
     [
@@ -32258,13 +32416,17 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
     ],
     {
       writable: [ws.dir, targetDir],
-      readable: [],
+      readable: [path17.dirname(wrapper)],
       readOnly: ws.protectedPaths,
       scratch: [ws.scratch],
       quotaRoot: ws.root,
       limitAddressSpace: true
     },
-    { cwd: ws.dir, env: procEnv, timeoutMs: task.timeouts.build * 1e3 }
+    {
+      cwd: ws.dir,
+      env: { ...procEnv, ...mirBuildEnv(wrapper, mirDir) },
+      timeoutMs: task.timeouts.build * 1e3
+    }
   );
   const buildOk = build.exitCode === 0 && !build.timedOut;
   obs.steps.push(stepRecord("build", build, buildOk));
@@ -32273,6 +32435,12 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
     obs.diagnostics = withoutHiddenSource(buildDiagnostics(build, modelFiles), task);
     return obs;
   }
+  const scan = scanBuiltRust(ctx, expanded.targets, mirDir, expanded.step.durationMs);
+  if (scan.kind !== "scanned" || scan.hits.length) return scanStopped(obs, scan, task, modelFiles);
+  obs.steps.push(scan.step);
+  for (const check2 of task.checks)
+    if (check2.kind === "rust-forbid" && recordCheck(obs, check2.name, rustForbidCheck(check2, scan.targets)))
+      return obs;
   const executables = testExecutables(build.stdout, testTargets);
   const missing = testTargets.filter((t) => !executables.has(t));
   if (missing.length) {
@@ -32320,7 +32488,7 @@ ${tail3}` : ""}`;
   if (summary.passed !== task.expectedTests) return obs;
   for (const check2 of task.checks) {
     if (check2.kind !== "tsan") continue;
-    const result = await runTsanCheck(check2, ctx, procEnv, path16.join(targetDir, "tsan"));
+    const result = await runTsanCheck(check2, ctx, procEnv, path17.join(targetDir, "tsan"));
     if (recordCheck(obs, check2.name, result)) return obs;
   }
   return obs;
@@ -32338,18 +32506,18 @@ function toolchainFor(suite) {
 }
 
 // src/run/environment.ts
-var exec7 = promisify8(execFile10);
+var exec8 = promisify9(execFile11);
 function packageRoot() {
-  let dir = path17.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync9(path17.join(dir, "package.json")); i++) dir = path17.dirname(dir);
+  let dir = path18.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync10(path18.join(dir, "package.json")); i++) dir = path18.dirname(dir);
   return dir;
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version = JSON.parse(readFileSync8(path17.join(root, "package.json"), "utf8")).version;
+  const version = JSON.parse(readFileSync8(path18.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
-    const { stdout } = await exec7("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
+    const { stdout } = await exec8("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
     return { version, commit: stdout.trim() || null };
   } catch {
     return { version, commit: null };
@@ -32357,7 +32525,7 @@ async function harnessIdentity(env) {
 }
 async function versionOf(cmd, args) {
   try {
-    const { stdout } = await exec7(cmd, args, { timeout: 3e4 });
+    const { stdout } = await exec8(cmd, args, { timeout: 3e4 });
     return stdout.trim().split("\n")[0] ?? null;
   } catch {
     return null;
@@ -34294,12 +34462,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path37(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path37 = statics.reduce((previousValue, currentValue, index) => {
+  const path38 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -34316,7 +34484,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path37.split(/[?#]/, 1)[0];
+  const pathOnly = path38.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -34337,12 +34505,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path36(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path37}
+${path38}
 ${underline}`);
   }
-  return path37;
+  return path38;
 };
-var path18 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path19 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -34361,7 +34529,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path18`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
   }
 };
 
@@ -35696,7 +35864,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path18`/chat/completions/${completionID}`, options);
+    return this._client.get(path19`/chat/completions/${completionID}`, options);
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -35712,7 +35880,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path18`/chat/completions/${completionID}`, { body, ...options });
+    return this._client.post(path19`/chat/completions/${completionID}`, { body, ...options });
   }
   /**
    * List stored Chat Completions. Only Chat Completions that have been stored with
@@ -35740,7 +35908,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path18`/chat/completions/${completionID}`, options);
+    return this._client.delete(path19`/chat/completions/${completionID}`, options);
   }
   parse(body, options) {
     validateInputTools(body.tools);
@@ -35912,7 +36080,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path18`/batches/${batchID}`, options);
+    return this._client.get(path19`/batches/${batchID}`, options);
   }
   /**
    * List your organization's batches.
@@ -35926,7 +36094,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path18`/batches/${batchID}/cancel`, options);
+    return this._client.post(path19`/batches/${batchID}/cancel`, options);
   }
 };
 
@@ -35950,7 +36118,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path18`/assistants/${assistantID}`, {
+    return this._client.get(path19`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -35961,7 +36129,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path18`/assistants/${assistantID}`, {
+    return this._client.post(path19`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -35985,7 +36153,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path18`/assistants/${assistantID}`, {
+    return this._client.delete(path19`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36088,7 +36256,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path18`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path19`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36107,7 +36275,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path18`/chatkit/threads/${threadID}`, {
+    return this._client.get(path19`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36141,7 +36309,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path18`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path19`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36160,7 +36328,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path18`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
+    return this._client.getAPIList(path19`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
   }
 };
 
@@ -36183,7 +36351,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path18`/threads/${threadID}/messages`, {
+    return this._client.post(path19`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36196,7 +36364,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path18`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path19`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36208,7 +36376,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path18`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path19`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36220,7 +36388,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path18`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path19`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36233,7 +36401,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path18`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path19`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36249,7 +36417,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path18`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path19`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36262,7 +36430,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path18`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path19`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36844,7 +37012,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path18`/threads/${threadID}/runs`, {
+    return this._client.post(path19`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -36860,7 +37028,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path18`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path19`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36872,7 +37040,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path18`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path19`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36884,7 +37052,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path18`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path19`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36897,7 +37065,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path18`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path19`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36975,7 +37143,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path18`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path19`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37028,7 +37196,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path18`/threads/${threadID}`, {
+    return this._client.get(path19`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37039,7 +37207,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path18`/threads/${threadID}`, {
+    return this._client.post(path19`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37051,7 +37219,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path18`/threads/${threadID}`, {
+    return this._client.delete(path19`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37113,7 +37281,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path18`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path19`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37134,20 +37302,20 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path18`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path19`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path18`/containers/${container_id}/files/${fileID}`, options);
+    return this._client.get(path19`/containers/${container_id}/files/${fileID}`, options);
   }
   /**
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path18`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path19`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options
     });
@@ -37157,7 +37325,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path18`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path19`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37181,7 +37349,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path18`/containers/${containerID}`, options);
+    return this._client.get(path19`/containers/${containerID}`, options);
   }
   /**
    * List Containers
@@ -37193,7 +37361,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path18`/containers/${containerID}`, {
+    return this._client.delete(path19`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37208,7 +37376,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path18`/conversations/${conversationID}/items`, {
+    return this._client.post(path19`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options
@@ -37219,20 +37387,20 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path18`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
+    return this._client.get(path19`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
   }
   /**
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path18`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path18`/conversations/${conversation_id}/items/${itemID}`, options);
+    return this._client.delete(path19`/conversations/${conversation_id}/items/${itemID}`, options);
   }
 };
 
@@ -37252,19 +37420,19 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path18`/conversations/${conversationID}`, options);
+    return this._client.get(path19`/conversations/${conversationID}`, options);
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path18`/conversations/${conversationID}`, { body, ...options });
+    return this._client.post(path19`/conversations/${conversationID}`, { body, ...options });
   }
   /**
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path18`/conversations/${conversationID}`, options);
+    return this._client.delete(path19`/conversations/${conversationID}`, options);
   }
 };
 Conversations.Items = Items;
@@ -37319,14 +37487,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path18`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
+    return this._client.get(path19`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path18`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -37342,20 +37510,20 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path18`/evals/${evalID}/runs`, { body, ...options });
+    return this._client.post(path19`/evals/${evalID}/runs`, { body, ...options });
   }
   /**
    * Get an evaluation run by ID.
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path18`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.get(path19`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path18`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path19`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options
     });
@@ -37365,14 +37533,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path18`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.delete(path19`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path18`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.post(path19`/evals/${eval_id}/runs/${runID}`, options);
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -37398,13 +37566,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path18`/evals/${evalID}`, options);
+    return this._client.get(path19`/evals/${evalID}`, options);
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path18`/evals/${evalID}`, { body, ...options });
+    return this._client.post(path19`/evals/${evalID}`, { body, ...options });
   }
   /**
    * List evaluations for a project.
@@ -37416,7 +37584,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path18`/evals/${evalID}`, options);
+    return this._client.delete(path19`/evals/${evalID}`, options);
   }
 };
 Evals.Runs = Runs2;
@@ -37452,7 +37620,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path18`/files/${fileID}`, options);
+    return this._client.get(path19`/files/${fileID}`, options);
   }
   /**
    * Returns a list of files.
@@ -37464,13 +37632,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path18`/files/${fileID}`, options);
+    return this._client.delete(path19`/files/${fileID}`, options);
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path18`/files/${fileID}/content`, {
+    return this._client.get(path19`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37573,7 +37741,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
+    return this._client.getAPIList(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -37584,7 +37752,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options
     });
@@ -37606,7 +37774,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path18`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -37628,7 +37796,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path18`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
+    return this._client.delete(path19`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
   }
 };
 
@@ -37657,7 +37825,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path18`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
   }
 };
 
@@ -37700,7 +37868,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path18`/fine_tuning/jobs/${fineTuningJobID}`, options);
+    return this._client.get(path19`/fine_tuning/jobs/${fineTuningJobID}`, options);
   }
   /**
    * List your organization's fine-tuning jobs
@@ -37727,7 +37895,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
+    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
   }
   /**
    * Get status updates for a fine-tuning job.
@@ -37743,7 +37911,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path18`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
   }
   /**
    * Pause a fine-tune job.
@@ -37756,7 +37924,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
+    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
   }
   /**
    * Resume a fine-tune job.
@@ -37769,7 +37937,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path18`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
+    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -37832,7 +38000,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path18`/models/${model}`, options);
+    return this._client.get(path19`/models/${model}`, options);
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -37846,7 +38014,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path18`/models/${model}`, options);
+    return this._client.delete(path19`/models/${model}`, options);
   }
 };
 
@@ -37875,7 +38043,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path18`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path19`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -37890,7 +38058,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path18`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path19`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37906,7 +38074,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path18`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path19`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -37921,7 +38089,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path18`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path19`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38369,7 +38537,7 @@ var InputItems = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path18`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path19`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -38407,7 +38575,7 @@ var Responses = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path18`/responses/${responseID}`, {
+    return this._client.get(path19`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false
@@ -38429,7 +38597,7 @@ var Responses = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path18`/responses/${responseID}`, {
+    return this._client.delete(path19`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -38456,7 +38624,7 @@ var Responses = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path18`/responses/${responseID}/cancel`, options);
+    return this._client.post(path19`/responses/${responseID}/cancel`, options);
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -38486,7 +38654,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path18`/skills/${skillID}/content`, {
+    return this._client.get(path19`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38501,7 +38669,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path18`/skills/${skill_id}/versions/${version}/content`, {
+    return this._client.get(path19`/skills/${skill_id}/versions/${version}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38519,20 +38687,20 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path18`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path19`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path18`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.get(path19`/skills/${skill_id}/versions/${version}`, options);
   }
   /**
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path18`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path19`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options
     });
@@ -38542,7 +38710,7 @@ var Versions = class extends APIResource {
    */
   delete(version, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path18`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.delete(path19`/skills/${skill_id}/versions/${version}`, options);
   }
 };
 Versions.Content = Content3;
@@ -38564,13 +38732,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path18`/skills/${skillID}`, options);
+    return this._client.get(path19`/skills/${skillID}`, options);
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path18`/skills/${skillID}`, { body, ...options });
+    return this._client.post(path19`/skills/${skillID}`, { body, ...options });
   }
   /**
    * List all skills for the current project.
@@ -38582,7 +38750,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path18`/skills/${skillID}`, options);
+    return this._client.delete(path19`/skills/${skillID}`, options);
   }
 };
 Skills.Content = Content2;
@@ -38604,7 +38772,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path18`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path19`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -38646,7 +38814,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path18`/uploads/${uploadID}/cancel`, options);
+    return this._client.post(path19`/uploads/${uploadID}/cancel`, options);
   }
   /**
    * Completes the
@@ -38666,7 +38834,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path18`/uploads/${uploadID}/complete`, { body, ...options });
+    return this._client.post(path19`/uploads/${uploadID}/complete`, { body, ...options });
   }
 };
 Uploads.Parts = Parts;
@@ -38696,7 +38864,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path18`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path19`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38707,7 +38875,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38718,7 +38886,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38735,7 +38903,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path18`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
   /**
    * Wait for the given file batch to be processed.
@@ -38815,7 +38983,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path18`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path19`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38826,7 +38994,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38836,7 +39004,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38846,7 +39014,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path18`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path19`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38860,7 +39028,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path18`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38935,7 +39103,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path18`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path19`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
 };
 
@@ -38960,7 +39128,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path18`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path19`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38969,7 +39137,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path18`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path19`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38989,7 +39157,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path18`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path19`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38999,7 +39167,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path18`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path19`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -39022,7 +39190,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path18`/videos/${videoID}`, options);
+    return this._client.get(path19`/videos/${videoID}`, options);
   }
   /**
    * List recently generated videos for the current project.
@@ -39034,7 +39202,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path18`/videos/${videoID}`, options);
+    return this._client.delete(path19`/videos/${videoID}`, options);
   }
   /**
    * Create a character from an uploaded video.
@@ -39048,7 +39216,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path18`/videos/${videoID}/content`, {
+    return this._client.get(path19`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -39072,13 +39240,13 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path18`/videos/characters/${characterID}`, options);
+    return this._client.get(path19`/videos/characters/${characterID}`, options);
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path18`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path19`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -39302,9 +39470,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path36, query, defaultBaseURL) {
+  buildURL(path37, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path36) ? new URL(path36) : new URL(baseURL + (baseURL.endsWith("/") && path36.startsWith("/") ? path36.slice(1) : path36));
+    const url = isAbsoluteURL(path37) ? new URL(path37) : new URL(baseURL + (baseURL.endsWith("/") && path37.startsWith("/") ? path37.slice(1) : path37));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -39329,24 +39497,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path36, opts) {
-    return this.methodRequest("get", path36, opts);
+  get(path37, opts) {
+    return this.methodRequest("get", path37, opts);
   }
-  post(path36, opts) {
-    return this.methodRequest("post", path36, opts);
+  post(path37, opts) {
+    return this.methodRequest("post", path37, opts);
   }
-  patch(path36, opts) {
-    return this.methodRequest("patch", path36, opts);
+  patch(path37, opts) {
+    return this.methodRequest("patch", path37, opts);
   }
-  put(path36, opts) {
-    return this.methodRequest("put", path36, opts);
+  put(path37, opts) {
+    return this.methodRequest("put", path37, opts);
   }
-  delete(path36, opts) {
-    return this.methodRequest("delete", path36, opts);
+  delete(path37, opts) {
+    return this.methodRequest("delete", path37, opts);
   }
-  methodRequest(method, path36, opts) {
+  methodRequest(method, path37, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path36, ...opts2 };
+      return { method, path: path37, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -39450,8 +39618,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path36, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path36, ...opts2 })) : { method: "get", path: path36, ...opts });
+  getAPIList(path37, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path37, ...opts2 })) : { method: "get", path: path37, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -39530,8 +39698,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path36, query, defaultBaseURL } = options;
-    const url = this.buildURL(path36, query, defaultBaseURL);
+    const { method, path: path37, query, defaultBaseURL } = options;
+    const url = this.buildURL(path37, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -39872,8 +40040,8 @@ function createProviders(specs, ctx) {
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9, readdirSync as readdirSync5, existsSync as existsSync10 } from "node:fs";
-import path19 from "node:path";
+import { readFileSync as readFileSync9, readdirSync as readdirSync5, existsSync as existsSync11 } from "node:fs";
+import path20 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/tasks/hidden-tests.ts
@@ -40000,13 +40168,13 @@ var Diff = class {
       editLength++;
     };
     if (callback) {
-      (function exec8() {
+      (function exec9() {
         setTimeout(function() {
           if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
             return callback(void 0);
           }
           if (!execEditLength()) {
-            exec8();
+            exec9();
           }
         }, 0);
       })();
@@ -40019,16 +40187,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path36, added, removed, oldPosInc, options) {
-    const last = path36.lastComponent;
+  addToPath(path37, added, removed, oldPosInc, options) {
+    const last = path37.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path36.oldPos + oldPosInc,
+        oldPos: path37.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path36.oldPos + oldPosInc,
+        oldPos: path37.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -41124,10 +41292,10 @@ function unprovenRequirements(reqs, subject, graded2) {
 
 // src/tasks/loader.ts
 function builtinTasksRoot() {
-  let dir = path19.dirname(fileURLToPath2(import.meta.url));
+  let dir = path20.dirname(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync10(path19.join(dir, "tasks", "react", "suite.yml"))) return path19.join(dir, "tasks");
-    dir = path19.dirname(dir);
+    if (existsSync11(path20.join(dir, "tasks", "react", "suite.yml"))) return path20.join(dir, "tasks");
+    dir = path20.dirname(dir);
   }
   throw new Error("cannot find the built-in tasks/ folder next to the aibench package");
 }
@@ -41144,8 +41312,8 @@ function readYaml(file, schema) {
 }
 var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name, base) {
-  const whyPath = path19.join(dir, "why.md");
-  if (!existsSync10(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
+  const whyPath = path20.join(dir, "why.md");
+  if (!existsSync11(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
   const text2 = readFileSync9(whyPath, "utf8");
   const match = FRONT_MATTER.exec(text2);
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
@@ -41159,7 +41327,7 @@ function loadMutant(dir, name, base) {
     const files = applyMutantPatch(stored.get(MUTANT_PATCH), base.reference, base.starter);
     return { name, files, expect: parsed.data, why, stored: "patch" };
   } catch (err) {
-    throw new UsageError(`${path19.join(dir, MUTANT_PATCH)}: ${err.message}`);
+    throw new UsageError(`${path20.join(dir, MUTANT_PATCH)}: ${err.message}`);
   }
 }
 var DEFAULT_TIMEOUTS = {
@@ -41169,29 +41337,29 @@ var DEFAULT_TIMEOUTS = {
   python: { build: 30, test: 60 }
 };
 function loadTask(suite, dir) {
-  const taskFile = path19.join(dir, "task.yml");
+  const taskFile = path20.join(dir, "task.yml");
   const meta = readYaml(taskFile, taskFileSchema);
-  const folder = path19.basename(dir);
+  const folder = path20.basename(dir);
   if (meta.id !== folder) throw new UsageError(`${taskFile}: id: "${meta.id}" must equal the folder name "${folder}"`);
-  const promptPath = path19.join(dir, "prompt.md");
-  if (!existsSync10(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
+  const promptPath = path20.join(dir, "prompt.md");
+  if (!existsSync11(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = (0, import_picomatch.default)(meta.editable, { dot: false });
   const knownRules = /* @__PURE__ */ new Set(["*", ...tamperRuleIds(suite.toolchain)]);
   const unknownRule = meta.allow.find((r) => !knownRules.has(r));
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(", ")})`);
-  const starter = readTree(path19.join(dir, "starter"));
-  const hidden = readTree(path19.join(dir, "hidden"));
+  const starter = readTree(path20.join(dir, "starter"));
+  const hidden = readTree(path20.join(dir, "hidden"));
   const missingSupp = meta.checks.find((c) => c.kind === "tsan" && c.suppressions && !hidden.has(c.suppressions));
   if (missingSupp?.kind === "tsan")
     throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...suite.fixture?.files.keys() ?? []];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
-  const reference = readTree(path19.join(dir, "reference"));
-  const mutantsDir = path19.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path19.join(mutantsDir, m))).sort().map((m) => loadMutant(path19.join(mutantsDir, m), m, { reference, starter })) : [];
-  const requirementsPath = path19.join(dir, "REQUIREMENTS.md");
-  const requirements = existsSync10(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
+  const reference = readTree(path20.join(dir, "reference"));
+  const mutantsDir = path20.join(dir, "mutants");
+  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path20.join(mutantsDir, m))).sort().map((m) => loadMutant(path20.join(mutantsDir, m), m, { reference, starter })) : [];
+  const requirementsPath = path20.join(dir, "REQUIREMENTS.md");
+  const requirements = existsSync11(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
   const prompt = readFileSync9(promptPath, "utf8");
   return {
     key: `${suite.name}/${meta.id}`,
@@ -41218,13 +41386,13 @@ function loadTask(suite, dir) {
   };
 }
 function loadSuite(dir) {
-  const meta = readYaml(path19.join(dir, "suite.yml"), suiteFileSchema);
+  const meta = readYaml(path20.join(dir, "suite.yml"), suiteFileSchema);
   const suite = { name: meta.name, title: meta.title ?? meta.name, toolchain: meta.toolchain, dir };
   if (meta.toolchain === "node") {
-    if (!meta.fixture) throw new UsageError(`${path19.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir2 = path19.join(dir, meta.fixture);
+    if (!meta.fixture) throw new UsageError(`${path20.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
+    const fixtureDir2 = path20.join(dir, meta.fixture);
     for (const required of ["package.json", "package-lock.json"]) {
-      if (!existsSync10(path19.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
+      if (!existsSync11(path20.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
     }
     suite.fixture = { dir: fixtureDir2, files: readTree(fixtureDir2, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
@@ -41236,12 +41404,12 @@ function loadTasks(roots) {
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
     for (const name of readdirSync5(root).sort()) {
-      const suiteDir = path19.join(root, name);
-      if (!existsSync10(path19.join(suiteDir, "suite.yml"))) continue;
+      const suiteDir = path20.join(root, name);
+      if (!existsSync11(path20.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
       for (const id of readdirSync5(suiteDir).sort()) {
-        const taskDir = path19.join(suiteDir, id);
-        if (!existsSync10(path19.join(taskDir, "task.yml"))) continue;
+        const taskDir = path20.join(suiteDir, id);
+        if (!existsSync11(path20.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
         if (seen.has(task.key)) throw new UsageError(`${taskDir}: task "${task.key}" is defined twice`);
         seen.add(task.key);
@@ -41280,23 +41448,23 @@ function selectTasks(all, suites, keys) {
 
 // src/run/run.ts
 import { randomUUID } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync12, mkdirSync as mkdirSync14, readFileSync as readFileSync12, rmSync as rmSync8 } from "node:fs";
-import path34 from "node:path";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync15, readFileSync as readFileSync12, rmSync as rmSync9 } from "node:fs";
+import path35 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
 import { createRequire } from "node:module";
-import path20 from "node:path";
+import path21 from "node:path";
 function packageDir(real) {
   const marker = "/node_modules/";
   const at2 = real.lastIndexOf(marker);
-  if (at2 < 0) return path20.dirname(real);
+  if (at2 < 0) return path21.dirname(real);
   const rest = real.slice(at2 + marker.length).split("/");
   return real.slice(0, at2 + marker.length) + rest.slice(0, rest[0].startsWith("@") ? 2 : 1).join("/");
 }
 function findExecutable(name, hostEnv, hint) {
   for (const dir of (hostEnv.PATH ?? "").split(":").filter(Boolean)) {
-    const candidate = path20.join(dir, name);
+    const candidate = path21.join(dir, name);
     try {
       accessSync(candidate, constants2.X_OK);
       const real = realpathSync2(candidate);
@@ -41328,9 +41496,9 @@ function codexConfig(proxyOpenAi) {
 }
 function codexNativeDir(pkgDir) {
   try {
-    const require2 = createRequire(path20.join(pkgDir, "package.json"));
+    const require2 = createRequire(path21.join(pkgDir, "package.json"));
     const manifest = require2.resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
-    return [path20.dirname(realpathSync2(manifest))];
+    return [path21.dirname(realpathSync2(manifest))];
   } catch {
     return [];
   }
@@ -41410,7 +41578,7 @@ function agentDefinition(name, declared, hostEnv) {
     // The agent's own files (arguments resolved beside aibench.yml) and what it declared readable.
     readable: [
       .../* @__PURE__ */ new Set([
-        ...agent.command.filter((a) => path20.isAbsolute(a)).map((a) => path20.dirname(a)),
+        ...agent.command.filter((a) => path21.isAbsolute(a)).map((a) => path21.dirname(a)),
         ...agent.readable
       ])
     ],
@@ -41449,14 +41617,14 @@ function createAgent(spec, ctx) {
 }
 
 // src/agents/trial.ts
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/grade/grade.ts
 import os5 from "node:os";
-import path23 from "node:path";
+import path24 from "node:path";
 
 // src/prompt/extract.ts
-import path21 from "node:path";
+import path22 from "node:path";
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function fencedBlocks(reply) {
   const lines = reply.replace(/\r\n?/g, "\n").split("\n");
@@ -41521,7 +41689,7 @@ function safeRelativePath(raw) {
   if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0"))
     return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
-  const normal = path21.posix.normalize(slashed);
+  const normal = path22.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
 }
 function extractFiles(reply, rules) {
@@ -41654,13 +41822,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, mkdtempSync as mkdtempSync2, rmSync as rmSync5, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync8 } from "node:fs";
-import path22 from "node:path";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync11, mkdtempSync as mkdtempSync2, rmSync as rmSync6, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync9 } from "node:fs";
+import path23 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path22.join(dir, rel);
-    mkdirSync10(path22.dirname(abs), { recursive: true });
-    writeFileSync8(abs, content);
+    const abs = path23.join(dir, rel);
+    mkdirSync11(path23.dirname(abs), { recursive: true });
+    writeFileSync9(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -41687,12 +41855,12 @@ function ensureRealFolder(dir) {
     if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
   } catch {
   }
-  mkdirSync10(dir, { recursive: true });
+  mkdirSync11(dir, { recursive: true });
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
   ensureRealFolder(parent);
-  const root = mkdtempSync2(path22.join(parent, `${task.suite.name}-${task.id}-`));
-  const dir = path22.join(root, "project");
+  const root = mkdtempSync2(path23.join(parent, `${task.suite.name}-${task.id}-`));
+  const dir = path23.join(root, "project");
   const protectedRel = [
     ...task.hidden.keys(),
     ...task.suite.fixture?.files.keys() ?? [],
@@ -41701,23 +41869,23 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
   const ws = {
     root,
     dir,
-    scratch: path22.join(root, "scratch"),
-    private: path22.join(root, "private"),
-    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path22.join(dir, rel))
+    scratch: path23.join(root, "scratch"),
+    private: path23.join(root, "private"),
+    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path23.join(dir, rel))
   };
   try {
-    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync10(d, { recursive: true });
+    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync11(d, { recursive: true });
     writeTree(ws.dir, task.starter);
     writeTree(ws.dir, modelFiles);
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync5(path22.join(ws.dir, "node_modules"), { recursive: true, force: true });
-      symlinkSync(nodeModules, path22.join(ws.dir, "node_modules"), "dir");
+      rmSync6(path23.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      symlinkSync(nodeModules, path23.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync5(root, { recursive: true, force: true });
+      rmSync6(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -41839,7 +42007,7 @@ The build and the tests were not run: fix this first.`
     };
   }
   const ws = createWorkspace(
-    opts.workRoot ?? path23.join(os5.tmpdir(), "aibench-work"),
+    opts.workRoot ?? path24.join(os5.tmpdir(), "aibench-work"),
     task,
     accepted,
     opts.env.fixtures.get(task.suite.name)
@@ -41887,12 +42055,12 @@ function ungraded() {
 }
 
 // src/run/schedule.ts
-import { mkdirSync as mkdirSync12, readFileSync as readFileSync10 } from "node:fs";
-import path25 from "node:path";
+import { mkdirSync as mkdirSync13, readFileSync as readFileSync10 } from "node:fs";
+import path26 from "node:path";
 
 // src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync11, renameSync as renameSync3, writeFileSync as writeFileSync9 } from "node:fs";
-import path24 from "node:path";
+import { appendFileSync, mkdirSync as mkdirSync12, renameSync as renameSync4, writeFileSync as writeFileSync10 } from "node:fs";
+import path25 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
   transcripts: "transcripts.jsonl",
@@ -41901,17 +42069,17 @@ var OUTPUT_FILES = {
 };
 function writeAtomic(file, content) {
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync9(tmp, content);
-  renameSync3(tmp, file);
+  writeFileSync10(tmp, content);
+  renameSync4(tmp, file);
 }
 var Journal = class {
   constructor(dir) {
     this.dir = dir;
-    mkdirSync11(dir, { recursive: true });
+    mkdirSync12(dir, { recursive: true });
   }
   dir;
   file(name) {
-    return path24.join(this.dir, OUTPUT_FILES[name]);
+    return path25.join(this.dir, OUTPUT_FILES[name]);
   }
   append(entry2) {
     appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
@@ -42000,7 +42168,7 @@ var timesSchema = external_exports.object({
 });
 function readTimes(cacheDir) {
   try {
-    return timesSchema.parse(JSON.parse(readFileSync10(path25.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
+    return timesSchema.parse(JSON.parse(readFileSync10(path26.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
   } catch {
     return { version: 1, tasks: {} };
   }
@@ -42041,8 +42209,8 @@ function recordGradeTimes(cacheDir, tasks, trials) {
     };
   }
   try {
-    mkdirSync12(cacheDir, { recursive: true });
-    writeAtomic(path25.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
+    mkdirSync13(cacheDir, { recursive: true });
+    writeAtomic(path26.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
 `);
   } catch {
   }
@@ -42070,7 +42238,7 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 
 // src/agents/collect.ts
 import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
   totalBytes: 16 * 1024 * 1024,
@@ -42120,7 +42288,7 @@ function collectWorkspace(dir, task, baseline) {
     }
     for (const name of entries) {
       const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = path26.join(abs, name);
+      const childAbs = path27.join(abs, name);
       let st2;
       try {
         st2 = lstatSync3(childAbs);
@@ -42426,13 +42594,13 @@ var MeteringProxy = class {
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync6, symlinkSync as symlinkSync2, writeFileSync as writeFileSync11 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync14, mkdtempSync as mkdtempSync3, rmSync as rmSync7, symlinkSync as symlinkSync2, writeFileSync as writeFileSync12 } from "node:fs";
 import os6 from "node:os";
-import path28 from "node:path";
+import path29 from "node:path";
 
 // src/agents/forwarder.ts
-import { writeFileSync as writeFileSync10 } from "node:fs";
-import path27 from "node:path";
+import { writeFileSync as writeFileSync11 } from "node:fs";
+import path28 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
 const [socket, port, cmd, ...args] = process.argv.slice(2);
@@ -42450,8 +42618,8 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 function writeForwarder(dir) {
-  const file = path27.join(dir, "aibench-forward.mjs");
-  writeFileSync10(file, FORWARDER_SOURCE);
+  const file = path28.join(dir, "aibench-forward.mjs");
+  writeFileSync11(file, FORWARDER_SOURCE);
   return file;
 }
 var IN_SANDBOX_PORT = 48111;
@@ -42460,32 +42628,32 @@ var IN_SANDBOX_PORT = 48111;
 var PLACEHOLDER_KEY = "aibench-placeholder-key";
 function writeTree2(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path28.join(dir, rel);
-    mkdirSync13(path28.dirname(abs), { recursive: true });
-    writeFileSync11(abs, content);
+    const abs = path29.join(dir, rel);
+    mkdirSync14(path29.dirname(abs), { recursive: true });
+    writeFileSync12(abs, content);
   }
 }
 function prepareAgentWorkspace(task, nodeModules, seed) {
-  const parent = path28.join(os6.tmpdir(), "aibench-agents");
-  mkdirSync13(parent, { recursive: true });
-  const root = mkdtempSync3(path28.join(parent, `${task.suite.name}-${task.id}-`));
+  const parent = path29.join(os6.tmpdir(), "aibench-agents");
+  mkdirSync14(parent, { recursive: true });
+  const root = mkdtempSync3(path29.join(parent, `${task.suite.name}-${task.id}-`));
   const ws = {
     root,
-    dir: path28.join(root, "project"),
-    scratch: path28.join(root, "scratch"),
-    io: path28.join(root, "io"),
+    dir: path29.join(root, "project"),
+    scratch: path29.join(root, "scratch"),
+    io: path29.join(root, "io"),
     baseline: new Map([...task.starter, ...task.suite.fixture?.files ?? []])
   };
-  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync13(d, { recursive: true });
+  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync14(d, { recursive: true });
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 511);
   writeTree2(ws.dir, ws.baseline);
   if (seed) writeTree2(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
-  if (nodeModules) symlinkSync2(nodeModules, path28.join(ws.dir, "node_modules"), "dir");
+  if (nodeModules) symlinkSync2(nodeModules, path29.join(ws.dir, "node_modules"), "dir");
   return ws;
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync6(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync7(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -42516,8 +42684,8 @@ The files in the current directory are the ones you left in your previous sessio
 ${agentRetryPrompt(feedback, attempt, attempts)}`;
 }
 async function runAgentProcess(o) {
-  const taskFile = path28.join(o.ws.io, `task-${o.attempt}.md`);
-  writeFileSync11(taskFile, o.prompt);
+  const taskFile = path29.join(o.ws.io, `task-${o.attempt}.md`);
+  writeFileSync12(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
     o.ws.scratch,
@@ -42597,7 +42765,7 @@ async function runAgentTrial(agent, task, trial, ctx) {
     }
   });
   const namespaces = env.sandbox.level === "namespaces";
-  const socket = path29.join(ws.io, "proxy.sock");
+  const socket = path30.join(ws.io, "proxy.sock");
   const rc = { agent, task, key: key2, ws, proxy, socket, nodeModules, ctx };
   let stoppedByBudget = false;
   let ranHere = false;
@@ -42758,8 +42926,8 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
 }
 
 // src/report/html/write.ts
-import { renameSync as renameSync4, writeFileSync as writeFileSync12 } from "node:fs";
-import path30 from "node:path";
+import { renameSync as renameSync5, writeFileSync as writeFileSync13 } from "node:fs";
+import path31 from "node:path";
 
 // src/report/html/page.ts
 import { randomBytes } from "node:crypto";
@@ -44582,10 +44750,10 @@ ${reportTablesHtml(results)}
 async function writeVisualReport(results, outDir, tasks = []) {
   const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
-  const file = path30.join(outDir, HTML_REPORT_FILE);
+  const file = path31.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync12(tmp, renderHtmlReport(results, figures, tasks));
-  renameSync4(tmp, file);
+  writeFileSync13(tmp, renderHtmlReport(results, figures, tasks));
+  renameSync5(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
 
@@ -44670,12 +44838,12 @@ function cacheLimit(env, flag) {
 }
 
 // src/cache/prune.ts
-import { renameSync as renameSync5, rmSync as rmSync7 } from "node:fs";
-import path32 from "node:path";
+import { renameSync as renameSync6, rmSync as rmSync8 } from "node:fs";
+import path33 from "node:path";
 
 // src/cache/entries.ts
 import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
-import path31 from "node:path";
+import path32 from "node:path";
 var GROUPS = ["fixtures", "go-build", "go-scanner"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
@@ -44696,7 +44864,7 @@ function diskUsage(root, maxFiles = 2e6) {
     seen++;
     if (!st2.isDirectory()) continue;
     try {
-      for (const name of readdirSync7(dir)) stack.push(path31.join(dir, name));
+      for (const name of readdirSync7(dir)) stack.push(path32.join(dir, name));
     } catch {
     }
   }
@@ -44710,7 +44878,7 @@ function mtimeMs(p) {
   }
 }
 function entry(cacheDir, name) {
-  const dir = path31.join(cacheDir, name);
+  const dir = path32.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
   return {
@@ -44727,7 +44895,7 @@ function listCacheEntries(cacheDir) {
   for (const group of GROUPS) {
     let children;
     try {
-      children = readdirSync7(path31.join(cacheDir, group));
+      children = readdirSync7(path32.join(cacheDir, group));
     } catch {
       continue;
     }
@@ -44735,7 +44903,7 @@ function listCacheEntries(cacheDir) {
   }
   for (const single of SINGLES) {
     try {
-      if (lstatSync4(path31.join(cacheDir, single)).isDirectory()) names.push(single);
+      if (lstatSync4(path32.join(cacheDir, single)).isDirectory()) names.push(single);
     } catch {
     }
   }
@@ -44758,14 +44926,14 @@ function chooseEvictions(entries, limitBytes) {
 
 // src/cache/prune.ts
 async function removeEntry(cacheDir, e) {
-  const dir = path32.join(cacheDir, e.name);
+  const dir = path33.join(cacheDir, e.name);
   const gate = gateLock(dir);
   if (!takeLock(gate)) return "in use (its gate is taken)";
   const trash = `${dir}.trash-${process.pid}`;
   try {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
-    rmSync7(holdersDir(dir), { recursive: true, force: true });
-    renameSync5(dir, trash);
+    rmSync8(holdersDir(dir), { recursive: true, force: true });
+    renameSync6(dir, trash);
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
   } finally {
@@ -44855,14 +45023,14 @@ var Pool = class {
 };
 
 // src/run/resume.ts
-import { existsSync as existsSync11, readFileSync as readFileSync11 } from "node:fs";
-import path33 from "node:path";
+import { existsSync as existsSync12, readFileSync as readFileSync11 } from "node:fs";
+import path34 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path33.join(out, OUTPUT_FILES.journal);
-  if (!existsSync11(file))
+  const file = path34.join(out, OUTPUT_FILES.journal);
+  if (!existsSync12(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync11(file, "utf8").split("\n").filter(Boolean);
   const parsed = [];
@@ -45149,16 +45317,16 @@ var PreparationFailed = class extends Error {
 };
 function ensureWritableOut(out, resume) {
   try {
-    mkdirSync14(out, { recursive: true });
+    mkdirSync15(out, { recursive: true });
     accessSync2(out, constants4.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync12(path34.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync13(path35.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync12(path34.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync12(path35.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -45167,7 +45335,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync8(path34.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync9(path35.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -45221,7 +45389,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path34.resolve(request.out);
+  const out = path35.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -45892,9 +46060,9 @@ function compareResults(head, base, opts = {}) {
 }
 
 // src/results/merge.ts
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync13, mkdirSync as mkdirSync15, readdirSync as readdirSync8, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
-import path35 from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { existsSync as existsSync14, mkdirSync as mkdirSync16, readdirSync as readdirSync8, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import path36 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -45972,7 +46140,7 @@ function mergeResults(shards) {
   const status = shards.map((s) => s.results.status).sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])[0];
   const finished = shards.map((s) => s.results.finishedAt);
   const runIds = shards.map((s) => s.results.runId).sort();
-  const id = createHash3("sha256").update(runIds.join("\n")).digest("hex");
+  const id = createHash4("sha256").update(runIds.join("\n")).digest("hex");
   return {
     schemaVersion: first.schemaVersion,
     runId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
@@ -46013,34 +46181,34 @@ function findResultsFiles(paths) {
   const walk = (dir) => {
     for (const e of readdirSync8(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path35.join(dir, e.name);
+      const p = path36.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path35.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path36.resolve(p));
     }
   };
   for (const p of paths) {
-    if (!existsSync13(p)) continue;
+    if (!existsSync14(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path35.resolve(p));
+    else found.add(path36.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path35.resolve(out);
-  if (files.some((f) => path35.dirname(path35.resolve(f)) === outDir)) {
+  const outDir = path36.resolve(out);
+  if (files.some((f) => path36.dirname(path36.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path35.relative(process.cwd(), f) || f
+    source: path36.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
-  mkdirSync15(outDir, { recursive: true });
-  writeAtomic(path35.join(outDir, OUTPUT_FILES.results), serializeResults(results));
-  const transcripts = files.map((f) => path35.join(path35.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync13(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+  mkdirSync16(outDir, { recursive: true });
+  writeAtomic(path36.join(outDir, OUTPUT_FILES.results), serializeResults(results));
+  const transcripts = files.map((f) => path36.join(path36.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync14(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
-  writeAtomic(path35.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path35.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  writeAtomic(path36.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path36.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
