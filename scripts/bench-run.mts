@@ -74,6 +74,8 @@ interface Measured {
   cpuSec: number;
   /** Peak RSS sampled while trials ran (the end's results.json and report.html excluded). */
   runningRssMb: number;
+  /** process.memoryUsage() in MB at the last RSS read while trials ran. */
+  memoryMb: Record<string, number> | null;
   maxRssMb: number;
   trials: { modelMs: number; gradeMs: number; attempts: number }[];
 }
@@ -178,6 +180,7 @@ console.log(
 );
 
 if (parts.has('overhead')) {
+  const memoryRows: string[] = [];
   console.log(
     '\n### Harness CPU outside gradings ÷ wall, and peak RSS (mock: 2 s latency, 32 at a time; gradings simulated at no cost)\n',
   );
@@ -212,11 +215,18 @@ if (parts.has('overhead')) {
       const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
       await floorServer.stop();
       const own = m.cpuSec - floor.cpuSec;
+      memoryRows.push(
+        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} |`,
+      );
       console.log(
         `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
       );
     }
   }
+  console.log(
+    '\nMemory at the last reading while trials ran (process.memoryUsage()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers |\n|---:|---|---:|---:|---:|---:|---:|',
+  );
+  for (const row of memoryRows) console.log(row);
 }
 
 if (parts.has('schedule')) {

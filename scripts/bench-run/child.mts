@@ -37,6 +37,8 @@ let cpuAtPlan = 0;
 let lastAttempt = 0;
 let runningRss = 0;
 let lastRssRead = -Infinity;
+/** The breakdown at the last RSS read: V8's heap (reserved and used), and memory outside it. */
+let memory: NodeJS.MemoryUsage | null = null;
 
 /** VmHWM: the most this process ever had resident, in bytes. */
 function peakRssBytes(): number {
@@ -65,6 +67,7 @@ const outcome = await runBenchmark({
     if (lastAttempt - lastRssRead < 100) return;
     lastRssRead = lastAttempt;
     runningRss = peakRssBytes();
+    memory = process.memoryUsage();
   },
   onPlan: () => {
     planned = performance.now();
@@ -81,6 +84,8 @@ console.log(
     wallSec,
     lastAttemptSec: (lastAttempt - planned) / 1000,
     runningRssMb: runningRss / 1024 ** 2,
+    memoryMb:
+      memory && Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
     cpuSec: cpuSec() - cpuAtPlan,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     trials,
