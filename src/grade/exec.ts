@@ -17,6 +17,8 @@ export interface ExecResult {
   stdoutBytes: number;
   stderrBytes: number;
   durationMs: number;
+  /** With {@link ExecOptions.launchFd}: whether the launcher reported reaching the command. */
+  launched?: boolean;
 }
 
 /** A command that ran for no time and said nothing: the start of a sum of results, or a stand-in. */
@@ -46,6 +48,8 @@ export interface ExecOptions {
   stdin?: string;
   /** A folder whose disk use is polled while the command runs; past the cap the process group is killed. */
   diskWatch?: DiskWatch;
+  /** A descriptor (3) given to the command as a pipe, on which a launcher reports reaching the command. */
+  launchFd?: number;
 }
 
 const DEFAULT_CAP = 1024 * 1024;
@@ -110,12 +114,17 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
   const cap = opts.outputCap ?? DEFAULT_CAP;
   const started = Date.now();
   return new Promise((resolve) => {
+    if (opts.launchFd !== undefined && opts.launchFd !== 3) throw new Error('execCapped: launchFd must be 3');
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: opts.launchFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
     });
+    let launchedCommand = false;
+    const launch = child.stdio[3] as NodeJS.ReadableStream | undefined;
+    launch?.on('data', () => (launchedCommand = true));
+    launch?.on('error', () => {});
     if (child.pid) liveGroups.add(child.pid);
     const out = new CappedBuffer(cap);
     const err = new CappedBuffer(cap);
@@ -165,6 +174,7 @@ export function execCapped(argv: string[], opts: ExecOptions): Promise<ExecResul
         stdoutBytes: out.total,
         stderrBytes: err.total,
         durationMs: Date.now() - started,
+        ...(launch ? { launched: launchedCommand } : {}),
       });
     };
     const timer = setTimeout(() => {

@@ -47,8 +47,33 @@ export interface SandboxMounts {
 export interface Wrapped {
   argv: string[];
   cleanup: () => void;
+  /**
+   * The descriptor on which the launcher, the last trusted link of the chain, writes one byte just
+   * before it becomes the command (see {@link launched}). Give the command a pipe there.
+   */
+  launchFd: number;
   /** Set when the disk quota must be enforced by polling (no size-limited tmpfs on this host). */
   diskWatch?: DiskWatch;
+}
+
+/** Where {@link launched} writes its byte: the first descriptor after stdin, stdout and stderr. */
+export const LAUNCH_FD = 3;
+
+/**
+ * The last trusted link before the command: writes one byte on {@link LAUNCH_FD}, closes it, and
+ * becomes the command. A run without the byte never reached the command: the sandbox (cgroup join,
+ * rlimits, bubblewrap's namespaces and mounts) failed to start, the host's fault, whatever the exit
+ * code. The command cannot fake the opposite: by the time it runs, the byte is written and the
+ * descriptor closed.
+ */
+export function launched(argv: string[]): string[] {
+  return [
+    '/bin/sh',
+    '-c',
+    `{ printf . >&${LAUNCH_FD}; } 2>/dev/null; exec ${LAUNCH_FD}>&-; exec "$@"`,
+    'aibench-launch',
+    ...argv,
+  ];
 }
 
 /** How untrusted commands are wrapped on this host; decided once per run by {@link detectSandbox}. */
@@ -296,9 +321,10 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
           : undefined;
       if (!bwrap)
         return {
-          argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv],
+          argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...launched(argv)],
           cleanup: group.cleanup,
           diskWatch,
+          launchFd: LAUNCH_FD,
         };
       const sized = (bytes: number): string[] => (sizedTmpfs ? ['--size', String(bytes)] : []);
       const box = [
@@ -337,9 +363,10 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         '--',
       ];
       return {
-        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...argv],
+        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...launched(argv)],
         cleanup: group.cleanup,
         diskWatch,
+        launchFd: LAUNCH_FD,
       };
     },
   };

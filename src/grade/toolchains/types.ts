@@ -81,10 +81,24 @@ export async function execSandboxed(
   opts: Parameters<typeof execCapped>[1],
 ): Promise<ExecResult> {
   const wrapped = env.sandbox.wrap(argv, mounts);
+  let r: ExecResult;
   try {
-    return await execCapped(wrapped.argv, { ...opts, diskWatch: wrapped.diskWatch });
+    r = await execCapped(wrapped.argv, { ...opts, diskWatch: wrapped.diskWatch, launchFd: wrapped.launchFd });
   } finally {
     wrapped.cleanup();
+  }
+  // Nothing of the submission's ran: whatever failed is the host's, and its words are the sandbox's own.
+  if (r.launched === false) throw new SandboxStartError(argv[0] ?? '', r);
+  return r;
+}
+
+/** The sandbox around a step never reached the step's command (grade.ts makes the attempt `infra`). */
+export class SandboxStartError extends Error {
+  constructor(command: string, r: ExecResult) {
+    const said = r.stderr.split('\n').filter(Boolean).slice(-3).join(' ').slice(0, 400);
+    super(
+      `the sandbox did not start ${command} (${r.timedOut ? 'timed out' : `exit ${r.exitCode ?? r.signal}`})${said ? `: ${said}` : ''}`,
+    );
   }
 }
 

@@ -24090,11 +24090,17 @@ function execCapped(argv, opts) {
   const cap = opts.outputCap ?? DEFAULT_CAP;
   const started = Date.now();
   return new Promise((resolve) => {
+    if (opts.launchFd !== void 0 && opts.launchFd !== 3) throw new Error("execCapped: launchFd must be 3");
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env,
       detached: true,
-      stdio: ["pipe", "pipe", "pipe"]
+      stdio: opts.launchFd === void 0 ? ["pipe", "pipe", "pipe"] : ["pipe", "pipe", "pipe", "pipe"]
+    });
+    let launchedCommand = false;
+    const launch = child.stdio[3];
+    launch?.on("data", () => launchedCommand = true);
+    launch?.on("error", () => {
     });
     if (child.pid) liveGroups.add(child.pid);
     const out = new CappedBuffer(cap);
@@ -24144,7 +24150,8 @@ function execCapped(argv, opts) {
         stderr: err.toString(),
         stdoutBytes: out.total,
         stderrBytes: err.total,
-        durationMs: Date.now() - started
+        durationMs: Date.now() - started,
+        ...launch ? { launched: launchedCommand } : {}
       });
     };
     const timer = setTimeout(() => {
@@ -24230,6 +24237,16 @@ function sandboxEnv(scratch, extra = {}, hostEnv = process.env) {
 
 // src/grade/sandbox.ts
 var exec = promisify(execFile2);
+var LAUNCH_FD = 3;
+function launched(argv) {
+  return [
+    "/bin/sh",
+    "-c",
+    `{ printf . >&${LAUNCH_FD}; } 2>/dev/null; exec ${LAUNCH_FD}>&-; exec "$@"`,
+    "aibench-launch",
+    ...argv
+  ];
+}
 var WORKSPACE_QUOTA_BYTES = 512 * 1024 ** 2;
 var SMALL_TMPFS_BYTES = 64 * 1024 ** 2;
 var MIB = 1024 ** 2;
@@ -24428,9 +24445,10 @@ async function detectSandbox(hostEnv, protect = []) {
       const diskWatch = !sizedTmpfs && mounts.quotaRoot ? { dir: mounts.quotaRoot, maxBytes: WORKSPACE_QUOTA_BYTES } : void 0;
       if (!bwrap)
         return {
-          argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...argv],
+          argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...launched(argv)],
           cleanup: group.cleanup,
-          diskWatch
+          diskWatch,
+          launchFd: LAUNCH_FD
         };
       const sized = (bytes2) => sizedTmpfs ? ["--size", String(bytes2)] : [];
       const box = [
@@ -24469,9 +24487,10 @@ async function detectSandbox(hostEnv, protect = []) {
         "--"
       ];
       return {
-        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...argv],
+        argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...box, ...launched(argv)],
         cleanup: group.cleanup,
-        diskWatch
+        diskWatch,
+        launchFd: LAUNCH_FD
       };
     }
   };
@@ -24774,12 +24793,23 @@ function recordTestCounts(obs, task, counts) {
 }
 async function execSandboxed(env, argv, mounts, opts) {
   const wrapped = env.sandbox.wrap(argv, mounts);
+  let r;
   try {
-    return await execCapped(wrapped.argv, { ...opts, diskWatch: wrapped.diskWatch });
+    r = await execCapped(wrapped.argv, { ...opts, diskWatch: wrapped.diskWatch, launchFd: wrapped.launchFd });
   } finally {
     wrapped.cleanup();
   }
+  if (r.launched === false) throw new SandboxStartError(argv[0] ?? "", r);
+  return r;
 }
+var SandboxStartError = class extends Error {
+  constructor(command, r) {
+    const said = r.stderr.split("\n").filter(Boolean).slice(-3).join(" ").slice(0, 400);
+    super(
+      `the sandbox did not start ${command} (${r.timedOut ? "timed out" : `exit ${r.exitCode ?? r.signal}`})${said ? `: ${said}` : ""}`
+    );
+  }
+};
 function stopRunawayTests(obs, r, seconds2, hint) {
   obs.steps.push(stepRecord("test", r, false));
   obs.failedStep = { name: "test", class: r.diskExceeded ? "test" : "timeout" };
