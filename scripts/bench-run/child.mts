@@ -85,7 +85,8 @@ console.log(
     lastAttemptSec: (lastAttempt - planned) / 1000,
     runningRssMb: runningRss / 1024 ** 2,
     memoryMb:
-      memory && Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
+      memory &&
+      Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
     cpuSec: cpuSec() - cpuAtPlan,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     trials,
