@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MockLlmServer } from './support/mock-llm.js';
 import { agentRepo, REAL_KEY, runAgent } from './support/agent-repo.js';
 import { miniTask, replyWith } from './support/run-helpers.js';
+import { SANDBOX } from './support/hostile.js';
 
 const servers: MockLlmServer[] = [];
 afterEach(async () => {
@@ -17,6 +18,23 @@ async function mockAnthropic() {
 }
 
 describe('agents under test', () => {
+  it('an agent whose sandbox cannot start is infra, not a failure of the agent, and costs nothing', async (ctx) => {
+    if (SANDBOX.level !== 'namespaces') ctx.skip();
+    const task = miniTask();
+    const server = (await mockAnthropic()).script({ text: replyWith(task, 'reference') });
+    const config = agentRepo(['solve']);
+    // A folder the agent declares readable that does not exist: bubblewrap cannot bind it.
+    config.agents!.scripted!.readable.push('/nonexistent-aibench-agent-mount');
+    const { results } = await runAgent(config, server);
+    const attempts = results.trials[0]!.attempts;
+    expect(attempts.map((a) => a.outcome)).toEqual(['infra']);
+    expect(attempts[0]!.faults.map((f) => f.message).join('\n')).toMatch(
+      /the sandbox did not start the agent \(exit 1\).*nonexistent-aibench-agent-mount/,
+    );
+    expect(server.requests).toHaveLength(0);
+    expect(attempts[0]!.cost).toBe(0);
+  });
+
   it('a scripted agent calls the model through the metering proxy with the official SDK, fails, reads the feedback and passes at attempt 2; cost = metered usage × price', async () => {
     const task = miniTask();
     const server = (await mockAnthropic()).script(

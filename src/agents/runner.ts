@@ -145,6 +145,7 @@ export async function runAgentProcess(o: AgentProcessOptions): Promise<ExecResul
       timeoutMs: o.def.timeoutMs,
       stdin: o.prompt,
       outputCap: 256 * 1024,
+      launchFd: wrapped.launchFd,
     });
   } finally {
     try {

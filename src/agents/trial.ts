@@ -264,6 +264,17 @@ async function runOnce(
     });
     return { done: { ...common, outcome: 'infra', ...ungraded(), gradeMs: 0 } };
   }
+  if (run.launched === false) {
+    // The sandbox never reached the agent (a mount, rlimit or cgroup failure): the host's fault, not
+    // the agent's, told by the launcher's byte (grade/sandbox.ts), never by what was printed.
+    faults.push({
+      cause: 'harness',
+      message: `the sandbox did not start the agent (${run.timedOut ? 'timed out' : `exit ${run.exitCode ?? run.signal}`}): ${tail(run.stderr, 300).trim()}`,
+      retried: false,
+      at: new Date().toISOString(),
+    });
+    return { done: { ...common, outcome: 'infra', ...ungraded(), gradeMs: 0 } };
+  }
   if (run.timedOut) {
     const feedback = `Result: FAILED (timeout): you did not finish within ${Math.round(agent.def.timeoutMs / 1000)} s and were stopped.`;
     return {

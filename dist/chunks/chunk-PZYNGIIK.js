@@ -42746,7 +42746,8 @@ async function runAgentProcess(o) {
       env,
       timeoutMs: o.def.timeoutMs,
       stdin: o.prompt,
-      outputCap: 256 * 1024
+      outputCap: 256 * 1024,
+      launchFd: wrapped.launchFd
     });
   } finally {
     try {
@@ -42927,6 +42928,15 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
     faults.push({
       cause: "budget-exhausted",
       message: "--max-cost reached: the proxy refused a call",
+      retried: false,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { done: { ...common, outcome: "infra", ...ungraded(), gradeMs: 0 } };
+  }
+  if (run2.launched === false) {
+    faults.push({
+      cause: "harness",
+      message: `the sandbox did not start the agent (${run2.timedOut ? "timed out" : `exit ${run2.exitCode ?? run2.signal}`}): ${tail2(run2.stderr, 300).trim()}`,
       retried: false,
       at: (/* @__PURE__ */ new Date()).toISOString()
     });
