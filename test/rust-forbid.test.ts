@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeFiles } from '../src/grade/grade.js';
-import type { GradeEnv } from '../src/grade/toolchains/types.js';
-import { removeTree } from '../src/grade/remove-tree.js';
-import { prepareGrading } from '../src/run/environment.js';
 import type { Task } from '../src/tasks/loader.js';
-import { miniTask, tempDir } from './support/run-helpers.js';
+import { gradingEnvFor, miniTask } from './support/run-helpers.js';
 
 /**
  * A `rust-forbid` check (rust/L5's no-locks) judges what rustc resolved in the build's MIR: an alias
@@ -23,15 +20,9 @@ const task: Task = {
   ],
 };
 const CLAMP = 'let (lo, hi) = if a <= b { (a, b) } else { (b, a) };\n    value.max(lo).min(hi)';
-let cache: string;
-let env: GradeEnv;
-beforeAll(async () => {
-  cache = tempDir('aibench-rust-forbid-cache-');
-  ({ env } = await prepareGrading([task], { ...process.env, AIBENCH_CACHE: cache }, () => {}));
-});
-afterAll(() => removeTree(cache));
+const prepared = gradingEnvFor([task], { beforeAll, afterAll });
 const grade = (lib: string) =>
-  gradeFiles(task, new Map([['src/lib.rs', lib]]), { env, slot: 0, feedbackChars: 4000 });
+  gradeFiles(task, new Map([['src/lib.rs', lib]]), { env: prepared.get(), slot: 0, feedbackChars: 4000 });
 
 describe('rust-forbid: resolved paths, not words', () => {
   it('a Mutex behind an alias fails the check after the build, before any test runs', async () => {

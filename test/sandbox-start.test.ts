@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeFiles } from '../src/grade/grade.js';
-import { removeTree } from '../src/grade/remove-tree.js';
 import { execSandboxed, SandboxStartError, type GradeEnv } from '../src/grade/toolchains/types.js';
-import { prepareGrading } from '../src/run/environment.js';
-import { miniTask, tempDir } from './support/run-helpers.js';
+import { gradingEnvFor, miniTask } from './support/run-helpers.js';
 
 /**
  * A sandbox that never reached the step's command is the host's fault (`infra`), told by a byte the
@@ -11,16 +9,10 @@ import { miniTask, tempDir } from './support/run-helpers.js';
  * output text, which code under test could print.
  */
 const task = miniTask();
-let cache: string;
-let env: GradeEnv;
-beforeAll(async () => {
-  cache = tempDir('aibench-sandbox-start-cache-');
-  ({ env } = await prepareGrading([task], { ...process.env, AIBENCH_CACHE: cache }, () => {}));
-});
-afterAll(() => removeTree(cache));
+const prepared = gradingEnvFor([task], { beforeAll, afterAll });
 const grade = (lib: string, over: Partial<GradeEnv> = {}) =>
   gradeFiles(task, new Map([['src/lib.rs', lib]]), {
-    env: { ...env, ...over },
+    env: { ...prepared.get(), ...over },
     slot: 0,
     feedbackChars: 4000,
   });
@@ -28,7 +20,7 @@ const grade = (lib: string, over: Partial<GradeEnv> = {}) =>
 describe('a sandbox that does not start is infra, never the submission’s failure', () => {
   it('a command that runs reports its own exit code, launched', async () => {
     const r = await execSandboxed(
-      env,
+      prepared.get(),
       ['sh', '-c', 'exit 3'],
       { writable: [], readable: [] },
       {
@@ -42,9 +34,9 @@ describe('a sandbox that does not start is infra, never the submission’s failu
   });
 
   it('a mount bubblewrap cannot make throws SandboxStartError with its own words', async (ctx) => {
-    if (env.sandbox.level !== 'namespaces') ctx.skip();
+    if (prepared.get().sandbox.level !== 'namespaces') ctx.skip();
     const attempt = execSandboxed(
-      env,
+      prepared.get(),
       ['true'],
       { writable: [], readable: ['/nonexistent-aibench-mount'] },
       {

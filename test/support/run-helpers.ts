@@ -7,6 +7,9 @@ import { configFileSchema, type RunSettings } from '../../src/config/schema.js';
 import { formatFiles } from '../../src/prompt/format-files.js';
 import { runBenchmark, type RunOptions } from '../../src/run/run.js';
 import { loadTasks, type Task } from '../../src/tasks/loader.js';
+import type { GradeEnv } from '../../src/grade/toolchains/types.js';
+import { prepareGrading } from '../../src/run/environment.js';
+import { removeTree } from '../../src/grade/remove-tree.js';
 
 export const FIXTURE_TASKS = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -47,4 +50,29 @@ export function runMini(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, AIBENCH_RETRY_BASE_MS: '10', ...env },
     ...extra,
   });
+}
+
+/**
+ * A grading environment for `tasks` with a cache folder of its own, prepared in `beforeAll` and
+ * removed in `afterAll`: `get()` returns it inside a test.
+ */
+export function gradingEnvFor(
+  tasks: Task[],
+  hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void },
+): { get: () => GradeEnv } {
+  let cache = '';
+  let env: GradeEnv | undefined;
+  hooks.beforeAll(async () => {
+    cache = tempDir('aibench-grade-cache-');
+    ({ env } = await prepareGrading(tasks, { ...process.env, AIBENCH_CACHE: cache }, () => {}));
+  });
+  hooks.afterAll(async () => {
+    if (cache) await removeTree(cache);
+  });
+  return {
+    get: () => {
+      if (!env) throw new Error('gradingEnvFor: used before beforeAll ran');
+      return env;
+    },
+  };
 }
