@@ -114,7 +114,19 @@ describe('forbid checks run before anything is built', () => {
       throw new Error('the toolchain ran');
     },
   };
-  const ring = loadTasks([builtinTasksRoot()]).find((t) => t.key === 'rust/L5-spsc-ring')!;
+  // A task author's textual ban (kind `forbid`), as rust/L5 once had: judged on the reply's text alone.
+  const builtin = loadTasks([builtinTasksRoot()]).find((t) => t.key === 'rust/L5-spsc-ring')!;
+  const ring = {
+    ...builtin,
+    checks: [
+      {
+        name: 'no-locks',
+        kind: 'forbid' as const,
+        pattern: '\\b(Mutex|RwLock|Condvar|mpsc)\\b',
+        message: 'The ring buffer must be lock-free; Mutex, RwLock, Condvar and mpsc are not allowed.',
+      },
+    ],
+  };
 
   it('a lock-based ring that does not even compile fails its forbid check, with the match and what to fix', async () => {
     const lib = 'use std::sync::Mutex;\n\npub struct Ring { inner: Mutex<Vec<u8>> }\nthis does not compile\n';
