@@ -211,6 +211,35 @@ describe('finding 2: hidden test source through compile-time includes', () => {
     leaksNothing(r);
   });
 
+  it('a read only the build profile compiles (cfg(not(debug_assertions)) under a task test profile) is caught in the build’s own dep-info before any test runs', async () => {
+    // The masked expansion uses the check profile (debug assertions on); this task's test profile turns
+    // them off, so only the real build, hidden tests present, expands the include.
+    const profiled = {
+      ...scanned,
+      hidden: new Map([
+        ...scanned.hidden,
+        ['Cargo.toml', `${scanned.starter.get('Cargo.toml')}\n[profile.test]\ndebug-assertions = false\n`],
+      ]),
+    };
+    const r = await grade(
+      profiled,
+      `#[cfg(not(debug_assertions))]
+const LEAK: &str = include_str!("../tests/clamp.rs");
+#[cfg(debug_assertions)]
+const LEAK: &str = "";
+pub fn clamp(v: i64, a: i64, b: i64) -> i64 {
+    if !LEAK.is_empty() { panic!("{}", LEAK) }
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    v.max(lo).min(hi)
+}
+`,
+    );
+    expect(r.outcome).toBe('check');
+    expect(rules(r)).toEqual(['hidden-tests']);
+    expect(r.steps.map((s) => s.name)).toEqual(['build', 'tamper-scan']);
+    leaksNothing(r);
+  });
+
   it('a compile-time assertion on the hidden text is refused before the build sees it', async () => {
     const r = await grade(
       scanned,

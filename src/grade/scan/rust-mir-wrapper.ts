@@ -43,6 +43,19 @@ fn main() {
             (Some("lib"), _) => "lib".to_string(),
             (kind, name) => format!("{}-{}", kind.unwrap_or("other"), name.map(String::as_str).unwrap_or("")),
         };
+        // Where rustc writes this compile's own dep-info (cargo asks for it): told to the harness, which
+        // checks what the real build read at compile time too. Unwritten, the scan fails closed.
+        let extra = text
+            .iter()
+            .find_map(|a| a.strip_prefix("-Cextra-filename=").or_else(|| a.strip_prefix("extra-filename=")))
+            .unwrap_or("");
+        if let (Some(out_dir), Some(name)) = (after("--out-dir"), after("--crate-name")) {
+            let dep_info = std::path::Path::new(out_dir).join(format!("{name}{extra}.d"));
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join(format!("{out}.dep-info-path")),
+                dep_info.to_string_lossy().as_bytes(),
+            );
+        }
         let mir = std::path::Path::new(&dir).join(format!("{out}.mir"));
         cmd.arg(format!("--emit=mir={}", mir.display()));
         cmd.args([${MIR_FLAGS.map((f) => JSON.stringify(f)).join(', ')}]);

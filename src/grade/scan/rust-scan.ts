@@ -296,14 +296,18 @@ export function scanBuiltRust(
       durationMs: durationMs(),
       exitCode: 0,
     };
-    if (mir === 'too-large') return tooLarge(t.target, s, emptyExecResult());
-    if (mir === null)
+    // The real build's own dep-info: what it read at compile time, hidden tests present (a cfg that only
+    // the build's profile enables could read what the masked expansion did not).
+    const depInfoPath = readOr(mirFile(mirDir, t.target).replace(/\.mir$/, '.dep-info-path'), null);
+    const buildDepInfo = depInfoPath === null ? null : readPrintout(depInfoPath);
+    if (mir === 'too-large' || buildDepInfo === 'too-large') return tooLarge(t.target, s, emptyExecResult());
+    if (mir === null || buildDepInfo === null)
       return {
         kind: 'unavailable',
         step: { ...s, status: 'unavailable' },
-        why: `rustc printed no MIR for ${t.target}`,
+        why: `rustc printed no ${mir === null ? 'MIR' : 'dep-info'} for ${t.target}`,
       };
-    compiled.push({ ...t, mir });
+    compiled.push({ ...t, mir, depInfo: `${t.depInfo}\n${buildDepInfo}` });
   }
   return { ...judged(ctx, compiled, durationMs()), targets: compiled };
 }

@@ -25312,6 +25312,19 @@ fn main() {
             (Some("lib"), _) => "lib".to_string(),
             (kind, name) => format!("{}-{}", kind.unwrap_or("other"), name.map(String::as_str).unwrap_or("")),
         };
+        // Where rustc writes this compile's own dep-info (cargo asks for it): told to the harness, which
+        // checks what the real build read at compile time too. Unwritten, the scan fails closed.
+        let extra = text
+            .iter()
+            .find_map(|a| a.strip_prefix("-Cextra-filename=").or_else(|| a.strip_prefix("extra-filename=")))
+            .unwrap_or("");
+        if let (Some(out_dir), Some(name)) = (after("--out-dir"), after("--crate-name")) {
+            let dep_info = std::path::Path::new(out_dir).join(format!("{name}{extra}.d"));
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join(format!("{out}.dep-info-path")),
+                dep_info.to_string_lossy().as_bytes(),
+            );
+        }
         let mir = std::path::Path::new(&dir).join(format!("{out}.mir"));
         cmd.arg(format!("--emit=mir={}", mir.display()));
         cmd.args([${MIR_FLAGS.map((f) => JSON.stringify(f)).join(", ")}]);
@@ -25546,14 +25559,17 @@ function scanBuiltRust(ctx, expanded, mirDir, expandMs) {
       durationMs: durationMs(),
       exitCode: 0
     };
-    if (mir === "too-large") return tooLarge(t.target, s, emptyExecResult());
-    if (mir === null)
+    const depInfoPath = readOr(mirFile(mirDir, t.target).replace(/\.mir$/, ".dep-info-path"), null);
+    const buildDepInfo = depInfoPath === null ? null : readPrintout(depInfoPath);
+    if (mir === "too-large" || buildDepInfo === "too-large") return tooLarge(t.target, s, emptyExecResult());
+    if (mir === null || buildDepInfo === null)
       return {
         kind: "unavailable",
         step: { ...s, status: "unavailable" },
-        why: `rustc printed no MIR for ${t.target}`
+        why: `rustc printed no ${mir === null ? "MIR" : "dep-info"} for ${t.target}`
       };
-    compiled.push({ ...t, mir });
+    compiled.push({ ...t, mir, depInfo: `${t.depInfo}
+${buildDepInfo}` });
   }
   return { ...judged(ctx, compiled, durationMs()), targets: compiled };
 }
