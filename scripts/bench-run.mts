@@ -7,7 +7,9 @@
 //   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
 //   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time. Beside
 //   it, the floor: the same request bodies sent by the Anthropic SDK alone (scripts/bench-run/
-//   sdk-floor.mts), and the harness's CPU beyond it.
+//   sdk-floor.mts), and the harness's CPU beyond it, over the whole run and while trials run (the
+//   end's one-off writing of results.json, report.md, figures and report.html apart). Memory: RSS and
+//   V8's breakdown at the last reading, and the live heap at the end after a full GC (what is retained).
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
 //   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
 //   6–12 s, rust/L5 with TSan 32 s; scripts/bench-run/stub-grade.mts), everything × --scale so it
@@ -72,10 +74,14 @@ interface Measured {
   /** From the plan to the last attempt's end (the report writing after it excluded). */
   lastAttemptSec: number;
   cpuSec: number;
+  /** CPU from the plan to the last attempt's end: the per-trial bookkeeping, without the end's writing. */
+  runningCpuSec: number;
   /** Peak RSS sampled while trials ran (the end's results.json and report.html excluded). */
   runningRssMb: number;
   /** process.memoryUsage() in MB at the last RSS read while trials ran. */
   memoryMb: Record<string, number> | null;
+  /** V8 heap in use at the run's end after a full collection: what the run retains. */
+  liveHeapMb: number;
   maxRssMb: number;
   trials: { modelMs: number; gradeMs: number; attempts: number }[];
 }
@@ -114,7 +120,7 @@ function child(
   cfg: Record<string, unknown>,
   opts: { stub: boolean; server: MockLlmServer; cache: string },
 ): Promise<Measured> {
-  const args = ['--import', 'tsx'];
+  const args = ['--expose-gc', '--import', 'tsx'];
   if (values.profile) args.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`);
   if (opts.stub) args.push('--import', path.join(after, 'scripts/bench-run/register-stub.mjs'));
   args.push(
@@ -185,9 +191,9 @@ if (parts.has('overhead')) {
     '\n### Harness CPU outside gradings ÷ wall, and peak RSS (mock: 2 s latency, 32 at a time; gradings simulated at no cost)\n',
   );
   console.log(
-    '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | peak RSS while trials run | peak RSS incl. the final report |',
+    '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | while trials run: beyond the SDK ÷ their wall | the end (results.json, report, figures): CPU | peak RSS while trials run | peak RSS incl. the final report |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const rust = tasks.map((t) => t.key);
   for (const size of values.sizes.split(',').map(Number)) {
     const models = size >= 300 ? 10 : 3;
@@ -216,15 +222,15 @@ if (parts.has('overhead')) {
       await floorServer.stop();
       const own = m.cpuSec - floor.cpuSec;
       memoryRows.push(
-        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} |`,
+        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.liveHeapMb, 0)} MB |`,
       );
       console.log(
-        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - floor.cpuSec) / m.lastAttemptSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
       );
     }
   }
   console.log(
-    '\nMemory at the last reading while trials ran (process.memoryUsage()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers |\n|---:|---|---:|---:|---:|---:|---:|',
+    '\nMemory at the last reading while trials ran (process.memoryUsage()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers | live heap at the end, after a full GC |\n|---:|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const row of memoryRows) console.log(row);
 }

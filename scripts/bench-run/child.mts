@@ -35,10 +35,16 @@ function cpuSec(): number {
 let planned = 0;
 let cpuAtPlan = 0;
 let lastAttempt = 0;
+/** process.cpuUsage() at the plan and at the last attempt's end (cheap enough to read on every attempt). */
+let usageAtPlan: NodeJS.CpuUsage = process.cpuUsage();
+let usageAtLastAttempt: NodeJS.CpuUsage = usageAtPlan;
 let runningRss = 0;
 let lastRssRead = -Infinity;
 /** The breakdown at the last RSS read: V8's heap (reserved and used), and memory outside it. */
 let memory: NodeJS.MemoryUsage | null = null;
+
+const cpuSecBetween = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) =>
+  (b.user - a.user + b.system - a.system) / 1e6;
 
 /** VmHWM: the most this process ever had resident, in bytes. */
 function peakRssBytes(): number {
@@ -64,6 +70,7 @@ const outcome = await runBenchmark({
   // run's own CPU profile, and the mark only rises, so a later read covers every peak before it.
   onAttempt: () => {
     lastAttempt = performance.now();
+    usageAtLastAttempt = process.cpuUsage();
     if (lastAttempt - lastRssRead < 100) return;
     lastRssRead = lastAttempt;
     runningRss = peakRssBytes();
@@ -72,9 +79,15 @@ const outcome = await runBenchmark({
   onPlan: () => {
     planned = performance.now();
     cpuAtPlan = cpuSec();
+    usageAtPlan = process.cpuUsage();
   },
 });
 const wallSec = (performance.now() - planned) / 1000;
+const cpuEnd = cpuSec();
+// What the run still holds at its end, after a full collection (the child runs with --expose-gc):
+// retained data, as against the garbage V8 lets pile up between collections that RSS also counts.
+(globalThis as { gc?: () => void }).gc?.();
+const liveHeapMb = process.memoryUsage().heapUsed / 1024 ** 2;
 const trials = (outcome.results.trials as { modelMs: number; gradeMs: number; attempts: unknown[] }[]).map(
   (t) => ({ modelMs: t.modelMs, gradeMs: t.gradeMs, attempts: t.attempts.length }),
 );
@@ -87,7 +100,9 @@ console.log(
     memoryMb:
       memory &&
       Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
-    cpuSec: cpuSec() - cpuAtPlan,
+    cpuSec: cpuEnd - cpuAtPlan,
+    runningCpuSec: cpuSecBetween(usageAtPlan, usageAtLastAttempt),
+    liveHeapMb,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     trials,
   }),
