@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { oneLine } from '../errors.js';
 import type { BaselineMeta } from '../results/baseline.js';
-import { readResults, serializeResults } from '../results/io.js';
+import { readResults, writeResults } from '../results/io.js';
 import { mergeResults } from '../results/merge.js';
 import type { Results } from '../results/schema.js';
 import { sha256 } from '../tasks/files.js';
@@ -161,7 +161,7 @@ export async function saveBaseline(
   for (const [dir, prefix, part] of entries) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'results.json'), serializeResults(part));
+    writeResults(path.join(dir, 'results.json'), part);
     writeContextFile(dir, meta);
     const key = `${prefix}${uniqueId}`;
     if (await store.save([dir], key)) saved.push(key);

@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { describeZodError } from '../tasks/schema.js';
+import { writeAtomicPieces } from '../atomic-write.js';
+import { resultsJsonPieces } from './json-pieces.js';
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type Results } from './schema.js';
 
 /** Validates results before they are written: a malformed results file must never leave the harness. */
 export function serializeResults(results: Results): string {
-  return `${JSON.stringify(resultsSchema.parse(results), null, 2)}\n`;
+  return [...resultsJsonPieces(results, { validate: true, indent: 2 })].join('');
+}
+
+/**
+ * Writes results.json validated and pretty-printed, whole or not at all, one trial at a time: the
+ * file of a long run is never one string in memory.
+ */
+export function writeResults(file: string, results: Results): void {
+  writeAtomicPieces(file, resultsJsonPieces(results, { validate: true, indent: 2 }));
 }
 
 /** Reads and validates a results file; refuses other schema versions with a message that says what to do. */

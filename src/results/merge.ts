@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { renderReport } from '../report/markdown.js';
-import { OUTPUT_FILES, writeAtomic } from '../run/journal.js';
+import { writeAtomic } from '../atomic-write.js';
+import { OUTPUT_FILES } from '../run/journal.js';
 import { hashFiles, sha256 } from '../tasks/files.js';
-import { readResults, serializeResults } from './io.js';
+import { readResults, writeResults } from './io.js';
 import type { Results } from './schema.js';
 
 /** One shard's results and where they were read from (named in errors and warnings). */
@@ -189,7 +190,7 @@ export function mergeRunFiles(files: string[], out: string): { results: Results;
   }));
   const results = mergeResults(shards);
   mkdirSync(outDir, { recursive: true });
-  writeAtomic(path.join(outDir, OUTPUT_FILES.results), serializeResults(results));
+  writeResults(path.join(outDir, OUTPUT_FILES.results), results);
   const transcripts = files
     .map((f) => path.join(path.dirname(f), OUTPUT_FILES.transcripts))
     .filter((t) => existsSync(t))

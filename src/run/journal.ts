@@ -1,6 +1,8 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { serializeResults } from '../results/io.js';
+import { writeAtomic, writeAtomicPieces } from '../atomic-write.js';
+import { writeResults } from '../results/io.js';
+import { resultsJsonPieces } from '../results/json-pieces.js';
 import type { AttemptRecord, Results, TrialRecord } from '../results/schema.js';
 import type { ChatReply, Usage } from '../models/types.js';
 import type { AgentCallBill, AgentPaid } from '../agents/resume.js';
@@ -22,13 +24,6 @@ export const OUTPUT_FILES = {
   journal: 'journal.jsonl',
   report: 'report.md',
 } as const;
-
-/** Writes a file whole or not at all (temp + rename), so a crash never leaves half a results file. */
-export function writeAtomic(file: string, content: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
-}
 
 /** Which trial a journal line belongs to. */
 export interface TrialKey {
@@ -106,16 +101,16 @@ export class Journal {
 
   /** The final (or interrupted) results.json: validated and pretty-printed. */
   results(results: Results): void {
-    writeAtomic(this.file('results'), serializeResults(results));
+    writeResults(this.file('results'), results);
   }
 
   /**
    * A results.json checkpoint mid-run: the same object, compact and not re-validated (built by the
    * same typed code; the final write validates), so a checkpoint of a thousand trials costs a fraction
-   * of the final write.
+   * of the final write. Written a trial at a time, so it adds no memory proportional to the run.
    */
   checkpoint(results: Results): void {
-    writeAtomic(this.file('results'), `${JSON.stringify(results)}\n`);
+    writeAtomicPieces(this.file('results'), resultsJsonPieces(results, { validate: false, indent: 0 }));
   }
 
   report(markdown: string): void {

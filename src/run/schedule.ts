@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { TrialRecord } from '../results/schema.js';
 import type { Task } from '../tasks/loader.js';
-import { writeAtomic } from './journal.js';
+import { writeAtomic } from '../atomic-write.js';
 
 /**
  * Scheduling: which waiting model request or grading goes next. Two rules, expressed as one priority

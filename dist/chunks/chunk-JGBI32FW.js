@@ -22597,6 +22597,36 @@ function splitList(value) {
 // src/results/io.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 
+// src/atomic-write.ts
+import { closeSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+function writeAtomic(file, content) {
+  writeAtomicPieces(file, [content]);
+}
+var CHUNK_CHARS = 1 << 16;
+function writeAtomicPieces(file, pieces) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const fd = openSync(tmp, "w");
+  try {
+    let chunk = "";
+    for (const piece of pieces) {
+      chunk += piece;
+      if (chunk.length < CHUNK_CHARS) continue;
+      writeFileSync(fd, chunk);
+      chunk = "";
+    }
+    if (chunk) writeFileSync(fd, chunk);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
+// src/results/json-pieces.ts
+import { randomUUID } from "node:crypto";
+
 // src/results/schema.ts
 var RESULTS_SCHEMA_VERSION = 1;
 var failureClassSchema = external_exports.enum(["malformed", "build", "test", "timeout", "check", "infra"]);
@@ -22738,10 +22768,36 @@ var resultsSchema = external_exports.strictObject({
   warnings: external_exports.array(external_exports.string())
 });
 
-// src/results/io.ts
-function serializeResults(results) {
-  return `${JSON.stringify(resultsSchema.parse(results), null, 2)}
+// src/results/json-pieces.ts
+function* resultsJsonPieces(results, opts) {
+  const rest = opts.validate ? resultsSchema.parse({ ...results, trials: [] }) : results;
+  const marker = `aibench-trials-${randomUUID()}`;
+  const [head, tail3] = JSON.stringify({ ...rest, trials: marker }, null, opts.indent).split(
+    JSON.stringify(marker)
+  );
+  yield head;
+  const trials = results.trials;
+  if (!trials.length) yield "[]";
+  else if (!opts.indent) {
+    yield "[";
+    for (const [i, t] of trials.entries())
+      yield `${i ? "," : ""}${JSON.stringify(opts.validate ? trialSchema.parse(t) : t)}`;
+    yield "]";
+  } else {
+    yield "[\n";
+    for (const [i, t] of trials.entries()) {
+      const json = JSON.stringify(opts.validate ? trialSchema.parse(t) : t, null, 2);
+      yield `${i ? ",\n" : ""}    ${json.replaceAll("\n", "\n    ")}`;
+    }
+    yield "\n  ]";
+  }
+  yield `${tail3}
 `;
+}
+
+// src/results/io.ts
+function writeResults(file, results) {
+  writeAtomicPieces(file, resultsJsonPieces(results, { validate: true, indent: 2 }));
 }
 function readResults(file) {
   let raw;
@@ -24190,7 +24246,7 @@ import {
   readFileSync as readFileSync5,
   realpathSync,
   rmdirSync,
-  writeFileSync
+  writeFileSync as writeFileSync2
 } from "node:fs";
 import os3 from "node:os";
 import path7 from "node:path";
@@ -24307,8 +24363,8 @@ function cgroupV1() {
       const groups = [path7.join(pids, "aibench", id), path7.join(memory, "aibench", id)];
       try {
         for (const g2 of groups) mkdirSync(g2, { recursive: true });
-        writeFileSync(path7.join(groups[0], "pids.max"), "1024");
-        writeFileSync(path7.join(groups[1], "memory.limit_in_bytes"), String(6 * 1024 ** 3));
+        writeFileSync2(path7.join(groups[0], "pids.max"), "1024");
+        writeFileSync2(path7.join(groups[1], "memory.limit_in_bytes"), String(6 * 1024 ** 3));
       } catch {
         return { prefix: [], cleanup: () => {
         } };
@@ -24498,19 +24554,19 @@ async function detectSandbox(hostEnv, protect = []) {
 
 // src/grade/toolchains/go.ts
 import { execFile as execFile6 } from "node:child_process";
-import { mkdirSync as mkdirSync6, rmSync as rmSync4 } from "node:fs";
+import { mkdirSync as mkdirSync6, rmSync as rmSync5 } from "node:fs";
 import path12 from "node:path";
 import { promisify as promisify5 } from "node:util";
 
 // src/cache/holds.ts
-import { mkdirSync as mkdirSync2, readdirSync as readdirSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync2, readdirSync as readdirSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import path8 from "node:path";
 
 // src/cache/locks.ts
-import { closeSync as closeSync2, openSync as openSync2, unlinkSync, writeSync } from "node:fs";
+import { closeSync as closeSync3, openSync as openSync3, unlinkSync, writeSync } from "node:fs";
 
 // src/grade/safe-read.ts
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 var HOSTILE_OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 function describeOpenError(err) {
@@ -24574,7 +24630,7 @@ async function readHostileFile(file, limits) {
 function readSmallFileSync(file, maxBytes) {
   let fd;
   try {
-    fd = openSync(file, HOSTILE_OPEN_FLAGS);
+    fd = openSync2(file, HOSTILE_OPEN_FLAGS);
   } catch {
     return null;
   }
@@ -24588,7 +24644,7 @@ function readSmallFileSync(file, maxBytes) {
   } catch {
     return null;
   } finally {
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 
@@ -24608,9 +24664,9 @@ function lockOwnerAlive(lock) {
 function takeLock(lock) {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync2(lock, "wx");
+      const fd = openSync3(lock, "wx");
       writeSync(fd, String(process.pid));
-      closeSync2(fd);
+      closeSync3(fd);
       return true;
     } catch (err) {
       if (err.code !== "EEXIST") return false;
@@ -24650,7 +24706,7 @@ function register(dir) {
     mkdirSync2(holdersDir(dir), { recursive: true });
     const gate = takeLockWaiting(gateLock(dir), GATE_WAIT_MS);
     try {
-      writeFileSync2(path8.join(holdersDir(dir), String(process.pid)), "");
+      writeFileSync3(path8.join(holdersDir(dir), String(process.pid)), "");
     } finally {
       if (gate) releaseLock(gateLock(dir));
     }
@@ -24765,7 +24821,7 @@ function parseGoTestEvents(stream, hiddenTests) {
 // src/grade/scan/go-scan.ts
 import { execFile as execFile3 } from "node:child_process";
 import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync6, mkdirSync as mkdirSync3, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
 import path9 from "node:path";
 import { promisify as promisify2 } from "node:util";
 
@@ -25205,15 +25261,15 @@ async function buildGoScanner(dir, goEnv2) {
   const src = `${dir}.src-${process.pid}`;
   mkdirSync3(src, { recursive: true });
   try {
-    writeFileSync3(path9.join(src, "go.mod"), "module aibenchgoscan\n\ngo 1.19\n");
-    writeFileSync3(path9.join(src, "main.go"), GO_SCANNER_SOURCE);
+    writeFileSync4(path9.join(src, "go.mod"), "module aibenchgoscan\n\ngo 1.19\n");
+    writeFileSync4(path9.join(src, "main.go"), GO_SCANNER_SOURCE);
     mkdirSync3(dir, { recursive: true });
     const tmp = `${bin}.${process.pid}`;
     await exec2("go", ["build", "-trimpath", "-o", tmp, "."], { cwd: src, env: goEnv2, timeout: 3e5 });
-    renameSync(tmp, bin);
+    renameSync2(tmp, bin);
     return bin;
   } finally {
-    rmSync(src, { recursive: true, force: true });
+    rmSync2(src, { recursive: true, force: true });
   }
 }
 var SCAN_OUTPUT_CAP = 32 * 1024 ** 2;
@@ -25274,9 +25330,9 @@ import {
   mkdirSync as mkdirSync5,
   mkdtempSync,
   readFileSync as readFileSync6,
-  rmSync as rmSync3,
+  rmSync as rmSync4,
   statSync as statSync3,
-  writeFileSync as writeFileSync5
+  writeFileSync as writeFileSync6
 } from "node:fs";
 import os4 from "node:os";
 import { promisify as promisify4 } from "node:util";
@@ -25285,7 +25341,7 @@ import path11 from "node:path";
 // src/grade/scan/rust-mir-wrapper.ts
 import { execFile as execFile4 } from "node:child_process";
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync2, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import path10 from "node:path";
 import { promisify as promisify3 } from "node:util";
 var exec3 = promisify3(execFile4);
@@ -25345,17 +25401,17 @@ async function buildMirWrapper(dir, env) {
   const src = `${bin}.${process.pid}.rs`;
   const tmp = `${bin}.${process.pid}`;
   try {
-    writeFileSync4(src, WRAPPER_SOURCE);
+    writeFileSync5(src, WRAPPER_SOURCE);
     await exec3(
       "rustc",
       ["--edition=2021", "--crate-name=aibench_rustc_mir", "-Copt-level=1", "-o", tmp, src],
       { env, timeout: 12e4 }
     );
-    renameSync2(tmp, bin);
+    renameSync3(tmp, bin);
     return bin;
   } finally {
-    rmSync2(src, { force: true });
-    rmSync2(tmp, { force: true });
+    rmSync3(src, { force: true });
+    rmSync3(tmp, { force: true });
   }
 }
 function mirBuildEnv(wrapper, mirDir) {
@@ -25390,18 +25446,18 @@ function hiddenSources(task) {
 function maskHidden(ws, rels) {
   for (const rel of rels) {
     const abs = path11.join(ws.dir, rel);
-    rmSync3(abs, { force: true });
-    writeFileSync5(abs, "", { flag: "wx" });
+    rmSync4(abs, { force: true });
+    writeFileSync6(abs, "", { flag: "wx" });
   }
 }
 function restoreHidden(ws, task, rels) {
   for (const rel of rels) {
     const abs = path11.join(ws.dir, rel);
     const parent = path11.dirname(abs);
-    if (existsSync8(parent) && lstatSync(parent).isSymbolicLink()) rmSync3(parent, { force: true });
+    if (existsSync8(parent) && lstatSync(parent).isSymbolicLink()) rmSync4(parent, { force: true });
     mkdirSync5(parent, { recursive: true });
-    rmSync3(abs, { force: true, recursive: true });
-    writeFileSync5(abs, task.hidden.get(rel), { flag: "wx" });
+    rmSync4(abs, { force: true, recursive: true });
+    writeFileSync6(abs, task.hidden.get(rel), { flag: "wx" });
   }
 }
 function readOr(file, fallback) {
@@ -25427,7 +25483,7 @@ function mirFile(mirDir, target) {
 async function probeRustScan(hostEnv) {
   const dir = mkdtempSync(path11.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
   try {
-    writeFileSync5(path11.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
+    writeFileSync6(path11.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
     const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
     const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path11.join(dir, "lib.rs")];
     await exec4("rustc", [...common, `--emit=mir=${path11.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
@@ -25442,7 +25498,7 @@ async function probeRustScan(hostEnv) {
   } catch (err) {
     return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(" ")}) even with RUSTC_BOOTSTRAP=1: ${String(err.message).split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
   } finally {
-    rmSync3(dir, { recursive: true, force: true });
+    rmSync4(dir, { recursive: true, force: true });
   }
 }
 async function expandRustSources(ctx, procEnv) {
@@ -25505,7 +25561,7 @@ async function expandRustSources(ctx, procEnv) {
   } finally {
     restoreHidden(ws, task, hidden);
     try {
-      rmSync3(scanDir, { recursive: true, force: true, maxRetries: 3 });
+      rmSync4(scanDir, { recursive: true, force: true, maxRetries: 3 });
     } catch {
     }
   }
@@ -25647,7 +25703,7 @@ var goToolchain = {
     try {
       scanner = await buildGoScanner(scannerDir, goEnv(found, scratch, gocache, env.hostEnv));
     } finally {
-      rmSync4(scratch, { recursive: true, force: true });
+      rmSync5(scratch, { recursive: true, force: true });
     }
     env.go = { ...found, scanner };
     log(`go: ${found.version} (${found.goroot})`);
@@ -25912,12 +25968,12 @@ function eventText(stream) {
 }
 
 // src/grade/toolchains/node.ts
-import { mkdirSync as mkdirSync8, writeFileSync as writeFileSync7 } from "node:fs";
+import { mkdirSync as mkdirSync8, writeFileSync as writeFileSync8 } from "node:fs";
 import path14 from "node:path";
 
 // src/tasks/fixture.ts
 import { execFile as execFile7 } from "node:child_process";
-import { existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync7, renameSync as renameSync3, rmSync as rmSync5, writeFileSync as writeFileSync6 } from "node:fs";
+import { existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync7, renameSync as renameSync4, rmSync as rmSync6, writeFileSync as writeFileSync7 } from "node:fs";
 import path13 from "node:path";
 import { promisify as promisify6 } from "node:util";
 var run = promisify6(execFile7);
@@ -25938,21 +25994,21 @@ async function ensureFixture(suite, cache, log) {
   if (existsSync9(path13.join(target, ".complete"))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync7(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync6(path13.join(staging, f), readFileSync7(path13.join(suite.fixture.dir, f)));
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync7(path13.join(staging, f), readFileSync7(path13.join(suite.fixture.dir, f)));
   log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
   try {
     await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
-    rmSync5(staging, { recursive: true, force: true });
+    rmSync6(staging, { recursive: true, force: true });
     const e = err;
     throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
   }
-  writeFileSync6(path13.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync9(target) && !existsSync9(path13.join(target, ".complete"))) rmSync5(target, { recursive: true, force: true });
+  writeFileSync7(path13.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync9(target) && !existsSync9(path13.join(target, ".complete"))) rmSync6(target, { recursive: true, force: true });
   try {
-    renameSync3(staging, target);
+    renameSync4(staging, target);
   } catch {
-    rmSync5(staging, { recursive: true, force: true });
+    rmSync6(staging, { recursive: true, force: true });
   }
   return target;
 }
@@ -26000,7 +26056,7 @@ var nodeToolchain = {
     const viteCache = path14.join(ws.dir, ".cache");
     mkdirSync8(viteCache, { recursive: true });
     const reportPath = path14.join(ws.private, "vitest-report.json");
-    writeFileSync7(reportPath, "");
+    writeFileSync8(reportPath, "");
     const mounts = {
       writable: [],
       readable: [env.fixtures.get(task.suite.name)],
@@ -26080,7 +26136,7 @@ ${errorLines.slice(0, 10).join("\n")}`;
 
 // src/grade/toolchains/python.ts
 import { execFile as execFile8 } from "node:child_process";
-import { writeFileSync as writeFileSync8 } from "node:fs";
+import { writeFileSync as writeFileSync9 } from "node:fs";
 import path15 from "node:path";
 import { promisify as promisify7 } from "node:util";
 
@@ -31809,7 +31865,7 @@ ${report.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : `${h.file}: `}$
 }
 async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
   const reportPath = path15.join(ws.private, "junit.xml");
-  writeFileSync8(reportPath, "");
+  writeFileSync9(reportPath, "");
   const argv = [
     py.executable,
     "-I",
@@ -41493,8 +41549,8 @@ function selectTasks(all, suites, keys) {
 }
 
 // src/run/run.ts
-import { randomUUID } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync15, readFileSync as readFileSync12, rmSync as rmSync9 } from "node:fs";
+import { randomUUID as randomUUID2 } from "node:crypto";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync15, readFileSync as readFileSync12, rmSync as rmSync10 } from "node:fs";
 import path35 from "node:path";
 
 // src/agents/presets.ts
@@ -41663,7 +41719,7 @@ function createAgent(spec, ctx) {
 }
 
 // src/agents/trial.ts
-import path30 from "node:path";
+import path29 from "node:path";
 
 // src/grade/grade.ts
 import os5 from "node:os";
@@ -41868,13 +41924,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync11, mkdtempSync as mkdtempSync2, rmSync as rmSync6, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync9 } from "node:fs";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync11, mkdtempSync as mkdtempSync2, rmSync as rmSync7, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync10 } from "node:fs";
 import path23 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
     const abs = path23.join(dir, rel);
     mkdirSync11(path23.dirname(abs), { recursive: true });
-    writeFileSync9(abs, content);
+    writeFileSync10(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -41926,12 +41982,12 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync6(path23.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      rmSync7(path23.join(ws.dir, "node_modules"), { recursive: true, force: true });
       symlinkSync(nodeModules, path23.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync6(root, { recursive: true, force: true });
+      rmSync7(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -42101,94 +42157,8 @@ function ungraded() {
 }
 
 // src/run/schedule.ts
-import { mkdirSync as mkdirSync13, readFileSync as readFileSync10 } from "node:fs";
-import path26 from "node:path";
-
-// src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync12, renameSync as renameSync4, writeFileSync as writeFileSync10 } from "node:fs";
+import { mkdirSync as mkdirSync12, readFileSync as readFileSync10 } from "node:fs";
 import path25 from "node:path";
-var OUTPUT_FILES = {
-  results: "results.json",
-  transcripts: "transcripts.jsonl",
-  journal: "journal.jsonl",
-  report: "report.md"
-};
-function writeAtomic(file, content) {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync10(tmp, content);
-  renameSync4(tmp, file);
-}
-var Journal = class {
-  constructor(dir) {
-    this.dir = dir;
-    mkdirSync12(dir, { recursive: true });
-  }
-  dir;
-  file(name) {
-    return path25.join(this.dir, OUTPUT_FILES[name]);
-  }
-  append(entry2) {
-    appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
-`);
-  }
-  header(header2) {
-    this.append({ ...header2 });
-  }
-  /**
-   * A graded attempt. When its reply was journaled by `paid` (chat models), the line says
-   * `"reply":"paid"` instead of repeating it; `--resume` takes the text from the paid line.
-   */
-  attempt(key2, attempt, replyPaid = false) {
-    if (replyPaid)
-      this.append({ type: "attempt", ...key2, reply: "paid", attempt: { ...attempt, reply: void 0 } });
-    else this.append({ type: "attempt", ...key2, attempt });
-  }
-  /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
-  paid(key2, paid) {
-    this.append({ type: "paid", ...key2, paid });
-  }
-  /** An agent's run paid for (metered) with the files it left, journaled before grading: never run twice. */
-  agentPaid(key2, paid) {
-    this.append({ type: "agent-paid", ...key2, paid });
-  }
-  /** A model call an agent made, metered by the proxy: its bill survives a crash mid-run. */
-  agentCall(key2, call) {
-    this.append({ type: "agent-call", ...key2, call });
-  }
-  /** A trial ended: its record is its last `attempts` attempts, summarised (`summarizeTrial`). */
-  trial(key2, attempts, stoppedBy) {
-    this.append({ type: "trial", ...key2, attempts, stoppedBy });
-  }
-  /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
-  interrupted(signal) {
-    this.append({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() });
-  }
-  transcript(entry2) {
-    appendFileSync(
-      this.file("transcripts"),
-      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry2 })}
-`
-    );
-  }
-  /** The final (or interrupted) results.json: validated and pretty-printed. */
-  results(results) {
-    writeAtomic(this.file("results"), serializeResults(results));
-  }
-  /**
-   * A results.json checkpoint mid-run: the same object, compact and not re-validated (built by the
-   * same typed code; the final write validates), so a checkpoint of a thousand trials costs a fraction
-   * of the final write.
-   */
-  checkpoint(results) {
-    writeAtomic(this.file("results"), `${JSON.stringify(results)}
-`);
-  }
-  report(markdown2) {
-    writeAtomic(this.file("report"), markdown2);
-  }
-};
-
-// src/run/schedule.ts
 var RETRY = 1e12;
 function schedulePriority(expectedGradeMs, attempt) {
   return (attempt > 1 ? RETRY : 0) + expectedGradeMs;
@@ -42214,7 +42184,7 @@ var timesSchema = external_exports.object({
 });
 function readTimes(cacheDir) {
   try {
-    return timesSchema.parse(JSON.parse(readFileSync10(path26.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
+    return timesSchema.parse(JSON.parse(readFileSync10(path25.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
   } catch {
     return { version: 1, tasks: {} };
   }
@@ -42255,8 +42225,8 @@ function recordGradeTimes(cacheDir, tasks, trials) {
     };
   }
   try {
-    mkdirSync13(cacheDir, { recursive: true });
-    writeAtomic(path26.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
+    mkdirSync12(cacheDir, { recursive: true });
+    writeAtomic(path25.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
 `);
   } catch {
   }
@@ -42283,8 +42253,8 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 }
 
 // src/agents/collect.ts
-import { closeSync as closeSync3, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync3, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
-import path27 from "node:path";
+import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync4, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
+import path26 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
   totalBytes: 16 * 1024 * 1024,
@@ -42295,7 +42265,7 @@ var SKIP_DIRS = /* @__PURE__ */ new Set(["node_modules", "target", ".git"]);
 function readRegular(abs, limit2) {
   let fd;
   try {
-    fd = openSync3(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
+    fd = openSync4(abs, constants3.O_RDONLY | constants3.O_NOFOLLOW | constants3.O_NONBLOCK);
   } catch {
     return null;
   }
@@ -42313,7 +42283,7 @@ function readRegular(abs, limit2) {
   } catch {
     return null;
   } finally {
-    closeSync3(fd);
+    closeSync4(fd);
   }
 }
 function collectWorkspace(dir, task, baseline) {
@@ -42334,7 +42304,7 @@ function collectWorkspace(dir, task, baseline) {
     }
     for (const name of entries) {
       const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = path27.join(abs, name);
+      const childAbs = path26.join(abs, name);
       let st2;
       try {
         st2 = lstatSync3(childAbs);
@@ -42640,13 +42610,13 @@ var MeteringProxy = class {
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync14, mkdtempSync as mkdtempSync3, rmSync as rmSync7, symlinkSync as symlinkSync2, writeFileSync as writeFileSync12 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync8, symlinkSync as symlinkSync2, writeFileSync as writeFileSync12 } from "node:fs";
 import os6 from "node:os";
-import path29 from "node:path";
+import path28 from "node:path";
 
 // src/agents/forwarder.ts
 import { writeFileSync as writeFileSync11 } from "node:fs";
-import path28 from "node:path";
+import path27 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
 const [socket, port, cmd, ...args] = process.argv.slice(2);
@@ -42664,7 +42634,7 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 function writeForwarder(dir) {
-  const file = path28.join(dir, "aibench-forward.mjs");
+  const file = path27.join(dir, "aibench-forward.mjs");
   writeFileSync11(file, FORWARDER_SOURCE);
   return file;
 }
@@ -42674,32 +42644,32 @@ var IN_SANDBOX_PORT = 48111;
 var PLACEHOLDER_KEY = "aibench-placeholder-key";
 function writeTree2(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path29.join(dir, rel);
-    mkdirSync14(path29.dirname(abs), { recursive: true });
+    const abs = path28.join(dir, rel);
+    mkdirSync13(path28.dirname(abs), { recursive: true });
     writeFileSync12(abs, content);
   }
 }
 function prepareAgentWorkspace(task, nodeModules, seed) {
-  const parent = path29.join(os6.tmpdir(), "aibench-agents");
-  mkdirSync14(parent, { recursive: true });
-  const root = mkdtempSync3(path29.join(parent, `${task.suite.name}-${task.id}-`));
+  const parent = path28.join(os6.tmpdir(), "aibench-agents");
+  mkdirSync13(parent, { recursive: true });
+  const root = mkdtempSync3(path28.join(parent, `${task.suite.name}-${task.id}-`));
   const ws = {
     root,
-    dir: path29.join(root, "project"),
-    scratch: path29.join(root, "scratch"),
-    io: path29.join(root, "io"),
+    dir: path28.join(root, "project"),
+    scratch: path28.join(root, "scratch"),
+    io: path28.join(root, "io"),
     baseline: new Map([...task.starter, ...task.suite.fixture?.files ?? []])
   };
-  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync14(d, { recursive: true });
+  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync13(d, { recursive: true });
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 511);
   writeTree2(ws.dir, ws.baseline);
   if (seed) writeTree2(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
-  if (nodeModules) symlinkSync2(nodeModules, path29.join(ws.dir, "node_modules"), "dir");
+  if (nodeModules) symlinkSync2(nodeModules, path28.join(ws.dir, "node_modules"), "dir");
   return ws;
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync7(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync8(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -42730,7 +42700,7 @@ The files in the current directory are the ones you left in your previous sessio
 ${agentRetryPrompt(feedback, attempt, attempts)}`;
 }
 async function runAgentProcess(o) {
-  const taskFile = path29.join(o.ws.io, `task-${o.attempt}.md`);
+  const taskFile = path28.join(o.ws.io, `task-${o.attempt}.md`);
   writeFileSync12(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
@@ -42812,7 +42782,7 @@ async function runAgentTrial(agent, task, trial, ctx) {
     }
   });
   const namespaces = env.sandbox.level === "namespaces";
-  const socket = path30.join(ws.io, "proxy.sock");
+  const socket = path29.join(ws.io, "proxy.sock");
   const rc = { agent, task, key: key2, ws, proxy, socket, nodeModules, ctx };
   let stoppedByBudget = false;
   let ranHere = false;
@@ -42983,7 +42953,7 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
 
 // src/report/html/write.ts
 import { renameSync as renameSync5, writeFileSync as writeFileSync13 } from "node:fs";
-import path31 from "node:path";
+import path30 from "node:path";
 
 // src/report/html/page.ts
 import { randomBytes } from "node:crypto";
@@ -44806,7 +44776,7 @@ ${reportTablesHtml(results)}
 async function writeVisualReport(results, outDir, tasks = []) {
   const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
-  const file = path31.join(outDir, HTML_REPORT_FILE);
+  const file = path30.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync13(tmp, renderHtmlReport(results, figures, tasks));
   renameSync5(tmp, file);
@@ -44894,12 +44864,12 @@ function cacheLimit(env, flag) {
 }
 
 // src/cache/prune.ts
-import { renameSync as renameSync6, rmSync as rmSync8 } from "node:fs";
-import path33 from "node:path";
+import { renameSync as renameSync6, rmSync as rmSync9 } from "node:fs";
+import path32 from "node:path";
 
 // src/cache/entries.ts
 import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
-import path32 from "node:path";
+import path31 from "node:path";
 var GROUPS = ["fixtures", "go-build", "go-scanner"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
@@ -44920,7 +44890,7 @@ function diskUsage(root, maxFiles = 2e6) {
     seen++;
     if (!st2.isDirectory()) continue;
     try {
-      for (const name of readdirSync7(dir)) stack.push(path32.join(dir, name));
+      for (const name of readdirSync7(dir)) stack.push(path31.join(dir, name));
     } catch {
     }
   }
@@ -44934,7 +44904,7 @@ function mtimeMs(p) {
   }
 }
 function entry(cacheDir, name) {
-  const dir = path32.join(cacheDir, name);
+  const dir = path31.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
   return {
@@ -44951,7 +44921,7 @@ function listCacheEntries(cacheDir) {
   for (const group of GROUPS) {
     let children;
     try {
-      children = readdirSync7(path32.join(cacheDir, group));
+      children = readdirSync7(path31.join(cacheDir, group));
     } catch {
       continue;
     }
@@ -44959,7 +44929,7 @@ function listCacheEntries(cacheDir) {
   }
   for (const single of SINGLES) {
     try {
-      if (lstatSync4(path32.join(cacheDir, single)).isDirectory()) names.push(single);
+      if (lstatSync4(path31.join(cacheDir, single)).isDirectory()) names.push(single);
     } catch {
     }
   }
@@ -44982,13 +44952,13 @@ function chooseEvictions(entries, limitBytes) {
 
 // src/cache/prune.ts
 async function removeEntry(cacheDir, e) {
-  const dir = path33.join(cacheDir, e.name);
+  const dir = path32.join(cacheDir, e.name);
   const gate = gateLock(dir);
   if (!takeLock(gate)) return "in use (its gate is taken)";
   const trash = `${dir}.trash-${process.pid}`;
   try {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
-    rmSync8(holdersDir(dir), { recursive: true, force: true });
+    rmSync9(holdersDir(dir), { recursive: true, force: true });
     renameSync6(dir, trash);
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
@@ -45045,6 +45015,84 @@ async function releaseAndPrune(env, limitBytes, log) {
     return null;
   }
 }
+
+// src/run/journal.ts
+import { appendFileSync, mkdirSync as mkdirSync14 } from "node:fs";
+import path33 from "node:path";
+var OUTPUT_FILES = {
+  results: "results.json",
+  transcripts: "transcripts.jsonl",
+  journal: "journal.jsonl",
+  report: "report.md"
+};
+var Journal = class {
+  constructor(dir) {
+    this.dir = dir;
+    mkdirSync14(dir, { recursive: true });
+  }
+  dir;
+  file(name) {
+    return path33.join(this.dir, OUTPUT_FILES[name]);
+  }
+  append(entry2) {
+    appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
+`);
+  }
+  header(header2) {
+    this.append({ ...header2 });
+  }
+  /**
+   * A graded attempt. When its reply was journaled by `paid` (chat models), the line says
+   * `"reply":"paid"` instead of repeating it; `--resume` takes the text from the paid line.
+   */
+  attempt(key2, attempt, replyPaid = false) {
+    if (replyPaid)
+      this.append({ type: "attempt", ...key2, reply: "paid", attempt: { ...attempt, reply: void 0 } });
+    else this.append({ type: "attempt", ...key2, attempt });
+  }
+  /** A reply paid for, journaled before grading so a crash never makes us pay for it twice. */
+  paid(key2, paid) {
+    this.append({ type: "paid", ...key2, paid });
+  }
+  /** An agent's run paid for (metered) with the files it left, journaled before grading: never run twice. */
+  agentPaid(key2, paid) {
+    this.append({ type: "agent-paid", ...key2, paid });
+  }
+  /** A model call an agent made, metered by the proxy: its bill survives a crash mid-run. */
+  agentCall(key2, call) {
+    this.append({ type: "agent-call", ...key2, call });
+  }
+  /** A trial ended: its record is its last `attempts` attempts, summarised (`summarizeTrial`). */
+  trial(key2, attempts, stoppedBy) {
+    this.append({ type: "trial", ...key2, attempts, stoppedBy });
+  }
+  /** Marks the run as stopped by a signal (resume ignores the line and continues the run). */
+  interrupted(signal) {
+    this.append({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() });
+  }
+  transcript(entry2) {
+    appendFileSync(
+      this.file("transcripts"),
+      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry2 })}
+`
+    );
+  }
+  /** The final (or interrupted) results.json: validated and pretty-printed. */
+  results(results) {
+    writeResults(this.file("results"), results);
+  }
+  /**
+   * A results.json checkpoint mid-run: the same object, compact and not re-validated (built by the
+   * same typed code; the final write validates), so a checkpoint of a thousand trials costs a fraction
+   * of the final write. Written a trial at a time, so it adds no memory proportional to the run.
+   */
+  checkpoint(results) {
+    writeAtomicPieces(this.file("results"), resultsJsonPieces(results, { validate: false, indent: 0 }));
+  }
+  report(markdown2) {
+    writeAtomic(this.file("report"), markdown2);
+  }
+};
 
 // src/run/pool.ts
 var Pool = class {
@@ -45391,7 +45439,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync9(path35.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync10(path35.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -45463,7 +45511,7 @@ async function runBenchmark(request) {
   const journal = new Journal(out);
   const header2 = prior?.header ?? {
     type: "run",
-    runId: randomUUID(),
+    runId: randomUUID2(),
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
     models: opts.models,
     tasks: tasks.map((t) => t.key),
@@ -46260,7 +46308,7 @@ function mergeRunFiles(files, out) {
   }));
   const results = mergeResults(shards);
   mkdirSync16(outDir, { recursive: true });
-  writeAtomic(path36.join(outDir, OUTPUT_FILES.results), serializeResults(results));
+  writeResults(path36.join(outDir, OUTPUT_FILES.results), results);
   const transcripts = files.map((f) => path36.join(path36.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync14(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
   writeAtomic(path36.join(outDir, OUTPUT_FILES.transcripts), transcripts);
@@ -46914,7 +46962,7 @@ export {
   numberFrom,
   parseModelSpec,
   splitList,
-  serializeResults,
+  writeResults,
   readResults,
   cascade,
   cascadeTable,
@@ -46938,7 +46986,6 @@ export {
   prepareGrading,
   missingKeys,
   gradeFiles,
-  OUTPUT_FILES,
   writeVisualReport,
   staticRequirementProblems,
   unprovenRequirements,
@@ -46951,6 +46998,7 @@ export {
   pruneCache,
   describePrune,
   releaseAndPrune,
+  OUTPUT_FILES,
   Pool,
   runBenchmark,
   addSpend,
