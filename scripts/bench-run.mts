@@ -4,12 +4,14 @@
 //   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,schedule,cold] [--scale 0.25]
 //     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
-//   ÷ wall, and peak RSS, for 30, 300 and 1,000 trials of a mock model answering after 2 s (32 at a
-//   time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half of the time. Beside
-//   it, the floor: the same request bodies sent by the Anthropic SDK alone (scripts/bench-run/
-//   sdk-floor.mts), and the harness's CPU beyond it, over the whole run and while trials run (the
-//   end's one-off writing of results.json, report.md, figures and report.html apart). Memory: RSS and
-//   V8's breakdown at the last reading, and the live heap at the end after a full GC (what is retained).
+//   ÷ wall, and peak RSS, for --sizes trials (each rounded up to whole trials of every model on every
+//   task: the default 30,300,1000 makes 60, 400 and 1,000 with 20 tasks) of a mock model answering
+//   after 2 s (32 at a time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half
+//   of the time. Beside it, the floor: the same request bodies sent by the Anthropic SDK alone
+//   (scripts/bench-run/sdk-floor.mts), and the harness's CPU beyond it, over the whole run and while
+//   trials run (the end's one-off writing of results.json, report.md, figures and report.html apart).
+//   Memory: RSS and V8's breakdown at the last reading, and the live heap at the end after a full GC
+//   (what is retained).
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
 //   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
 //   6–12 s, rust/L5 with TSan 32 s; scripts/bench-run/stub-grade.mts), everything × --scale so it
