@@ -1,6 +1,7 @@
 // Grading cost, measured side by side in one run (the machine is shared and noisy: only ratios between
 // runs interleaved here mean anything).
 //   npx tsx scripts/bench-grading.mts [--repeat 5] [--tasks react/L1-statcard,rust/L3-cache] [--hand-incremental]
+//     [--before <git revision>]
 // For each task: the full harness grading of the reference (fresh workspace, sandbox, tamper scan,
 // parsing, verdict) against the toolchain commands a person would type by hand in a reused workspace
 // (docs/TASKS.md: `tsc -p .` + `vitest run`; `cargo build --all-targets` + `cargo test --test <t>…`
@@ -9,9 +10,11 @@
 // (scripts/cpu-meter.mts), so sandboxed processes count. Also prints the harness's median wall time
 // against the task's warm-grading budget (React and Python 5 s, Rust and Go 10 s; with a TSan or -race
 // check 60 s). Python by hand: `python3 -m pytest -q`; Go: `go vet ./...` + `go test -count=1 ./...`
-// (+ `go test -race` for a race check).
+// (+ `go test -race` for a race check). With --before, that revision's harness (exported to a temp
+// folder, with its own task files) grades in every round too, interleaved with this checkout's and the
+// hand's, and each tree gets its own row against the same hand figures.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -24,6 +27,7 @@ import { createWorkspace, removeWorkspace, type Workspace } from '../src/grade/w
 import { prepareGrading } from '../src/run/environment.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../src/tasks/loader.js';
 import { machineCpuSeconds, metered } from './cpu-meter.mjs';
+import { checkoutName, exportRevision, shortRev } from './git-revision.mjs';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -31,11 +35,49 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '5' },
     tasks: { type: 'string' },
     'hand-incremental': { type: 'boolean', default: false },
+    before: { type: 'string' },
   },
 });
 const repeat = Number(values.repeat);
 const tasks = selectTasks(loadTasks([builtinTasksRoot()]), undefined, values.tasks?.split(','));
 const { env } = await prepareGrading(tasks, process.env, (l) => console.error(l));
+
+/** A harness that grades: this checkout's, or --before's loaded from its exported tree. */
+interface Tree {
+  name: string;
+  grade: (key: string) => Promise<{ outcome: string }>;
+}
+const byKey = (ts: Task[], key: string): Task => ts.find((t) => t.key === key)!;
+const trees: Tree[] = [
+  {
+    name: values.before ? `after (${checkoutName()})` : 'this checkout',
+    grade: (key) =>
+      gradeFiles(byKey(tasks, key), byKey(tasks, key).reference, { env, slot: 0, feedbackChars: 4000 }),
+  },
+];
+const { before } = values;
+const beforeRoot = before ? exportRevision(before) : null;
+if (before && beforeRoot) {
+  const load = async <T,>(rel: string): Promise<T> => (await import(path.join(beforeRoot, rel))) as T;
+  const grade = await load<typeof import('../src/grade/grade.js')>('src/grade/grade.ts');
+  const environment = await load<typeof import('../src/run/environment.js')>('src/run/environment.ts');
+  const loader = await load<typeof import('../src/tasks/loader.js')>('src/tasks/loader.ts');
+  const bTasks = loader.selectTasks(
+    loader.loadTasks([loader.builtinTasksRoot()]),
+    undefined,
+    values.tasks?.split(','),
+  );
+  const bEnv = (await environment.prepareGrading(bTasks, process.env, (l) => console.error(l))).env;
+  trees.unshift({
+    name: `before (${before} ${shortRev(before)})`,
+    grade: (key) =>
+      grade.gradeFiles(byKey(bTasks, key), byKey(bTasks, key).reference, {
+        env: bEnv,
+        slot: 0,
+        feedbackChars: 4000,
+      }),
+  });
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The toolchain commands for one attempt, typed by hand: no sandbox, no scan, no parsing. */
@@ -105,9 +147,9 @@ console.log(
   `sandbox: ${env.sandbox.level}; ${os.cpus().length} cores; load ${os.loadavg()[0]!.toFixed(1)}; repeat ${repeat}`,
 );
 console.log(
-  '| task | budget | harness wall | of budget | harness CPU | hand CPU | CPU harness / hand | wall harness / hand |',
+  '| task | tree | budget | harness wall | of budget | harness CPU | hand CPU | CPU harness / hand | wall harness / hand |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const task of tasks) {
   const budget = ['node', 'python'].includes(task.suite.toolchain)
     ? 5
@@ -133,29 +175,39 @@ for (const task of tasks) {
       }
     }
   };
-  const full = () => gradeFiles(task, task.reference, { env, slot: 0, feedbackChars: 4000 });
-  const first = await full(); // warm-up: caches, target dirs
-  if (first.outcome !== 'pass') throw new Error(`${task.key}: the reference did not pass (${first.outcome})`);
+  for (const tree of trees) {
+    const first = await tree.grade(task.key); // warm-up: caches, target dirs
+    if (first.outcome !== 'pass')
+      throw new Error(`${task.key}: the reference did not pass ${tree.name} (${first.outcome})`);
+  }
   await hand();
-  const h = { wall: [] as number[], cpu: [] as number[] };
-  const b = { wall: [] as number[], cpu: [] as number[] };
+  const handRuns = { wall: [] as number[], cpu: [] as number[] };
+  const harnessRuns = trees.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let i = 0; i < repeat; i++) {
-    const r = await metered(full);
-    if (r.value.outcome !== 'pass')
-      throw new Error(`${task.key}: the reference failed a warm grading (${r.value.outcome})`);
-    h.wall.push(r.wall);
-    h.cpu.push(r.cpu);
+    for (const [j, tree] of trees.entries()) {
+      const r = await metered(() => tree.grade(task.key));
+      if (r.value.outcome !== 'pass')
+        throw new Error(
+          `${task.key}: the reference failed a warm grading by ${tree.name} (${r.value.outcome})`,
+        );
+      harnessRuns[j]!.wall.push(r.wall);
+      harnessRuns[j]!.cpu.push(r.cpu);
+    }
     const m = await metered(hand);
-    b.wall.push(m.wall);
-    b.cpu.push(m.cpu);
+    handRuns.wall.push(m.wall);
+    handRuns.cpu.push(m.cpu);
   }
   await removeWorkspace(ws);
-  const [hw, hc, bw, bc] = [median(h.wall), median(h.cpu), median(b.wall), median(b.cpu)];
-  console.log(
-    `| ${task.key} | ${budget} s | ${hw.toFixed(2)} s | ${((hw / budget) * 100).toFixed(0)}% | ${hc.toFixed(2)} s | ${bc.toFixed(2)} s | ${(hc / bc).toFixed(2)}× | ${(hw / bw).toFixed(2)}× |`,
-  );
+  const [bw, bc] = [median(handRuns.wall), median(handRuns.cpu)];
+  for (const [j, tree] of trees.entries()) {
+    const [hw, hc] = [median(harnessRuns[j]!.wall), median(harnessRuns[j]!.cpu)];
+    console.log(
+      `| ${task.key} | ${tree.name} | ${budget} s | ${hw.toFixed(2)} s | ${((hw / budget) * 100).toFixed(0)}% | ${hc.toFixed(2)} s | ${bc.toFixed(2)} s | ${(hc / bc).toFixed(2)}× | ${(hw / bw).toFixed(2)}× |`,
+    );
+  }
 }
 const busy = (machineCpuSeconds() - machine0) / ((performance.now() - wall0) / 1000);
+if (beforeRoot) rmSync(beforeRoot, { recursive: true, force: true });
 console.log(
   `machine: ${busy.toFixed(2)} of ${os.cpus().length} cores busy on average during the run (all processes); load ${os.loadavg()[0]!.toFixed(1)}`,
 );

@@ -20,14 +20,15 @@
 //   would measure the neighbours.
 // - cold: the React suite (5 tasks, real gradings, reference replies after --cold-latency seconds)
 //   with an empty AIBENCH_CACHE (npm ci of the fixture) ÷ the same run again warm.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFiles } from '../src/prompt/format-files.js';
 import { builtinTasksRoot, loadTasks } from '../src/tasks/loader.js';
+import { checkoutName, exportRevision, repoRoot, shortRev } from './git-revision.mjs';
 import { MockLlmServer, textOf, type RecordedRequest } from '../test/support/mock-llm.js';
 
 const { values } = parseArgs({
@@ -45,22 +46,11 @@ const { values } = parseArgs({
 });
 const parts = new Set(values.parts.split(','));
 const scale = Number(values.scale);
-const after = path.resolve(import.meta.dirname, '..');
-const before = mkdtempSync(path.join(os.tmpdir(), 'aibench-before-'));
-execFileSync('sh', ['-c', `git -C '${after}' archive '${values.before}' | tar -x -C '${before}'`]);
-symlinkSync(realpathSync(path.join(after, 'node_modules')), path.join(before, 'node_modules'));
-const beforeRev = execFileSync('git', ['-C', after, 'rev-parse', '--short', values.before], {
-  encoding: 'utf8',
-}).trim();
-const afterRev = execFileSync('git', ['-C', after, 'rev-parse', '--short', 'HEAD'], {
-  encoding: 'utf8',
-}).trim();
+const after = repoRoot;
+const before = exportRevision(values.before);
 const trees = [
-  { name: `before (${values.before} ${beforeRev})`, root: before },
-  {
-    name: `after (${afterRev}${execFileSync('git', ['-C', after, 'status', '--porcelain'], { encoding: 'utf8' }).trim() ? '+dirty' : ''})`,
-    root: after,
-  },
+  { name: `before (${values.before} ${shortRev(values.before)})`, root: before },
+  { name: `after (${checkoutName()})`, root: after },
 ].filter((t) => !values.only || t.name.startsWith(values.only));
 const tasks = loadTasks([builtinTasksRoot()]);
 const temps: string[] = [before];

@@ -21,6 +21,7 @@ import { sandboxEnv } from '../sandbox-env.js';
 import { execSandboxed, type ToolchainContext } from '../toolchains/types.js';
 import { rustScanHits, type CompiledTarget } from './rust-rules.js';
 import { MIR_FLAGS } from './rust-mir-wrapper.js';
+import { expandCommand, expandEnv, PLAIN_RUST_HOST, seedRustInfo } from '../toolchains/rust-host.js';
 
 const exec = promisify(execFile);
 
@@ -169,7 +170,10 @@ export async function expandRustSources(
     };
   const scanDir = path.join(ws.root, 'rust-scan');
   mkdirSync(scanDir, { recursive: true });
-  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: '1', CARGO_TARGET_DIR: path.join(scanDir, 'target') };
+  const host = env.rustHost ?? PLAIN_RUST_HOST;
+  const scanTarget = path.join(scanDir, 'target');
+  const scanEnv = { ...procEnv, ...expandEnv(host, scanTarget) };
+  seedRustInfo(scanTarget, host.seeds.expand);
   const mounts = {
     writable: [ws.root],
     readable: [],
@@ -184,25 +188,11 @@ export async function expandRustSources(
   try {
     for (const [i, t] of submissionTargets(ctx).entries()) {
       const out = (ext: string) => path.join(scanDir, `${i}.${ext}`);
-      const hir = await execSandboxed(
-        env,
-        [
-          'cargo',
-          'rustc',
-          '--offline',
-          '--profile',
-          'check',
-          ...t.args,
-          '--message-format=json',
-          '--',
-          '-Zunpretty=hir',
-          '-o',
-          out('hir'),
-          `--emit=dep-info=${out('d')}`,
-        ],
-        mounts,
-        { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1000, deadline - Date.now()) },
-      );
+      const hir = await execSandboxed(env, expandCommand(host.cargo, t.args, out('hir'), out('d')), mounts, {
+        cwd: ws.dir,
+        env: scanEnv,
+        timeoutMs: Math.max(1000, deadline - Date.now()),
+      });
       durationMs += hir.durationMs;
       if (hir.exitCode !== 0 || hir.timedOut || hir.outputExceeded)
         return { kind: 'compile-failed', step: step(hir, durationMs, false), build: hir };

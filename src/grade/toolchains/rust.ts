@@ -10,8 +10,16 @@ import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
 import { runTsanCheck } from './tsan.js';
-import { mirBuildEnv, prepareMirWrapper } from '../scan/rust-mir-wrapper.js';
+import { prepareMirWrapper } from '../scan/rust-mir-wrapper.js';
 import { removeStaleTargets, staleTargetsRoot } from '../stale-targets.js';
+import {
+  cargoEnv,
+  PLAIN_RUST_HOST,
+  prepareRustHost,
+  seedRustInfo,
+  testBuildCommand,
+  testBuildEnv,
+} from './rust-host.js';
 import {
   expandRustSources,
   hiddenSources,
@@ -141,6 +149,7 @@ export const rustToolchain: Toolchain = {
         const stderr = String((err as { stderr?: string }).stderr ?? (err as Error).message);
         unavailable = `rustc could not build the harness's MIR wrapper: ${stderr.split('\n').filter(Boolean).slice(-3).join(' ')}`;
       }
+    env.rustHost = await prepareRustHost(env.hostEnv, env.rustMirWrapper);
     if (unavailable) {
       env.rustScanUnavailable = unavailable;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable}`);
@@ -197,12 +206,8 @@ function scanStopped(
 async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observation> {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
-  const procEnv = sandboxEnv(
-    ws.scratch,
-    // Incremental state could only help a later compile of the same paths, which never comes (above).
-    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: '0' },
-    env.hostEnv,
-  );
+  const procEnv = cargoEnv(ws.scratch, targetDir, env.hostEnv);
+  const host = env.rustHost ?? PLAIN_RUST_HOST;
 
   // The submission's sources expanded, hidden sources absent (see scan/rust-scan.ts): a syntax or name
   // error stops here, and so does any compile-time read of the hidden tests, before the build sees them.
@@ -218,16 +223,10 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   const mirDir = path.join(targetDir, 'mir');
   mkdirSync(mirDir);
   const wrapper = env.rustMirWrapper!; // set whenever the expansion ran (rustScanUnavailable otherwise)
+  seedRustInfo(targetDir, host.seeds.build);
   const build = await execSandboxed(
     env,
-    [
-      'cargo',
-      'test',
-      '--offline',
-      '--no-run',
-      ...testTargets.flatMap((t) => ['--test', t]),
-      '--message-format=json',
-    ],
+    testBuildCommand(host.cargo, testTargets),
     {
       writable: [ws.dir, targetDir],
       readable: [path.dirname(wrapper)],
@@ -238,7 +237,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
     },
     {
       cwd: ws.dir,
-      env: { ...procEnv, ...mirBuildEnv(wrapper, mirDir) },
+      env: { ...procEnv, ...testBuildEnv(host, wrapper, mirDir) },
       timeoutMs: task.timeouts.build * 1000,
     },
   );

@@ -4,6 +4,7 @@ import { WORKSPACE_QUOTA_BYTES, type Sandbox, type SandboxMounts } from '../sand
 import { execCapped, type ExecResult } from '../exec.js';
 import type { Observation, StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
+import type { RustHost } from './rust-host.js';
 
 /** Per-run state a toolchain prepared once (fixture install, toolchain probes). */
 export interface GradeEnv {
@@ -18,6 +19,8 @@ export interface GradeEnv {
   rustScanUnavailable?: string;
   /** The rustc wrapper that makes the Rust build print the submission's MIR (scan/rust-mir-wrapper.ts). */
   rustMirWrapper?: string;
+  /** How gradings call cargo: the toolchain's own binaries and rustc-info seeds (rust-host.ts). */
+  rustHost?: RustHost;
   /** The Go toolchain found by its prepare (go.ts): its root, version, and the built tamper scanner. */
   go?: { goroot: string; toolDir: string; version: string; minor: number; scanner: string };
   hostEnv: NodeJS.ProcessEnv;

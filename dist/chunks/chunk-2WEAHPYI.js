@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path37) {
-      const ctrl = callVisitor(key2, node, visitor, path37);
+    function visit_(key2, node, visitor, path38) {
+      const ctrl = callVisitor(key2, node, visitor, path38);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path37, ctrl);
-        return visit_(key2, ctrl, visitor, path37);
+        replaceNode(key2, path38, ctrl);
+        return visit_(key2, ctrl, visitor, path38);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path37 = Object.freeze(path37.concat(node));
+          path38 = Object.freeze(path38.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path37);
+            const ci = visit_(i, node.items[i], visitor, path38);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path37 = Object.freeze(path37.concat(node));
-          const ck = visit_("key", node.key, visitor, path37);
+          path38 = Object.freeze(path38.concat(node));
+          const ck = visit_("key", node.key, visitor, path38);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path37);
+          const cv = visit_("value", node.value, visitor, path38);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path37) {
-      const ctrl = await callVisitor(key2, node, visitor, path37);
+    async function visitAsync_(key2, node, visitor, path38) {
+      const ctrl = await callVisitor(key2, node, visitor, path38);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path37, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path37);
+        replaceNode(key2, path38, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path38);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path37 = Object.freeze(path37.concat(node));
+          path38 = Object.freeze(path38.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path37);
+            const ci = await visitAsync_(i, node.items[i], visitor, path38);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path37 = Object.freeze(path37.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path37);
+          path38 = Object.freeze(path38.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path38);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path37);
+          const cv = await visitAsync_("value", node.value, visitor, path38);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,23 +364,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path37) {
+    function callVisitor(key2, node, visitor, path38) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path37);
+        return visitor(key2, node, path38);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path37);
+        return visitor.Map?.(key2, node, path38);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path37);
+        return visitor.Seq?.(key2, node, path38);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path37);
+        return visitor.Pair?.(key2, node, path38);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path37);
+        return visitor.Scalar?.(key2, node, path38);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path37);
+        return visitor.Alias?.(key2, node, path38);
       return void 0;
     }
-    function replaceNode(key2, path37, node) {
-      const parent = path37[path37.length - 1];
+    function replaceNode(key2, path38, node) {
+      const parent = path38[path38.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -992,10 +992,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path37, value) {
+    function collectionFromPath(schema, path38, value) {
       let v2 = value;
-      for (let i = path37.length - 1; i >= 0; --i) {
-        const k = path37[i];
+      for (let i = path38.length - 1; i >= 0; --i) {
+        const k = path38[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path37) => path37 == null || typeof path37 === "object" && !!path37[Symbol.iterator]().next().done;
+    var isEmptyPath = (path38) => path38 == null || typeof path38 === "object" && !!path38[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,11 +1044,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path37, value) {
-        if (isEmptyPath(path37))
+      addIn(path38, value) {
+        if (isEmptyPath(path38))
           this.add(value);
         else {
-          const [key2, ...rest] = path37;
+          const [key2, ...rest] = path38;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1062,8 +1062,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        const [key2, ...rest] = path37;
+      deleteIn(path38) {
+        const [key2, ...rest] = path38;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1077,8 +1077,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        const [key2, ...rest] = path37;
+      getIn(path38, keepScalar) {
+        const [key2, ...rest] = path38;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1096,8 +1096,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path37) {
-        const [key2, ...rest] = path37;
+      hasIn(path38) {
+        const [key2, ...rest] = path38;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1107,8 +1107,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        const [key2, ...rest] = path37;
+      setIn(path38, value) {
+        const [key2, ...rest] = path38;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path37, value) {
+      addIn(path38, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path37, value);
+          this.contents.addIn(path38, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3700,14 +3700,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path37) {
-        if (Collection.isEmptyPath(path37)) {
+      deleteIn(path38) {
+        if (Collection.isEmptyPath(path38)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path37) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path38) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3722,10 +3722,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path37, keepScalar) {
-        if (Collection.isEmptyPath(path37))
+      getIn(path38, keepScalar) {
+        if (Collection.isEmptyPath(path38))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path37, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path38, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3736,10 +3736,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path37) {
-        if (Collection.isEmptyPath(path37))
+      hasIn(path38) {
+        if (Collection.isEmptyPath(path38))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path37) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path38) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3756,13 +3756,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path37, value) {
-        if (Collection.isEmptyPath(path37)) {
+      setIn(path38, value) {
+        if (Collection.isEmptyPath(path38)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path37), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path38), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path37, value);
+          this.contents.setIn(path38, value);
         }
       }
       /**
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path37) => {
+    visit.itemAtPath = (cst, path38) => {
       let item = cst;
-      for (const [field, index] of path37) {
+      for (const [field, index] of path38) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path37) => {
-      const parent = visit.itemAtPath(cst, path37.slice(0, -1));
-      const field = path37[path37.length - 1][0];
+    visit.parentCollection = (cst, path38) => {
+      const parent = visit.itemAtPath(cst, path38.slice(0, -1));
+      const field = path38[path38.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path37, item, visitor) {
-      let ctrl = visitor(item, path37);
+    function _visit(path38, item, visitor) {
+      let ctrl = visitor(item, path38);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path37.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path38.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,10 +5761,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path37);
+            ctrl = ctrl(item, path38);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path37) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path38) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path37, { windows } = {}) => {
-      const segs = path37.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path38, { windows } = {}) => {
+      const segs = path38.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21713,8 +21713,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path37 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path37}: ${issue.message}`;
+  const path38 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path38}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -24231,11 +24231,11 @@ function execCapped(argv, opts) {
 }
 
 // src/run/environment.ts
-import { execFile as execFile11 } from "node:child_process";
-import { existsSync as existsSync10, readFileSync as readFileSync8 } from "node:fs";
-import path18 from "node:path";
+import { execFile as execFile12 } from "node:child_process";
+import { existsSync as existsSync11, readFileSync as readFileSync9 } from "node:fs";
+import path19 from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify as promisify9 } from "node:util";
+import { promisify as promisify10 } from "node:util";
 
 // src/grade/sandbox.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -24553,10 +24553,10 @@ async function detectSandbox(hostEnv, protect = []) {
 }
 
 // src/grade/toolchains/go.ts
-import { execFile as execFile6 } from "node:child_process";
-import { mkdirSync as mkdirSync6, rmSync as rmSync5 } from "node:fs";
-import path12 from "node:path";
-import { promisify as promisify5 } from "node:util";
+import { execFile as execFile7 } from "node:child_process";
+import { mkdirSync as mkdirSync7, rmSync as rmSync6 } from "node:fs";
+import path13 from "node:path";
+import { promisify as promisify6 } from "node:util";
 
 // src/cache/holds.ts
 import { mkdirSync as mkdirSync2, readdirSync as readdirSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync3 } from "node:fs";
@@ -25323,20 +25323,20 @@ async function scanGoSubmission(ctx, procEnv, scanner) {
 }
 
 // src/grade/scan/rust-scan.ts
-import { execFile as execFile5 } from "node:child_process";
+import { execFile as execFile6 } from "node:child_process";
 import {
-  existsSync as existsSync8,
+  existsSync as existsSync9,
   lstatSync,
-  mkdirSync as mkdirSync5,
-  mkdtempSync,
-  readFileSync as readFileSync6,
-  rmSync as rmSync4,
+  mkdirSync as mkdirSync6,
+  mkdtempSync as mkdtempSync2,
+  readFileSync as readFileSync7,
+  rmSync as rmSync5,
   statSync as statSync3,
-  writeFileSync as writeFileSync6
+  writeFileSync as writeFileSync7
 } from "node:fs";
-import os4 from "node:os";
-import { promisify as promisify4 } from "node:util";
-import path11 from "node:path";
+import os5 from "node:os";
+import { promisify as promisify5 } from "node:util";
+import path12 from "node:path";
 
 // src/grade/scan/rust-mir-wrapper.ts
 import { execFile as execFile4 } from "node:child_process";
@@ -25424,8 +25424,125 @@ async function prepareMirWrapper(cacheDir, env, holds) {
   return buildMirWrapper(dir, env);
 }
 
-// src/grade/scan/rust-scan.ts
+// src/grade/toolchains/rust-host.ts
+import { execFile as execFile5 } from "node:child_process";
+import { existsSync as existsSync8, mkdirSync as mkdirSync5, mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import os4 from "node:os";
+import path11 from "node:path";
+import { promisify as promisify4 } from "node:util";
 var exec4 = promisify4(execFile5);
+async function realBinaries(cwd, hostEnv) {
+  try {
+    const { stdout } = await exec4("rustc", ["--print", "sysroot"], {
+      cwd,
+      env: sandboxEnv(cwd, {}, hostEnv),
+      timeout: 6e4
+    });
+    const bin = path11.join(stdout.trim(), "bin");
+    const found = { cargo: path11.join(bin, "cargo"), rustc: path11.join(bin, "rustc") };
+    return existsSync8(found.cargo) && existsSync8(found.rustc) ? found : null;
+  } catch {
+    return null;
+  }
+}
+function expandCommand(cargo, targetArgs, hirOut, depInfoOut) {
+  return [
+    cargo,
+    "rustc",
+    "--offline",
+    "--profile",
+    "check",
+    ...targetArgs,
+    "--message-format=json",
+    "--",
+    "-Zunpretty=hir",
+    "-o",
+    hirOut,
+    `--emit=dep-info=${depInfoOut}`
+  ];
+}
+function testBuildCommand(cargo, testTargets) {
+  return [
+    cargo,
+    "test",
+    "--offline",
+    "--no-run",
+    ...testTargets.flatMap((t) => ["--test", t]),
+    "--message-format=json"
+  ];
+}
+function testBuildEnv(host, wrapper, mirDir) {
+  return { ...host.env, ...mirBuildEnv(wrapper, mirDir), CARGO_PROFILE_DEV_DEBUG: "0" };
+}
+function cargoEnv(scratch, targetDir, hostEnv) {
+  return sandboxEnv(scratch, { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "0" }, hostEnv);
+}
+function seedRustInfo(targetDir, seed) {
+  if (seed === void 0) return;
+  try {
+    mkdirSync5(targetDir, { recursive: true });
+    writeFileSync6(path11.join(targetDir, ".rustc_info.json"), seed, { flag: "wx" });
+  } catch {
+  }
+}
+function expandEnv(host, scanTarget) {
+  return { ...host.env, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: scanTarget };
+}
+async function makeSeeds(dir, host, hostEnv, mirWrapper) {
+  const crate = path11.join(dir, "crate");
+  const files = [
+    ["Cargo.toml", '[package]\nname = "aibench_seed"\nversion = "0.0.0"\nedition = "2021"\n'],
+    ["src/lib.rs", "pub fn one() -> i32 { 1 }\n"],
+    ["tests/one.rs", "#[test]\nfn one() { assert_eq!(aibench_seed::one(), 1); }\n"]
+  ];
+  for (const [rel, text2] of files) {
+    mkdirSync5(path11.dirname(path11.join(crate, rel)), { recursive: true });
+    writeFileSync6(path11.join(crate, rel), text2);
+  }
+  const run2 = async (target, argv, env) => {
+    try {
+      await exec4(argv[0], argv.slice(1), {
+        cwd: crate,
+        env: { ...cargoEnv(dir, target, hostEnv), ...env },
+        timeout: 12e4
+      });
+      return readFileSync6(path11.join(target, ".rustc_info.json"), "utf8");
+    } catch {
+      return void 0;
+    }
+  };
+  const scanTarget = path11.join(dir, "scan-target");
+  const expand = await run2(
+    scanTarget,
+    expandCommand(host.cargo, ["--lib"], path11.join(dir, "x.hir"), path11.join(dir, "x.d")),
+    expandEnv(host, scanTarget)
+  );
+  if (!mirWrapper) return { expand };
+  const mirDir = path11.join(dir, "mir");
+  mkdirSync5(mirDir);
+  const buildTarget = path11.join(dir, "target");
+  const build = await run2(
+    buildTarget,
+    testBuildCommand(host.cargo, ["one"]),
+    testBuildEnv(host, mirWrapper, mirDir)
+  );
+  return { expand, build };
+}
+var PLAIN_RUST_HOST = { cargo: "cargo", env: {}, seeds: {} };
+async function prepareRustHost(hostEnv, mirWrapper) {
+  const dir = mkdtempSync(path11.join(os4.tmpdir(), "aibench-rust-host-"));
+  try {
+    const real = await realBinaries(dir, hostEnv);
+    const env = real ? { RUSTC: real.rustc } : {};
+    const host = { cargo: real?.cargo ?? "cargo", env, seeds: {} };
+    return { ...host, seeds: await makeSeeds(dir, host, hostEnv, mirWrapper) };
+  } finally {
+    rmSync4(dir, { recursive: true, force: true });
+  }
+}
+
+// src/grade/scan/rust-scan.ts
+var exec5 = promisify5(execFile6);
 function crateTargets(files, manifest) {
   const all = [...files];
   const out = [];
@@ -25445,24 +25562,24 @@ function hiddenSources(task) {
 }
 function maskHidden(ws, rels) {
   for (const rel of rels) {
-    const abs = path11.join(ws.dir, rel);
-    rmSync4(abs, { force: true });
-    writeFileSync6(abs, "", { flag: "wx" });
+    const abs = path12.join(ws.dir, rel);
+    rmSync5(abs, { force: true });
+    writeFileSync7(abs, "", { flag: "wx" });
   }
 }
 function restoreHidden(ws, task, rels) {
   for (const rel of rels) {
-    const abs = path11.join(ws.dir, rel);
-    const parent = path11.dirname(abs);
-    if (existsSync8(parent) && lstatSync(parent).isSymbolicLink()) rmSync4(parent, { force: true });
-    mkdirSync5(parent, { recursive: true });
-    rmSync4(abs, { force: true, recursive: true });
-    writeFileSync6(abs, task.hidden.get(rel), { flag: "wx" });
+    const abs = path12.join(ws.dir, rel);
+    const parent = path12.dirname(abs);
+    if (existsSync9(parent) && lstatSync(parent).isSymbolicLink()) rmSync5(parent, { force: true });
+    mkdirSync6(parent, { recursive: true });
+    rmSync5(abs, { force: true, recursive: true });
+    writeFileSync7(abs, task.hidden.get(rel), { flag: "wx" });
   }
 }
 function readOr(file, fallback) {
   try {
-    return readFileSync6(file, "utf8");
+    return readFileSync7(file, "utf8");
   } catch {
     return fallback;
   }
@@ -25478,27 +25595,27 @@ function readPrintout(file) {
 }
 function mirFile(mirDir, target) {
   const file = target === "lib" ? "lib" : `bin-${target.slice("bin:".length).replace(/-/g, "_")}`;
-  return path11.join(mirDir, `${file}.mir`);
+  return path12.join(mirDir, `${file}.mir`);
 }
 async function probeRustScan(hostEnv) {
-  const dir = mkdtempSync(path11.join(os4.tmpdir(), "aibench-rust-scan-probe-"));
+  const dir = mkdtempSync2(path12.join(os5.tmpdir(), "aibench-rust-scan-probe-"));
   try {
-    writeFileSync6(path11.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
+    writeFileSync7(path12.join(dir, "lib.rs"), "pub fn f() -> i32 { 1 }\n");
     const env = { ...sandboxEnv(dir, { RUSTC_BOOTSTRAP: "1" }, hostEnv) };
-    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path11.join(dir, "lib.rs")];
-    await exec4("rustc", [...common, `--emit=mir=${path11.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
+    const common = ["--crate-type=lib", "--edition=2021", "--out-dir", dir, path12.join(dir, "lib.rs")];
+    await exec5("rustc", [...common, `--emit=mir=${path12.join(dir, "p.mir")},metadata`, ...MIR_FLAGS], {
       env,
       timeout: 6e4
     });
-    await exec4("rustc", [...common, "-Zunpretty=hir", "-o", path11.join(dir, "p.hir")], {
+    await exec5("rustc", [...common, "-Zunpretty=hir", "-o", path12.join(dir, "p.hir")], {
       env,
       timeout: 6e4
     });
-    return readOr(path11.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
+    return readOr(path12.join(dir, "p.mir"), "").includes("fn f()") ? null : "rustc printed no MIR";
   } catch (err) {
     return `rustc refuses the scan's flags (-Zunpretty=hir, ${MIR_FLAGS.join(" ")}) even with RUSTC_BOOTSTRAP=1: ${String(err.message).split("\n").filter(Boolean).slice(-1)[0] ?? ""}`;
   } finally {
-    rmSync4(dir, { recursive: true, force: true });
+    rmSync5(dir, { recursive: true, force: true });
   }
 }
 async function expandRustSources(ctx, procEnv) {
@@ -25509,9 +25626,12 @@ async function expandRustSources(ctx, procEnv) {
       step: { name: "tamper-scan", ok: false, status: "unavailable", durationMs: 0, exitCode: null },
       why: env.rustScanUnavailable
     };
-  const scanDir = path11.join(ws.root, "rust-scan");
-  mkdirSync5(scanDir, { recursive: true });
-  const scanEnv = { ...procEnv, RUSTC_BOOTSTRAP: "1", CARGO_TARGET_DIR: path11.join(scanDir, "target") };
+  const scanDir = path12.join(ws.root, "rust-scan");
+  mkdirSync6(scanDir, { recursive: true });
+  const host = env.rustHost ?? PLAIN_RUST_HOST;
+  const scanTarget = path12.join(scanDir, "target");
+  const scanEnv = { ...procEnv, ...expandEnv(host, scanTarget) };
+  seedRustInfo(scanTarget, host.seeds.expand);
   const mounts = {
     writable: [ws.root],
     readable: [],
@@ -25525,26 +25645,12 @@ async function expandRustSources(ctx, procEnv) {
   maskHidden(ws, hidden);
   try {
     for (const [i, t] of submissionTargets(ctx).entries()) {
-      const out = (ext) => path11.join(scanDir, `${i}.${ext}`);
-      const hir = await execSandboxed(
-        env,
-        [
-          "cargo",
-          "rustc",
-          "--offline",
-          "--profile",
-          "check",
-          ...t.args,
-          "--message-format=json",
-          "--",
-          "-Zunpretty=hir",
-          "-o",
-          out("hir"),
-          `--emit=dep-info=${out("d")}`
-        ],
-        mounts,
-        { cwd: ws.dir, env: scanEnv, timeoutMs: Math.max(1e3, deadline - Date.now()) }
-      );
+      const out = (ext) => path12.join(scanDir, `${i}.${ext}`);
+      const hir = await execSandboxed(env, expandCommand(host.cargo, t.args, out("hir"), out("d")), mounts, {
+        cwd: ws.dir,
+        env: scanEnv,
+        timeoutMs: Math.max(1e3, deadline - Date.now())
+      });
       durationMs += hir.durationMs;
       if (hir.exitCode !== 0 || hir.timedOut || hir.outputExceeded)
         return { kind: "compile-failed", step: step(hir, durationMs, false), build: hir };
@@ -25561,7 +25667,7 @@ async function expandRustSources(ctx, procEnv) {
   } finally {
     restoreHidden(ws, task, hidden);
     try {
-      rmSync4(scanDir, { recursive: true, force: true, maxRetries: 3 });
+      rmSync5(scanDir, { recursive: true, force: true, maxRetries: 3 });
     } catch {
     }
   }
@@ -25589,7 +25695,7 @@ function judged(ctx, compiled, durationMs) {
 }
 function submissionTargets(ctx) {
   const files = /* @__PURE__ */ new Set([...ctx.task.starter.keys(), ...ctx.modelFiles]);
-  return crateTargets(files, readOr(path11.join(ctx.ws.dir, "Cargo.toml"), ""));
+  return crateTargets(files, readOr(path12.join(ctx.ws.dir, "Cargo.toml"), ""));
 }
 function tooLarge(target, s, r) {
   return {
@@ -25640,11 +25746,11 @@ function step(r, durationMs, ok) {
 }
 
 // src/grade/toolchains/go.ts
-var exec5 = promisify5(execFile6);
+var exec6 = promisify6(execFile7);
 var GO_MISSING = "the go suite needs the Go toolchain (1.19 or newer) on PATH: install it (Debian/Ubuntu: apt-get install golang-go; GitHub runners: actions/setup-go) or leave the go suite out with --suites";
 async function probeGo(hostEnv) {
   try {
-    const { stdout } = await exec5("go", ["env", "GOROOT", "GOTOOLDIR", "GOVERSION"], {
+    const { stdout } = await exec6("go", ["env", "GOROOT", "GOTOOLDIR", "GOVERSION"], {
       env: { ...hostEnv, GOTOOLCHAIN: "local", GOFLAGS: "" },
       timeout: 6e4
     });
@@ -25660,11 +25766,11 @@ function goEnv(go, scratch, gocache, hostEnv) {
   const base = sandboxEnv(scratch, {}, hostEnv);
   return {
     ...base,
-    PATH: `${path12.join(go.goroot, "bin")}:${base.PATH}`,
+    PATH: `${path13.join(go.goroot, "bin")}:${base.PATH}`,
     GOROOT: go.goroot,
     GOCACHE: gocache,
-    GOPATH: path12.join(scratch, "gopath"),
-    GOMODCACHE: path12.join(scratch, "gopath", "pkg", "mod"),
+    GOPATH: path13.join(scratch, "gopath"),
+    GOMODCACHE: path13.join(scratch, "gopath", "pkg", "mod"),
     GOTMPDIR: scratch,
     GOFLAGS: "-mod=mod -buildvcs=false",
     GOPROXY: "off",
@@ -25678,14 +25784,14 @@ function goEnv(go, scratch, gocache, hostEnv) {
   };
 }
 function testPackages(task) {
-  const dirs = [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).map((rel) => path12.posix.dirname(rel));
+  const dirs = [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).map((rel) => path13.posix.dirname(rel));
   return [...new Set(dirs)].sort();
 }
 function hiddenGoSources(task) {
   return [...task.hidden.keys()].filter((rel) => rel.endsWith("_test.go")).sort();
 }
 function sharedGoCache(cacheDir) {
-  return path12.join(cacheDir, "go-build", "shared");
+  return path13.join(cacheDir, "go-build", "shared");
 }
 var goToolchain = {
   async prepare(_suite, env, log) {
@@ -25696,20 +25802,20 @@ var goToolchain = {
     env.holds.push(holdEntry(gocache));
     const scannerDir = goScannerDir(env.cacheDir, found.version);
     env.holds.push(holdEntry(scannerDir));
-    mkdirSync6(gocache, { recursive: true });
+    mkdirSync7(gocache, { recursive: true });
     const scratch = `${scannerDir}.tmp-${process.pid}`;
-    mkdirSync6(scratch, { recursive: true });
+    mkdirSync7(scratch, { recursive: true });
     let scanner;
     try {
       scanner = await buildGoScanner(scannerDir, goEnv(found, scratch, gocache, env.hostEnv));
     } finally {
-      rmSync5(scratch, { recursive: true, force: true });
+      rmSync6(scratch, { recursive: true, force: true });
     }
     env.go = { ...found, scanner };
     log(`go: ${found.version} (${found.goroot})`);
   },
   async grade(ctx) {
-    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path12.join(ctx.ws.root, "gocache"), ctx);
+    if (ctx.env.sandbox.level !== "namespaces") return gradeIn(path13.join(ctx.ws.root, "gocache"), ctx);
     return gradeIn(sharedGoCache(ctx.env.cacheDir), ctx);
   }
 };
@@ -25759,7 +25865,7 @@ async function runTests(ctx, binaries, procEnv, seconds2, extraArgs) {
       const r = await execSandboxed(
         env,
         [
-          path12.join(go.toolDir, "test2json"),
+          path13.join(go.toolDir, "test2json"),
           "-t",
           "-p",
           pkg,
@@ -25774,12 +25880,12 @@ async function runTests(ctx, binaries, procEnv, seconds2, extraArgs) {
         ],
         {
           writable: [],
-          readable: [go.goroot, path12.dirname(bin)],
+          readable: [go.goroot, path13.dirname(bin)],
           readOnly: [ws.dir, ...ws.protectedPaths],
           scratch: [ws.scratch],
           quotaRoot: ws.root
         },
-        { cwd: path12.join(ws.dir, pkg), env: procEnv, timeoutMs: left * 1e3 }
+        { cwd: path13.join(ws.dir, pkg), env: procEnv, timeoutMs: left * 1e3 }
       );
       runs.push(r);
       if (r.timedOut || r.outputExceeded || r.diskExceeded) break;
@@ -25805,12 +25911,12 @@ async function gradeIn(gocache, ctx) {
   const { task, ws, env } = ctx;
   const go = env.go;
   const obs = emptyObservation();
-  mkdirSync6(gocache, { recursive: true });
+  mkdirSync7(gocache, { recursive: true });
   const procEnv = goEnv(go, ws.scratch, gocache, env.hostEnv);
-  const bins = path12.join(ws.private, "bin");
-  mkdirSync6(bins, { recursive: true });
+  const bins = path13.join(ws.private, "bin");
+  mkdirSync7(bins, { recursive: true });
   const packages = testPackages(task);
-  const binaries = packages.map((p, i) => [p, path12.join(bins, `t${i}.test`)]);
+  const binaries = packages.map((p, i) => [p, path13.join(bins, `t${i}.test`)]);
   const build = await buildSteps(
     ctx,
     [
@@ -25968,47 +26074,47 @@ function eventText(stream) {
 }
 
 // src/grade/toolchains/node.ts
-import { mkdirSync as mkdirSync8, writeFileSync as writeFileSync8 } from "node:fs";
-import path14 from "node:path";
+import { mkdirSync as mkdirSync9, writeFileSync as writeFileSync9 } from "node:fs";
+import path15 from "node:path";
 
 // src/tasks/fixture.ts
-import { execFile as execFile7 } from "node:child_process";
-import { existsSync as existsSync9, mkdirSync as mkdirSync7, readFileSync as readFileSync7, renameSync as renameSync4, rmSync as rmSync6, writeFileSync as writeFileSync7 } from "node:fs";
-import path13 from "node:path";
-import { promisify as promisify6 } from "node:util";
-var run = promisify6(execFile7);
+import { execFile as execFile8 } from "node:child_process";
+import { existsSync as existsSync10, mkdirSync as mkdirSync8, readFileSync as readFileSync8, renameSync as renameSync4, rmSync as rmSync7, writeFileSync as writeFileSync8 } from "node:fs";
+import path14 from "node:path";
+import { promisify as promisify7 } from "node:util";
+var run = promisify7(execFile8);
 function cacheRoot(env = process.env) {
-  if (env.AIBENCH_CACHE) return path13.resolve(env.AIBENCH_CACHE);
-  const base = env.XDG_CACHE_HOME ?? path13.join(env.HOME ?? "/tmp", ".cache");
-  return path13.join(base, "aibench");
+  if (env.AIBENCH_CACHE) return path14.resolve(env.AIBENCH_CACHE);
+  const base = env.XDG_CACHE_HOME ?? path14.join(env.HOME ?? "/tmp", ".cache");
+  return path14.join(base, "aibench");
 }
 function fixtureKey(suite) {
-  const lock = readFileSync7(path13.join(suite.fixture.dir, "package-lock.json"), "utf8");
+  const lock = readFileSync8(path14.join(suite.fixture.dir, "package-lock.json"), "utf8");
   return `${suite.name}-${sha256(lock + process.platform + process.arch + process.versions.modules)}`;
 }
 function fixtureDir(suite, cache) {
-  return path13.join(cache, "fixtures", fixtureKey(suite));
+  return path14.join(cache, "fixtures", fixtureKey(suite));
 }
 async function ensureFixture(suite, cache, log) {
   const target = fixtureDir(suite, cache);
-  if (existsSync9(path13.join(target, ".complete"))) return target;
+  if (existsSync10(path14.join(target, ".complete"))) return target;
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-  mkdirSync7(staging, { recursive: true });
-  for (const f of ["package.json", "package-lock.json"]) writeFileSync7(path13.join(staging, f), readFileSync7(path13.join(suite.fixture.dir, f)));
+  mkdirSync8(staging, { recursive: true });
+  for (const f of ["package.json", "package-lock.json"]) writeFileSync8(path14.join(staging, f), readFileSync8(path14.join(suite.fixture.dir, f)));
   log(`installing the ${suite.name} fixture (npm ci, once per lockfile) into ${target}`);
   try {
     await run("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: staging, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
-    rmSync6(staging, { recursive: true, force: true });
+    rmSync7(staging, { recursive: true, force: true });
     const e = err;
     throw new Error(`installing the ${suite.name} fixture failed: ${(e.stderr || e.message).trim().split("\n").slice(-3).join(" | ")}`, { cause: err });
   }
-  writeFileSync7(path13.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
-  if (existsSync9(target) && !existsSync9(path13.join(target, ".complete"))) rmSync6(target, { recursive: true, force: true });
+  writeFileSync8(path14.join(staging, ".complete"), (/* @__PURE__ */ new Date()).toISOString());
+  if (existsSync10(target) && !existsSync10(path14.join(target, ".complete"))) rmSync7(target, { recursive: true, force: true });
   try {
     renameSync4(staging, target);
   } catch {
-    rmSync6(staging, { recursive: true, force: true });
+    rmSync7(staging, { recursive: true, force: true });
   }
   return target;
 }
@@ -26047,16 +26153,16 @@ var nodeToolchain = {
   async prepare(suite, env, log) {
     if (!suite.fixture) throw new Error(`suite ${suite.name}: a node suite needs a fixture`);
     env.holds.push(holdEntry(fixtureDir(suite, env.cacheDir)));
-    env.fixtures.set(suite.name, path14.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
+    env.fixtures.set(suite.name, path15.join(await ensureFixture(suite, env.cacheDir, log), "node_modules"));
   },
   async grade({ task, ws, env }) {
     const obs = emptyObservation();
     const procEnv = sandboxEnv(ws.scratch, {}, env.hostEnv);
     const node = process.execPath;
-    const viteCache = path14.join(ws.dir, ".cache");
-    mkdirSync8(viteCache, { recursive: true });
-    const reportPath = path14.join(ws.private, "vitest-report.json");
-    writeFileSync8(reportPath, "");
+    const viteCache = path15.join(ws.dir, ".cache");
+    mkdirSync9(viteCache, { recursive: true });
+    const reportPath = path15.join(ws.private, "vitest-report.json");
+    writeFileSync9(reportPath, "");
     const mounts = {
       writable: [],
       readable: [env.fixtures.get(task.suite.name)],
@@ -26135,10 +26241,10 @@ ${errorLines.slice(0, 10).join("\n")}`;
 };
 
 // src/grade/toolchains/python.ts
-import { execFile as execFile8 } from "node:child_process";
-import { writeFileSync as writeFileSync9 } from "node:fs";
-import path15 from "node:path";
-import { promisify as promisify7 } from "node:util";
+import { execFile as execFile9 } from "node:child_process";
+import { writeFileSync as writeFileSync10 } from "node:fs";
+import path16 from "node:path";
+import { promisify as promisify8 } from "node:util";
 
 // node_modules/fast-xml-parser/src/util.js
 var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
@@ -28282,16 +28388,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path37 = this._matcher.path;
-    return path37.length > 0 ? path37[path37.length - 1].tag : void 0;
+    const path38 = this._matcher.path;
+    return path38.length > 0 ? path38[path38.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path37 = this._matcher.path;
-    return path37.length > 0 ? path37[path37.length - 1].namespace : void 0;
+    const path38 = this._matcher.path;
+    return path38.length > 0 ? path38[path38.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -28299,9 +28405,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path37 = this._matcher.path;
-    if (path37.length === 0) return void 0;
-    return path37[path37.length - 1].values?.[attrName];
+    const path38 = this._matcher.path;
+    if (path38.length === 0) return void 0;
+    return path38[path38.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -28309,9 +28415,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path37 = this._matcher.path;
-    if (path37.length === 0) return false;
-    const current = path37[path37.length - 1];
+    const path38 = this._matcher.path;
+    if (path38.length === 0) return false;
+    const current = path38[path38.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -28337,18 +28443,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path37 = this._matcher.path;
-    if (path37.length === 0) return -1;
-    return path37[path37.length - 1].position ?? 0;
+    const path38 = this._matcher.path;
+    if (path38.length === 0) return -1;
+    return path38[path38.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path37 = this._matcher.path;
-    if (path37.length === 0) return -1;
-    return path37[path37.length - 1].counter ?? 0;
+    const path38 = this._matcher.path;
+    if (path38.length === 0) return -1;
+    return path38[path38.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -31723,7 +31829,7 @@ if __name__ == "__main__":
 `;
 
 // src/grade/toolchains/python.ts
-var exec6 = promisify7(execFile8);
+var exec7 = promisify8(execFile9);
 var REPORT_LIMITS2 = { maxBytes: 16 * 1024 ** 2, timeoutMs: 1e4 };
 var MIN_PYTHON = [3, 11];
 var SOURCE_ROOT = "src";
@@ -31734,7 +31840,7 @@ print(json.dumps({"executable": os.path.realpath(sys.executable), "version": sys
   "dirs": sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(pytest.__file__)))})}))`;
 async function probe(candidate, hostEnv) {
   try {
-    const { stdout } = await exec6(candidate, ["-I", "-B", "-c", PROBE], {
+    const { stdout } = await exec7(candidate, ["-I", "-B", "-c", PROBE], {
       env: { ...hostEnv, PYTEST_DISABLE_PLUGIN_AUTOLOAD: "1" },
       timeout: 3e4
     });
@@ -31750,7 +31856,7 @@ async function probe(candidate, hostEnv) {
 }
 async function findPython(hostEnv) {
   const explicit = hostEnv.AIBENCH_PYTHON;
-  const onPath = (hostEnv.PATH ?? "").split(":").filter(Boolean).map((d) => path15.join(d, "python3"));
+  const onPath = (hostEnv.PATH ?? "").split(":").filter(Boolean).map((d) => path16.join(d, "python3"));
   const candidates = explicit ? [explicit] : [.../* @__PURE__ */ new Set([...onPath, "/usr/bin/python3"])];
   const problems = [];
   for (const candidate of candidates) {
@@ -31864,8 +31970,8 @@ ${report.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : `${h.file}: `}$
   return runPytest(ctx, py, obs, procEnv, mounts);
 }
 async function runPytest({ task, ws, env }, py, obs, procEnv, mounts) {
-  const reportPath = path15.join(ws.private, "junit.xml");
-  writeFileSync9(reportPath, "");
+  const reportPath = path16.join(ws.private, "junit.xml");
+  writeFileSync10(reportPath, "");
   const argv = [
     py.executable,
     "-I",
@@ -31962,10 +32068,10 @@ ${r.stderr}`.trim().split("\n").slice(-15).join("\n");
 }
 
 // src/grade/toolchains/rust.ts
-import { execFile as execFile10 } from "node:child_process";
-import { mkdirSync as mkdirSync10 } from "node:fs";
-import path17 from "node:path";
-import { promisify as promisify8 } from "node:util";
+import { execFile as execFile11 } from "node:child_process";
+import { mkdirSync as mkdirSync11 } from "node:fs";
+import path18 from "node:path";
+import { promisify as promisify9 } from "node:util";
 
 // src/grade/redact.ts
 var REDACTED = "[a line of the hidden tests was removed]";
@@ -32103,7 +32209,7 @@ function testExecutables(cargoJson, targets) {
 }
 
 // src/grade/toolchains/tsan.ts
-import { mkdirSync as mkdirSync9 } from "node:fs";
+import { mkdirSync as mkdirSync10 } from "node:fs";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 var FRAME = /^ {4}#\d+ /;
 function parseTsanReports(stderr, srcPrefixes) {
@@ -32169,7 +32275,7 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
   if (process.platform !== "linux" || process.arch !== "x64")
     return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  mkdirSync9(targetDir, { recursive: true });
+  mkdirSync10(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
@@ -32243,10 +32349,10 @@ ${detail}`
 
 // src/grade/stale-targets.ts
 import { readdirSync as readdirSync4, rmdirSync as rmdirSync2 } from "node:fs";
-import path16 from "node:path";
+import path17 from "node:path";
 
 // src/grade/remove-tree.ts
-import { execFile as execFile9 } from "node:child_process";
+import { execFile as execFile10 } from "node:child_process";
 import { lstat, rm } from "node:fs/promises";
 async function gone(dir) {
   try {
@@ -32258,7 +32364,7 @@ async function gone(dir) {
 }
 function tool(cmd, args, timeoutMs) {
   return new Promise((resolve) => {
-    execFile9(
+    execFile10(
       cmd,
       args,
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
@@ -32288,7 +32394,7 @@ async function removeTree(dir, timeoutMs = 6e4) {
 
 // src/grade/stale-targets.ts
 function staleTargetsRoot(cacheDir) {
-  return path16.join(cacheDir, "rust-target");
+  return path17.join(cacheDir, "rust-target");
 }
 async function removeStaleTargets(cacheDir) {
   const root = staleTargetsRoot(cacheDir);
@@ -32301,7 +32407,7 @@ async function removeStaleTargets(cacheDir) {
     return { removed, kept };
   }
   for (const name of names.filter((n) => !n.endsWith(".lock"))) {
-    const dir = path16.join(root, name);
+    const dir = path17.join(root, name);
     const lock = `${dir}.lock`;
     if (!takeLock(lock)) {
       kept.push(name);
@@ -32381,7 +32487,7 @@ function libtestProblems(run2, hiddenFns) {
 }
 
 // src/grade/toolchains/rust.ts
-var exec7 = promisify8(execFile10);
+var exec8 = promisify9(execFile11);
 function hiddenTestTargets(task) {
   return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
 }
@@ -32431,7 +32537,7 @@ function withoutHiddenSource(text2, task) {
 }
 async function probeNightly(hostEnv) {
   try {
-    await exec7("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
+    await exec8("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
     return true;
   } catch {
     return false;
@@ -32457,14 +32563,15 @@ var rustToolchain = {
         const stderr = String(err.stderr ?? err.message);
         unavailable2 = `rustc could not build the harness's MIR wrapper: ${stderr.split("\n").filter(Boolean).slice(-3).join(" ")}`;
       }
+    env.rustHost = await prepareRustHost(env.hostEnv, env.rustMirWrapper);
     if (unavailable2) {
       env.rustScanUnavailable = unavailable2;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable2}`);
     }
   },
   async grade(ctx) {
-    const targetDir = path17.join(ctx.ws.root, "target");
-    mkdirSync10(targetDir, { recursive: true });
+    const targetDir = path18.join(ctx.ws.root, "target");
+    mkdirSync11(targetDir, { recursive: true });
     return gradeIn2(targetDir, ctx);
   }
 };
@@ -32494,31 +32601,21 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
 async function gradeIn2(targetDir, ctx) {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
-  const procEnv = sandboxEnv(
-    ws.scratch,
-    // Incremental state could only help a later compile of the same paths, which never comes (above).
-    { CARGO_TARGET_DIR: targetDir, CARGO_INCREMENTAL: "0" },
-    env.hostEnv
-  );
+  const procEnv = cargoEnv(ws.scratch, targetDir, env.hostEnv);
+  const host = env.rustHost ?? PLAIN_RUST_HOST;
   const expanded = await expandRustSources(ctx, procEnv);
   if (expanded.kind !== "expanded") return scanStopped(obs, expanded, task, modelFiles);
   const testTargets = hiddenTestTargets(task);
-  const mirDir = path17.join(targetDir, "mir");
-  mkdirSync10(mirDir);
+  const mirDir = path18.join(targetDir, "mir");
+  mkdirSync11(mirDir);
   const wrapper = env.rustMirWrapper;
+  seedRustInfo(targetDir, host.seeds.build);
   const build = await execSandboxed(
     env,
-    [
-      "cargo",
-      "test",
-      "--offline",
-      "--no-run",
-      ...testTargets.flatMap((t) => ["--test", t]),
-      "--message-format=json"
-    ],
+    testBuildCommand(host.cargo, testTargets),
     {
       writable: [ws.dir, targetDir],
-      readable: [path17.dirname(wrapper)],
+      readable: [path18.dirname(wrapper)],
       readOnly: ws.protectedPaths,
       scratch: [ws.scratch],
       quotaRoot: ws.root,
@@ -32526,7 +32623,7 @@ async function gradeIn2(targetDir, ctx) {
     },
     {
       cwd: ws.dir,
-      env: { ...procEnv, ...mirBuildEnv(wrapper, mirDir) },
+      env: { ...procEnv, ...testBuildEnv(host, wrapper, mirDir) },
       timeoutMs: task.timeouts.build * 1e3
     }
   );
@@ -32590,7 +32687,7 @@ ${tail3}` : ""}`;
   if (summary.passed !== task.expectedTests) return obs;
   for (const check2 of task.checks) {
     if (check2.kind !== "tsan") continue;
-    const result = await runTsanCheck(check2, ctx, procEnv, path17.join(targetDir, "tsan"));
+    const result = await runTsanCheck(check2, ctx, procEnv, path18.join(targetDir, "tsan"));
     if (recordCheck(obs, check2.name, result)) return obs;
   }
   return obs;
@@ -32608,18 +32705,18 @@ function toolchainFor(suite) {
 }
 
 // src/run/environment.ts
-var exec8 = promisify9(execFile11);
+var exec9 = promisify10(execFile12);
 function packageRoot() {
-  let dir = path18.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync10(path18.join(dir, "package.json")); i++) dir = path18.dirname(dir);
+  let dir = path19.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync11(path19.join(dir, "package.json")); i++) dir = path19.dirname(dir);
   return dir;
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version = JSON.parse(readFileSync8(path18.join(root, "package.json"), "utf8")).version;
+  const version = JSON.parse(readFileSync9(path19.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
-    const { stdout } = await exec8("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
+    const { stdout } = await exec9("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
     return { version, commit: stdout.trim() || null };
   } catch {
     return { version, commit: null };
@@ -32627,7 +32724,7 @@ async function harnessIdentity(env) {
 }
 async function versionOf(cmd, args) {
   try {
-    const { stdout } = await exec8(cmd, args, { timeout: 3e4 });
+    const { stdout } = await exec9(cmd, args, { timeout: 3e4 });
     return stdout.trim().split("\n")[0] ?? null;
   } catch {
     return null;
@@ -34564,12 +34661,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path37(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path38(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path38 = statics.reduce((previousValue, currentValue, index) => {
+  const path39 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -34586,7 +34683,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path37(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path38.split(/[?#]/, 1)[0];
+  const pathOnly = path39.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -34607,12 +34704,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path37(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path38}
+${path39}
 ${underline}`);
   }
-  return path38;
+  return path39;
 };
-var path19 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path20 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -34631,7 +34728,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path19`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
   }
 };
 
@@ -35966,7 +36063,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path19`/chat/completions/${completionID}`, options);
+    return this._client.get(path20`/chat/completions/${completionID}`, options);
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -35982,7 +36079,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path19`/chat/completions/${completionID}`, { body, ...options });
+    return this._client.post(path20`/chat/completions/${completionID}`, { body, ...options });
   }
   /**
    * List stored Chat Completions. Only Chat Completions that have been stored with
@@ -36010,7 +36107,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path19`/chat/completions/${completionID}`, options);
+    return this._client.delete(path20`/chat/completions/${completionID}`, options);
   }
   parse(body, options) {
     validateInputTools(body.tools);
@@ -36182,7 +36279,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path19`/batches/${batchID}`, options);
+    return this._client.get(path20`/batches/${batchID}`, options);
   }
   /**
    * List your organization's batches.
@@ -36196,7 +36293,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path19`/batches/${batchID}/cancel`, options);
+    return this._client.post(path20`/batches/${batchID}/cancel`, options);
   }
 };
 
@@ -36220,7 +36317,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path19`/assistants/${assistantID}`, {
+    return this._client.get(path20`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36231,7 +36328,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path19`/assistants/${assistantID}`, {
+    return this._client.post(path20`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36255,7 +36352,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path19`/assistants/${assistantID}`, {
+    return this._client.delete(path20`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36358,7 +36455,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path19`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path20`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36377,7 +36474,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path19`/chatkit/threads/${threadID}`, {
+    return this._client.get(path20`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36411,7 +36508,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path19`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path20`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36430,7 +36527,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path19`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
+    return this._client.getAPIList(path20`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
   }
 };
 
@@ -36453,7 +36550,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path19`/threads/${threadID}/messages`, {
+    return this._client.post(path20`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36466,7 +36563,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path19`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path20`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36478,7 +36575,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path19`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path20`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36490,7 +36587,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path19`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path20`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36503,7 +36600,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path19`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path20`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36519,7 +36616,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path19`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path20`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36532,7 +36629,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path19`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path20`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37114,7 +37211,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path19`/threads/${threadID}/runs`, {
+    return this._client.post(path20`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -37130,7 +37227,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path19`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path20`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37142,7 +37239,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path19`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path20`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37154,7 +37251,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path19`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path20`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37167,7 +37264,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path19`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path20`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37245,7 +37342,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path19`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path20`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37298,7 +37395,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path19`/threads/${threadID}`, {
+    return this._client.get(path20`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37309,7 +37406,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path19`/threads/${threadID}`, {
+    return this._client.post(path20`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37321,7 +37418,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path19`/threads/${threadID}`, {
+    return this._client.delete(path20`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37383,7 +37480,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path19`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path20`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37404,20 +37501,20 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path19`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path20`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path19`/containers/${container_id}/files/${fileID}`, options);
+    return this._client.get(path20`/containers/${container_id}/files/${fileID}`, options);
   }
   /**
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path19`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path20`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options
     });
@@ -37427,7 +37524,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path19`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path20`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37451,7 +37548,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path19`/containers/${containerID}`, options);
+    return this._client.get(path20`/containers/${containerID}`, options);
   }
   /**
    * List Containers
@@ -37463,7 +37560,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path19`/containers/${containerID}`, {
+    return this._client.delete(path20`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37478,7 +37575,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path19`/conversations/${conversationID}/items`, {
+    return this._client.post(path20`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options
@@ -37489,20 +37586,20 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path19`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
+    return this._client.get(path20`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
   }
   /**
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path19`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path19`/conversations/${conversation_id}/items/${itemID}`, options);
+    return this._client.delete(path20`/conversations/${conversation_id}/items/${itemID}`, options);
   }
 };
 
@@ -37522,19 +37619,19 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path19`/conversations/${conversationID}`, options);
+    return this._client.get(path20`/conversations/${conversationID}`, options);
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path19`/conversations/${conversationID}`, { body, ...options });
+    return this._client.post(path20`/conversations/${conversationID}`, { body, ...options });
   }
   /**
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path19`/conversations/${conversationID}`, options);
+    return this._client.delete(path20`/conversations/${conversationID}`, options);
   }
 };
 Conversations.Items = Items;
@@ -37589,14 +37686,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path19`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
+    return this._client.get(path20`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path19`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -37612,20 +37709,20 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path19`/evals/${evalID}/runs`, { body, ...options });
+    return this._client.post(path20`/evals/${evalID}/runs`, { body, ...options });
   }
   /**
    * Get an evaluation run by ID.
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path19`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.get(path20`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path19`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path20`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options
     });
@@ -37635,14 +37732,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path19`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.delete(path20`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path19`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.post(path20`/evals/${eval_id}/runs/${runID}`, options);
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -37668,13 +37765,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path19`/evals/${evalID}`, options);
+    return this._client.get(path20`/evals/${evalID}`, options);
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path19`/evals/${evalID}`, { body, ...options });
+    return this._client.post(path20`/evals/${evalID}`, { body, ...options });
   }
   /**
    * List evaluations for a project.
@@ -37686,7 +37783,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path19`/evals/${evalID}`, options);
+    return this._client.delete(path20`/evals/${evalID}`, options);
   }
 };
 Evals.Runs = Runs2;
@@ -37722,7 +37819,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path19`/files/${fileID}`, options);
+    return this._client.get(path20`/files/${fileID}`, options);
   }
   /**
    * Returns a list of files.
@@ -37734,13 +37831,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path19`/files/${fileID}`, options);
+    return this._client.delete(path20`/files/${fileID}`, options);
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path19`/files/${fileID}/content`, {
+    return this._client.get(path20`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37843,7 +37940,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
+    return this._client.getAPIList(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -37854,7 +37951,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options
     });
@@ -37876,7 +37973,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path19`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -37898,7 +37995,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path19`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
+    return this._client.delete(path20`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
   }
 };
 
@@ -37927,7 +38024,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path19`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
   }
 };
 
@@ -37970,7 +38067,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path19`/fine_tuning/jobs/${fineTuningJobID}`, options);
+    return this._client.get(path20`/fine_tuning/jobs/${fineTuningJobID}`, options);
   }
   /**
    * List your organization's fine-tuning jobs
@@ -37997,7 +38094,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
+    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
   }
   /**
    * Get status updates for a fine-tuning job.
@@ -38013,7 +38110,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path19`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
   }
   /**
    * Pause a fine-tune job.
@@ -38026,7 +38123,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
+    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
   }
   /**
    * Resume a fine-tune job.
@@ -38039,7 +38136,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path19`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
+    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -38102,7 +38199,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path19`/models/${model}`, options);
+    return this._client.get(path20`/models/${model}`, options);
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -38116,7 +38213,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path19`/models/${model}`, options);
+    return this._client.delete(path20`/models/${model}`, options);
   }
 };
 
@@ -38145,7 +38242,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path19`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path20`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38160,7 +38257,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path19`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path20`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -38176,7 +38273,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path19`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path20`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38191,7 +38288,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path19`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path20`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38639,7 +38736,7 @@ var InputItems = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path19`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path20`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -38677,7 +38774,7 @@ var Responses = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path19`/responses/${responseID}`, {
+    return this._client.get(path20`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false
@@ -38699,7 +38796,7 @@ var Responses = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path19`/responses/${responseID}`, {
+    return this._client.delete(path20`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -38726,7 +38823,7 @@ var Responses = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path19`/responses/${responseID}/cancel`, options);
+    return this._client.post(path20`/responses/${responseID}/cancel`, options);
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -38756,7 +38853,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path19`/skills/${skillID}/content`, {
+    return this._client.get(path20`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38771,7 +38868,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path19`/skills/${skill_id}/versions/${version}/content`, {
+    return this._client.get(path20`/skills/${skill_id}/versions/${version}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38789,20 +38886,20 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path19`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path20`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path19`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.get(path20`/skills/${skill_id}/versions/${version}`, options);
   }
   /**
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path19`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path20`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options
     });
@@ -38812,7 +38909,7 @@ var Versions = class extends APIResource {
    */
   delete(version, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path19`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.delete(path20`/skills/${skill_id}/versions/${version}`, options);
   }
 };
 Versions.Content = Content3;
@@ -38834,13 +38931,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path19`/skills/${skillID}`, options);
+    return this._client.get(path20`/skills/${skillID}`, options);
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path19`/skills/${skillID}`, { body, ...options });
+    return this._client.post(path20`/skills/${skillID}`, { body, ...options });
   }
   /**
    * List all skills for the current project.
@@ -38852,7 +38949,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path19`/skills/${skillID}`, options);
+    return this._client.delete(path20`/skills/${skillID}`, options);
   }
 };
 Skills.Content = Content2;
@@ -38874,7 +38971,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path19`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path20`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -38916,7 +39013,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path19`/uploads/${uploadID}/cancel`, options);
+    return this._client.post(path20`/uploads/${uploadID}/cancel`, options);
   }
   /**
    * Completes the
@@ -38936,7 +39033,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path19`/uploads/${uploadID}/complete`, { body, ...options });
+    return this._client.post(path20`/uploads/${uploadID}/complete`, { body, ...options });
   }
 };
 Uploads.Parts = Parts;
@@ -38966,7 +39063,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path19`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path20`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -38977,7 +39074,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -38988,7 +39085,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39005,7 +39102,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path19`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
   /**
    * Wait for the given file batch to be processed.
@@ -39085,7 +39182,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path19`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path20`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39096,7 +39193,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39106,7 +39203,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39116,7 +39213,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path19`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path20`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39130,7 +39227,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path19`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39205,7 +39302,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path19`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path20`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
 };
 
@@ -39230,7 +39327,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path19`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path20`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39239,7 +39336,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path19`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path20`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39259,7 +39356,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path19`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path20`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39269,7 +39366,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path19`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path20`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -39292,7 +39389,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path19`/videos/${videoID}`, options);
+    return this._client.get(path20`/videos/${videoID}`, options);
   }
   /**
    * List recently generated videos for the current project.
@@ -39304,7 +39401,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path19`/videos/${videoID}`, options);
+    return this._client.delete(path20`/videos/${videoID}`, options);
   }
   /**
    * Create a character from an uploaded video.
@@ -39318,7 +39415,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path19`/videos/${videoID}/content`, {
+    return this._client.get(path20`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -39342,13 +39439,13 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path19`/videos/characters/${characterID}`, options);
+    return this._client.get(path20`/videos/characters/${characterID}`, options);
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path19`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path20`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -39572,9 +39669,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path37, query, defaultBaseURL) {
+  buildURL(path38, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path37) ? new URL(path37) : new URL(baseURL + (baseURL.endsWith("/") && path37.startsWith("/") ? path37.slice(1) : path37));
+    const url = isAbsoluteURL(path38) ? new URL(path38) : new URL(baseURL + (baseURL.endsWith("/") && path38.startsWith("/") ? path38.slice(1) : path38));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -39599,24 +39696,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path37, opts) {
-    return this.methodRequest("get", path37, opts);
+  get(path38, opts) {
+    return this.methodRequest("get", path38, opts);
   }
-  post(path37, opts) {
-    return this.methodRequest("post", path37, opts);
+  post(path38, opts) {
+    return this.methodRequest("post", path38, opts);
   }
-  patch(path37, opts) {
-    return this.methodRequest("patch", path37, opts);
+  patch(path38, opts) {
+    return this.methodRequest("patch", path38, opts);
   }
-  put(path37, opts) {
-    return this.methodRequest("put", path37, opts);
+  put(path38, opts) {
+    return this.methodRequest("put", path38, opts);
   }
-  delete(path37, opts) {
-    return this.methodRequest("delete", path37, opts);
+  delete(path38, opts) {
+    return this.methodRequest("delete", path38, opts);
   }
-  methodRequest(method, path37, opts) {
+  methodRequest(method, path38, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path37, ...opts2 };
+      return { method, path: path38, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -39720,8 +39817,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path37, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path37, ...opts2 })) : { method: "get", path: path37, ...opts });
+  getAPIList(path38, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path38, ...opts2 })) : { method: "get", path: path38, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -39800,8 +39897,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path37, query, defaultBaseURL } = options;
-    const url = this.buildURL(path37, query, defaultBaseURL);
+    const { method, path: path38, query, defaultBaseURL } = options;
+    const url = this.buildURL(path38, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -40142,8 +40239,8 @@ function createProviders(specs, ctx) {
 // src/tasks/loader.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync9, readdirSync as readdirSync5, existsSync as existsSync11 } from "node:fs";
-import path20 from "node:path";
+import { readFileSync as readFileSync10, readdirSync as readdirSync5, existsSync as existsSync12 } from "node:fs";
+import path21 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/tasks/hidden-tests.ts
@@ -40270,13 +40367,13 @@ var Diff = class {
       editLength++;
     };
     if (callback) {
-      (function exec9() {
+      (function exec10() {
         setTimeout(function() {
           if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
             return callback(void 0);
           }
           if (!execEditLength()) {
-            exec9();
+            exec10();
           }
         }, 0);
       })();
@@ -40289,16 +40386,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path37, added, removed, oldPosInc, options) {
-    const last = path37.lastComponent;
+  addToPath(path38, added, removed, oldPosInc, options) {
+    const last = path38.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path37.oldPos + oldPosInc,
+        oldPos: path38.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path37.oldPos + oldPosInc,
+        oldPos: path38.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -41394,17 +41491,17 @@ function unprovenRequirements(reqs, subject, graded2) {
 
 // src/tasks/loader.ts
 function builtinTasksRoot() {
-  let dir = path20.dirname(fileURLToPath2(import.meta.url));
+  let dir = path21.dirname(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync11(path20.join(dir, "tasks", "react", "suite.yml"))) return path20.join(dir, "tasks");
-    dir = path20.dirname(dir);
+    if (existsSync12(path21.join(dir, "tasks", "react", "suite.yml"))) return path21.join(dir, "tasks");
+    dir = path21.dirname(dir);
   }
   throw new Error("cannot find the built-in tasks/ folder next to the aibench package");
 }
 function readYaml(file, schema) {
   let raw;
   try {
-    raw = (0, import_yaml2.parse)(readFileSync9(file, "utf8"));
+    raw = (0, import_yaml2.parse)(readFileSync10(file, "utf8"));
   } catch (err) {
     throw new UsageError(`${file}: not valid YAML (${err.message.split("\n")[0]})`);
   }
@@ -41414,9 +41511,9 @@ function readYaml(file, schema) {
 }
 var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name, base) {
-  const whyPath = path20.join(dir, "why.md");
-  if (!existsSync11(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
-  const text2 = readFileSync9(whyPath, "utf8");
+  const whyPath = path21.join(dir, "why.md");
+  if (!existsSync12(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
+  const text2 = readFileSync10(whyPath, "utf8");
   const match = FRONT_MATTER.exec(text2);
   if (!match?.[1]) throw new UsageError(`${whyPath}: missing front matter (---\\nclass: test\\n---)`);
   const parsed = mutantExpectationSchema.safeParse((0, import_yaml2.parse)(match[1]));
@@ -41429,7 +41526,7 @@ function loadMutant(dir, name, base) {
     const files = applyMutantPatch(stored.get(MUTANT_PATCH), base.reference, base.starter);
     return { name, files, expect: parsed.data, why, stored: "patch" };
   } catch (err) {
-    throw new UsageError(`${path20.join(dir, MUTANT_PATCH)}: ${err.message}`);
+    throw new UsageError(`${path21.join(dir, MUTANT_PATCH)}: ${err.message}`);
   }
 }
 var DEFAULT_TIMEOUTS = {
@@ -41439,30 +41536,30 @@ var DEFAULT_TIMEOUTS = {
   python: { build: 30, test: 60 }
 };
 function loadTask(suite, dir) {
-  const taskFile = path20.join(dir, "task.yml");
+  const taskFile = path21.join(dir, "task.yml");
   const meta = readYaml(taskFile, taskFileSchema);
-  const folder = path20.basename(dir);
+  const folder = path21.basename(dir);
   if (meta.id !== folder) throw new UsageError(`${taskFile}: id: "${meta.id}" must equal the folder name "${folder}"`);
-  const promptPath = path20.join(dir, "prompt.md");
-  if (!existsSync11(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
+  const promptPath = path21.join(dir, "prompt.md");
+  if (!existsSync12(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = (0, import_picomatch.default)(meta.editable, { dot: false });
   const knownRules = /* @__PURE__ */ new Set(["*", ...tamperRuleIds(suite.toolchain)]);
   const unknownRule = meta.allow.find((r) => !knownRules.has(r));
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(", ")})`);
-  const starter = readTree(path20.join(dir, "starter"));
-  const hidden = readTree(path20.join(dir, "hidden"));
+  const starter = readTree(path21.join(dir, "starter"));
+  const hidden = readTree(path21.join(dir, "hidden"));
   const missingSupp = meta.checks.find((c) => c.kind === "tsan" && c.suppressions && !hidden.has(c.suppressions));
   if (missingSupp?.kind === "tsan")
     throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...suite.fixture?.files.keys() ?? []];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
-  const reference = readTree(path20.join(dir, "reference"));
-  const mutantsDir = path20.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path20.join(mutantsDir, m))).sort().map((m) => loadMutant(path20.join(mutantsDir, m), m, { reference, starter })) : [];
-  const requirementsPath = path20.join(dir, "REQUIREMENTS.md");
-  const requirements = existsSync11(requirementsPath) ? parseRequirements(readFileSync9(requirementsPath, "utf8"), requirementsPath) : null;
-  const prompt = readFileSync9(promptPath, "utf8");
+  const reference = readTree(path21.join(dir, "reference"));
+  const mutantsDir = path21.join(dir, "mutants");
+  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path21.join(mutantsDir, m))).sort().map((m) => loadMutant(path21.join(mutantsDir, m), m, { reference, starter })) : [];
+  const requirementsPath = path21.join(dir, "REQUIREMENTS.md");
+  const requirements = existsSync12(requirementsPath) ? parseRequirements(readFileSync10(requirementsPath, "utf8"), requirementsPath) : null;
+  const prompt = readFileSync10(promptPath, "utf8");
   return {
     key: `${suite.name}/${meta.id}`,
     id: meta.id,
@@ -41484,17 +41581,17 @@ function loadTask(suite, dir) {
     mutants,
     requirements,
     hiddenTests: hiddenTestNames(hidden),
-    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync9(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
+    hash: hashFiles(/* @__PURE__ */ new Map([["prompt.md", prompt], ["task.yml", readFileSync10(taskFile, "utf8")]]), starter, hidden, suite.fixture?.files ?? /* @__PURE__ */ new Map())
   };
 }
 function loadSuite(dir) {
-  const meta = readYaml(path20.join(dir, "suite.yml"), suiteFileSchema);
+  const meta = readYaml(path21.join(dir, "suite.yml"), suiteFileSchema);
   const suite = { name: meta.name, title: meta.title ?? meta.name, toolchain: meta.toolchain, dir };
   if (meta.toolchain === "node") {
-    if (!meta.fixture) throw new UsageError(`${path20.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir2 = path20.join(dir, meta.fixture);
+    if (!meta.fixture) throw new UsageError(`${path21.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
+    const fixtureDir2 = path21.join(dir, meta.fixture);
     for (const required of ["package.json", "package-lock.json"]) {
-      if (!existsSync11(path20.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
+      if (!existsSync12(path21.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
     }
     suite.fixture = { dir: fixtureDir2, files: readTree(fixtureDir2, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
@@ -41506,12 +41603,12 @@ function loadTasks(roots) {
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
     for (const name of readdirSync5(root).sort()) {
-      const suiteDir = path20.join(root, name);
-      if (!existsSync11(path20.join(suiteDir, "suite.yml"))) continue;
+      const suiteDir = path21.join(root, name);
+      if (!existsSync12(path21.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
       for (const id of readdirSync5(suiteDir).sort()) {
-        const taskDir = path20.join(suiteDir, id);
-        if (!existsSync11(path20.join(taskDir, "task.yml"))) continue;
+        const taskDir = path21.join(suiteDir, id);
+        if (!existsSync12(path21.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
         if (seen.has(task.key)) throw new UsageError(`${taskDir}: task "${task.key}" is defined twice`);
         seen.add(task.key);
@@ -41550,23 +41647,23 @@ function selectTasks(all, suites, keys) {
 
 // src/run/run.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync13, mkdirSync as mkdirSync15, readFileSync as readFileSync12, rmSync as rmSync10 } from "node:fs";
-import path35 from "node:path";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync16, readFileSync as readFileSync13, rmSync as rmSync11 } from "node:fs";
+import path36 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
 import { createRequire } from "node:module";
-import path21 from "node:path";
+import path22 from "node:path";
 function packageDir(real) {
   const marker = "/node_modules/";
   const at2 = real.lastIndexOf(marker);
-  if (at2 < 0) return path21.dirname(real);
+  if (at2 < 0) return path22.dirname(real);
   const rest = real.slice(at2 + marker.length).split("/");
   return real.slice(0, at2 + marker.length) + rest.slice(0, rest[0].startsWith("@") ? 2 : 1).join("/");
 }
 function findExecutable(name, hostEnv, hint) {
   for (const dir of (hostEnv.PATH ?? "").split(":").filter(Boolean)) {
-    const candidate = path21.join(dir, name);
+    const candidate = path22.join(dir, name);
     try {
       accessSync(candidate, constants2.X_OK);
       const real = realpathSync2(candidate);
@@ -41598,9 +41695,9 @@ function codexConfig(proxyOpenAi) {
 }
 function codexNativeDir(pkgDir) {
   try {
-    const require2 = createRequire(path21.join(pkgDir, "package.json"));
+    const require2 = createRequire(path22.join(pkgDir, "package.json"));
     const manifest = require2.resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
-    return [path21.dirname(realpathSync2(manifest))];
+    return [path22.dirname(realpathSync2(manifest))];
   } catch {
     return [];
   }
@@ -41680,7 +41777,7 @@ function agentDefinition(name, declared, hostEnv) {
     // The agent's own files (arguments resolved beside aibench.yml) and what it declared readable.
     readable: [
       .../* @__PURE__ */ new Set([
-        ...agent.command.filter((a) => path21.isAbsolute(a)).map((a) => path21.dirname(a)),
+        ...agent.command.filter((a) => path22.isAbsolute(a)).map((a) => path22.dirname(a)),
         ...agent.readable
       ])
     ],
@@ -41719,14 +41816,14 @@ function createAgent(spec, ctx) {
 }
 
 // src/agents/trial.ts
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/grade/grade.ts
-import os5 from "node:os";
-import path24 from "node:path";
+import os6 from "node:os";
+import path25 from "node:path";
 
 // src/prompt/extract.ts
-import path22 from "node:path";
+import path23 from "node:path";
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function fencedBlocks(reply) {
   const lines = reply.replace(/\r\n?/g, "\n").split("\n");
@@ -41791,7 +41888,7 @@ function safeRelativePath(raw) {
   if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0"))
     return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
-  const normal = path22.posix.normalize(slashed);
+  const normal = path23.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
 }
 function extractFiles(reply, rules) {
@@ -41924,13 +42021,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync11, mkdtempSync as mkdtempSync2, rmSync as rmSync7, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync10 } from "node:fs";
-import path23 from "node:path";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync12, mkdtempSync as mkdtempSync3, rmSync as rmSync8, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync11 } from "node:fs";
+import path24 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path23.join(dir, rel);
-    mkdirSync11(path23.dirname(abs), { recursive: true });
-    writeFileSync10(abs, content);
+    const abs = path24.join(dir, rel);
+    mkdirSync12(path24.dirname(abs), { recursive: true });
+    writeFileSync11(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -41957,12 +42054,12 @@ function ensureRealFolder(dir) {
     if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
   } catch {
   }
-  mkdirSync11(dir, { recursive: true });
+  mkdirSync12(dir, { recursive: true });
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
   ensureRealFolder(parent);
-  const root = mkdtempSync2(path23.join(parent, `${task.suite.name}-${task.id}-`));
-  const dir = path23.join(root, "project");
+  const root = mkdtempSync3(path24.join(parent, `${task.suite.name}-${task.id}-`));
+  const dir = path24.join(root, "project");
   const protectedRel = [
     ...task.hidden.keys(),
     ...task.suite.fixture?.files.keys() ?? [],
@@ -41971,23 +42068,23 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
   const ws = {
     root,
     dir,
-    scratch: path23.join(root, "scratch"),
-    private: path23.join(root, "private"),
-    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path23.join(dir, rel))
+    scratch: path24.join(root, "scratch"),
+    private: path24.join(root, "private"),
+    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path24.join(dir, rel))
   };
   try {
-    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync11(d, { recursive: true });
+    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync12(d, { recursive: true });
     writeTree(ws.dir, task.starter);
     writeTree(ws.dir, modelFiles);
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync7(path23.join(ws.dir, "node_modules"), { recursive: true, force: true });
-      symlinkSync(nodeModules, path23.join(ws.dir, "node_modules"), "dir");
+      rmSync8(path24.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      symlinkSync(nodeModules, path24.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync7(root, { recursive: true, force: true });
+      rmSync8(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -42109,7 +42206,7 @@ The build and the tests were not run: fix this first.`
     };
   }
   const ws = createWorkspace(
-    opts.workRoot ?? path24.join(os5.tmpdir(), "aibench-work"),
+    opts.workRoot ?? path25.join(os6.tmpdir(), "aibench-work"),
     task,
     accepted,
     opts.env.fixtures.get(task.suite.name)
@@ -42157,8 +42254,8 @@ function ungraded() {
 }
 
 // src/run/schedule.ts
-import { mkdirSync as mkdirSync12, readFileSync as readFileSync10 } from "node:fs";
-import path25 from "node:path";
+import { mkdirSync as mkdirSync13, readFileSync as readFileSync11 } from "node:fs";
+import path26 from "node:path";
 var RETRY = 1e12;
 function schedulePriority(expectedGradeMs, attempt) {
   return (attempt > 1 ? RETRY : 0) + expectedGradeMs;
@@ -42184,7 +42281,7 @@ var timesSchema = external_exports.object({
 });
 function readTimes(cacheDir) {
   try {
-    return timesSchema.parse(JSON.parse(readFileSync10(path25.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
+    return timesSchema.parse(JSON.parse(readFileSync11(path26.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
   } catch {
     return { version: 1, tasks: {} };
   }
@@ -42225,8 +42322,8 @@ function recordGradeTimes(cacheDir, tasks, trials) {
     };
   }
   try {
-    mkdirSync12(cacheDir, { recursive: true });
-    writeAtomic(path25.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
+    mkdirSync13(cacheDir, { recursive: true });
+    writeAtomic(path26.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
 `);
   } catch {
   }
@@ -42254,7 +42351,7 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 
 // src/agents/collect.ts
 import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync4, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
-import path26 from "node:path";
+import path27 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
   totalBytes: 16 * 1024 * 1024,
@@ -42304,7 +42401,7 @@ function collectWorkspace(dir, task, baseline) {
     }
     for (const name of entries) {
       const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = path26.join(abs, name);
+      const childAbs = path27.join(abs, name);
       let st2;
       try {
         st2 = lstatSync3(childAbs);
@@ -42610,13 +42707,13 @@ var MeteringProxy = class {
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync8, symlinkSync as symlinkSync2, writeFileSync as writeFileSync12 } from "node:fs";
-import os6 from "node:os";
-import path28 from "node:path";
+import { chmodSync, mkdirSync as mkdirSync14, mkdtempSync as mkdtempSync4, rmSync as rmSync9, symlinkSync as symlinkSync2, writeFileSync as writeFileSync13 } from "node:fs";
+import os7 from "node:os";
+import path29 from "node:path";
 
 // src/agents/forwarder.ts
-import { writeFileSync as writeFileSync11 } from "node:fs";
-import path27 from "node:path";
+import { writeFileSync as writeFileSync12 } from "node:fs";
+import path28 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
 const [socket, port, cmd, ...args] = process.argv.slice(2);
@@ -42634,8 +42731,8 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 function writeForwarder(dir) {
-  const file = path27.join(dir, "aibench-forward.mjs");
-  writeFileSync11(file, FORWARDER_SOURCE);
+  const file = path28.join(dir, "aibench-forward.mjs");
+  writeFileSync12(file, FORWARDER_SOURCE);
   return file;
 }
 var IN_SANDBOX_PORT = 48111;
@@ -42644,32 +42741,32 @@ var IN_SANDBOX_PORT = 48111;
 var PLACEHOLDER_KEY = "aibench-placeholder-key";
 function writeTree2(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path28.join(dir, rel);
-    mkdirSync13(path28.dirname(abs), { recursive: true });
-    writeFileSync12(abs, content);
+    const abs = path29.join(dir, rel);
+    mkdirSync14(path29.dirname(abs), { recursive: true });
+    writeFileSync13(abs, content);
   }
 }
 function prepareAgentWorkspace(task, nodeModules, seed) {
-  const parent = path28.join(os6.tmpdir(), "aibench-agents");
-  mkdirSync13(parent, { recursive: true });
-  const root = mkdtempSync3(path28.join(parent, `${task.suite.name}-${task.id}-`));
+  const parent = path29.join(os7.tmpdir(), "aibench-agents");
+  mkdirSync14(parent, { recursive: true });
+  const root = mkdtempSync4(path29.join(parent, `${task.suite.name}-${task.id}-`));
   const ws = {
     root,
-    dir: path28.join(root, "project"),
-    scratch: path28.join(root, "scratch"),
-    io: path28.join(root, "io"),
+    dir: path29.join(root, "project"),
+    scratch: path29.join(root, "scratch"),
+    io: path29.join(root, "io"),
     baseline: new Map([...task.starter, ...task.suite.fixture?.files ?? []])
   };
-  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync13(d, { recursive: true });
+  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync14(d, { recursive: true });
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 511);
   writeTree2(ws.dir, ws.baseline);
   if (seed) writeTree2(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
-  if (nodeModules) symlinkSync2(nodeModules, path28.join(ws.dir, "node_modules"), "dir");
+  if (nodeModules) symlinkSync2(nodeModules, path29.join(ws.dir, "node_modules"), "dir");
   return ws;
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync8(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync9(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -42700,8 +42797,8 @@ The files in the current directory are the ones you left in your previous sessio
 ${agentRetryPrompt(feedback, attempt, attempts)}`;
 }
 async function runAgentProcess(o) {
-  const taskFile = path28.join(o.ws.io, `task-${o.attempt}.md`);
-  writeFileSync12(taskFile, o.prompt);
+  const taskFile = path29.join(o.ws.io, `task-${o.attempt}.md`);
+  writeFileSync13(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
     o.ws.scratch,
@@ -42782,7 +42879,7 @@ async function runAgentTrial(agent, task, trial, ctx) {
     }
   });
   const namespaces = env.sandbox.level === "namespaces";
-  const socket = path29.join(ws.io, "proxy.sock");
+  const socket = path30.join(ws.io, "proxy.sock");
   const rc = { agent, task, key: key2, ws, proxy, socket, nodeModules, ctx };
   let stoppedByBudget = false;
   let ranHere = false;
@@ -42952,8 +43049,8 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
 }
 
 // src/report/html/write.ts
-import { renameSync as renameSync5, writeFileSync as writeFileSync13 } from "node:fs";
-import path30 from "node:path";
+import { renameSync as renameSync5, writeFileSync as writeFileSync14 } from "node:fs";
+import path31 from "node:path";
 
 // src/report/html/page.ts
 import { randomBytes } from "node:crypto";
@@ -44776,9 +44873,9 @@ ${reportTablesHtml(results)}
 async function writeVisualReport(results, outDir, tasks = []) {
   const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
-  const file = path30.join(outDir, HTML_REPORT_FILE);
+  const file = path31.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync13(tmp, renderHtmlReport(results, figures, tasks));
+  writeFileSync14(tmp, renderHtmlReport(results, figures, tasks));
   renameSync5(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
@@ -44864,12 +44961,12 @@ function cacheLimit(env, flag) {
 }
 
 // src/cache/prune.ts
-import { renameSync as renameSync6, rmSync as rmSync9 } from "node:fs";
-import path32 from "node:path";
+import { renameSync as renameSync6, rmSync as rmSync10 } from "node:fs";
+import path33 from "node:path";
 
 // src/cache/entries.ts
 import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
-import path31 from "node:path";
+import path32 from "node:path";
 var GROUPS = ["fixtures", "go-build", "go-scanner"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
@@ -44890,7 +44987,7 @@ function diskUsage(root, maxFiles = 2e6) {
     seen++;
     if (!st2.isDirectory()) continue;
     try {
-      for (const name of readdirSync7(dir)) stack.push(path31.join(dir, name));
+      for (const name of readdirSync7(dir)) stack.push(path32.join(dir, name));
     } catch {
     }
   }
@@ -44904,7 +45001,7 @@ function mtimeMs(p) {
   }
 }
 function entry(cacheDir, name) {
-  const dir = path31.join(cacheDir, name);
+  const dir = path32.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
   return {
@@ -44921,7 +45018,7 @@ function listCacheEntries(cacheDir) {
   for (const group of GROUPS) {
     let children;
     try {
-      children = readdirSync7(path31.join(cacheDir, group));
+      children = readdirSync7(path32.join(cacheDir, group));
     } catch {
       continue;
     }
@@ -44929,7 +45026,7 @@ function listCacheEntries(cacheDir) {
   }
   for (const single of SINGLES) {
     try {
-      if (lstatSync4(path31.join(cacheDir, single)).isDirectory()) names.push(single);
+      if (lstatSync4(path32.join(cacheDir, single)).isDirectory()) names.push(single);
     } catch {
     }
   }
@@ -44952,13 +45049,13 @@ function chooseEvictions(entries, limitBytes) {
 
 // src/cache/prune.ts
 async function removeEntry(cacheDir, e) {
-  const dir = path32.join(cacheDir, e.name);
+  const dir = path33.join(cacheDir, e.name);
   const gate = gateLock(dir);
   if (!takeLock(gate)) return "in use (its gate is taken)";
   const trash = `${dir}.trash-${process.pid}`;
   try {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
-    rmSync9(holdersDir(dir), { recursive: true, force: true });
+    rmSync10(holdersDir(dir), { recursive: true, force: true });
     renameSync6(dir, trash);
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
@@ -45017,8 +45114,8 @@ async function releaseAndPrune(env, limitBytes, log) {
 }
 
 // src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync14 } from "node:fs";
-import path33 from "node:path";
+import { appendFileSync, mkdirSync as mkdirSync15 } from "node:fs";
+import path34 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
   transcripts: "transcripts.jsonl",
@@ -45028,11 +45125,11 @@ var OUTPUT_FILES = {
 var Journal = class {
   constructor(dir) {
     this.dir = dir;
-    mkdirSync14(dir, { recursive: true });
+    mkdirSync15(dir, { recursive: true });
   }
   dir;
   file(name) {
-    return path33.join(this.dir, OUTPUT_FILES[name]);
+    return path34.join(this.dir, OUTPUT_FILES[name]);
   }
   append(entry2) {
     appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
@@ -45127,16 +45224,16 @@ var Pool = class {
 };
 
 // src/run/resume.ts
-import { existsSync as existsSync12, readFileSync as readFileSync11 } from "node:fs";
-import path34 from "node:path";
+import { existsSync as existsSync13, readFileSync as readFileSync12 } from "node:fs";
+import path35 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path34.join(out, OUTPUT_FILES.journal);
-  if (!existsSync12(file))
+  const file = path35.join(out, OUTPUT_FILES.journal);
+  if (!existsSync13(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
-  const lines = readFileSync11(file, "utf8").split("\n").filter(Boolean);
+  const lines = readFileSync12(file, "utf8").split("\n").filter(Boolean);
   const parsed = [];
   for (const [i, line] of lines.entries()) {
     try {
@@ -45421,16 +45518,16 @@ var PreparationFailed = class extends Error {
 };
 function ensureWritableOut(out, resume) {
   try {
-    mkdirSync15(out, { recursive: true });
+    mkdirSync16(out, { recursive: true });
     accessSync2(out, constants4.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync13(path35.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync14(path36.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync12(path35.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync13(path36.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -45439,7 +45536,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync10(path35.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync11(path36.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -45493,7 +45590,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path35.resolve(request.out);
+  const out = path36.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -46165,8 +46262,8 @@ function compareResults(head, base, opts = {}) {
 
 // src/results/merge.ts
 import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync14, mkdirSync as mkdirSync16, readdirSync as readdirSync8, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
-import path36 from "node:path";
+import { existsSync as existsSync15, mkdirSync as mkdirSync17, readdirSync as readdirSync8, readFileSync as readFileSync14, statSync as statSync4 } from "node:fs";
+import path37 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -46285,34 +46382,34 @@ function findResultsFiles(paths) {
   const walk = (dir) => {
     for (const e of readdirSync8(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path36.join(dir, e.name);
+      const p = path37.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path36.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path37.resolve(p));
     }
   };
   for (const p of paths) {
-    if (!existsSync14(p)) continue;
+    if (!existsSync15(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path36.resolve(p));
+    else found.add(path37.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path36.resolve(out);
-  if (files.some((f) => path36.dirname(path36.resolve(f)) === outDir)) {
+  const outDir = path37.resolve(out);
+  if (files.some((f) => path37.dirname(path37.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path36.relative(process.cwd(), f) || f
+    source: path37.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
-  mkdirSync16(outDir, { recursive: true });
-  writeResults(path36.join(outDir, OUTPUT_FILES.results), results);
-  const transcripts = files.map((f) => path36.join(path36.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync14(t)).map((t) => readFileSync13(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+  mkdirSync17(outDir, { recursive: true });
+  writeResults(path37.join(outDir, OUTPUT_FILES.results), results);
+  const transcripts = files.map((f) => path37.join(path37.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync15(t)).map((t) => readFileSync14(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
-  writeAtomic(path36.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path36.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  writeAtomic(path37.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path37.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
