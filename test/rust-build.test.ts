@@ -99,6 +99,27 @@ describe('how gradings call cargo', () => {
     expect(readFileSync(path.join(scanTarget, '.rustc_info.json'), 'utf8')).toContain('marked_by_test');
   }, 240_000);
 
+  it('a task that needs debug info in its test binaries gets it with [profile.test] debug = 2 in its Cargo.toml', async () => {
+    const mini = miniTask();
+    const manifest = `${mini.starter.get('Cargo.toml')!}\n[profile.test]\ndebug = 2\n`;
+    const task = { ...mini, starter: new Map(mini.starter).set('Cargo.toml', manifest) } as typeof mini;
+    const cache = tempDir('aibench-rust-host-cache-');
+    const work = tempDir('aibench-rust-host-work-');
+    dirs.push(cache, work);
+    const { env } = await prepareGrading([task], { ...process.env, AIBENCH_CACHE: cache }, () => {});
+    const ws = createWorkspace(work, task, task.reference);
+    try {
+      const obs = await rustToolchain.grade({ task, ws, slot: 0, env, modelFiles: new Set(['src/lib.rs']) });
+      expect(obs.tests).toMatchObject({ expected: 3, passed: 3 });
+      const deps = path.join(ws.root, 'target', 'debug', 'deps');
+      const testBinary = readdirSync(deps).find((f) => /^clamp-[0-9a-f]+$/.test(f))!;
+      const sections = spawnSync('readelf', ['-S', '-W', path.join(deps, testBinary)], { encoding: 'utf8' });
+      expect(sections.stdout).toContain('.debug_info');
+    } finally {
+      await removeWorkspace(ws);
+    }
+  }, 240_000);
+
   it('a seed that no longer matches is ignored: cargo asks rustc itself and the build still passes', async () => {
     const task = miniTask();
     const cache = tempDir('aibench-rust-host-cache-');
