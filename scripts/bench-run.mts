@@ -10,7 +10,8 @@
 //   of the time. Beside it, the floor: the same request bodies sent by the Anthropic SDK alone
 //   (scripts/bench-run/sdk-floor.mts), and the harness's CPU beyond it, over the whole run and while
 //   trials run (the end's one-off writing of results.json, report.md, figures and report.html apart).
-//   Memory: RSS and V8's breakdown at the last reading, and the live heap at the end after a full GC
+//   Memory: RSS and V8's breakdown at the last reading (its young and old generations apart: the young
+//   one grows with the run's length whatever it retains), and the live heap at the end after a full GC
 //   (what is retained).
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
 //   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
@@ -72,6 +73,8 @@ interface Measured {
   runningRssMb: number;
   /** process.memoryUsage() in MB at the last RSS read while trials ran. */
   memoryMb: Record<string, number> | null;
+  /** V8's young and old generations (reserved MB) at that read. */
+  generationsMb: { young: number; old: number } | null;
   /** V8 heap in use at the run's end after a full collection: what the run retains. */
   liveHeapMb: number;
   maxRssMb: number;
@@ -214,7 +217,7 @@ if (parts.has('overhead')) {
       await floorServer.stop();
       const own = m.cpuSec - floor.cpuSec;
       memoryRows.push(
-        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.liveHeapMb, 0)} MB |`,
+        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
       );
       console.log(
         `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - floor.cpuSec) / m.lastAttemptSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
@@ -222,7 +225,7 @@ if (parts.has('overhead')) {
     }
   }
   console.log(
-    '\nMemory at the last reading while trials ran (process.memoryUsage()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers | live heap at the end, after a full GC |\n|---:|---|---:|---:|---:|---:|---:|---:|',
+    "\nMemory at the last reading while trials ran (process.memoryUsage(); V8's generations from v8.getHeapSpaceStatistics()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers | of the heap: young generation | old generation | live heap at the end, after a full GC |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const row of memoryRows) console.log(row);
 }

@@ -2,6 +2,7 @@
 // run's alone. argv[2]: JSON { root, models, tasks, trials, attempts, concurrency, gradeConcurrency,
 // out, env }. Prints one JSON line: wall and CPU from the plan to the end, peak RSS, per-trial times.
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -42,6 +43,10 @@ let runningRss = 0;
 let lastRssRead = -Infinity;
 /** The breakdown at the last RSS read: V8's heap (reserved and used), and memory outside it. */
 let memory: NodeJS.MemoryUsage | null = null;
+/** V8's young and old generations at the last RSS read (reserved MB): which one grew. */
+let generations: { young: number; old: number } | null = null;
+const spaceMb = (name: string) =>
+  (v8.getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0) / 1024 ** 2;
 
 const cpuSecBetween = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) =>
   (b.user - a.user + b.system - a.system) / 1e6;
@@ -75,6 +80,7 @@ const outcome = await runBenchmark({
     lastRssRead = lastAttempt;
     runningRss = peakRssBytes();
     memory = process.memoryUsage();
+    generations = { young: spaceMb('new_space'), old: spaceMb('old_space') };
   },
   onPlan: () => {
     planned = performance.now();
@@ -100,6 +106,7 @@ console.log(
     memoryMb:
       memory &&
       Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
+    generationsMb: generations,
     cpuSec: cpuEnd - cpuAtPlan,
     runningCpuSec: cpuSecBetween(usageAtPlan, usageAtLastAttempt),
     liveHeapMb,

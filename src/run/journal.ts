@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { writeAtomic, writeAtomicPieces } from '../atomic-write.js';
 import { writeResults } from '../results/io.js';
@@ -41,8 +41,20 @@ export interface TrialKey {
  * (`checkpoint.ts`), never per trial. A crash loses at most the attempts in flight.
  */
 export class Journal {
+  private readonly lines: Record<'journal' | 'transcripts', AppendOnly>;
+
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
+    this.lines = {
+      journal: new AppendOnly(this.file('journal')),
+      transcripts: new AppendOnly(this.file('transcripts')),
+    };
+  }
+
+  /** Closes the two append-only files (a later line reopens them). Never throws. */
+  close(): void {
+    this.lines.journal.close();
+    this.lines.transcripts.close();
   }
 
   file(name: keyof typeof OUTPUT_FILES): string {
@@ -50,7 +62,7 @@ export class Journal {
   }
 
   private append(entry: Record<string, unknown>): void {
-    appendFileSync(this.file('journal'), `${JSON.stringify(entry)}\n`);
+    this.lines.journal.append(`${JSON.stringify(entry)}\n`);
   }
 
   header(header: RunHeader): void {
@@ -93,10 +105,7 @@ export class Journal {
   }
 
   transcript(entry: Record<string, unknown>): void {
-    appendFileSync(
-      this.file('transcripts'),
-      `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`,
-    );
+    this.lines.transcripts.append(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
   }
 
   /** The final (or interrupted) results.json: validated and pretty-printed. */
@@ -115,5 +124,32 @@ export class Journal {
 
   report(markdown: string): void {
     writeAtomic(this.file('report'), markdown);
+  }
+}
+
+/**
+ * A file only ever appended to, through one descriptor kept open: opening and closing it for every
+ * line cost as much CPU as writing the line (a run appends a few lines per attempt). O_APPEND puts each
+ * line at the end, as appendFileSync did, and the kernel has it as soon as the call returns.
+ */
+class AppendOnly {
+  private fd: number | null = null;
+
+  constructor(private readonly file: string) {}
+
+  append(line: string): void {
+    this.fd ??= openSync(this.file, 'a');
+    const bytes = Buffer.from(line, 'utf8');
+    for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed: nothing to free
+    }
+    this.fd = null;
   }
 }

@@ -21,6 +21,7 @@ import { hashFiles, sha256 } from '../tasks/files.js';
 import { builtinTasksRoot, loadTasks, selectTasks, type Task } from '../tasks/loader.js';
 import { Budget } from './budget.js';
 import { Checkpoints } from './checkpoint.js';
+import { ReplySpool } from './reply-spool.js';
 import { cacheLimit } from '../cache/limit.js';
 import { releaseAndPrune, releaseHolds } from '../cache/run-end.js';
 import { harnessIdentity, startGradingPreparation } from './environment.js';
@@ -372,8 +373,11 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // Finished trials keep their verdicts on the heap and their replies in a temp file until the end.
+  const replies = new ReplySpool();
   const publish = (record: TrialRecord): void => {
     if (interrupted) return;
+    replies.hold(record);
     finished.push(record);
     checkpoints.changed();
   };
@@ -438,6 +442,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   checkpoints.stop();
   if (interrupted) {
     releaseHolds(gradeEnv);
+    replies.release();
+    journal.close();
     return { results, exitCode: ExitCode.interrupted, outDir: out };
   }
   // A set-up no grading waited for (every trial stopped by the budget or a fatal error) still ends
@@ -465,6 +471,8 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
   );
   // Pruned after the gradings (whose fixtures and caches are now the most recently used), never during.
   await releaseAndPrune(gradeEnv, cacheLimitBytes, log);
+  replies.release(); // the caller gets plain results: the spool's file closes with the run
+  journal.close();
   const totals = runTotals(results);
   const exitCode = fatal
     ? ExitCode.usage

@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path38) {
-      const ctrl = callVisitor(key2, node, visitor, path38);
+    function visit_(key2, node, visitor, path39) {
+      const ctrl = callVisitor(key2, node, visitor, path39);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path38, ctrl);
-        return visit_(key2, ctrl, visitor, path38);
+        replaceNode(key2, path39, ctrl);
+        return visit_(key2, ctrl, visitor, path39);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path38 = Object.freeze(path38.concat(node));
+          path39 = Object.freeze(path39.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path38);
+            const ci = visit_(i, node.items[i], visitor, path39);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path38 = Object.freeze(path38.concat(node));
-          const ck = visit_("key", node.key, visitor, path38);
+          path39 = Object.freeze(path39.concat(node));
+          const ck = visit_("key", node.key, visitor, path39);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path38);
+          const cv = visit_("value", node.value, visitor, path39);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path38) {
-      const ctrl = await callVisitor(key2, node, visitor, path38);
+    async function visitAsync_(key2, node, visitor, path39) {
+      const ctrl = await callVisitor(key2, node, visitor, path39);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path38, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path38);
+        replaceNode(key2, path39, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path39);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path38 = Object.freeze(path38.concat(node));
+          path39 = Object.freeze(path39.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path38);
+            const ci = await visitAsync_(i, node.items[i], visitor, path39);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path38 = Object.freeze(path38.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path38);
+          path39 = Object.freeze(path39.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path39);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path38);
+          const cv = await visitAsync_("value", node.value, visitor, path39);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,23 +364,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path38) {
+    function callVisitor(key2, node, visitor, path39) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path38);
+        return visitor(key2, node, path39);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path38);
+        return visitor.Map?.(key2, node, path39);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path38);
+        return visitor.Seq?.(key2, node, path39);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path38);
+        return visitor.Pair?.(key2, node, path39);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path38);
+        return visitor.Scalar?.(key2, node, path39);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path38);
+        return visitor.Alias?.(key2, node, path39);
       return void 0;
     }
-    function replaceNode(key2, path38, node) {
-      const parent = path38[path38.length - 1];
+    function replaceNode(key2, path39, node) {
+      const parent = path39[path39.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -992,10 +992,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path38, value) {
+    function collectionFromPath(schema, path39, value) {
       let v2 = value;
-      for (let i = path38.length - 1; i >= 0; --i) {
-        const k = path38[i];
+      for (let i = path39.length - 1; i >= 0; --i) {
+        const k = path39[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path38) => path38 == null || typeof path38 === "object" && !!path38[Symbol.iterator]().next().done;
+    var isEmptyPath = (path39) => path39 == null || typeof path39 === "object" && !!path39[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,11 +1044,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path38, value) {
-        if (isEmptyPath(path38))
+      addIn(path39, value) {
+        if (isEmptyPath(path39))
           this.add(value);
         else {
-          const [key2, ...rest] = path38;
+          const [key2, ...rest] = path39;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1062,8 +1062,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path38) {
-        const [key2, ...rest] = path38;
+      deleteIn(path39) {
+        const [key2, ...rest] = path39;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1077,8 +1077,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path38, keepScalar) {
-        const [key2, ...rest] = path38;
+      getIn(path39, keepScalar) {
+        const [key2, ...rest] = path39;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1096,8 +1096,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path38) {
-        const [key2, ...rest] = path38;
+      hasIn(path39) {
+        const [key2, ...rest] = path39;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1107,8 +1107,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path38, value) {
-        const [key2, ...rest] = path38;
+      setIn(path39, value) {
+        const [key2, ...rest] = path39;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path38, value) {
+      addIn(path39, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path38, value);
+          this.contents.addIn(path39, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3700,14 +3700,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path38) {
-        if (Collection.isEmptyPath(path38)) {
+      deleteIn(path39) {
+        if (Collection.isEmptyPath(path39)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path38) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path39) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3722,10 +3722,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path38, keepScalar) {
-        if (Collection.isEmptyPath(path38))
+      getIn(path39, keepScalar) {
+        if (Collection.isEmptyPath(path39))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path38, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path39, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3736,10 +3736,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path38) {
-        if (Collection.isEmptyPath(path38))
+      hasIn(path39) {
+        if (Collection.isEmptyPath(path39))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path38) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path39) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3756,13 +3756,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path38, value) {
-        if (Collection.isEmptyPath(path38)) {
+      setIn(path39, value) {
+        if (Collection.isEmptyPath(path39)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path38), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path39), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path38, value);
+          this.contents.setIn(path39, value);
         }
       }
       /**
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path38) => {
+    visit.itemAtPath = (cst, path39) => {
       let item = cst;
-      for (const [field, index] of path38) {
+      for (const [field, index] of path39) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path38) => {
-      const parent = visit.itemAtPath(cst, path38.slice(0, -1));
-      const field = path38[path38.length - 1][0];
+    visit.parentCollection = (cst, path39) => {
+      const parent = visit.itemAtPath(cst, path39.slice(0, -1));
+      const field = path39[path39.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path38, item, visitor) {
-      let ctrl = visitor(item, path38);
+    function _visit(path39, item, visitor) {
+      let ctrl = visitor(item, path39);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path38.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path39.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,10 +5761,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path38);
+            ctrl = ctrl(item, path39);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path38) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path39) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path38, { windows } = {}) => {
-      const segs = path38.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path39, { windows } = {}) => {
+      const segs = path39.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21713,8 +21713,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path38 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path38}: ${issue.message}`;
+  const path39 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path39}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -28388,16 +28388,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path38 = this._matcher.path;
-    return path38.length > 0 ? path38[path38.length - 1].tag : void 0;
+    const path39 = this._matcher.path;
+    return path39.length > 0 ? path39[path39.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path38 = this._matcher.path;
-    return path38.length > 0 ? path38[path38.length - 1].namespace : void 0;
+    const path39 = this._matcher.path;
+    return path39.length > 0 ? path39[path39.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -28405,9 +28405,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path38 = this._matcher.path;
-    if (path38.length === 0) return void 0;
-    return path38[path38.length - 1].values?.[attrName];
+    const path39 = this._matcher.path;
+    if (path39.length === 0) return void 0;
+    return path39[path39.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -28415,9 +28415,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path38 = this._matcher.path;
-    if (path38.length === 0) return false;
-    const current = path38[path38.length - 1];
+    const path39 = this._matcher.path;
+    if (path39.length === 0) return false;
+    const current = path39[path39.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -28443,18 +28443,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path38 = this._matcher.path;
-    if (path38.length === 0) return -1;
-    return path38[path38.length - 1].position ?? 0;
+    const path39 = this._matcher.path;
+    if (path39.length === 0) return -1;
+    return path39[path39.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path38 = this._matcher.path;
-    if (path38.length === 0) return -1;
-    return path38[path38.length - 1].counter ?? 0;
+    const path39 = this._matcher.path;
+    if (path39.length === 0) return -1;
+    return path39[path39.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -34661,12 +34661,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path38(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path39(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path39 = statics.reduce((previousValue, currentValue, index) => {
+  const path40 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -34683,7 +34683,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path38(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path39.split(/[?#]/, 1)[0];
+  const pathOnly = path40.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -34704,10 +34704,10 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path38(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path39}
+${path40}
 ${underline}`);
   }
-  return path39;
+  return path40;
 };
 var path20 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
@@ -39669,9 +39669,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path38, query, defaultBaseURL) {
+  buildURL(path39, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path38) ? new URL(path38) : new URL(baseURL + (baseURL.endsWith("/") && path38.startsWith("/") ? path38.slice(1) : path38));
+    const url = isAbsoluteURL(path39) ? new URL(path39) : new URL(baseURL + (baseURL.endsWith("/") && path39.startsWith("/") ? path39.slice(1) : path39));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -39696,24 +39696,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path38, opts) {
-    return this.methodRequest("get", path38, opts);
+  get(path39, opts) {
+    return this.methodRequest("get", path39, opts);
   }
-  post(path38, opts) {
-    return this.methodRequest("post", path38, opts);
+  post(path39, opts) {
+    return this.methodRequest("post", path39, opts);
   }
-  patch(path38, opts) {
-    return this.methodRequest("patch", path38, opts);
+  patch(path39, opts) {
+    return this.methodRequest("patch", path39, opts);
   }
-  put(path38, opts) {
-    return this.methodRequest("put", path38, opts);
+  put(path39, opts) {
+    return this.methodRequest("put", path39, opts);
   }
-  delete(path38, opts) {
-    return this.methodRequest("delete", path38, opts);
+  delete(path39, opts) {
+    return this.methodRequest("delete", path39, opts);
   }
-  methodRequest(method, path38, opts) {
+  methodRequest(method, path39, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path38, ...opts2 };
+      return { method, path: path39, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -39817,8 +39817,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path38, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path38, ...opts2 })) : { method: "get", path: path38, ...opts });
+  getAPIList(path39, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path39, ...opts2 })) : { method: "get", path: path39, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -39897,8 +39897,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path38, query, defaultBaseURL } = options;
-    const url = this.buildURL(path38, query, defaultBaseURL);
+    const { method, path: path39, query, defaultBaseURL } = options;
+    const url = this.buildURL(path39, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -40386,16 +40386,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path38, added, removed, oldPosInc, options) {
-    const last = path38.lastComponent;
+  addToPath(path39, added, removed, oldPosInc, options) {
+    const last = path39.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path38.oldPos + oldPosInc,
+        oldPos: path39.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path38.oldPos + oldPosInc,
+        oldPos: path39.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -41647,8 +41647,8 @@ function selectTasks(all, suites, keys) {
 
 // src/run/run.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync16, readFileSync as readFileSync13, rmSync as rmSync11 } from "node:fs";
-import path36 from "node:path";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync16, readFileSync as readFileSync13, rmSync as rmSync12 } from "node:fs";
+import path37 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
@@ -44942,6 +44942,90 @@ var Checkpoints3 = class {
   }
 };
 
+// src/run/reply-spool.ts
+import { closeSync as closeSync5, mkdtempSync as mkdtempSync5, openSync as openSync5, readSync as readSync3, rmSync as rmSync10, unlinkSync as unlinkSync4, writeSync as writeSync2 } from "node:fs";
+import os8 from "node:os";
+import path32 from "node:path";
+var MIN_SPOOLED_CHARS = 1024;
+var ReplySpool = class {
+  fd = null;
+  size = 0;
+  /** Attempts whose reply lives in the file, to put back on the heap at `release`. */
+  spooled = [];
+  constructor(tmpRoot = os8.tmpdir()) {
+    try {
+      const dir = mkdtempSync5(path32.join(tmpRoot, "aibench-replies-"));
+      const file = path32.join(dir, "replies");
+      this.fd = openSync5(file, "w+", 384);
+      unlinkSync4(file);
+      rmSync10(dir, { recursive: true, force: true });
+    } catch {
+      this.fd = null;
+    }
+  }
+  /** Moves the trial's replies to the spool. */
+  hold(record) {
+    for (const attempt of record.attempts) this.spool(attempt);
+  }
+  /** Puts every reply back on the heap as a plain property and closes the file. Never throws. */
+  release() {
+    for (const attempt of this.spooled) {
+      const descriptor = Object.getOwnPropertyDescriptor(attempt, "reply");
+      if (!descriptor?.get) continue;
+      let text2;
+      try {
+        text2 = attempt.reply;
+      } catch {
+        text2 = null;
+      }
+      setPlain(attempt, text2);
+    }
+    this.spooled.length = 0;
+    if (this.fd !== null) {
+      try {
+        closeSync5(this.fd);
+      } catch {
+      }
+      this.fd = null;
+    }
+  }
+  spool(attempt) {
+    if (this.fd === null || Object.getOwnPropertyDescriptor(attempt, "reply")?.get) return;
+    const text2 = attempt.reply;
+    if (text2 === null || text2.length < MIN_SPOOLED_CHARS) return;
+    const bytes2 = Buffer.from(text2, "utf16le");
+    const at2 = this.size;
+    try {
+      for (let done = 0; done < bytes2.length; )
+        done += writeSync2(this.fd, bytes2, done, bytes2.length - done, at2 + done);
+    } catch {
+      return;
+    }
+    const { fd } = this;
+    const length = bytes2.length;
+    this.size += length;
+    Object.defineProperty(attempt, "reply", {
+      enumerable: true,
+      configurable: true,
+      get: () => readBack(fd, at2, length),
+      set: (value) => setPlain(attempt, value)
+    });
+    this.spooled.push(attempt);
+  }
+};
+function setPlain(attempt, value) {
+  Object.defineProperty(attempt, "reply", { value, enumerable: true, configurable: true, writable: true });
+}
+function readBack(fd, at2, length) {
+  const buf = Buffer.allocUnsafe(length);
+  for (let done = 0; done < length; ) {
+    const n = readSync3(fd, buf, done, length - done, at2 + done);
+    if (n === 0) throw new Error("a spooled reply was cut short (its temp file shrank)");
+    done += n;
+  }
+  return buf.toString("utf16le");
+}
+
 // src/cache/limit.ts
 var import_bytes4 = __toESM(require_bytes(), 1);
 var DEFAULT_CACHE_LIMIT = "4GB";
@@ -44961,12 +45045,12 @@ function cacheLimit(env, flag) {
 }
 
 // src/cache/prune.ts
-import { renameSync as renameSync6, rmSync as rmSync10 } from "node:fs";
-import path33 from "node:path";
+import { renameSync as renameSync6, rmSync as rmSync11 } from "node:fs";
+import path34 from "node:path";
 
 // src/cache/entries.ts
 import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
-import path32 from "node:path";
+import path33 from "node:path";
 var GROUPS = ["fixtures", "go-build", "go-scanner"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
@@ -44987,7 +45071,7 @@ function diskUsage(root, maxFiles = 2e6) {
     seen++;
     if (!st2.isDirectory()) continue;
     try {
-      for (const name of readdirSync7(dir)) stack.push(path32.join(dir, name));
+      for (const name of readdirSync7(dir)) stack.push(path33.join(dir, name));
     } catch {
     }
   }
@@ -45001,7 +45085,7 @@ function mtimeMs(p) {
   }
 }
 function entry(cacheDir, name) {
-  const dir = path32.join(cacheDir, name);
+  const dir = path33.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
   return {
@@ -45018,7 +45102,7 @@ function listCacheEntries(cacheDir) {
   for (const group of GROUPS) {
     let children;
     try {
-      children = readdirSync7(path32.join(cacheDir, group));
+      children = readdirSync7(path33.join(cacheDir, group));
     } catch {
       continue;
     }
@@ -45026,7 +45110,7 @@ function listCacheEntries(cacheDir) {
   }
   for (const single of SINGLES) {
     try {
-      if (lstatSync4(path32.join(cacheDir, single)).isDirectory()) names.push(single);
+      if (lstatSync4(path33.join(cacheDir, single)).isDirectory()) names.push(single);
     } catch {
     }
   }
@@ -45049,13 +45133,13 @@ function chooseEvictions(entries, limitBytes) {
 
 // src/cache/prune.ts
 async function removeEntry(cacheDir, e) {
-  const dir = path33.join(cacheDir, e.name);
+  const dir = path34.join(cacheDir, e.name);
   const gate = gateLock(dir);
   if (!takeLock(gate)) return "in use (its gate is taken)";
   const trash = `${dir}.trash-${process.pid}`;
   try {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
-    rmSync10(holdersDir(dir), { recursive: true, force: true });
+    rmSync11(holdersDir(dir), { recursive: true, force: true });
     renameSync6(dir, trash);
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
@@ -45114,8 +45198,8 @@ async function releaseAndPrune(env, limitBytes, log) {
 }
 
 // src/run/journal.ts
-import { appendFileSync, mkdirSync as mkdirSync15 } from "node:fs";
-import path34 from "node:path";
+import { closeSync as closeSync6, mkdirSync as mkdirSync15, openSync as openSync6, writeSync as writeSync3 } from "node:fs";
+import path35 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
   transcripts: "transcripts.jsonl",
@@ -45126,13 +45210,23 @@ var Journal = class {
   constructor(dir) {
     this.dir = dir;
     mkdirSync15(dir, { recursive: true });
+    this.lines = {
+      journal: new AppendOnly(this.file("journal")),
+      transcripts: new AppendOnly(this.file("transcripts"))
+    };
   }
   dir;
+  lines;
+  /** Closes the two append-only files (a later line reopens them). Never throws. */
+  close() {
+    this.lines.journal.close();
+    this.lines.transcripts.close();
+  }
   file(name) {
-    return path34.join(this.dir, OUTPUT_FILES[name]);
+    return path35.join(this.dir, OUTPUT_FILES[name]);
   }
   append(entry2) {
-    appendFileSync(this.file("journal"), `${JSON.stringify(entry2)}
+    this.lines.journal.append(`${JSON.stringify(entry2)}
 `);
   }
   header(header2) {
@@ -45168,11 +45262,8 @@ var Journal = class {
     this.append({ type: "interrupted", signal, at: (/* @__PURE__ */ new Date()).toISOString() });
   }
   transcript(entry2) {
-    appendFileSync(
-      this.file("transcripts"),
-      `${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry2 })}
-`
-    );
+    this.lines.transcripts.append(`${JSON.stringify({ at: (/* @__PURE__ */ new Date()).toISOString(), ...entry2 })}
+`);
   }
   /** The final (or interrupted) results.json: validated and pretty-printed. */
   results(results) {
@@ -45188,6 +45279,26 @@ var Journal = class {
   }
   report(markdown2) {
     writeAtomic(this.file("report"), markdown2);
+  }
+};
+var AppendOnly = class {
+  constructor(file) {
+    this.file = file;
+  }
+  file;
+  fd = null;
+  append(line) {
+    this.fd ??= openSync6(this.file, "a");
+    const bytes2 = Buffer.from(line, "utf8");
+    for (let done = 0; done < bytes2.length; ) done += writeSync3(this.fd, bytes2, done, bytes2.length - done);
+  }
+  close() {
+    if (this.fd === null) return;
+    try {
+      closeSync6(this.fd);
+    } catch {
+    }
+    this.fd = null;
   }
 };
 
@@ -45225,12 +45336,12 @@ var Pool = class {
 
 // src/run/resume.ts
 import { existsSync as existsSync13, readFileSync as readFileSync12 } from "node:fs";
-import path35 from "node:path";
+import path36 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path35.join(out, OUTPUT_FILES.journal);
+  const file = path36.join(out, OUTPUT_FILES.journal);
   if (!existsSync13(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync12(file, "utf8").split("\n").filter(Boolean);
@@ -45524,10 +45635,10 @@ function ensureWritableOut(out, resume) {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync14(path36.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync14(path37.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync13(path36.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync13(path37.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -45536,7 +45647,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync11(path36.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync12(path37.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -45590,7 +45701,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path36.resolve(request.out);
+  const out = path37.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -45771,8 +45882,10 @@ async function runBenchmark(request) {
   };
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  const replies = new ReplySpool();
   const publish = (record) => {
     if (interrupted) return;
+    replies.hold(record);
     finished.push(record);
     checkpoints.changed();
   };
@@ -45825,6 +45938,8 @@ async function runBenchmark(request) {
   checkpoints.stop();
   if (interrupted) {
     releaseHolds(gradeEnv);
+    replies.release();
+    journal.close();
     return { results, exitCode: ExitCode.interrupted, outDir: out };
   }
   await preparation.settled;
@@ -45848,6 +45963,8 @@ async function runBenchmark(request) {
     )
   );
   await releaseAndPrune(gradeEnv, cacheLimitBytes, log);
+  replies.release();
+  journal.close();
   const totals = runTotals(results);
   const exitCode = fatal ? ExitCode.usage : results.status === "budget-exhausted" ? ExitCode.budgetExhausted : totals.infraDominated ? ExitCode.infraDominated : ExitCode.ok;
   return { results, exitCode, outDir: out, ...fatal ? { fatal } : {} };
@@ -46263,7 +46380,7 @@ function compareResults(head, base, opts = {}) {
 // src/results/merge.ts
 import { createHash as createHash4 } from "node:crypto";
 import { existsSync as existsSync15, mkdirSync as mkdirSync17, readdirSync as readdirSync8, readFileSync as readFileSync14, statSync as statSync4 } from "node:fs";
-import path37 from "node:path";
+import path38 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -46382,34 +46499,34 @@ function findResultsFiles(paths) {
   const walk = (dir) => {
     for (const e of readdirSync8(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path37.join(dir, e.name);
+      const p = path38.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path37.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path38.resolve(p));
     }
   };
   for (const p of paths) {
     if (!existsSync15(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path37.resolve(p));
+    else found.add(path38.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path37.resolve(out);
-  if (files.some((f) => path37.dirname(path37.resolve(f)) === outDir)) {
+  const outDir = path38.resolve(out);
+  if (files.some((f) => path38.dirname(path38.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path37.relative(process.cwd(), f) || f
+    source: path38.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
   mkdirSync17(outDir, { recursive: true });
-  writeResults(path37.join(outDir, OUTPUT_FILES.results), results);
-  const transcripts = files.map((f) => path37.join(path37.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync15(t)).map((t) => readFileSync14(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+  writeResults(path38.join(outDir, OUTPUT_FILES.results), results);
+  const transcripts = files.map((f) => path38.join(path38.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync15(t)).map((t) => readFileSync14(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
-  writeAtomic(path37.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path37.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  writeAtomic(path38.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path38.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
