@@ -5,6 +5,8 @@ import type { AttemptRecord, TrialRecord } from '../results/schema.js';
 
 /** Replies shorter than this stay on the heap: the accessor that replaces one costs about as much. */
 const MIN_SPOOLED_CHARS = 1024;
+/** The read buffer kept for the run grows to the longest reply up to this; longer ones get their own. */
+const MAX_SCRATCH_BYTES = 1024 * 1024;
 
 /**
  * Finished trials' replies, held in a temp file instead of the heap. A reply is most of what a trial
@@ -20,6 +22,7 @@ const MIN_SPOOLED_CHARS = 1024;
 export class ReplySpool {
   private fd: number | null = null;
   private size = 0;
+  private scratch = Buffer.alloc(0);
   /** Attempts whose reply lives in the file, to put back on the heap at `release`. */
   private readonly spooled: AttemptRecord[] = [];
 
@@ -69,39 +72,44 @@ export class ReplySpool {
     const text = attempt.reply;
     if (text === null || text.length < MIN_SPOOLED_CHARS) return;
     // UTF-16 as JavaScript holds it: a hostile reply's lone surrogate comes back as it went in (UTF-8
-    // would turn it into U+FFFD, and results.json would then differ from the journal).
-    const bytes = Buffer.from(text, 'utf16le');
+    // would turn it into U+FFFD, and results.json would then differ from the journal). Written from the
+    // string itself: a Buffer per reply would sit outside the heap until a collection freed it.
+    const length = text.length * 2;
     const at = this.size;
     try {
-      for (let done = 0; done < bytes.length;)
-        done += writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+      if (writeSync(this.fd, text, at, 'utf16le') !== length) return; // short: keep it on the heap
     } catch {
       return; // disk full or gone: this reply stays on the heap
     }
-    // Only numbers in the accessor's closure: a reference to `text` or `bytes` would keep the reply alive.
-    const { fd } = this;
-    const length = bytes.length;
     this.size += length;
+    // No reference to `text` in the accessor's closure: that would keep the reply alive.
     Object.defineProperty(attempt, 'reply', {
       enumerable: true,
       configurable: true,
-      get: () => readBack(fd, at, length),
+      get: () => this.readBack(at, length),
       set: (value: string | null) => setPlain(attempt, value),
     });
     this.spooled.push(attempt);
+  }
+
+  /** Reads a reply back through one scratch buffer, reused: a read allocates only the string. */
+  private readBack(at: number, length: number): string {
+    if (this.fd === null) throw new Error('a spooled reply was read after the spool was released');
+    // A hostile megabyte reply gets a buffer of its own rather than growing the one kept for the run.
+    if (this.scratch.length < length && length <= MAX_SCRATCH_BYTES)
+      this.scratch = Buffer.allocUnsafe(
+        Math.min(MAX_SCRATCH_BYTES, Math.max(length, this.scratch.length * 2)),
+      );
+    const buf = length <= this.scratch.length ? this.scratch : Buffer.allocUnsafe(length);
+    for (let done = 0; done < length;) {
+      const n = readSync(this.fd, buf, done, length - done, at + done);
+      if (n === 0) throw new Error('a spooled reply was cut short (its temp file shrank)');
+      done += n;
+    }
+    return buf.toString('utf16le', 0, length);
   }
 }
 
 function setPlain(attempt: AttemptRecord, value: string | null): void {
   Object.defineProperty(attempt, 'reply', { value, enumerable: true, configurable: true, writable: true });
-}
-
-function readBack(fd: number, at: number, length: number): string {
-  const buf = Buffer.allocUnsafe(length);
-  for (let done = 0; done < length;) {
-    const n = readSync(fd, buf, done, length - done, at + done);
-    if (n === 0) throw new Error('a spooled reply was cut short (its temp file shrank)');
-    done += n;
-  }
-  return buf.toString('utf16le');
 }

@@ -44947,9 +44947,11 @@ import { closeSync as closeSync5, mkdtempSync as mkdtempSync5, openSync as openS
 import os8 from "node:os";
 import path32 from "node:path";
 var MIN_SPOOLED_CHARS = 1024;
+var MAX_SCRATCH_BYTES = 1024 * 1024;
 var ReplySpool = class {
   fd = null;
   size = 0;
+  scratch = Buffer.alloc(0);
   /** Attempts whose reply lives in the file, to put back on the heap at `release`. */
   spooled = [];
   constructor(tmpRoot = os8.tmpdir()) {
@@ -44993,37 +44995,40 @@ var ReplySpool = class {
     if (this.fd === null || Object.getOwnPropertyDescriptor(attempt, "reply")?.get) return;
     const text2 = attempt.reply;
     if (text2 === null || text2.length < MIN_SPOOLED_CHARS) return;
-    const bytes2 = Buffer.from(text2, "utf16le");
+    const length = text2.length * 2;
     const at2 = this.size;
     try {
-      for (let done = 0; done < bytes2.length; )
-        done += writeSync2(this.fd, bytes2, done, bytes2.length - done, at2 + done);
+      if (writeSync2(this.fd, text2, at2, "utf16le") !== length) return;
     } catch {
       return;
     }
-    const { fd } = this;
-    const length = bytes2.length;
     this.size += length;
     Object.defineProperty(attempt, "reply", {
       enumerable: true,
       configurable: true,
-      get: () => readBack(fd, at2, length),
+      get: () => this.readBack(at2, length),
       set: (value) => setPlain(attempt, value)
     });
     this.spooled.push(attempt);
   }
+  /** Reads a reply back through one scratch buffer, reused: a read allocates only the string. */
+  readBack(at2, length) {
+    if (this.fd === null) throw new Error("a spooled reply was read after the spool was released");
+    if (this.scratch.length < length && length <= MAX_SCRATCH_BYTES)
+      this.scratch = Buffer.allocUnsafe(
+        Math.min(MAX_SCRATCH_BYTES, Math.max(length, this.scratch.length * 2))
+      );
+    const buf = length <= this.scratch.length ? this.scratch : Buffer.allocUnsafe(length);
+    for (let done = 0; done < length; ) {
+      const n = readSync3(this.fd, buf, done, length - done, at2 + done);
+      if (n === 0) throw new Error("a spooled reply was cut short (its temp file shrank)");
+      done += n;
+    }
+    return buf.toString("utf16le", 0, length);
+  }
 };
 function setPlain(attempt, value) {
   Object.defineProperty(attempt, "reply", { value, enumerable: true, configurable: true, writable: true });
-}
-function readBack(fd, at2, length) {
-  const buf = Buffer.allocUnsafe(length);
-  for (let done = 0; done < length; ) {
-    const n = readSync3(fd, buf, done, length - done, at2 + done);
-    if (n === 0) throw new Error("a spooled reply was cut short (its temp file shrank)");
-    done += n;
-  }
-  return buf.toString("utf16le");
 }
 
 // src/cache/limit.ts
