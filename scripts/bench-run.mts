@@ -1,7 +1,7 @@
 // The run around the gradings, measured side by side in one run: this checkout ("after") against a
 // git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
 // only ratios between runs interleaved here mean anything.
-//   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,schedule,cold] [--scale 0.25]
+//   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,retained,schedule,cold] [--scale 0.25]
 //     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for --sizes trials (each rounded up to whole trials of every model on every
@@ -9,10 +9,13 @@
 //   after 2 s (32 at a time), gradings simulated at no cost; replies of ~15 KB, attempts 1–2 fail half
 //   of the time. Beside it, the floor: the same request bodies sent by the Anthropic SDK alone
 //   (scripts/bench-run/sdk-floor.mts), and the harness's CPU beyond it, over the whole run and while
-//   trials run (the end's one-off writing of results.json, report.md, figures and report.html apart).
+//   trials run (the end's one-off writing of results.json, report.md, figures and report.html apart;
+//   the run's CPU is read once a second at an attempt's end, the SDK's prorated by the attempts ended).
 //   Memory: RSS and V8's breakdown at the last reading (its young and old generations apart: the young
 //   one grows with the run's length whatever it retains), and the live heap at the end after a full GC
 //   (what is retained).
+// - retained: the overhead part's runs again, with a full collection every 5 s: the most heap in use
+//   right after one while trials run, i.e. what the run holds per trial, V8's sizing of its heap apart.
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
 //   holds one of 2 grading slots (= the 2 cores) for its task's simulated cost (React 3–5 s, Rust
 //   6–12 s, rust/L5 with TSan 32 s; scripts/bench-run/stub-grade.mts), everything × --scale so it
@@ -35,7 +38,7 @@ import { MockLlmServer, textOf, type RecordedRequest } from '../test/support/moc
 const { values } = parseArgs({
   options: {
     before: { type: 'string', default: 'main' },
-    parts: { type: 'string', default: 'overhead,schedule,cold' },
+    parts: { type: 'string', default: 'overhead,retained,schedule,cold' },
     scale: { type: 'string', default: '0.25' },
     sizes: { type: 'string', default: '30,300,1000' },
     'cold-latency': { type: 'string', default: '45' },
@@ -67,8 +70,15 @@ interface Measured {
   /** From the plan to the last attempt's end (the report writing after it excluded). */
   lastAttemptSec: number;
   cpuSec: number;
-  /** CPU from the plan to the last attempt's end: the per-trial bookkeeping, without the end's writing. */
+  /**
+   * CPU from the plan to the last reading while trials ran (at an attempt's end, at most a second
+   * before the last one), and that window: the per-trial bookkeeping, without the end's writing.
+   */
   runningCpuSec: number;
+  runningSec: number;
+  /** Attempts in the run, and those that had ended by that reading (the SDK floor's share of the window). */
+  attempts: number;
+  attemptsAtCpuRead: number;
   /** Peak RSS sampled while trials ran (the end's results.json and report.html excluded). */
   runningRssMb: number;
   /** process.memoryUsage() in MB at the last RSS read while trials ran. */
@@ -78,6 +88,8 @@ interface Measured {
   /** V8 heap in use at the run's end after a full collection: what the run retains. */
   liveHeapMb: number;
   maxRssMb: number;
+  /** With retainedEverySec: the most heap in use after a full collection while trials ran. */
+  retainedMaxMb: number;
   trials: { modelMs: number; gradeMs: number; attempts: number }[];
 }
 
@@ -180,6 +192,21 @@ console.log(
   `${os.cpus().length} cores; load ${f(os.loadavg()[0]!, 1)}; ${trees.map((t) => t.name).join(' vs ')}`,
 );
 
+/** The overhead part's workload, `size` trials rounded up to whole trials of every model on every task. */
+function manyTrials(size: number): Record<string, unknown> {
+  const models = size >= 300 ? 10 : 3;
+  return {
+    models: Array.from({ length: models }, (_, i) => `anthropic/claude-sonnet-4-6@m${i}`),
+    tasks: tasks.map((t) => t.key),
+    trials: Math.ceil(size / (models * tasks.length)),
+    attempts: 3,
+    concurrency: 32,
+    gradeConcurrency: 2,
+    gradeScale: 0,
+  };
+}
+const sizes = values.sizes.split(',').map(Number);
+
 if (parts.has('overhead')) {
   const memoryRows: string[] = [];
   console.log(
@@ -189,25 +216,10 @@ if (parts.has('overhead')) {
     '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | while trials run: beyond the SDK ÷ their wall | the end (results.json, report, figures): CPU | peak RSS while trials run | peak RSS incl. the final report |',
   );
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const rust = tasks.map((t) => t.key);
-  for (const size of values.sizes.split(',').map(Number)) {
-    const models = size >= 300 ? 10 : 3;
-    const trials = Math.ceil(size / (models * rust.length));
+  for (const size of sizes) {
     for (const tree of trees) {
       const server = await simulatedModel(2000);
-      const m = await child(
-        tree.root,
-        {
-          models: Array.from({ length: models }, (_, i) => `anthropic/claude-sonnet-4-6@m${i}`),
-          tasks: rust,
-          trials,
-          attempts: 3,
-          concurrency: 32,
-          gradeConcurrency: 2,
-          gradeScale: 0,
-        },
-        { stub: true, server, cache: userCache },
-      );
+      const m = await child(tree.root, manyTrials(size), { stub: true, server, cache: userCache });
       await server.stop();
       // The same request bodies through the SDK alone, as many at a time, against the same mock.
       const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
@@ -220,7 +232,7 @@ if (parts.has('overhead')) {
         `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
       );
       console.log(
-        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - floor.cpuSec) / m.lastAttemptSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - (floor.cpuSec * m.attemptsAtCpuRead) / m.attempts) / m.runningSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
       );
     }
   }
@@ -228,6 +240,28 @@ if (parts.has('overhead')) {
     "\nMemory at the last reading while trials ran (process.memoryUsage(); V8's generations from v8.getHeapSpaceStatistics()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers | of the heap: young generation | old generation | live heap at the end, after a full GC |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const row of memoryRows) console.log(row);
+}
+
+if (parts.has('retained')) {
+  console.log(
+    "\n### What the run retains: the overhead part's runs again, with a full collection every 5 s\n\nThe heap in use right after each collection is what the run holds, without the garbage that V8 lets pile up between collections and that RSS also counts. The collections cost CPU, so these runs are apart from the overhead part's.\n",
+  );
+  console.log('| trials | tree | wall | most retained while trials run | peak RSS while trials run |');
+  console.log('|---:|---|---:|---:|---:|');
+  for (const size of sizes) {
+    for (const tree of trees) {
+      const server = await simulatedModel(2000);
+      const m = await child(
+        tree.root,
+        { ...manyTrials(size), retainedEverySec: 5 },
+        { stub: true, server, cache: userCache },
+      );
+      await server.stop();
+      console.log(
+        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.retainedMaxMb, 0)} MB | ${f(m.runningRssMb, 0)} MB |`,
+      );
+    }
+  }
 }
 
 if (parts.has('schedule')) {

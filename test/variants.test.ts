@@ -65,6 +65,20 @@ describe('variants: prompt files and settings from aibench.yml', () => {
     expect(profilesFor([{ name: 'fast', label: 'fast' }], {}).get('fast')!.system).toBe(SYSTEM_PROMPT);
   });
 
+  it("builds each task's first message once per variant: trials waiting for a model share it", () => {
+    const { config } = repo({ 'task.md': 'Ticket:\n{{ticket}}' }, 'variants:\n  v2:\n    task: task.md\n');
+    const v2 = profilesFor([{ name: 'v2', label: 'v2' }], config.variants).get('v2')!;
+    const task = miniTask();
+    const first = taskMessageFor(task, v2);
+    expect(taskMessageFor(task, v2)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    // Another variant, or another task, gets its own message.
+    expect(taskMessageFor(task, defaultProfile()).content).not.toBe(first.content);
+    const other = miniTask();
+    expect(taskMessageFor(other, v2)).not.toBe(first);
+    expect(taskMessageFor(other, v2).content).toBe(first.content);
+  });
+
   it('the retry template wraps the grader feedback; --system-prompt keeps the output contract', () => {
     const { dir, config } = repo(
       { 'retry.md': 'Attempt {{attempt}}/{{attempts}} failed:\n{{feedback}}' },

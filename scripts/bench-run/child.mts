@@ -1,7 +1,8 @@
 // One measured run of scripts/bench-run.mts, in a process of its own so CPU and peak RSS are this
 // run's alone. argv[2]: JSON { root, models, tasks, trials, attempts, concurrency, gradeConcurrency,
-// out, env }. Prints one JSON line: wall and CPU from the plan to the end, peak RSS, per-trial times.
-import { readFileSync } from 'node:fs';
+// out, env, retainedEverySec? }. Prints one JSON line: wall and CPU from the plan to the end, peak RSS,
+// per-trial times.
+import { appendFileSync, readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ const cfg = JSON.parse(process.argv[2]!) as {
   gradeConcurrency: number;
   out: string;
   env: Record<string, string>;
+  retainedEverySec?: number;
 };
 const from = (rel: string) => import(pathToFileURL(path.join(cfg.root, rel)).href);
 const { runBenchmark } = await from('src/run/run.ts');
@@ -36,7 +38,11 @@ function cpuSec(): number {
 let planned = 0;
 let cpuAtPlan = 0;
 let lastAttempt = 0;
-/** process.cpuUsage() at the plan and at the last attempt's end (cheap enough to read on every attempt). */
+let attempts = 0;
+/** When CPU was last read (at an attempt's end), and how many attempts had ended by then. */
+let cpuReadAt = 0;
+let attemptsAtCpuRead = 0;
+/** process.cpuUsage() at the plan and at the last reading while trials ran. */
 let usageAtPlan: NodeJS.CpuUsage = process.cpuUsage();
 let usageAtLastAttempt: NodeJS.CpuUsage = usageAtPlan;
 let runningRss = 0;
@@ -56,6 +62,37 @@ function peakRssBytes(): number {
   const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   return Number(kb) * 1024;
 }
+// cfg.retainedEverySec: a full collection that often, and the heap still in use after it: what the run
+// retains, without the garbage V8 lets pile up between collections that RSS also counts. It costs CPU,
+// so the bench measures it in runs of their own.
+// AIBENCH_BENCH_TRACE=file: a memory timeline, one JSON line every 250 ms (and each retained reading).
+// AIBENCH_BENCH_SNAPSHOT=sec:file: a heap snapshot that many seconds in (open in Chrome DevTools).
+const started = performance.now();
+const retained: { at: number; mb: number }[] = [];
+const traceFile = process.env.AIBENCH_BENCH_TRACE;
+const trace = (line: Record<string, number>) =>
+  traceFile &&
+  appendFileSync(traceFile, `${JSON.stringify({ t: Math.round(performance.now() - started), ...line })}\n`);
+const timers = [
+  cfg.retainedEverySec &&
+    setInterval(() => {
+      (globalThis as { gc?: () => void }).gc?.();
+      retained.push({ at: performance.now(), mb: process.memoryUsage().heapUsed / 1024 ** 2 });
+      trace({ retained: Math.round(retained.at(-1)!.mb) });
+    }, cfg.retainedEverySec * 1000),
+  traceFile &&
+    setInterval(() => {
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 1024 ** 2);
+      const [young, old] = [spaceMb('new_space'), spaceMb('old_space')].map(Math.round);
+      trace({ rss: mb(m.rss), used: mb(m.heapUsed), ext: mb(m.external), young: young!, old: old! });
+    }, 250),
+  process.env.AIBENCH_BENCH_SNAPSHOT &&
+    setTimeout(
+      () => v8.writeHeapSnapshot(process.env.AIBENCH_BENCH_SNAPSHOT!.split(':')[1]),
+      Number(process.env.AIBENCH_BENCH_SNAPSHOT.split(':')[0]) * 1000,
+    ),
+];
 const outcome = await runBenchmark({
   models: cfg.models,
   tasks: cfg.tasks,
@@ -75,7 +112,15 @@ const outcome = await runBenchmark({
   // run's own CPU profile, and the mark only rises, so a later read covers every peak before it.
   onAttempt: () => {
     lastAttempt = performance.now();
-    usageAtLastAttempt = process.cpuUsage();
+    attempts++;
+    // CPU read at most once a second: process.cpuUsage() (getrusage) cost 0.35–0.56 ms a call in this
+    // process, which read on every attempt was 0.5–0.8% of a 1,000-trial run's wall, counted as the
+    // harness's. The running window ends at the last reading, at most a second before the last attempt.
+    if (lastAttempt - cpuReadAt >= 1000) {
+      cpuReadAt = lastAttempt;
+      attemptsAtCpuRead = attempts;
+      usageAtLastAttempt = process.cpuUsage();
+    }
     if (lastAttempt - lastRssRead < 100) return;
     lastRssRead = lastAttempt;
     runningRss = peakRssBytes();
@@ -88,6 +133,7 @@ const outcome = await runBenchmark({
     usageAtPlan = process.cpuUsage();
   },
 });
+for (const t of timers) if (t) clearTimeout(t);
 const wallSec = (performance.now() - planned) / 1000;
 const cpuEnd = cpuSec();
 // What the run still holds at its end, after a full collection (the child runs with --expose-gc):
@@ -108,9 +154,14 @@ console.log(
       Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, Math.round(Number(v) / 1024 ** 2)])),
     generationsMb: generations,
     cpuSec: cpuEnd - cpuAtPlan,
+    runningSec: (cpuReadAt - planned) / 1000,
     runningCpuSec: cpuSecBetween(usageAtPlan, usageAtLastAttempt),
+    attempts,
+    attemptsAtCpuRead,
     liveHeapMb,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    // The most retained at any reading while trials ran (none after the last attempt: the end's report).
+    retainedMaxMb: Math.max(0, ...retained.filter((r) => r.at <= lastAttempt).map((r) => r.mb)),
     trials,
   }),
 );

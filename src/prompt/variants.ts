@@ -188,8 +188,23 @@ export function profilesFor(
   );
 }
 
-/** The first user message under a profile: the harness's own, or the team's template filled in. */
-export function taskMessageFor(task: Task, profile: PromptProfile): ChatMessage {
+/** Built task messages by task and profile (both live as long as the run that uses them). */
+const taskMessages = new WeakMap<Task, WeakMap<PromptProfile, Readonly<ChatMessage>>>();
+
+/**
+ * The first user message under a profile: the harness's own, or the team's template filled in.
+ * Built once per task and profile and shared, frozen: a run launches every trial at its start, and
+ * 3,000 trials each holding its own copy of a 5–10 KB prompt were 30 MB of the heap until they ran.
+ */
+export function taskMessageFor(task: Task, profile: PromptProfile): Readonly<ChatMessage> {
+  let byProfile = taskMessages.get(task);
+  if (!byProfile) taskMessages.set(task, (byProfile = new WeakMap()));
+  let message = byProfile.get(profile);
+  if (!message) byProfile.set(profile, (message = Object.freeze(buildTaskMessageFor(task, profile))));
+  return message;
+}
+
+function buildTaskMessageFor(task: Task, profile: PromptProfile): ChatMessage {
   const builtin = buildTaskMessage(task);
   if (!profile.taskTemplate) return builtin;
   return { role: 'user', content: fill(profile.taskTemplate, { task: builtin.content, ...taskParts(task) }) };

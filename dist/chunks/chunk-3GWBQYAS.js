@@ -22442,7 +22442,15 @@ function profilesFor(specs, variants, systemPromptFile) {
     })
   );
 }
+var taskMessages = /* @__PURE__ */ new WeakMap();
 function taskMessageFor(task, profile) {
+  let byProfile = taskMessages.get(task);
+  if (!byProfile) taskMessages.set(task, byProfile = /* @__PURE__ */ new WeakMap());
+  let message = byProfile.get(profile);
+  if (!message) byProfile.set(profile, message = Object.freeze(buildTaskMessageFor(task, profile)));
+  return message;
+}
+function buildTaskMessageFor(task, profile) {
   const builtin = buildTaskMessage(task);
   if (!profile.taskTemplate) return builtin;
   return { role: "user", content: fill(profile.taskTemplate, { task: builtin.content, ...taskParts(task) }) };
