@@ -2,7 +2,7 @@
 // git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
 // only ratios between runs interleaved here mean anything.
 //   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,retained,schedule,cold] [--scale 0.25]
-//     [--sizes 30,300,1000] [--cold-latency 45] [--only before|after] [--profile DIR]
+//     [--sizes 30,300,1000] [--repeat 1] [--cold-latency 45] [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for --sizes trials (each rounded up to whole trials of every model on every
 //   task: the default 30,300,1000 makes 60, 400 and 1,000 with 20 tasks) of a mock model answering
@@ -44,6 +44,8 @@ const { values } = parseArgs({
     'cold-latency': { type: 'string', default: '45' },
     /** `before` or `after`: measure one tree only (its rows then stand beside an earlier run's). */
     only: { type: 'string' },
+    /** Rounds of the overhead part per size (its CPU figures vary by a point or more between runs). */
+    repeat: { type: 'string', default: '1' },
     /** A folder: each measured run writes a V8 CPU profile there (open in Chrome DevTools). */
     profile: { type: 'string' },
   },
@@ -216,24 +218,27 @@ if (parts.has('overhead')) {
     '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | while trials run: beyond the SDK ÷ their wall | the end (results.json, report, figures): CPU | peak RSS while trials run | peak RSS incl. the final report |',
   );
   console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  // Rounds interleave the trees: a noisy minute then weighs on both alike.
   for (const size of sizes) {
-    for (const tree of trees) {
-      const server = await simulatedModel(2000);
-      const m = await child(tree.root, manyTrials(size), { stub: true, server, cache: userCache });
-      await server.stop();
-      // The same request bodies through the SDK alone, as many at a time, against the same mock.
-      const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
-      writeFileSync(bodies, JSON.stringify(server.requests.map((r) => r.body)));
-      const floorServer = await simulatedModel(2000);
-      const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
-      await floorServer.stop();
-      const own = m.cpuSec - floor.cpuSec;
-      memoryRows.push(
-        `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
-      );
-      console.log(
-        `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - (floor.cpuSec * m.attemptsAtCpuRead) / m.attempts) / m.runningSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
-      );
+    for (let round = 0; round < Number(values.repeat); round++) {
+      for (const tree of trees) {
+        const server = await simulatedModel(2000);
+        const m = await child(tree.root, manyTrials(size), { stub: true, server, cache: userCache });
+        await server.stop();
+        // The same request bodies through the SDK alone, as many at a time, against the same mock.
+        const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
+        writeFileSync(bodies, JSON.stringify(server.requests.map((r) => r.body)));
+        const floorServer = await simulatedModel(2000);
+        const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
+        await floorServer.stop();
+        const own = m.cpuSec - floor.cpuSec;
+        memoryRows.push(
+          `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
+        );
+        console.log(
+          `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - (floor.cpuSec * m.attemptsAtCpuRead) / m.attempts) / m.runningSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+        );
+      }
     }
   }
   console.log(
