@@ -21,7 +21,7 @@ import { parseArgs, promisify } from 'node:util';
 import { gradeFiles } from '../src/grade/grade.js';
 import { sandboxEnv } from '../src/grade/sandbox-env.js';
 import { goEnv } from '../src/grade/toolchains/go.js';
-import { hiddenTestTargets } from '../src/grade/toolchains/rust.js';
+import { hiddenTestTargets } from '../src/grade/toolchains/rust-host.js';
 import { tsanCargoTest, tsanEnv } from '../src/grade/toolchains/tsan.js';
 import { createWorkspace, removeWorkspace, type Workspace } from '../src/grade/workspace.js';
 import { prepareGrading } from '../src/run/environment.js';

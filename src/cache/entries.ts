@@ -5,7 +5,7 @@ import { holdersDir, isHeld } from './holds.js';
 import { alive, lockOwnerAlive } from './locks.js';
 
 /** Folders of the cache whose every child is one entry. */
-const GROUPS = ['fixtures', 'go-build', 'go-scanner'];
+const GROUPS = ['fixtures', 'go-build', 'go-scanner', 'rust-hidden-tests'];
 /** Folders that are one entry each (kept by earlier versions: the Go scanner's own build cache). */
 const SINGLES = ['go-scanner-build'];
 /** What a process writes beside an entry while it works on it: `<name>.tmp-<pid>[-<time>]` and the like. */

@@ -41,6 +41,12 @@ export interface SandboxMounts {
   scratch?: string[];
   /** The workspace: where no size-limited tmpfs is available, its disk use is polled during the step and capped. */
   quotaRoot?: string;
+  /**
+   * Files shown read-only at another path, `[source, destination]` (a submission's binary where a
+   * prebuilt test runs it from). The destination must exist. Only namespaces can do this: without them
+   * `wrap` throws rather than run the step against whatever file sits at the destination.
+   */
+  binds?: [string, string][];
 }
 
 /** A wrapped command, and what the harness must do around it. */
@@ -319,6 +325,8 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         !sizedTmpfs && mounts.quotaRoot
           ? { dir: mounts.quotaRoot, maxBytes: WORKSPACE_QUOTA_BYTES }
           : undefined;
+      if (!bwrap && mounts.binds?.length)
+        throw new Error('a step that needs a bind mount cannot run without namespaces');
       if (!bwrap)
         return {
           argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...launched(argv)],
@@ -356,6 +364,7 @@ export async function detectSandbox(hostEnv: NodeJS.ProcessEnv, protect: string[
         ...[...toolchains, ...mounts.readable].flatMap((p) => ['--ro-bind', p, p]),
         ...mounts.writable.flatMap((p) => ['--bind', p, p]),
         ...(mounts.readOnly ?? []).filter((p) => existsSync(p)).flatMap((p) => ['--ro-bind', p, p]),
+        ...(mounts.binds ?? []).flatMap(([from, to]) => ['--ro-bind', from, to]),
         // Last, so that a scratch folder inside a read-only project (a tool's cache) is still writable.
         ...(mounts.scratch ?? []).flatMap((p) =>
           sizedTmpfs ? [...sized(WORKSPACE_QUOTA_BYTES), '--tmpfs', p] : ['--bind', p, p],

@@ -109,7 +109,13 @@ export async function startGradingPreparation(
   const toolchains: Record<string, string> = { node: process.version };
   const bySuite = new Map(
     suites.map((suite) => {
-      const work = prepareSuite(suite, env, toolchains, log);
+      const work = prepareSuite(
+        suite,
+        tasks.filter((t) => t.suite.name === suite.name),
+        env,
+        toolchains,
+        log,
+      );
       // Observed here so a failure nobody waits for (no reply reached grading) is not an unhandled rejection.
       work.catch(() => {});
       return [suite.name, work] as const;
@@ -125,6 +131,7 @@ export async function startGradingPreparation(
 
 async function prepareSuite(
   suite: Task['suite'],
+  tasks: Task[],
   env: GradeEnv,
   toolchains: Record<string, string>,
   log: (line: string) => void,
@@ -138,7 +145,7 @@ async function prepareSuite(
           ? `preparing ${suite.name}: finding a Python 3.11+ with pytest`
           : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`,
   );
-  await toolchainFor(suite).prepare(suite, env, log);
+  await toolchainFor(suite).prepare(suite, env, log, tasks);
   Object.assign(toolchains, toolchainFor(suite).versions?.(env));
   if (suite.toolchain === 'node' && suite.fixture) {
     const pkg = JSON.parse(suite.fixture.files.get('package.json') ?? '{}') as {

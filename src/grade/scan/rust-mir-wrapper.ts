@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -76,12 +76,26 @@ export function mirWrapperDir(cacheDir: string, rustcVersion: string): string {
  * Builds the wrapper once per rustc into `dir` (the harness's own code, built outside the sandbox) and
  * returns the binary's path; a finished binary is reused by later runs.
  */
-export async function buildMirWrapper(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+export function buildMirWrapper(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  // Two Rust suites in one run prepare at the same time: they share one build.
+  let built = building.get(dir);
+  if (!built) {
+    built = buildOnce(dir, env);
+    building.set(dir, built);
+    built.catch(() => building.delete(dir));
+  }
+  return built;
+}
+
+const building = new Map<string, Promise<string>>();
+
+async function buildOnce(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
   const bin = path.join(dir, 'aibench-rustc-mir');
   if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
-  const src = `${bin}.${process.pid}.rs`;
-  const tmp = `${bin}.${process.pid}`;
+  // Names of this build's own (other processes may build the same wrapper: the last rename wins, same bytes).
+  const tmp = `${bin}.${process.pid}-${randomUUID()}`;
+  const src = `${tmp}.rs`;
   try {
     writeFileSync(src, WRAPPER_SOURCE);
     await exec(

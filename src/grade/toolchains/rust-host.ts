@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sandboxEnv } from '../sandbox-env.js';
+import type { Task } from '../../tasks/loader.js';
 import { mirBuildEnv } from '../scan/rust-mir-wrapper.js';
 
 const exec = promisify(execFile);
@@ -68,6 +69,14 @@ export function expandCommand(
   ];
 }
 
+/** The hidden integration-test targets: every top-level `hidden/tests/<name>.rs`. */
+export function hiddenTestTargets(task: Pick<Task, 'hidden'>): string[] {
+  return [...task.hidden.keys()]
+    .map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1])
+    .filter((n): n is string => Boolean(n))
+    .sort();
+}
+
 /** The cargo command that builds the hidden test targets (and what they link) without running them. */
 export function testBuildCommand(cargo: string, testTargets: string[]): string[] {
   return [
@@ -78,6 +87,14 @@ export function testBuildCommand(cargo: string, testTargets: string[]): string[]
     ...testTargets.flatMap((t) => ['--test', t]),
     '--message-format=json',
   ];
+}
+
+/**
+ * The cargo command that builds the submission's own targets only (its binaries, and its library if it
+ * added one), for a task whose hidden tests are prebuilt (rust-prebuilt.ts).
+ */
+export function ownTargetsBuildCommand(cargo: string): string[] {
+  return [cargo, 'build', '--offline', '--message-format=json'];
 }
 
 /**

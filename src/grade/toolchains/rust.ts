@@ -9,11 +9,14 @@ import { emptyExecResult, type ExecResult } from '../exec.js';
 import { parseLibtest } from '../parse-libtest.js';
 import { sandboxEnv } from '../sandbox-env.js';
 import { testExecutables } from './cargo-artifacts.js';
+import { prebuiltApplies, prepareRustPrebuilt, testsAgainst, type TestsToRun } from './rust-prebuilt.js';
 import { runTsanCheck } from './tsan.js';
 import { prepareMirWrapper } from '../scan/rust-mir-wrapper.js';
 import { removeStaleTargets, staleTargetsRoot } from '../stale-targets.js';
 import {
   cargoEnv,
+  hiddenTestTargets,
+  ownTargetsBuildCommand,
   PLAIN_RUST_HOST,
   prepareRustHost,
   seedRustInfo,
@@ -47,14 +50,6 @@ import {
 
 const exec = promisify(execFile);
 
-/** The hidden integration-test targets: every top-level `hidden/tests/<name>.rs`. */
-export function hiddenTestTargets(task: Task): string[] {
-  return [...task.hidden.keys()]
-    .map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1])
-    .filter((n): n is string => Boolean(n))
-    .sort();
-}
-
 /**
  * Runs test binaries one after another within the test step's time limit; their output is concatenated.
  * Before each run the harness lists the binary's tests itself (`--list` runs no test code), and each
@@ -65,6 +60,8 @@ async function runTestBinaries(
   ctx: ToolchainContext,
   targetDir: string,
   procEnv: Record<string, string>,
+  /** Prebuilt tests: their folder, and the submission's binaries bound where they run them from. */
+  prebuilt?: { dir: string; binds: [string, string][] },
 ): Promise<{ total: ExecResult; runs: BinaryRun[] }> {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1000;
@@ -72,7 +69,8 @@ async function runTestBinaries(
   const runs: BinaryRun[] = [];
   const mounts = {
     writable: [],
-    readable: [targetDir],
+    readable: prebuilt ? [targetDir, prebuilt.dir] : [targetDir],
+    binds: prebuilt?.binds,
     readOnly: [ws.dir, ...ws.protectedPaths],
     scratch: [ws.scratch],
     quotaRoot: ws.root,
@@ -130,7 +128,7 @@ export async function probeNightly(hostEnv: NodeJS.ProcessEnv): Promise<boolean>
 
 /** Rust tasks: std-only crates, `cargo build` then `cargo test` on the hidden targets, offline, then checks. */
 export const rustToolchain: Toolchain = {
-  async prepare(_suite, env, log) {
+  async prepare(_suite, env, log, tasks) {
     const stale = await removeStaleTargets(env.cacheDir);
     if (stale.removed.length)
       log(
@@ -150,6 +148,11 @@ export const rustToolchain: Toolchain = {
         unavailable = `rustc could not build the harness's MIR wrapper: ${stderr.split('\n').filter(Boolean).slice(-3).join(' ')}`;
       }
     env.rustHost = await prepareRustHost(env.hostEnv, env.rustMirWrapper);
+    if (!unavailable)
+      env.rustPrebuilt = new Map([
+        ...(env.rustPrebuilt ?? []),
+        ...(await prepareRustPrebuilt(tasks, env, env.rustHost, log)),
+      ]);
     if (unavailable) {
       env.rustScanUnavailable = unavailable;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable}`);
@@ -203,6 +206,15 @@ function scanStopped(
   return obs;
 }
 
+/** The hidden test binaries the build made. */
+function builtTests(cargoJson: string, testTargets: string[]): TestsToRun {
+  const executables = testExecutables(cargoJson, testTargets);
+  const missing = testTargets.filter((t) => !executables.has(t));
+  return missing.length
+    ? { missing: `The build produced no test binary for: ${missing.join(', ')}.` }
+    : { executables };
+}
+
 async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observation> {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
@@ -218,15 +230,18 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   // they use), running nothing of the submission's (std-only crates: no build scripts, no macros). Not
   // the submission's own unit tests (they neither count nor may interfere), not the check targets (the
   // TSan check builds its own, instrumented), not examples or benches. The submission's crates print
-  // their MIR as they compile, for the tamper scan to judge before any of the code runs.
+  // their MIR as they compile, for the tamper scan to judge before any of the code runs. Hidden tests
+  // that link none of the submission's code were built once for the run (rust-prebuilt.ts): then only
+  // the submission's own targets are built here.
   const testTargets = hiddenTestTargets(task);
+  const prebuilt = prebuiltApplies(modelFiles) ? env.rustPrebuilt?.get(task.key) : undefined;
   const mirDir = path.join(targetDir, 'mir');
   mkdirSync(mirDir);
   const wrapper = env.rustMirWrapper!; // set whenever the expansion ran (rustScanUnavailable otherwise)
   seedRustInfo(targetDir, host.seeds.build);
   const build = await execSandboxed(
     env,
-    testBuildCommand(host.cargo, testTargets),
+    prebuilt ? ownTargetsBuildCommand(host.cargo) : testBuildCommand(host.cargo, testTargets),
     {
       writable: [ws.dir, targetDir],
       readable: [path.dirname(wrapper)],
@@ -259,11 +274,10 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   // Run the hidden test binaries directly, with the project and the build folder read-only: code under
   // test can neither plant a binary or timestamps for the next grading nor change the sources a later
   // check (ThreadSanitizer) builds.
-  const executables = testExecutables(build.stdout, testTargets);
-  const missing = testTargets.filter((t) => !executables.has(t));
-  if (missing.length) {
+  const tests = prebuilt ? testsAgainst(prebuilt, build.stdout) : builtTests(build.stdout, testTargets);
+  if ('missing' in tests) {
     obs.failedStep = { name: 'build', class: 'build' };
-    obs.diagnostics = `The build produced no test binary for: ${missing.join(', ')}.`;
+    obs.diagnostics = tests.missing;
     return obs;
   }
   // The test binaries are built: their sources are not needed to run them, and code allowed to read
@@ -272,7 +286,7 @@ async function gradeIn(targetDir: string, ctx: ToolchainContext): Promise<Observ
   maskHidden(ws, hidden);
   let ran: Awaited<ReturnType<typeof runTestBinaries>>;
   try {
-    ran = await runTestBinaries([...executables.entries()], ctx, targetDir, procEnv);
+    ran = await runTestBinaries([...tests.executables], ctx, targetDir, procEnv, tests.prebuilt);
   } finally {
     restoreHidden(ws, task, hidden);
   }

@@ -5,6 +5,7 @@ import { execCapped, type ExecResult } from '../exec.js';
 import type { Observation, StepRecord } from '../types.js';
 import type { Workspace } from '../workspace.js';
 import type { RustHost } from './rust-host.js';
+import type { PrebuiltTests } from './rust-prebuilt.js';
 
 /** Per-run state a toolchain prepared once (fixture install, toolchain probes). */
 export interface GradeEnv {
@@ -21,6 +22,8 @@ export interface GradeEnv {
   rustMirWrapper?: string;
   /** How gradings call cargo: the toolchain's own binaries and rustc-info seeds (rust-host.ts). */
   rustHost?: RustHost;
+  /** Task key -> its hidden tests built once for the run, where they link no submission code (rust-prebuilt.ts). */
+  rustPrebuilt?: Map<string, PrebuiltTests>;
   /** The Go toolchain found by its prepare (go.ts): its root, version, and the built tamper scanner. */
   go?: { goroot: string; toolDir: string; version: string; minor: number; scanner: string };
   hostEnv: NodeJS.ProcessEnv;
@@ -39,8 +42,8 @@ export interface ToolchainContext {
 }
 
 export interface Toolchain {
-  /** Once per run, before any grading: install or probe what every grading will share. */
-  prepare(suite: Suite, env: GradeEnv, log: (line: string) => void): Promise<void>;
+  /** Once per run, before any grading: install or probe what every grading of the run's `tasks` (this suite's) will share. */
+  prepare(suite: Suite, env: GradeEnv, log: (line: string) => void, tasks: Task[]): Promise<void>;
   /** Build, test (and run the task's toolchain-specific checks) in a prepared workspace. */
   grade(ctx: ToolchainContext): Promise<Observation>;
   /** Versions to record in results (`toolchains`), known once `prepare` ran. */

@@ -262,17 +262,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path39) {
-      const ctrl = callVisitor(key2, node, visitor, path39);
+    function visit_(key2, node, visitor, path40) {
+      const ctrl = callVisitor(key2, node, visitor, path40);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path39, ctrl);
-        return visit_(key2, ctrl, visitor, path39);
+        replaceNode(key2, path40, ctrl);
+        return visit_(key2, ctrl, visitor, path40);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path39 = Object.freeze(path39.concat(node));
+          path40 = Object.freeze(path40.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path39);
+            const ci = visit_(i, node.items[i], visitor, path40);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -283,13 +283,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path39 = Object.freeze(path39.concat(node));
-          const ck = visit_("key", node.key, visitor, path39);
+          path40 = Object.freeze(path40.concat(node));
+          const ck = visit_("key", node.key, visitor, path40);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path39);
+          const cv = visit_("value", node.value, visitor, path40);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -310,17 +310,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path39) {
-      const ctrl = await callVisitor(key2, node, visitor, path39);
+    async function visitAsync_(key2, node, visitor, path40) {
+      const ctrl = await callVisitor(key2, node, visitor, path40);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path39, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path39);
+        replaceNode(key2, path40, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path40);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path39 = Object.freeze(path39.concat(node));
+          path40 = Object.freeze(path40.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path39);
+            const ci = await visitAsync_(i, node.items[i], visitor, path40);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -331,13 +331,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path39 = Object.freeze(path39.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path39);
+          path40 = Object.freeze(path40.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path40);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path39);
+          const cv = await visitAsync_("value", node.value, visitor, path40);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -364,23 +364,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node, visitor, path39) {
+    function callVisitor(key2, node, visitor, path40) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path39);
+        return visitor(key2, node, path40);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path39);
+        return visitor.Map?.(key2, node, path40);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path39);
+        return visitor.Seq?.(key2, node, path40);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path39);
+        return visitor.Pair?.(key2, node, path40);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path39);
+        return visitor.Scalar?.(key2, node, path40);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path39);
+        return visitor.Alias?.(key2, node, path40);
       return void 0;
     }
-    function replaceNode(key2, path39, node) {
-      const parent = path39[path39.length - 1];
+    function replaceNode(key2, path40, node) {
+      const parent = path40[path40.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
@@ -992,10 +992,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path39, value) {
+    function collectionFromPath(schema, path40, value) {
       let v2 = value;
-      for (let i = path39.length - 1; i >= 0; --i) {
-        const k = path39[i];
+      for (let i = path40.length - 1; i >= 0; --i) {
+        const k = path40[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v2;
@@ -1014,7 +1014,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path39) => path39 == null || typeof path39 === "object" && !!path39[Symbol.iterator]().next().done;
+    var isEmptyPath = (path40) => path40 == null || typeof path40 === "object" && !!path40[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -1044,11 +1044,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path39, value) {
-        if (isEmptyPath(path39))
+      addIn(path40, value) {
+        if (isEmptyPath(path40))
           this.add(value);
         else {
-          const [key2, ...rest] = path39;
+          const [key2, ...rest] = path40;
           const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -1062,8 +1062,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path39) {
-        const [key2, ...rest] = path39;
+      deleteIn(path40) {
+        const [key2, ...rest] = path40;
         if (rest.length === 0)
           return this.delete(key2);
         const node = this.get(key2, true);
@@ -1077,8 +1077,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path39, keepScalar) {
-        const [key2, ...rest] = path39;
+      getIn(path40, keepScalar) {
+        const [key2, ...rest] = path40;
         const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1096,8 +1096,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path39) {
-        const [key2, ...rest] = path39;
+      hasIn(path40) {
+        const [key2, ...rest] = path40;
         if (rest.length === 0)
           return this.has(key2);
         const node = this.get(key2, true);
@@ -1107,8 +1107,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path39, value) {
-        const [key2, ...rest] = path39;
+      setIn(path40, value) {
+        const [key2, ...rest] = path40;
         if (rest.length === 0) {
           this.set(key2, value);
         } else {
@@ -3623,9 +3623,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path39, value) {
+      addIn(path40, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path39, value);
+          this.contents.addIn(path40, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3700,14 +3700,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path39) {
-        if (Collection.isEmptyPath(path39)) {
+      deleteIn(path40) {
+        if (Collection.isEmptyPath(path40)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path39) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path40) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3722,10 +3722,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path39, keepScalar) {
-        if (Collection.isEmptyPath(path39))
+      getIn(path40, keepScalar) {
+        if (Collection.isEmptyPath(path40))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path39, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path40, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3736,10 +3736,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path39) {
-        if (Collection.isEmptyPath(path39))
+      hasIn(path40) {
+        if (Collection.isEmptyPath(path40))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path39) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path40) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3756,13 +3756,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path39, value) {
-        if (Collection.isEmptyPath(path39)) {
+      setIn(path40, value) {
+        if (Collection.isEmptyPath(path40)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path39), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path40), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path39, value);
+          this.contents.setIn(path40, value);
         }
       }
       /**
@@ -5723,9 +5723,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path39) => {
+    visit.itemAtPath = (cst, path40) => {
       let item = cst;
-      for (const [field, index] of path39) {
+      for (const [field, index] of path40) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5734,23 +5734,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path39) => {
-      const parent = visit.itemAtPath(cst, path39.slice(0, -1));
-      const field = path39[path39.length - 1][0];
+    visit.parentCollection = (cst, path40) => {
+      const parent = visit.itemAtPath(cst, path40.slice(0, -1));
+      const field = path40[path40.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path39, item, visitor) {
-      let ctrl = visitor(item, path39);
+    function _visit(path40, item, visitor) {
+      let ctrl = visitor(item, path40);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path39.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path40.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5761,10 +5761,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path39);
+            ctrl = ctrl(item, path40);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path39) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path40) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -19962,8 +19962,8 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports2.basename = (path39, { windows } = {}) => {
-      const segs = path39.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path40, { windows } = {}) => {
+      const segs = path40.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21713,8 +21713,8 @@ var mutantExpectationSchema = external_exports.strictObject({
 function describeZodError(error) {
   const issue = error.issues[0];
   if (!issue) return "invalid";
-  const path39 = issue.path.length ? issue.path.join(".") : "(top level)";
-  return `${path39}: ${issue.message}`;
+  const path40 = issue.path.length ? issue.path.join(".") : "(top level)";
+  return `${path40}: ${issue.message}`;
 }
 
 // src/prompt/variants.ts
@@ -23446,21 +23446,21 @@ function pairedMean(diffs, rng, confidence, resamples) {
   );
 }
 function comparePaired(pairs2, rng, opts = {}) {
-  const usable = pairs2.filter((p) => p.base.graded > 0 && p.head.graded > 0);
-  if (!usable.length) return null;
+  const usable2 = pairs2.filter((p) => p.base.graded > 0 && p.head.graded > 0);
+  if (!usable2.length) return null;
   const confidence = opts.confidence ?? 0.95;
-  const diffs = usable.map((p) => rate(p.head) - rate(p.base));
-  const trials = Math.max(...usable.map((p) => Math.max(p.base.graded, p.head.graded)));
+  const diffs = usable2.map((p) => rate(p.head) - rate(p.base));
+  const trials = Math.max(...usable2.map((p) => Math.max(p.base.graded, p.head.graded)));
   const difference = pairedDifferenceInterval(
-    usable.map((p) => rate(p.base)),
-    usable.map((p) => rate(p.head)),
+    usable2.map((p) => rate(p.base)),
+    usable2.map((p) => rate(p.head)),
     trials,
     confidence
   );
   const worse = diffs.filter((d) => d < 0).length;
   const better = diffs.filter((d) => d > 0).length;
   const exactP = signTestP(worse, better);
-  const oneTrial = usable.every((p) => p.base.graded === 1 && p.head.graded === 1);
+  const oneTrial = usable2.every((p) => p.base.graded === 1 && p.head.graded === 1);
   const significant = !oneTrial || exactP < 1 - confidence;
   const verdict = significant && difference.high < 0 ? "regressed" : significant && difference.low > 0 ? "improved" : "no detectable change";
   const perTrial = (c, pick) => {
@@ -23468,16 +23468,16 @@ function comparePaired(pairs2, rng, opts = {}) {
     const total = sumCosts(values);
     return total === null ? null : total / values.length;
   };
-  const costDiffs = usable.map((p) => {
+  const costDiffs = usable2.map((p) => {
     const h = perTrial(p.head, "gradedCosts");
     const b = perTrial(p.base, "gradedCosts");
     return h === null || b === null ? null : h - b;
   });
-  const msDiffs = usable.map((p) => perTrial(p.head, "gradedModelMs") - perTrial(p.base, "gradedModelMs"));
+  const msDiffs = usable2.map((p) => perTrial(p.head, "gradedModelMs") - perTrial(p.base, "gradedModelMs"));
   return {
-    tasks: usable.length,
-    baseRate: meanOf(usable.map((p) => rate(p.base))),
-    headRate: meanOf(usable.map((p) => rate(p.head))),
+    tasks: usable2.length,
+    baseRate: meanOf(usable2.map((p) => rate(p.base))),
+    headRate: meanOf(usable2.map((p) => rate(p.head))),
     difference,
     worse,
     better,
@@ -24239,11 +24239,11 @@ function execCapped(argv, opts) {
 }
 
 // src/run/environment.ts
-import { execFile as execFile12 } from "node:child_process";
+import { execFile as execFile13 } from "node:child_process";
 import { existsSync as existsSync11, readFileSync as readFileSync9 } from "node:fs";
-import path19 from "node:path";
+import path20 from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify as promisify10 } from "node:util";
+import { promisify as promisify11 } from "node:util";
 
 // src/grade/sandbox.ts
 import { execFile as execFile2 } from "node:child_process";
@@ -24507,6 +24507,8 @@ async function detectSandbox(hostEnv, protect = []) {
       const group = cgroup?.join(`${process.pid}-${++counter}`) ?? { prefix: [], cleanup: () => {
       } };
       const diskWatch = !sizedTmpfs && mounts.quotaRoot ? { dir: mounts.quotaRoot, maxBytes: WORKSPACE_QUOTA_BYTES } : void 0;
+      if (!bwrap && mounts.binds?.length)
+        throw new Error("a step that needs a bind mount cannot run without namespaces");
       if (!bwrap)
         return {
           argv: [...group.prefix, ...limitArgs(mounts, nprocBound), ...launched(argv)],
@@ -24544,6 +24546,7 @@ async function detectSandbox(hostEnv, protect = []) {
         ...[...toolchains, ...mounts.readable].flatMap((p) => ["--ro-bind", p, p]),
         ...mounts.writable.flatMap((p) => ["--bind", p, p]),
         ...(mounts.readOnly ?? []).filter((p) => existsSync5(p)).flatMap((p) => ["--ro-bind", p, p]),
+        ...(mounts.binds ?? []).flatMap(([from, to]) => ["--ro-bind", from, to]),
         // Last, so that a scratch folder inside a read-only project (a tool's cache) is still writable.
         ...(mounts.scratch ?? []).flatMap(
           (p) => sizedTmpfs ? [...sized(WORKSPACE_QUOTA_BYTES), "--tmpfs", p] : ["--bind", p, p]
@@ -25348,7 +25351,7 @@ import path12 from "node:path";
 
 // src/grade/scan/rust-mir-wrapper.ts
 import { execFile as execFile4 } from "node:child_process";
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash3, randomUUID as randomUUID2 } from "node:crypto";
 import { existsSync as existsSync7, mkdirSync as mkdirSync4, renameSync as renameSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import path10 from "node:path";
 import { promisify as promisify3 } from "node:util";
@@ -25402,12 +25405,22 @@ function mirWrapperDir(cacheDir, rustcVersion) {
   const key2 = createHash3("sha256").update(WRAPPER_SOURCE).update(rustcVersion).digest("hex").slice(0, 16);
   return path10.join(cacheDir, "rust-mir-wrapper", key2);
 }
-async function buildMirWrapper(dir, env) {
+function buildMirWrapper(dir, env) {
+  let built = building.get(dir);
+  if (!built) {
+    built = buildOnce(dir, env);
+    building.set(dir, built);
+    built.catch(() => building.delete(dir));
+  }
+  return built;
+}
+var building = /* @__PURE__ */ new Map();
+async function buildOnce(dir, env) {
   const bin = path10.join(dir, "aibench-rustc-mir");
   if (existsSync7(bin)) return bin;
   mkdirSync4(dir, { recursive: true });
-  const src = `${bin}.${process.pid}.rs`;
-  const tmp = `${bin}.${process.pid}`;
+  const tmp = `${bin}.${process.pid}-${randomUUID2()}`;
+  const src = `${tmp}.rs`;
   try {
     writeFileSync5(src, WRAPPER_SOURCE);
     await exec3(
@@ -25469,6 +25482,9 @@ function expandCommand(cargo, targetArgs, hirOut, depInfoOut) {
     `--emit=dep-info=${depInfoOut}`
   ];
 }
+function hiddenTestTargets(task) {
+  return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
+}
 function testBuildCommand(cargo, testTargets) {
   return [
     cargo,
@@ -25478,6 +25494,9 @@ function testBuildCommand(cargo, testTargets) {
     ...testTargets.flatMap((t) => ["--test", t]),
     "--message-format=json"
   ];
+}
+function ownTargetsBuildCommand(cargo) {
+  return [cargo, "build", "--offline", "--message-format=json"];
 }
 function testBuildEnv(host, wrapper, mirDir) {
   return { ...host.env, ...mirBuildEnv(wrapper, mirDir), CARGO_PROFILE_DEV_DEBUG: "0" };
@@ -28396,16 +28415,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path39 = this._matcher.path;
-    return path39.length > 0 ? path39[path39.length - 1].tag : void 0;
+    const path40 = this._matcher.path;
+    return path40.length > 0 ? path40[path40.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path39 = this._matcher.path;
-    return path39.length > 0 ? path39[path39.length - 1].namespace : void 0;
+    const path40 = this._matcher.path;
+    return path40.length > 0 ? path40[path40.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -28413,9 +28432,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path39 = this._matcher.path;
-    if (path39.length === 0) return void 0;
-    return path39[path39.length - 1].values?.[attrName];
+    const path40 = this._matcher.path;
+    if (path40.length === 0) return void 0;
+    return path40[path40.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -28423,9 +28442,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path39 = this._matcher.path;
-    if (path39.length === 0) return false;
-    const current = path39[path39.length - 1];
+    const path40 = this._matcher.path;
+    if (path40.length === 0) return false;
+    const current = path40[path40.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -28451,18 +28470,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path39 = this._matcher.path;
-    if (path39.length === 0) return -1;
-    return path39[path39.length - 1].position ?? 0;
+    const path40 = this._matcher.path;
+    if (path40.length === 0) return -1;
+    return path40[path40.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path39 = this._matcher.path;
-    if (path39.length === 0) return -1;
-    return path39[path39.length - 1].counter ?? 0;
+    const path40 = this._matcher.path;
+    if (path40.length === 0) return -1;
+    return path40[path40.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -32076,10 +32095,10 @@ ${r.stderr}`.trim().split("\n").slice(-15).join("\n");
 }
 
 // src/grade/toolchains/rust.ts
-import { execFile as execFile11 } from "node:child_process";
-import { mkdirSync as mkdirSync11 } from "node:fs";
-import path18 from "node:path";
-import { promisify as promisify9 } from "node:util";
+import { execFile as execFile12 } from "node:child_process";
+import { mkdirSync as mkdirSync12 } from "node:fs";
+import path19 from "node:path";
+import { promisify as promisify10 } from "node:util";
 
 // src/grade/redact.ts
 var REDACTED = "[a line of the hidden tests was removed]";
@@ -32201,23 +32220,219 @@ function parseLibtest(stdout) {
 }
 
 // src/grade/toolchains/cargo-artifacts.ts
-function testExecutables(cargoJson, targets) {
+function executablesOfKind(cargoJson, kind) {
   const found = /* @__PURE__ */ new Map();
   for (const line of cargoJson.split("\n")) {
     if (!line.startsWith("{")) continue;
     try {
       const m = JSON.parse(line);
       const name = m.target?.name;
-      if (m.reason === "compiler-artifact" && name && targets.includes(name) && m.target?.kind?.includes("test") && m.executable)
+      const harness = kind === "bin" && m.profile?.test;
+      if (m.reason === "compiler-artifact" && name && m.target?.kind?.includes(kind) && m.executable && !harness)
         found.set(name, m.executable);
     } catch {
     }
   }
   return found;
 }
+function testExecutables(cargoJson, targets) {
+  return new Map([...executablesOfKind(cargoJson, "test")].filter(([name]) => targets.includes(name)));
+}
+function binaryExecutables(cargoJson) {
+  return executablesOfKind(cargoJson, "bin");
+}
+
+// src/grade/toolchains/rust-prebuilt.ts
+import { execFile as execFile10 } from "node:child_process";
+import { createHash as createHash4 } from "node:crypto";
+import { lstatSync as lstatSync2, mkdirSync as mkdirSync10, rmSync as rmSync8, writeFileSync as writeFileSync11 } from "node:fs";
+import path17 from "node:path";
+import { promisify as promisify9 } from "node:util";
+var exec8 = promisify9(execFile10);
+var FORMAT = "rust-prebuilt-1";
+var GROUP = "rust-hidden-tests";
+var WAIT_FOR_OTHER_MS = 18e4;
+function parseDepInfo(text2) {
+  const sources = /* @__PURE__ */ new Set();
+  const envDeps = /* @__PURE__ */ new Map();
+  for (const line of text2.split("\n")) {
+    const env = /^# env-dep:([^=]*)(?:=(.*))?$/.exec(line);
+    if (env) {
+      envDeps.set(env[1], env[2]);
+      continue;
+    }
+    const rule = /^(.*[^\\]):$/.exec(line);
+    if (rule) sources.add(rule[1].replace(/\\ /g, " "));
+  }
+  return { sources: [...sources], envDeps };
+}
+function depInfoConcern(target, depInfo, pkgDir) {
+  const { sources, envDeps } = parseDepInfo(depInfo);
+  const testsDir = path17.join(pkgDir, "tests") + path17.sep;
+  const outside = sources.find((s) => !path17.resolve(pkgDir, s).startsWith(testsDir));
+  if (outside) return `${target} reads ${outside} at compile time`;
+  if (!sources.length) return `${target}'s dep-info lists no source`;
+  for (const [name, value] of envDeps)
+    if (!name.startsWith("CARGO_BIN_EXE_") || value === void 0)
+      return `${target} reads ${name} at compile time`;
+  return null;
+}
+function entryKey(task, rustcVersion, host) {
+  const h = createHash4("sha256").update(FORMAT).update(rustcVersion).update(host.cargo);
+  for (const files of [task.starter, task.hidden])
+    for (const rel of [...files.keys()].sort()) h.update(`\0${rel}\0`).update(files.get(rel));
+  return h.digest("hex").slice(0, 16);
+}
+function isFile(p) {
+  try {
+    return lstatSync2(p).isFile();
+  } catch {
+    return false;
+  }
+}
+function readReady(dir) {
+  const text2 = readSmallFileSync(path17.join(dir, "ready.json"), 1 << 20);
+  if (text2 === null) return null;
+  let ready;
+  try {
+    ready = JSON.parse(text2);
+  } catch {
+    return null;
+  }
+  const files = ready.eligible ? [...Object.values(ready.tests), ...Object.values(ready.bins)] : [];
+  return files.every(isFile) ? ready : null;
+}
+function usable(ready, dir) {
+  if (!ready.eligible) return null;
+  return {
+    dir: path17.join(dir, "target"),
+    tests: new Map(Object.entries(ready.tests)),
+    bins: new Map(Object.entries(ready.bins))
+  };
+}
+async function takeBuildLock(lock) {
+  const until = Date.now() + WAIT_FOR_OTHER_MS;
+  while (!takeLock(lock)) {
+    if (Date.now() > until || !lockOwnerAlive(lock)) return takeLock(lock);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return true;
+}
+async function buildEntry(task, env, host, dir) {
+  rmSync8(dir, { recursive: true, force: true });
+  const pkg = path17.join(dir, "pkg");
+  const scratch = path17.join(dir, "scratch");
+  try {
+    return await buildIn(task, env, host, { pkg, target: path17.join(dir, "target"), scratch });
+  } finally {
+    rmSync8(pkg, { recursive: true, force: true });
+    rmSync8(scratch, { recursive: true, force: true });
+  }
+}
+async function buildIn(task, env, host, { pkg, target, scratch }) {
+  for (const files of [task.starter, task.hidden])
+    for (const [rel, content] of files) {
+      mkdirSync10(path17.dirname(path17.join(pkg, rel)), { recursive: true });
+      writeFileSync11(path17.join(pkg, rel), content);
+    }
+  mkdirSync10(target, { recursive: true });
+  mkdirSync10(scratch, { recursive: true });
+  const procEnv = { ...cargoEnv(scratch, target, env.hostEnv), ...host.env, CARGO_PROFILE_DEV_DEBUG: "0" };
+  const run2 = (argv) => execSandboxed(
+    env,
+    argv,
+    { writable: [pkg, target], readable: [], scratch: [scratch], limitAddressSpace: true },
+    { cwd: pkg, env: procEnv, timeoutMs: 3e5 }
+  );
+  const meta = await run2([host.cargo, "metadata", "--offline", "--no-deps", "--format-version", "1"]);
+  if (meta.exitCode !== 0) return { eligible: false, why: "cargo metadata failed on the starter" };
+  const packages = JSON.parse(meta.stdout).packages;
+  if (packages.length !== 1) return { eligible: false, why: "not a single package" };
+  const { targets, dependencies } = packages[0];
+  if (dependencies.length) return { eligible: false, why: "the package has dependencies" };
+  if (targets.some((t) => !t.kind.every((k) => k === "bin" || k === "test" || k === "example" || k === "bench")))
+    return { eligible: false, why: "the hidden tests can link the submission\u2019s library" };
+  const testTargets = hiddenTestTargets(task);
+  if (!testTargets.length) return { eligible: false, why: "no hidden test targets" };
+  const build = await run2(testBuildCommand(host.cargo, testTargets));
+  if (build.timedOut) throw new Error("the build of the hidden tests timed out");
+  if (build.exitCode !== 0)
+    return { eligible: false, why: "the hidden tests do not build against the starter" };
+  const tests = testExecutables(build.stdout, testTargets);
+  const bins = /* @__PURE__ */ new Map();
+  for (const t of testTargets) {
+    const exe = tests.get(t);
+    if (!exe) return { eligible: false, why: `no executable for ${t}` };
+    const depInfo = readSmallFileSync(`${exe}.d`, 1 << 20);
+    if (depInfo === null) return { eligible: false, why: `no dep-info for ${t}` };
+    const concern = depInfoConcern(t, depInfo, pkg);
+    if (concern) return { eligible: false, why: concern };
+    for (const [name, value] of parseDepInfo(depInfo).envDeps)
+      bins.set(name.slice("CARGO_BIN_EXE_".length), value);
+  }
+  const built = binaryExecutables(build.stdout);
+  for (const [name, p] of bins)
+    if (built.get(name) !== p) return { eligible: false, why: `${name} is not a built binary` };
+  return { eligible: true, tests: Object.fromEntries(tests), bins: Object.fromEntries(bins) };
+}
+async function prepareRustPrebuilt(tasks, env, host, log) {
+  const out = /* @__PURE__ */ new Map();
+  if (env.sandbox.level !== "namespaces" || !tasks.length) return out;
+  let rustcVersion;
+  try {
+    rustcVersion = (await exec8(host.env.RUSTC ?? "rustc", ["-vV"], { env: env.hostEnv, timeout: 6e4 })).stdout;
+  } catch {
+    return out;
+  }
+  for (const task of tasks) {
+    const dir = path17.join(env.cacheDir, GROUP, entryKey(task, rustcVersion, host));
+    env.holds.push(holdEntry(dir));
+    try {
+      let ready = readReady(dir);
+      if (!ready) {
+        const lock = `${dir}.lock`;
+        mkdirSync10(path17.dirname(dir), { recursive: true });
+        if (!await takeBuildLock(lock)) continue;
+        try {
+          ready = readReady(dir);
+          if (!ready) {
+            ready = await buildEntry(task, env, host, dir);
+            writeFileSync11(path17.join(dir, "ready.json"), JSON.stringify(ready));
+            if (ready.eligible)
+              log(
+                `rust: built ${task.key}'s hidden tests once, for every grading (they link no submission code)`
+              );
+          }
+        } finally {
+          releaseLock(lock);
+        }
+      }
+      const prebuilt = usable(ready, dir);
+      if (prebuilt) out.set(task.key, prebuilt);
+    } catch (err) {
+      log(
+        `rust: ${task.key}'s hidden tests will be built per grading: ${err.message.split("\n")[0]}`
+      );
+    }
+  }
+  return out;
+}
+function prebuiltApplies(modelFiles) {
+  return [...modelFiles].every((rel) => rel.startsWith("src/") && rel.endsWith(".rs"));
+}
+function testsAgainst(prebuilt, cargoJson) {
+  const built = binaryExecutables(cargoJson);
+  const missing = [...prebuilt.bins.keys()].filter((name) => !built.has(name));
+  if (missing.length)
+    return {
+      missing: `The build produced no binary named ${missing.join(", ")}: the tests run it, so keep the binary target the starter defines.`
+    };
+  const binds = [...prebuilt.bins].map(([name, at2]) => [built.get(name), at2]);
+  return { executables: prebuilt.tests, prebuilt: { dir: prebuilt.dir, binds } };
+}
 
 // src/grade/toolchains/tsan.ts
-import { mkdirSync as mkdirSync10 } from "node:fs";
+import { mkdirSync as mkdirSync11 } from "node:fs";
 var ACCESS_HEADER = /^ {2}(?:Previous )?(?:atomic )?(?:read|write) of size \d+ at 0x[0-9a-f]+ by /i;
 var FRAME = /^ {4}#\d+ /;
 function parseTsanReports(stderr, srcPrefixes) {
@@ -32283,7 +32498,7 @@ async function runTsanCheck(check2, ctx, baseEnv, targetDir) {
   if (!ctx.env.nightly) return unavailable(check2, "no nightly Rust toolchain");
   if (process.platform !== "linux" || process.arch !== "x64")
     return unavailable(check2, `ThreadSanitizer is not set up for ${process.platform}-${process.arch}`);
-  mkdirSync10(targetDir, { recursive: true });
+  mkdirSync11(targetDir, { recursive: true });
   const env = {
     ...baseEnv,
     CARGO_TARGET_DIR: targetDir,
@@ -32357,10 +32572,10 @@ ${detail}`
 
 // src/grade/stale-targets.ts
 import { readdirSync as readdirSync4, rmdirSync as rmdirSync2 } from "node:fs";
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/grade/remove-tree.ts
-import { execFile as execFile10 } from "node:child_process";
+import { execFile as execFile11 } from "node:child_process";
 import { lstat, rm } from "node:fs/promises";
 async function gone(dir) {
   try {
@@ -32372,7 +32587,7 @@ async function gone(dir) {
 }
 function tool(cmd, args, timeoutMs) {
   return new Promise((resolve) => {
-    execFile10(
+    execFile11(
       cmd,
       args,
       { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
@@ -32402,7 +32617,7 @@ async function removeTree(dir, timeoutMs = 6e4) {
 
 // src/grade/stale-targets.ts
 function staleTargetsRoot(cacheDir) {
-  return path17.join(cacheDir, "rust-target");
+  return path18.join(cacheDir, "rust-target");
 }
 async function removeStaleTargets(cacheDir) {
   const root = staleTargetsRoot(cacheDir);
@@ -32415,7 +32630,7 @@ async function removeStaleTargets(cacheDir) {
     return { removed, kept };
   }
   for (const name of names.filter((n) => !n.endsWith(".lock"))) {
-    const dir = path17.join(root, name);
+    const dir = path18.join(root, name);
     const lock = `${dir}.lock`;
     if (!takeLock(lock)) {
       kept.push(name);
@@ -32495,18 +32710,16 @@ function libtestProblems(run2, hiddenFns) {
 }
 
 // src/grade/toolchains/rust.ts
-var exec8 = promisify9(execFile11);
-function hiddenTestTargets(task) {
-  return [...task.hidden.keys()].map((rel) => /^tests\/([^/]+)\.rs$/.exec(rel)?.[1]).filter((n) => Boolean(n)).sort();
-}
-async function runTestBinaries(executables, ctx, targetDir, procEnv) {
+var exec9 = promisify10(execFile12);
+async function runTestBinaries(executables, ctx, targetDir, procEnv, prebuilt) {
   const { task, ws, env } = ctx;
   const deadline = Date.now() + task.timeouts.test * 1e3;
   const total = emptyExecResult();
   const runs = [];
   const mounts = {
     writable: [],
-    readable: [targetDir],
+    readable: prebuilt ? [targetDir, prebuilt.dir] : [targetDir],
+    binds: prebuilt?.binds,
     readOnly: [ws.dir, ...ws.protectedPaths],
     scratch: [ws.scratch],
     quotaRoot: ws.root,
@@ -32545,14 +32758,14 @@ function withoutHiddenSource(text2, task) {
 }
 async function probeNightly(hostEnv) {
   try {
-    await exec8("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
+    await exec9("cargo", ["+nightly", "--version"], { env: sandboxEnv("/tmp", {}, hostEnv), timeout: 3e4 });
     return true;
   } catch {
     return false;
   }
 }
 var rustToolchain = {
-  async prepare(_suite, env, log) {
+  async prepare(_suite, env, log, tasks) {
     const stale = await removeStaleTargets(env.cacheDir);
     if (stale.removed.length)
       log(
@@ -32572,14 +32785,19 @@ var rustToolchain = {
         unavailable2 = `rustc could not build the harness's MIR wrapper: ${stderr.split("\n").filter(Boolean).slice(-3).join(" ")}`;
       }
     env.rustHost = await prepareRustHost(env.hostEnv, env.rustMirWrapper);
+    if (!unavailable2)
+      env.rustPrebuilt = new Map([
+        ...env.rustPrebuilt ?? [],
+        ...await prepareRustPrebuilt(tasks, env, env.rustHost, log)
+      ]);
     if (unavailable2) {
       env.rustScanUnavailable = unavailable2;
       log(`rust: the tamper scan cannot run here, Rust gradings end as infra: ${unavailable2}`);
     }
   },
   async grade(ctx) {
-    const targetDir = path18.join(ctx.ws.root, "target");
-    mkdirSync11(targetDir, { recursive: true });
+    const targetDir = path19.join(ctx.ws.root, "target");
+    mkdirSync12(targetDir, { recursive: true });
     return gradeIn2(targetDir, ctx);
   }
 };
@@ -32606,6 +32824,11 @@ ${scan.hits.map((h) => `- ${h.line ? `${h.file}:${h.line}: ` : ""}${h.message}`)
   }
   return obs;
 }
+function builtTests(cargoJson, testTargets) {
+  const executables = testExecutables(cargoJson, testTargets);
+  const missing = testTargets.filter((t) => !executables.has(t));
+  return missing.length ? { missing: `The build produced no test binary for: ${missing.join(", ")}.` } : { executables };
+}
 async function gradeIn2(targetDir, ctx) {
   const { task, ws, env, modelFiles } = ctx;
   const obs = emptyObservation();
@@ -32614,16 +32837,17 @@ async function gradeIn2(targetDir, ctx) {
   const expanded = await expandRustSources(ctx, procEnv);
   if (expanded.kind !== "expanded") return scanStopped(obs, expanded, task, modelFiles);
   const testTargets = hiddenTestTargets(task);
-  const mirDir = path18.join(targetDir, "mir");
-  mkdirSync11(mirDir);
+  const prebuilt = prebuiltApplies(modelFiles) ? env.rustPrebuilt?.get(task.key) : void 0;
+  const mirDir = path19.join(targetDir, "mir");
+  mkdirSync12(mirDir);
   const wrapper = env.rustMirWrapper;
   seedRustInfo(targetDir, host.seeds.build);
   const build = await execSandboxed(
     env,
-    testBuildCommand(host.cargo, testTargets),
+    prebuilt ? ownTargetsBuildCommand(host.cargo) : testBuildCommand(host.cargo, testTargets),
     {
       writable: [ws.dir, targetDir],
-      readable: [path18.dirname(wrapper)],
+      readable: [path19.dirname(wrapper)],
       readOnly: ws.protectedPaths,
       scratch: [ws.scratch],
       quotaRoot: ws.root,
@@ -32648,18 +32872,17 @@ async function gradeIn2(targetDir, ctx) {
   for (const check2 of task.checks)
     if (check2.kind === "rust-forbid" && recordCheck(obs, check2.name, rustForbidCheck(check2, scan.targets)))
       return obs;
-  const executables = testExecutables(build.stdout, testTargets);
-  const missing = testTargets.filter((t) => !executables.has(t));
-  if (missing.length) {
+  const tests = prebuilt ? testsAgainst(prebuilt, build.stdout) : builtTests(build.stdout, testTargets);
+  if ("missing" in tests) {
     obs.failedStep = { name: "build", class: "build" };
-    obs.diagnostics = `The build produced no test binary for: ${missing.join(", ")}.`;
+    obs.diagnostics = tests.missing;
     return obs;
   }
   const hidden = hiddenSources(task);
   maskHidden(ws, hidden);
   let ran;
   try {
-    ran = await runTestBinaries([...executables.entries()], ctx, targetDir, procEnv);
+    ran = await runTestBinaries([...tests.executables], ctx, targetDir, procEnv, tests.prebuilt);
   } finally {
     restoreHidden(ws, task, hidden);
   }
@@ -32695,7 +32918,7 @@ ${tail3}` : ""}`;
   if (summary.passed !== task.expectedTests) return obs;
   for (const check2 of task.checks) {
     if (check2.kind !== "tsan") continue;
-    const result = await runTsanCheck(check2, ctx, procEnv, path18.join(targetDir, "tsan"));
+    const result = await runTsanCheck(check2, ctx, procEnv, path19.join(targetDir, "tsan"));
     if (recordCheck(obs, check2.name, result)) return obs;
   }
   return obs;
@@ -32713,18 +32936,18 @@ function toolchainFor(suite) {
 }
 
 // src/run/environment.ts
-var exec9 = promisify10(execFile12);
+var exec10 = promisify11(execFile13);
 function packageRoot() {
-  let dir = path19.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync11(path19.join(dir, "package.json")); i++) dir = path19.dirname(dir);
+  let dir = path20.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync11(path20.join(dir, "package.json")); i++) dir = path20.dirname(dir);
   return dir;
 }
 async function harnessIdentity(env) {
   const root = packageRoot();
-  const version = JSON.parse(readFileSync9(path19.join(root, "package.json"), "utf8")).version;
+  const version = JSON.parse(readFileSync9(path20.join(root, "package.json"), "utf8")).version;
   if (env.AIBENCH_HARNESS_COMMIT) return { version, commit: env.AIBENCH_HARNESS_COMMIT };
   try {
-    const { stdout } = await exec9("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
+    const { stdout } = await exec10("git", ["rev-parse", "HEAD"], { cwd: root, timeout: 5e3 });
     return { version, commit: stdout.trim() || null };
   } catch {
     return { version, commit: null };
@@ -32732,7 +32955,7 @@ async function harnessIdentity(env) {
 }
 async function versionOf(cmd, args) {
   try {
-    const { stdout } = await exec9(cmd, args, { timeout: 3e4 });
+    const { stdout } = await exec10(cmd, args, { timeout: 3e4 });
     return stdout.trim().split("\n")[0] ?? null;
   } catch {
     return null;
@@ -32769,7 +32992,13 @@ async function startGradingPreparation(tasks, hostEnv, log, protect = [], onSand
   const toolchains = { node: process.version };
   const bySuite = new Map(
     suites.map((suite) => {
-      const work = prepareSuite(suite, env, toolchains, log);
+      const work = prepareSuite(
+        suite,
+        tasks.filter((t) => t.suite.name === suite.name),
+        env,
+        toolchains,
+        log
+      );
       work.catch(() => {
       });
       return [suite.name, work];
@@ -32783,11 +33012,11 @@ async function startGradingPreparation(tasks, hostEnv, log, protect = [], onSand
     })
   };
 }
-async function prepareSuite(suite, env, toolchains, log) {
+async function prepareSuite(suite, tasks, env, toolchains, log) {
   log(
     suite.toolchain === "node" ? `preparing ${suite.name}: installing its fixture's node_modules (cached after the first run)` : suite.toolchain === "go" ? `preparing ${suite.name}: checking the Go toolchain and building its tamper scanner (cached)` : suite.toolchain === "python" ? `preparing ${suite.name}: finding a Python 3.11+ with pytest` : `preparing ${suite.name}: checking the Rust toolchain (cargo; nightly for ThreadSanitizer)`
   );
-  await toolchainFor(suite).prepare(suite, env, log);
+  await toolchainFor(suite).prepare(suite, env, log, tasks);
   Object.assign(toolchains, toolchainFor(suite).versions?.(env));
   if (suite.toolchain === "node" && suite.fixture) {
     const pkg = JSON.parse(suite.fixture.files.get("package.json") ?? "{}");
@@ -34669,12 +34898,12 @@ function encodeURIPath(str2) {
   return str2.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]+/g, encodeURIComponent);
 }
 var EMPTY = /* @__PURE__ */ Object.freeze(/* @__PURE__ */ Object.create(null));
-var createPathTagFunction = (pathEncoder = encodeURIPath) => function path39(statics, ...params) {
+var createPathTagFunction = (pathEncoder = encodeURIPath) => function path40(statics, ...params) {
   if (statics.length === 1)
     return statics[0];
   let postPath = false;
   const invalidSegments = [];
-  const path40 = statics.reduce((previousValue, currentValue, index) => {
+  const path41 = statics.reduce((previousValue, currentValue, index) => {
     if (/[?#]/.test(currentValue)) {
       postPath = true;
     }
@@ -34691,7 +34920,7 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path39(sta
     }
     return previousValue + currentValue + (index === params.length ? "" : encoded);
   }, "");
-  const pathOnly = path40.split(/[?#]/, 1)[0];
+  const pathOnly = path41.split(/[?#]/, 1)[0];
   const invalidSegmentPattern = /(?<=^|\/)(?:\.|%2e){1,2}(?=\/|$)/gi;
   let match;
   while ((match = invalidSegmentPattern.exec(pathOnly)) !== null) {
@@ -34712,12 +34941,12 @@ var createPathTagFunction = (pathEncoder = encodeURIPath) => function path39(sta
     }, "");
     throw new OpenAIError(`Path parameters result in path with invalid segments:
 ${invalidSegments.map((e) => e.error).join("\n")}
-${path40}
+${path41}
 ${underline}`);
   }
-  return path40;
+  return path41;
 };
-var path20 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
+var path21 = /* @__PURE__ */ createPathTagFunction(encodeURIPath);
 
 // node_modules/openai/resources/chat/completions/messages.mjs
 var Messages = class extends APIResource {
@@ -34736,7 +34965,7 @@ var Messages = class extends APIResource {
    * ```
    */
   list(completionID, query = {}, options) {
-    return this._client.getAPIList(path20`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/chat/completions/${completionID}/messages`, CursorPage, { query, ...options });
   }
 };
 
@@ -36071,7 +36300,7 @@ var Completions = class extends APIResource {
    * ```
    */
   retrieve(completionID, options) {
-    return this._client.get(path20`/chat/completions/${completionID}`, options);
+    return this._client.get(path21`/chat/completions/${completionID}`, options);
   }
   /**
    * Modify a stored chat completion. Only Chat Completions that have been created
@@ -36087,7 +36316,7 @@ var Completions = class extends APIResource {
    * ```
    */
   update(completionID, body, options) {
-    return this._client.post(path20`/chat/completions/${completionID}`, { body, ...options });
+    return this._client.post(path21`/chat/completions/${completionID}`, { body, ...options });
   }
   /**
    * List stored Chat Completions. Only Chat Completions that have been stored with
@@ -36115,7 +36344,7 @@ var Completions = class extends APIResource {
    * ```
    */
   delete(completionID, options) {
-    return this._client.delete(path20`/chat/completions/${completionID}`, options);
+    return this._client.delete(path21`/chat/completions/${completionID}`, options);
   }
   parse(body, options) {
     validateInputTools(body.tools);
@@ -36287,7 +36516,7 @@ var Batches = class extends APIResource {
    * Retrieves a batch.
    */
   retrieve(batchID, options) {
-    return this._client.get(path20`/batches/${batchID}`, options);
+    return this._client.get(path21`/batches/${batchID}`, options);
   }
   /**
    * List your organization's batches.
@@ -36301,7 +36530,7 @@ var Batches = class extends APIResource {
    * (if any) available in the output file.
    */
   cancel(batchID, options) {
-    return this._client.post(path20`/batches/${batchID}/cancel`, options);
+    return this._client.post(path21`/batches/${batchID}/cancel`, options);
   }
 };
 
@@ -36325,7 +36554,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   retrieve(assistantID, options) {
-    return this._client.get(path20`/assistants/${assistantID}`, {
+    return this._client.get(path21`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36336,7 +36565,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   update(assistantID, body, options) {
-    return this._client.post(path20`/assistants/${assistantID}`, {
+    return this._client.post(path21`/assistants/${assistantID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36360,7 +36589,7 @@ var Assistants = class extends APIResource {
    * @deprecated
    */
   delete(assistantID, options) {
-    return this._client.delete(path20`/assistants/${assistantID}`, {
+    return this._client.delete(path21`/assistants/${assistantID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36463,7 +36692,7 @@ var Sessions2 = class extends APIResource {
    * ```
    */
   cancel(sessionID, options) {
-    return this._client.post(path20`/chatkit/sessions/${sessionID}/cancel`, {
+    return this._client.post(path21`/chatkit/sessions/${sessionID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36482,7 +36711,7 @@ var Threads = class extends APIResource {
    * ```
    */
   retrieve(threadID, options) {
-    return this._client.get(path20`/chatkit/threads/${threadID}`, {
+    return this._client.get(path21`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36516,7 +36745,7 @@ var Threads = class extends APIResource {
    * ```
    */
   delete(threadID, options) {
-    return this._client.delete(path20`/chatkit/threads/${threadID}`, {
+    return this._client.delete(path21`/chatkit/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers])
     });
@@ -36535,7 +36764,7 @@ var Threads = class extends APIResource {
    * ```
    */
   listItems(threadID, query = {}, options) {
-    return this._client.getAPIList(path20`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
+    return this._client.getAPIList(path21`/chatkit/threads/${threadID}/items`, ConversationCursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "chatkit_beta=v1" }, options?.headers]) });
   }
 };
 
@@ -36558,7 +36787,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   create(threadID, body, options) {
-    return this._client.post(path20`/threads/${threadID}/messages`, {
+    return this._client.post(path21`/threads/${threadID}/messages`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36571,7 +36800,7 @@ var Messages2 = class extends APIResource {
    */
   retrieve(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path20`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.get(path21`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36583,7 +36812,7 @@ var Messages2 = class extends APIResource {
    */
   update(messageID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path20`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.post(path21`/threads/${thread_id}/messages/${messageID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36595,7 +36824,7 @@ var Messages2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path20`/threads/${threadID}/messages`, CursorPage, {
+    return this._client.getAPIList(path21`/threads/${threadID}/messages`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36608,7 +36837,7 @@ var Messages2 = class extends APIResource {
    */
   delete(messageID, params, options) {
     const { thread_id } = params;
-    return this._client.delete(path20`/threads/${thread_id}/messages/${messageID}`, {
+    return this._client.delete(path21`/threads/${thread_id}/messages/${messageID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -36624,7 +36853,7 @@ var Steps = class extends APIResource {
    */
   retrieve(stepID, params, options) {
     const { thread_id, run_id, ...query } = params;
-    return this._client.get(path20`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
+    return this._client.get(path21`/threads/${thread_id}/runs/${run_id}/steps/${stepID}`, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -36637,7 +36866,7 @@ var Steps = class extends APIResource {
    */
   list(runID, params, options) {
     const { thread_id, ...query } = params;
-    return this._client.getAPIList(path20`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
+    return this._client.getAPIList(path21`/threads/${thread_id}/runs/${runID}/steps`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37219,7 +37448,7 @@ var Runs = class extends APIResource {
   }
   create(threadID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path20`/threads/${threadID}/runs`, {
+    return this._client.post(path21`/threads/${threadID}/runs`, {
       query: { include },
       body,
       ...options,
@@ -37235,7 +37464,7 @@ var Runs = class extends APIResource {
    */
   retrieve(runID, params, options) {
     const { thread_id } = params;
-    return this._client.get(path20`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.get(path21`/threads/${thread_id}/runs/${runID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37247,7 +37476,7 @@ var Runs = class extends APIResource {
    */
   update(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path20`/threads/${thread_id}/runs/${runID}`, {
+    return this._client.post(path21`/threads/${thread_id}/runs/${runID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37259,7 +37488,7 @@ var Runs = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   list(threadID, query = {}, options) {
-    return this._client.getAPIList(path20`/threads/${threadID}/runs`, CursorPage, {
+    return this._client.getAPIList(path21`/threads/${threadID}/runs`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37272,7 +37501,7 @@ var Runs = class extends APIResource {
    */
   cancel(runID, params, options) {
     const { thread_id } = params;
-    return this._client.post(path20`/threads/${thread_id}/runs/${runID}/cancel`, {
+    return this._client.post(path21`/threads/${thread_id}/runs/${runID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37350,7 +37579,7 @@ var Runs = class extends APIResource {
   }
   submitToolOutputs(runID, params, options) {
     const { thread_id, ...body } = params;
-    return this._client.post(path20`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
+    return this._client.post(path21`/threads/${thread_id}/runs/${runID}/submit_tool_outputs`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]),
@@ -37403,7 +37632,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   retrieve(threadID, options) {
-    return this._client.get(path20`/threads/${threadID}`, {
+    return this._client.get(path21`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37414,7 +37643,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   update(threadID, body, options) {
-    return this._client.post(path20`/threads/${threadID}`, {
+    return this._client.post(path21`/threads/${threadID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -37426,7 +37655,7 @@ var Threads2 = class extends APIResource {
    * @deprecated The Assistants API is deprecated in favor of the Responses API
    */
   delete(threadID, options) {
-    return this._client.delete(path20`/threads/${threadID}`, {
+    return this._client.delete(path21`/threads/${threadID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -37488,7 +37717,7 @@ var Content = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path20`/containers/${container_id}/files/${fileID}/content`, {
+    return this._client.get(path21`/containers/${container_id}/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37509,20 +37738,20 @@ var Files = class extends APIResource {
    * a JSON request with a file ID.
    */
   create(containerID, body, options) {
-    return this._client.post(path20`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path21`/containers/${containerID}/files`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Retrieve Container File
    */
   retrieve(fileID, params, options) {
     const { container_id } = params;
-    return this._client.get(path20`/containers/${container_id}/files/${fileID}`, options);
+    return this._client.get(path21`/containers/${container_id}/files/${fileID}`, options);
   }
   /**
    * List Container files
    */
   list(containerID, query = {}, options) {
-    return this._client.getAPIList(path20`/containers/${containerID}/files`, CursorPage, {
+    return this._client.getAPIList(path21`/containers/${containerID}/files`, CursorPage, {
       query,
       ...options
     });
@@ -37532,7 +37761,7 @@ var Files = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { container_id } = params;
-    return this._client.delete(path20`/containers/${container_id}/files/${fileID}`, {
+    return this._client.delete(path21`/containers/${container_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37556,7 +37785,7 @@ var Containers = class extends APIResource {
    * Retrieve Container
    */
   retrieve(containerID, options) {
-    return this._client.get(path20`/containers/${containerID}`, options);
+    return this._client.get(path21`/containers/${containerID}`, options);
   }
   /**
    * List Containers
@@ -37568,7 +37797,7 @@ var Containers = class extends APIResource {
    * Delete Container
    */
   delete(containerID, options) {
-    return this._client.delete(path20`/containers/${containerID}`, {
+    return this._client.delete(path21`/containers/${containerID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -37583,7 +37812,7 @@ var Items = class extends APIResource {
    */
   create(conversationID, params, options) {
     const { include, ...body } = params;
-    return this._client.post(path20`/conversations/${conversationID}/items`, {
+    return this._client.post(path21`/conversations/${conversationID}/items`, {
       query: { include },
       body,
       ...options
@@ -37594,20 +37823,20 @@ var Items = class extends APIResource {
    */
   retrieve(itemID, params, options) {
     const { conversation_id, ...query } = params;
-    return this._client.get(path20`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
+    return this._client.get(path21`/conversations/${conversation_id}/items/${itemID}`, { query, ...options });
   }
   /**
    * List all items for a conversation with the given ID.
    */
   list(conversationID, query = {}, options) {
-    return this._client.getAPIList(path20`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/conversations/${conversationID}/items`, ConversationCursorPage, { query, ...options });
   }
   /**
    * Delete an item from a conversation with the given IDs.
    */
   delete(itemID, params, options) {
     const { conversation_id } = params;
-    return this._client.delete(path20`/conversations/${conversation_id}/items/${itemID}`, options);
+    return this._client.delete(path21`/conversations/${conversation_id}/items/${itemID}`, options);
   }
 };
 
@@ -37627,19 +37856,19 @@ var Conversations = class extends APIResource {
    * Get a conversation
    */
   retrieve(conversationID, options) {
-    return this._client.get(path20`/conversations/${conversationID}`, options);
+    return this._client.get(path21`/conversations/${conversationID}`, options);
   }
   /**
    * Update a conversation
    */
   update(conversationID, body, options) {
-    return this._client.post(path20`/conversations/${conversationID}`, { body, ...options });
+    return this._client.post(path21`/conversations/${conversationID}`, { body, ...options });
   }
   /**
    * Delete a conversation. Items in the conversation will not be deleted.
    */
   delete(conversationID, options) {
-    return this._client.delete(path20`/conversations/${conversationID}`, options);
+    return this._client.delete(path21`/conversations/${conversationID}`, options);
   }
 };
 Conversations.Items = Items;
@@ -37694,14 +37923,14 @@ var OutputItems = class extends APIResource {
    */
   retrieve(outputItemID, params, options) {
     const { eval_id, run_id } = params;
-    return this._client.get(path20`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
+    return this._client.get(path21`/evals/${eval_id}/runs/${run_id}/output_items/${outputItemID}`, options);
   }
   /**
    * Get a list of output items for an evaluation run.
    */
   list(runID, params, options) {
     const { eval_id, ...query } = params;
-    return this._client.getAPIList(path20`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/evals/${eval_id}/runs/${runID}/output_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -37717,20 +37946,20 @@ var Runs2 = class extends APIResource {
    * schema specified in the config of the evaluation.
    */
   create(evalID, body, options) {
-    return this._client.post(path20`/evals/${evalID}/runs`, { body, ...options });
+    return this._client.post(path21`/evals/${evalID}/runs`, { body, ...options });
   }
   /**
    * Get an evaluation run by ID.
    */
   retrieve(runID, params, options) {
     const { eval_id } = params;
-    return this._client.get(path20`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.get(path21`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Get a list of runs for an evaluation.
    */
   list(evalID, query = {}, options) {
-    return this._client.getAPIList(path20`/evals/${evalID}/runs`, CursorPage, {
+    return this._client.getAPIList(path21`/evals/${evalID}/runs`, CursorPage, {
       query,
       ...options
     });
@@ -37740,14 +37969,14 @@ var Runs2 = class extends APIResource {
    */
   delete(runID, params, options) {
     const { eval_id } = params;
-    return this._client.delete(path20`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.delete(path21`/evals/${eval_id}/runs/${runID}`, options);
   }
   /**
    * Cancel an ongoing evaluation run.
    */
   cancel(runID, params, options) {
     const { eval_id } = params;
-    return this._client.post(path20`/evals/${eval_id}/runs/${runID}`, options);
+    return this._client.post(path21`/evals/${eval_id}/runs/${runID}`, options);
   }
 };
 Runs2.OutputItems = OutputItems;
@@ -37773,13 +38002,13 @@ var Evals = class extends APIResource {
    * Get an evaluation by ID.
    */
   retrieve(evalID, options) {
-    return this._client.get(path20`/evals/${evalID}`, options);
+    return this._client.get(path21`/evals/${evalID}`, options);
   }
   /**
    * Update certain properties of an evaluation.
    */
   update(evalID, body, options) {
-    return this._client.post(path20`/evals/${evalID}`, { body, ...options });
+    return this._client.post(path21`/evals/${evalID}`, { body, ...options });
   }
   /**
    * List evaluations for a project.
@@ -37791,7 +38020,7 @@ var Evals = class extends APIResource {
    * Delete an evaluation.
    */
   delete(evalID, options) {
-    return this._client.delete(path20`/evals/${evalID}`, options);
+    return this._client.delete(path21`/evals/${evalID}`, options);
   }
 };
 Evals.Runs = Runs2;
@@ -37827,7 +38056,7 @@ var Files2 = class extends APIResource {
    * Returns information about a specific file.
    */
   retrieve(fileID, options) {
-    return this._client.get(path20`/files/${fileID}`, options);
+    return this._client.get(path21`/files/${fileID}`, options);
   }
   /**
    * Returns a list of files.
@@ -37839,13 +38068,13 @@ var Files2 = class extends APIResource {
    * Delete a file and remove it from all vector stores.
    */
   delete(fileID, options) {
-    return this._client.delete(path20`/files/${fileID}`, options);
+    return this._client.delete(path21`/files/${fileID}`, options);
   }
   /**
    * Returns the contents of the specified file.
    */
   content(fileID, options) {
-    return this._client.get(path20`/files/${fileID}/content`, {
+    return this._client.get(path21`/files/${fileID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -37948,7 +38177,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   create(fineTunedModelCheckpoint, body, options) {
-    return this._client.getAPIList(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
+    return this._client.getAPIList(path21`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, Page, { body, method: "post", ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -37959,7 +38188,7 @@ var Permissions = class extends APIResource {
    * @deprecated Retrieve is deprecated. Please swap to the paginated list method instead.
    */
   retrieve(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.get(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
+    return this._client.get(path21`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, {
       query,
       ...options
     });
@@ -37981,7 +38210,7 @@ var Permissions = class extends APIResource {
    * ```
    */
   list(fineTunedModelCheckpoint, query = {}, options) {
-    return this._client.getAPIList(path20`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/fine_tuning/checkpoints/${fineTunedModelCheckpoint}/permissions`, ConversationCursorPage, { query, ...options });
   }
   /**
    * **NOTE:** This endpoint requires an [admin API key](../admin-api-keys).
@@ -38003,7 +38232,7 @@ var Permissions = class extends APIResource {
    */
   delete(permissionID, params, options) {
     const { fine_tuned_model_checkpoint } = params;
-    return this._client.delete(path20`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
+    return this._client.delete(path21`/fine_tuning/checkpoints/${fine_tuned_model_checkpoint}/permissions/${permissionID}`, options);
   }
 };
 
@@ -38032,7 +38261,7 @@ var Checkpoints2 = class extends APIResource {
    * ```
    */
   list(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path20`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/fine_tuning/jobs/${fineTuningJobID}/checkpoints`, CursorPage, { query, ...options });
   }
 };
 
@@ -38075,7 +38304,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   retrieve(fineTuningJobID, options) {
-    return this._client.get(path20`/fine_tuning/jobs/${fineTuningJobID}`, options);
+    return this._client.get(path21`/fine_tuning/jobs/${fineTuningJobID}`, options);
   }
   /**
    * List your organization's fine-tuning jobs
@@ -38102,7 +38331,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   cancel(fineTuningJobID, options) {
-    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
+    return this._client.post(path21`/fine_tuning/jobs/${fineTuningJobID}/cancel`, options);
   }
   /**
    * Get status updates for a fine-tuning job.
@@ -38118,7 +38347,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   listEvents(fineTuningJobID, query = {}, options) {
-    return this._client.getAPIList(path20`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/fine_tuning/jobs/${fineTuningJobID}/events`, CursorPage, { query, ...options });
   }
   /**
    * Pause a fine-tune job.
@@ -38131,7 +38360,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   pause(fineTuningJobID, options) {
-    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
+    return this._client.post(path21`/fine_tuning/jobs/${fineTuningJobID}/pause`, options);
   }
   /**
    * Resume a fine-tune job.
@@ -38144,7 +38373,7 @@ var Jobs = class extends APIResource {
    * ```
    */
   resume(fineTuningJobID, options) {
-    return this._client.post(path20`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
+    return this._client.post(path21`/fine_tuning/jobs/${fineTuningJobID}/resume`, options);
   }
 };
 Jobs.Checkpoints = Checkpoints2;
@@ -38207,7 +38436,7 @@ var Models = class extends APIResource {
    * the owner and permissioning.
    */
   retrieve(model, options) {
-    return this._client.get(path20`/models/${model}`, options);
+    return this._client.get(path21`/models/${model}`, options);
   }
   /**
    * Lists the currently available models, and provides basic information about each
@@ -38221,7 +38450,7 @@ var Models = class extends APIResource {
    * delete a model.
    */
   delete(model, options) {
-    return this._client.delete(path20`/models/${model}`, options);
+    return this._client.delete(path21`/models/${model}`, options);
   }
 };
 
@@ -38250,7 +38479,7 @@ var Calls = class extends APIResource {
    * ```
    */
   accept(callID, body, options) {
-    return this._client.post(path20`/realtime/calls/${callID}/accept`, {
+    return this._client.post(path21`/realtime/calls/${callID}/accept`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38265,7 +38494,7 @@ var Calls = class extends APIResource {
    * ```
    */
   hangup(callID, options) {
-    return this._client.post(path20`/realtime/calls/${callID}/hangup`, {
+    return this._client.post(path21`/realtime/calls/${callID}/hangup`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -38281,7 +38510,7 @@ var Calls = class extends APIResource {
    * ```
    */
   refer(callID, body, options) {
-    return this._client.post(path20`/realtime/calls/${callID}/refer`, {
+    return this._client.post(path21`/realtime/calls/${callID}/refer`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38296,7 +38525,7 @@ var Calls = class extends APIResource {
    * ```
    */
   reject(callID, body = {}, options) {
-    return this._client.post(path20`/realtime/calls/${callID}/reject`, {
+    return this._client.post(path21`/realtime/calls/${callID}/reject`, {
       body,
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
@@ -38744,7 +38973,7 @@ var InputItems = class extends APIResource {
    * ```
    */
   list(responseID, query = {}, options) {
-    return this._client.getAPIList(path20`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
+    return this._client.getAPIList(path21`/responses/${responseID}/input_items`, CursorPage, { query, ...options });
   }
 };
 
@@ -38782,7 +39011,7 @@ var Responses = class extends APIResource {
     });
   }
   retrieve(responseID, query = {}, options) {
-    return this._client.get(path20`/responses/${responseID}`, {
+    return this._client.get(path21`/responses/${responseID}`, {
       query,
       ...options,
       stream: query?.stream ?? false
@@ -38804,7 +39033,7 @@ var Responses = class extends APIResource {
    * ```
    */
   delete(responseID, options) {
-    return this._client.delete(path20`/responses/${responseID}`, {
+    return this._client.delete(path21`/responses/${responseID}`, {
       ...options,
       headers: buildHeaders([{ Accept: "*/*" }, options?.headers])
     });
@@ -38831,7 +39060,7 @@ var Responses = class extends APIResource {
    * ```
    */
   cancel(responseID, options) {
-    return this._client.post(path20`/responses/${responseID}/cancel`, options);
+    return this._client.post(path21`/responses/${responseID}/cancel`, options);
   }
   /**
    * Compact a conversation. Returns a compacted response object.
@@ -38861,7 +39090,7 @@ var Content2 = class extends APIResource {
    * Download a skill zip bundle by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path20`/skills/${skillID}/content`, {
+    return this._client.get(path21`/skills/${skillID}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38876,7 +39105,7 @@ var Content3 = class extends APIResource {
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path20`/skills/${skill_id}/versions/${version}/content`, {
+    return this._client.get(path21`/skills/${skill_id}/versions/${version}/content`, {
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
       __binaryResponse: true
@@ -38894,20 +39123,20 @@ var Versions = class extends APIResource {
    * Create a new immutable skill version.
    */
   create(skillID, body = {}, options) {
-    return this._client.post(path20`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path21`/skills/${skillID}/versions`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
   /**
    * Get a specific skill version.
    */
   retrieve(version, params, options) {
     const { skill_id } = params;
-    return this._client.get(path20`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.get(path21`/skills/${skill_id}/versions/${version}`, options);
   }
   /**
    * List skill versions for a skill.
    */
   list(skillID, query = {}, options) {
-    return this._client.getAPIList(path20`/skills/${skillID}/versions`, CursorPage, {
+    return this._client.getAPIList(path21`/skills/${skillID}/versions`, CursorPage, {
       query,
       ...options
     });
@@ -38917,7 +39146,7 @@ var Versions = class extends APIResource {
    */
   delete(version, params, options) {
     const { skill_id } = params;
-    return this._client.delete(path20`/skills/${skill_id}/versions/${version}`, options);
+    return this._client.delete(path21`/skills/${skill_id}/versions/${version}`, options);
   }
 };
 Versions.Content = Content3;
@@ -38939,13 +39168,13 @@ var Skills = class extends APIResource {
    * Get a skill by its ID.
    */
   retrieve(skillID, options) {
-    return this._client.get(path20`/skills/${skillID}`, options);
+    return this._client.get(path21`/skills/${skillID}`, options);
   }
   /**
    * Update the default version pointer for a skill.
    */
   update(skillID, body, options) {
-    return this._client.post(path20`/skills/${skillID}`, { body, ...options });
+    return this._client.post(path21`/skills/${skillID}`, { body, ...options });
   }
   /**
    * List all skills for the current project.
@@ -38957,7 +39186,7 @@ var Skills = class extends APIResource {
    * Delete a skill by its ID.
    */
   delete(skillID, options) {
-    return this._client.delete(path20`/skills/${skillID}`, options);
+    return this._client.delete(path21`/skills/${skillID}`, options);
   }
 };
 Skills.Content = Content2;
@@ -38979,7 +39208,7 @@ var Parts = class extends APIResource {
    * [complete the Upload](https://platform.openai.com/docs/api-reference/uploads/complete).
    */
   create(uploadID, body, options) {
-    return this._client.post(path20`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path21`/uploads/${uploadID}/parts`, multipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -39021,7 +39250,7 @@ var Uploads = class extends APIResource {
    * Returns the Upload object with status `cancelled`.
    */
   cancel(uploadID, options) {
-    return this._client.post(path20`/uploads/${uploadID}/cancel`, options);
+    return this._client.post(path21`/uploads/${uploadID}/cancel`, options);
   }
   /**
    * Completes the
@@ -39041,7 +39270,7 @@ var Uploads = class extends APIResource {
    * object.
    */
   complete(uploadID, body, options) {
-    return this._client.post(path20`/uploads/${uploadID}/complete`, { body, ...options });
+    return this._client.post(path21`/uploads/${uploadID}/complete`, { body, ...options });
   }
 };
 Uploads.Parts = Parts;
@@ -39071,7 +39300,7 @@ var FileBatches = class extends APIResource {
    * Create a vector store file batch.
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path20`/vector_stores/${vectorStoreID}/file_batches`, {
+    return this._client.post(path21`/vector_stores/${vectorStoreID}/file_batches`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39082,7 +39311,7 @@ var FileBatches = class extends APIResource {
    */
   retrieve(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
+    return this._client.get(path21`/vector_stores/${vector_store_id}/file_batches/${batchID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39093,7 +39322,7 @@ var FileBatches = class extends APIResource {
    */
   cancel(batchID, params, options) {
     const { vector_store_id } = params;
-    return this._client.post(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
+    return this._client.post(path21`/vector_stores/${vector_store_id}/file_batches/${batchID}/cancel`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39110,7 +39339,7 @@ var FileBatches = class extends APIResource {
    */
   listFiles(batchID, params, options) {
     const { vector_store_id, ...query } = params;
-    return this._client.getAPIList(path20`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path21`/vector_stores/${vector_store_id}/file_batches/${batchID}/files`, CursorPage, { query, ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
   /**
    * Wait for the given file batch to be processed.
@@ -39190,7 +39419,7 @@ var Files3 = class extends APIResource {
    * [vector store](https://platform.openai.com/docs/api-reference/vector-stores/object).
    */
   create(vectorStoreID, body, options) {
-    return this._client.post(path20`/vector_stores/${vectorStoreID}/files`, {
+    return this._client.post(path21`/vector_stores/${vectorStoreID}/files`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39201,7 +39430,7 @@ var Files3 = class extends APIResource {
    */
   retrieve(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.get(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.get(path21`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39211,7 +39440,7 @@ var Files3 = class extends APIResource {
    */
   update(fileID, params, options) {
     const { vector_store_id, ...body } = params;
-    return this._client.post(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.post(path21`/vector_stores/${vector_store_id}/files/${fileID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39221,7 +39450,7 @@ var Files3 = class extends APIResource {
    * Returns a list of vector store files.
    */
   list(vectorStoreID, query = {}, options) {
-    return this._client.getAPIList(path20`/vector_stores/${vectorStoreID}/files`, CursorPage, {
+    return this._client.getAPIList(path21`/vector_stores/${vectorStoreID}/files`, CursorPage, {
       query,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39235,7 +39464,7 @@ var Files3 = class extends APIResource {
    */
   delete(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.delete(path20`/vector_stores/${vector_store_id}/files/${fileID}`, {
+    return this._client.delete(path21`/vector_stores/${vector_store_id}/files/${fileID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39310,7 +39539,7 @@ var Files3 = class extends APIResource {
    */
   content(fileID, params, options) {
     const { vector_store_id } = params;
-    return this._client.getAPIList(path20`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
+    return this._client.getAPIList(path21`/vector_stores/${vector_store_id}/files/${fileID}/content`, Page, { ...options, headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers]) });
   }
 };
 
@@ -39335,7 +39564,7 @@ var VectorStores = class extends APIResource {
    * Retrieves a vector store.
    */
   retrieve(vectorStoreID, options) {
-    return this._client.get(path20`/vector_stores/${vectorStoreID}`, {
+    return this._client.get(path21`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39344,7 +39573,7 @@ var VectorStores = class extends APIResource {
    * Modifies a vector store.
    */
   update(vectorStoreID, body, options) {
-    return this._client.post(path20`/vector_stores/${vectorStoreID}`, {
+    return this._client.post(path21`/vector_stores/${vectorStoreID}`, {
       body,
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
@@ -39364,7 +39593,7 @@ var VectorStores = class extends APIResource {
    * Delete a vector store.
    */
   delete(vectorStoreID, options) {
-    return this._client.delete(path20`/vector_stores/${vectorStoreID}`, {
+    return this._client.delete(path21`/vector_stores/${vectorStoreID}`, {
       ...options,
       headers: buildHeaders([{ "OpenAI-Beta": "assistants=v2" }, options?.headers])
     });
@@ -39374,7 +39603,7 @@ var VectorStores = class extends APIResource {
    * filter.
    */
   search(vectorStoreID, body, options) {
-    return this._client.getAPIList(path20`/vector_stores/${vectorStoreID}/search`, Page, {
+    return this._client.getAPIList(path21`/vector_stores/${vectorStoreID}/search`, Page, {
       body,
       method: "post",
       ...options,
@@ -39397,7 +39626,7 @@ var Videos = class extends APIResource {
    * Fetch the latest metadata for a generated video.
    */
   retrieve(videoID, options) {
-    return this._client.get(path20`/videos/${videoID}`, options);
+    return this._client.get(path21`/videos/${videoID}`, options);
   }
   /**
    * List recently generated videos for the current project.
@@ -39409,7 +39638,7 @@ var Videos = class extends APIResource {
    * Permanently delete a completed or failed video and its stored assets.
    */
   delete(videoID, options) {
-    return this._client.delete(path20`/videos/${videoID}`, options);
+    return this._client.delete(path21`/videos/${videoID}`, options);
   }
   /**
    * Create a character from an uploaded video.
@@ -39423,7 +39652,7 @@ var Videos = class extends APIResource {
    * Streams the rendered video content for the specified video job.
    */
   downloadContent(videoID, query = {}, options) {
-    return this._client.get(path20`/videos/${videoID}/content`, {
+    return this._client.get(path21`/videos/${videoID}/content`, {
       query,
       ...options,
       headers: buildHeaders([{ Accept: "application/binary" }, options?.headers]),
@@ -39447,13 +39676,13 @@ var Videos = class extends APIResource {
    * Fetch a character.
    */
   getCharacter(characterID, options) {
-    return this._client.get(path20`/videos/characters/${characterID}`, options);
+    return this._client.get(path21`/videos/characters/${characterID}`, options);
   }
   /**
    * Create a remix of a completed video using a refreshed prompt.
    */
   remix(videoID, body, options) {
-    return this._client.post(path20`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
+    return this._client.post(path21`/videos/${videoID}/remix`, maybeMultipartFormRequestOptions({ body, ...options }, this._client));
   }
 };
 
@@ -39677,9 +39906,9 @@ var OpenAI = class {
     this.apiKey = token;
     return true;
   }
-  buildURL(path39, query, defaultBaseURL) {
+  buildURL(path40, query, defaultBaseURL) {
     const baseURL = !__classPrivateFieldGet(this, _OpenAI_instances, "m", _OpenAI_baseURLOverridden).call(this) && defaultBaseURL || this.baseURL;
-    const url = isAbsoluteURL(path39) ? new URL(path39) : new URL(baseURL + (baseURL.endsWith("/") && path39.startsWith("/") ? path39.slice(1) : path39));
+    const url = isAbsoluteURL(path40) ? new URL(path40) : new URL(baseURL + (baseURL.endsWith("/") && path40.startsWith("/") ? path40.slice(1) : path40));
     const defaultQuery = this.defaultQuery();
     const pathQuery = Object.fromEntries(url.searchParams);
     if (!isEmptyObj(defaultQuery) || !isEmptyObj(pathQuery)) {
@@ -39704,24 +39933,24 @@ var OpenAI = class {
    */
   async prepareRequest(request, { url, options }) {
   }
-  get(path39, opts) {
-    return this.methodRequest("get", path39, opts);
+  get(path40, opts) {
+    return this.methodRequest("get", path40, opts);
   }
-  post(path39, opts) {
-    return this.methodRequest("post", path39, opts);
+  post(path40, opts) {
+    return this.methodRequest("post", path40, opts);
   }
-  patch(path39, opts) {
-    return this.methodRequest("patch", path39, opts);
+  patch(path40, opts) {
+    return this.methodRequest("patch", path40, opts);
   }
-  put(path39, opts) {
-    return this.methodRequest("put", path39, opts);
+  put(path40, opts) {
+    return this.methodRequest("put", path40, opts);
   }
-  delete(path39, opts) {
-    return this.methodRequest("delete", path39, opts);
+  delete(path40, opts) {
+    return this.methodRequest("delete", path40, opts);
   }
-  methodRequest(method, path39, opts) {
+  methodRequest(method, path40, opts) {
     return this.request(Promise.resolve(opts).then((opts2) => {
-      return { method, path: path39, ...opts2 };
+      return { method, path: path40, ...opts2 };
     }));
   }
   request(options, remainingRetries = null) {
@@ -39825,8 +40054,8 @@ var OpenAI = class {
     }));
     return { response, options, controller, requestLogID, retryOfRequestLogID, startTime };
   }
-  getAPIList(path39, Page2, opts) {
-    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path39, ...opts2 })) : { method: "get", path: path39, ...opts });
+  getAPIList(path40, Page2, opts) {
+    return this.requestAPIList(Page2, opts && "then" in opts ? opts.then((opts2) => ({ method: "get", path: path40, ...opts2 })) : { method: "get", path: path40, ...opts });
   }
   requestAPIList(Page2, options) {
     const request = this.makeRequest(options, null, void 0);
@@ -39905,8 +40134,8 @@ var OpenAI = class {
   }
   async buildRequest(inputOptions, { retryCount = 0 } = {}) {
     const options = { ...inputOptions };
-    const { method, path: path39, query, defaultBaseURL } = options;
-    const url = this.buildURL(path39, query, defaultBaseURL);
+    const { method, path: path40, query, defaultBaseURL } = options;
+    const url = this.buildURL(path40, query, defaultBaseURL);
     if ("timeout" in options)
       validatePositiveInteger("timeout", options.timeout);
     options.timeout = options.timeout ?? this.timeout;
@@ -40248,7 +40477,7 @@ function createProviders(specs, ctx) {
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var import_yaml2 = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync10, readdirSync as readdirSync5, existsSync as existsSync12 } from "node:fs";
-import path21 from "node:path";
+import path22 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/tasks/hidden-tests.ts
@@ -40375,13 +40604,13 @@ var Diff = class {
       editLength++;
     };
     if (callback) {
-      (function exec10() {
+      (function exec11() {
         setTimeout(function() {
           if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
             return callback(void 0);
           }
           if (!execEditLength()) {
-            exec10();
+            exec11();
           }
         }, 0);
       })();
@@ -40394,16 +40623,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path39, added, removed, oldPosInc, options) {
-    const last = path39.lastComponent;
+  addToPath(path40, added, removed, oldPosInc, options) {
+    const last = path40.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path39.oldPos + oldPosInc,
+        oldPos: path40.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path39.oldPos + oldPosInc,
+        oldPos: path40.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -41499,10 +41728,10 @@ function unprovenRequirements(reqs, subject, graded2) {
 
 // src/tasks/loader.ts
 function builtinTasksRoot() {
-  let dir = path21.dirname(fileURLToPath2(import.meta.url));
+  let dir = path22.dirname(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync12(path21.join(dir, "tasks", "react", "suite.yml"))) return path21.join(dir, "tasks");
-    dir = path21.dirname(dir);
+    if (existsSync12(path22.join(dir, "tasks", "react", "suite.yml"))) return path22.join(dir, "tasks");
+    dir = path22.dirname(dir);
   }
   throw new Error("cannot find the built-in tasks/ folder next to the aibench package");
 }
@@ -41519,7 +41748,7 @@ function readYaml(file, schema) {
 }
 var FRONT_MATTER = /^---\n([\s\S]*?)\n---\n?/;
 function loadMutant(dir, name, base) {
-  const whyPath = path21.join(dir, "why.md");
+  const whyPath = path22.join(dir, "why.md");
   if (!existsSync12(whyPath)) throw new UsageError(`${dir}: a mutant needs a why.md naming its failure mode`);
   const text2 = readFileSync10(whyPath, "utf8");
   const match = FRONT_MATTER.exec(text2);
@@ -41534,7 +41763,7 @@ function loadMutant(dir, name, base) {
     const files = applyMutantPatch(stored.get(MUTANT_PATCH), base.reference, base.starter);
     return { name, files, expect: parsed.data, why, stored: "patch" };
   } catch (err) {
-    throw new UsageError(`${path21.join(dir, MUTANT_PATCH)}: ${err.message}`);
+    throw new UsageError(`${path22.join(dir, MUTANT_PATCH)}: ${err.message}`);
   }
 }
 var DEFAULT_TIMEOUTS = {
@@ -41544,28 +41773,28 @@ var DEFAULT_TIMEOUTS = {
   python: { build: 30, test: 60 }
 };
 function loadTask(suite, dir) {
-  const taskFile = path21.join(dir, "task.yml");
+  const taskFile = path22.join(dir, "task.yml");
   const meta = readYaml(taskFile, taskFileSchema);
-  const folder = path21.basename(dir);
+  const folder = path22.basename(dir);
   if (meta.id !== folder) throw new UsageError(`${taskFile}: id: "${meta.id}" must equal the folder name "${folder}"`);
-  const promptPath = path21.join(dir, "prompt.md");
+  const promptPath = path22.join(dir, "prompt.md");
   if (!existsSync12(promptPath)) throw new UsageError(`${dir}: missing prompt.md`);
   const isEditable = (0, import_picomatch.default)(meta.editable, { dot: false });
   const knownRules = /* @__PURE__ */ new Set(["*", ...tamperRuleIds(suite.toolchain)]);
   const unknownRule = meta.allow.find((r) => !knownRules.has(r));
   if (unknownRule) throw new UsageError(`${taskFile}: allow: unknown rule "${unknownRule}" (known: ${[...knownRules].join(", ")})`);
-  const starter = readTree(path21.join(dir, "starter"));
-  const hidden = readTree(path21.join(dir, "hidden"));
+  const starter = readTree(path22.join(dir, "starter"));
+  const hidden = readTree(path22.join(dir, "hidden"));
   const missingSupp = meta.checks.find((c) => c.kind === "tsan" && c.suppressions && !hidden.has(c.suppressions));
   if (missingSupp?.kind === "tsan")
     throw new UsageError(`${taskFile}: checks: ${missingSupp.name}: suppressions "${missingSupp.suppressions}" is not a file in hidden/`);
   const protectedPaths = [...hidden.keys(), ...suite.fixture?.files.keys() ?? []];
   const clash = protectedPaths.find((rel) => isEditable(rel));
   if (clash) throw new UsageError(`${taskFile}: editable: matches the protected file "${clash}"; narrow the globs`);
-  const reference = readTree(path21.join(dir, "reference"));
-  const mutantsDir = path21.join(dir, "mutants");
-  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path21.join(mutantsDir, m))).sort().map((m) => loadMutant(path21.join(mutantsDir, m), m, { reference, starter })) : [];
-  const requirementsPath = path21.join(dir, "REQUIREMENTS.md");
+  const reference = readTree(path22.join(dir, "reference"));
+  const mutantsDir = path22.join(dir, "mutants");
+  const mutants = isDirectory(mutantsDir) ? readdirSync5(mutantsDir).filter((m) => isDirectory(path22.join(mutantsDir, m))).sort().map((m) => loadMutant(path22.join(mutantsDir, m), m, { reference, starter })) : [];
+  const requirementsPath = path22.join(dir, "REQUIREMENTS.md");
   const requirements = existsSync12(requirementsPath) ? parseRequirements(readFileSync10(requirementsPath, "utf8"), requirementsPath) : null;
   const prompt = readFileSync10(promptPath, "utf8");
   return {
@@ -41593,13 +41822,13 @@ function loadTask(suite, dir) {
   };
 }
 function loadSuite(dir) {
-  const meta = readYaml(path21.join(dir, "suite.yml"), suiteFileSchema);
+  const meta = readYaml(path22.join(dir, "suite.yml"), suiteFileSchema);
   const suite = { name: meta.name, title: meta.title ?? meta.name, toolchain: meta.toolchain, dir };
   if (meta.toolchain === "node") {
-    if (!meta.fixture) throw new UsageError(`${path21.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
-    const fixtureDir2 = path21.join(dir, meta.fixture);
+    if (!meta.fixture) throw new UsageError(`${path22.join(dir, "suite.yml")}: fixture: a node suite needs a fixture folder`);
+    const fixtureDir2 = path22.join(dir, meta.fixture);
     for (const required of ["package.json", "package-lock.json"]) {
-      if (!existsSync12(path21.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
+      if (!existsSync12(path22.join(fixtureDir2, required))) throw new UsageError(`${fixtureDir2}: missing ${required}`);
     }
     suite.fixture = { dir: fixtureDir2, files: readTree(fixtureDir2, (rel) => rel.includes("/") || rel === "package-lock.json") };
   }
@@ -41611,12 +41840,12 @@ function loadTasks(roots) {
   for (const root of roots) {
     if (!isDirectory(root)) throw new UsageError(`tasks folder "${root}" does not exist`);
     for (const name of readdirSync5(root).sort()) {
-      const suiteDir = path21.join(root, name);
-      if (!existsSync12(path21.join(suiteDir, "suite.yml"))) continue;
+      const suiteDir = path22.join(root, name);
+      if (!existsSync12(path22.join(suiteDir, "suite.yml"))) continue;
       const suite = loadSuite(suiteDir);
       for (const id of readdirSync5(suiteDir).sort()) {
-        const taskDir = path21.join(suiteDir, id);
-        if (!existsSync12(path21.join(taskDir, "task.yml"))) continue;
+        const taskDir = path22.join(suiteDir, id);
+        if (!existsSync12(path22.join(taskDir, "task.yml"))) continue;
         const task = loadTask(suite, taskDir);
         if (seen.has(task.key)) throw new UsageError(`${taskDir}: task "${task.key}" is defined twice`);
         seen.add(task.key);
@@ -41654,24 +41883,24 @@ function selectTasks(all, suites, keys) {
 }
 
 // src/run/run.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-import { accessSync as accessSync2, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync16, readFileSync as readFileSync13, rmSync as rmSync12 } from "node:fs";
-import path37 from "node:path";
+import { randomUUID as randomUUID3 } from "node:crypto";
+import { accessSync as accessSync2, constants as constants4, existsSync as existsSync14, mkdirSync as mkdirSync17, readFileSync as readFileSync13, rmSync as rmSync13 } from "node:fs";
+import path38 from "node:path";
 
 // src/agents/presets.ts
 import { accessSync, constants as constants2, realpathSync as realpathSync2 } from "node:fs";
 import { createRequire } from "node:module";
-import path22 from "node:path";
+import path23 from "node:path";
 function packageDir(real) {
   const marker = "/node_modules/";
   const at2 = real.lastIndexOf(marker);
-  if (at2 < 0) return path22.dirname(real);
+  if (at2 < 0) return path23.dirname(real);
   const rest = real.slice(at2 + marker.length).split("/");
   return real.slice(0, at2 + marker.length) + rest.slice(0, rest[0].startsWith("@") ? 2 : 1).join("/");
 }
 function findExecutable(name, hostEnv, hint) {
   for (const dir of (hostEnv.PATH ?? "").split(":").filter(Boolean)) {
-    const candidate = path22.join(dir, name);
+    const candidate = path23.join(dir, name);
     try {
       accessSync(candidate, constants2.X_OK);
       const real = realpathSync2(candidate);
@@ -41703,9 +41932,9 @@ function codexConfig(proxyOpenAi) {
 }
 function codexNativeDir(pkgDir) {
   try {
-    const require2 = createRequire(path22.join(pkgDir, "package.json"));
+    const require2 = createRequire(path23.join(pkgDir, "package.json"));
     const manifest = require2.resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
-    return [path22.dirname(realpathSync2(manifest))];
+    return [path23.dirname(realpathSync2(manifest))];
   } catch {
     return [];
   }
@@ -41785,7 +42014,7 @@ function agentDefinition(name, declared, hostEnv) {
     // The agent's own files (arguments resolved beside aibench.yml) and what it declared readable.
     readable: [
       .../* @__PURE__ */ new Set([
-        ...agent.command.filter((a) => path22.isAbsolute(a)).map((a) => path22.dirname(a)),
+        ...agent.command.filter((a) => path23.isAbsolute(a)).map((a) => path23.dirname(a)),
         ...agent.readable
       ])
     ],
@@ -41824,14 +42053,14 @@ function createAgent(spec, ctx) {
 }
 
 // src/agents/trial.ts
-import path30 from "node:path";
+import path31 from "node:path";
 
 // src/grade/grade.ts
 import os6 from "node:os";
-import path25 from "node:path";
+import path26 from "node:path";
 
 // src/prompt/extract.ts
-import path23 from "node:path";
+import path24 from "node:path";
 var OPEN_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function fencedBlocks(reply) {
   const lines = reply.replace(/\r\n?/g, "\n").split("\n");
@@ -41896,7 +42125,7 @@ function safeRelativePath(raw) {
   if (!slashed || slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed) || slashed.includes("\0"))
     return null;
   if (slashed.split("/").some((seg) => seg === "..")) return null;
-  const normal = path23.posix.normalize(slashed);
+  const normal = path24.posix.normalize(slashed);
   return normal.startsWith("..") || normal === "." ? null : normal;
 }
 function extractFiles(reply, rules) {
@@ -42029,13 +42258,13 @@ function decideOutcome(obs) {
 }
 
 // src/grade/workspace.ts
-import { lstatSync as lstatSync2, mkdirSync as mkdirSync12, mkdtempSync as mkdtempSync3, rmSync as rmSync8, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync11 } from "node:fs";
-import path24 from "node:path";
+import { lstatSync as lstatSync3, mkdirSync as mkdirSync13, mkdtempSync as mkdtempSync3, rmSync as rmSync9, symlinkSync, unlinkSync as unlinkSync3, writeFileSync as writeFileSync12 } from "node:fs";
+import path25 from "node:path";
 function writeTree(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path24.join(dir, rel);
-    mkdirSync12(path24.dirname(abs), { recursive: true });
-    writeFileSync11(abs, content);
+    const abs = path25.join(dir, rel);
+    mkdirSync13(path25.dirname(abs), { recursive: true });
+    writeFileSync12(abs, content);
   }
 }
 function protectedDirs(task) {
@@ -42059,15 +42288,15 @@ function unwritablePath(rel, taskFiles, replyFiles) {
 }
 function ensureRealFolder(dir) {
   try {
-    if (lstatSync2(dir).isSymbolicLink()) unlinkSync3(dir);
+    if (lstatSync3(dir).isSymbolicLink()) unlinkSync3(dir);
   } catch {
   }
-  mkdirSync12(dir, { recursive: true });
+  mkdirSync13(dir, { recursive: true });
 }
 function createWorkspace(parent, task, modelFiles, nodeModules) {
   ensureRealFolder(parent);
-  const root = mkdtempSync3(path24.join(parent, `${task.suite.name}-${task.id}-`));
-  const dir = path24.join(root, "project");
+  const root = mkdtempSync3(path25.join(parent, `${task.suite.name}-${task.id}-`));
+  const dir = path25.join(root, "project");
   const protectedRel = [
     ...task.hidden.keys(),
     ...task.suite.fixture?.files.keys() ?? [],
@@ -42076,23 +42305,23 @@ function createWorkspace(parent, task, modelFiles, nodeModules) {
   const ws = {
     root,
     dir,
-    scratch: path24.join(root, "scratch"),
-    private: path24.join(root, "private"),
-    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path24.join(dir, rel))
+    scratch: path25.join(root, "scratch"),
+    private: path25.join(root, "private"),
+    protectedPaths: [.../* @__PURE__ */ new Set([...protectedRel, ...protectedDirs(task)])].map((rel) => path25.join(dir, rel))
   };
   try {
-    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync12(d, { recursive: true });
+    for (const d of [ws.dir, ws.scratch, ws.private]) mkdirSync13(d, { recursive: true });
     writeTree(ws.dir, task.starter);
     writeTree(ws.dir, modelFiles);
     writeTree(ws.dir, task.hidden);
     if (task.suite.fixture) writeTree(ws.dir, task.suite.fixture.files);
     if (nodeModules) {
-      rmSync8(path24.join(ws.dir, "node_modules"), { recursive: true, force: true });
-      symlinkSync(nodeModules, path24.join(ws.dir, "node_modules"), "dir");
+      rmSync9(path25.join(ws.dir, "node_modules"), { recursive: true, force: true });
+      symlinkSync(nodeModules, path25.join(ws.dir, "node_modules"), "dir");
     }
   } catch (err) {
     try {
-      rmSync8(root, { recursive: true, force: true });
+      rmSync9(root, { recursive: true, force: true });
     } catch {
     }
     throw err;
@@ -42214,7 +42443,7 @@ The build and the tests were not run: fix this first.`
     };
   }
   const ws = createWorkspace(
-    opts.workRoot ?? path25.join(os6.tmpdir(), "aibench-work"),
+    opts.workRoot ?? path26.join(os6.tmpdir(), "aibench-work"),
     task,
     accepted,
     opts.env.fixtures.get(task.suite.name)
@@ -42262,8 +42491,8 @@ function ungraded() {
 }
 
 // src/run/schedule.ts
-import { mkdirSync as mkdirSync13, readFileSync as readFileSync11 } from "node:fs";
-import path26 from "node:path";
+import { mkdirSync as mkdirSync14, readFileSync as readFileSync11 } from "node:fs";
+import path27 from "node:path";
 var RETRY = 1e12;
 function schedulePriority(expectedGradeMs, attempt) {
   return (attempt > 1 ? RETRY : 0) + expectedGradeMs;
@@ -42289,7 +42518,7 @@ var timesSchema = external_exports.object({
 });
 function readTimes(cacheDir) {
   try {
-    return timesSchema.parse(JSON.parse(readFileSync11(path26.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
+    return timesSchema.parse(JSON.parse(readFileSync11(path27.join(cacheDir, GRADE_TIMES_FILE), "utf8")));
   } catch {
     return { version: 1, tasks: {} };
   }
@@ -42330,8 +42559,8 @@ function recordGradeTimes(cacheDir, tasks, trials) {
     };
   }
   try {
-    mkdirSync13(cacheDir, { recursive: true });
-    writeAtomic(path26.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
+    mkdirSync14(cacheDir, { recursive: true });
+    writeAtomic(path27.join(cacheDir, GRADE_TIMES_FILE), `${JSON.stringify(times, null, 2)}
 `);
   } catch {
   }
@@ -42358,8 +42587,8 @@ function summarizeTrial(key2, attempts, stoppedBy) {
 }
 
 // src/agents/collect.ts
-import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync3, openSync as openSync4, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
-import path27 from "node:path";
+import { closeSync as closeSync4, constants as constants3, fstatSync as fstatSync2, lstatSync as lstatSync4, openSync as openSync4, readdirSync as readdirSync6, readSync as readSync2 } from "node:fs";
+import path28 from "node:path";
 var COLLECT_LIMITS = {
   fileBytes: 1024 * 1024,
   totalBytes: 16 * 1024 * 1024,
@@ -42409,10 +42638,10 @@ function collectWorkspace(dir, task, baseline) {
     }
     for (const name of entries) {
       const childRel = rel ? `${rel}/${name}` : name;
-      const childAbs = path27.join(abs, name);
+      const childAbs = path28.join(abs, name);
       let st2;
       try {
-        st2 = lstatSync3(childAbs);
+        st2 = lstatSync4(childAbs);
       } catch {
         continue;
       }
@@ -42715,13 +42944,13 @@ var MeteringProxy = class {
 };
 
 // src/agents/runner.ts
-import { chmodSync, mkdirSync as mkdirSync14, mkdtempSync as mkdtempSync4, rmSync as rmSync9, symlinkSync as symlinkSync2, writeFileSync as writeFileSync13 } from "node:fs";
+import { chmodSync, mkdirSync as mkdirSync15, mkdtempSync as mkdtempSync4, rmSync as rmSync10, symlinkSync as symlinkSync2, writeFileSync as writeFileSync14 } from "node:fs";
 import os7 from "node:os";
-import path29 from "node:path";
+import path30 from "node:path";
 
 // src/agents/forwarder.ts
-import { writeFileSync as writeFileSync12 } from "node:fs";
-import path28 from "node:path";
+import { writeFileSync as writeFileSync13 } from "node:fs";
+import path29 from "node:path";
 var FORWARDER_SOURCE = `import net from 'node:net';
 import { spawn } from 'node:child_process';
 const [socket, port, cmd, ...args] = process.argv.slice(2);
@@ -42739,8 +42968,8 @@ server.listen(Number(port), '127.0.0.1', () => {
 });
 `;
 function writeForwarder(dir) {
-  const file = path28.join(dir, "aibench-forward.mjs");
-  writeFileSync12(file, FORWARDER_SOURCE);
+  const file = path29.join(dir, "aibench-forward.mjs");
+  writeFileSync13(file, FORWARDER_SOURCE);
   return file;
 }
 var IN_SANDBOX_PORT = 48111;
@@ -42749,32 +42978,32 @@ var IN_SANDBOX_PORT = 48111;
 var PLACEHOLDER_KEY = "aibench-placeholder-key";
 function writeTree2(dir, files) {
   for (const [rel, content] of files) {
-    const abs = path29.join(dir, rel);
-    mkdirSync14(path29.dirname(abs), { recursive: true });
-    writeFileSync13(abs, content);
+    const abs = path30.join(dir, rel);
+    mkdirSync15(path30.dirname(abs), { recursive: true });
+    writeFileSync14(abs, content);
   }
 }
 function prepareAgentWorkspace(task, nodeModules, seed) {
-  const parent = path29.join(os7.tmpdir(), "aibench-agents");
-  mkdirSync14(parent, { recursive: true });
-  const root = mkdtempSync4(path29.join(parent, `${task.suite.name}-${task.id}-`));
+  const parent = path30.join(os7.tmpdir(), "aibench-agents");
+  mkdirSync15(parent, { recursive: true });
+  const root = mkdtempSync4(path30.join(parent, `${task.suite.name}-${task.id}-`));
   const ws = {
     root,
-    dir: path29.join(root, "project"),
-    scratch: path29.join(root, "scratch"),
-    io: path29.join(root, "io"),
+    dir: path30.join(root, "project"),
+    scratch: path30.join(root, "scratch"),
+    io: path30.join(root, "io"),
     baseline: new Map([...task.starter, ...task.suite.fixture?.files ?? []])
   };
-  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync14(d, { recursive: true });
+  for (const d of [ws.dir, ws.scratch, ws.io]) mkdirSync15(d, { recursive: true });
   for (const d of [root, ws.dir, ws.scratch, ws.io]) chmodSync(d, 511);
   writeTree2(ws.dir, ws.baseline);
   if (seed) writeTree2(ws.dir, new Map([...seed].filter(([rel]) => task.isEditable(rel))));
-  if (nodeModules) symlinkSync2(nodeModules, path29.join(ws.dir, "node_modules"), "dir");
+  if (nodeModules) symlinkSync2(nodeModules, path30.join(ws.dir, "node_modules"), "dir");
   return ws;
 }
 function removeAgentWorkspace(ws) {
   try {
-    rmSync9(ws.root, { recursive: true, force: true, maxRetries: 3 });
+    rmSync10(ws.root, { recursive: true, force: true, maxRetries: 3 });
   } catch {
   }
 }
@@ -42805,8 +43034,8 @@ The files in the current directory are the ones you left in your previous sessio
 ${agentRetryPrompt(feedback, attempt, attempts)}`;
 }
 async function runAgentProcess(o) {
-  const taskFile = path29.join(o.ws.io, `task-${o.attempt}.md`);
-  writeFileSync13(taskFile, o.prompt);
+  const taskFile = path30.join(o.ws.io, `task-${o.attempt}.md`);
+  writeFileSync14(taskFile, o.prompt);
   const base = `http://127.0.0.1:${"socket" in o.proxy ? IN_SANDBOX_PORT : o.proxy.port}`;
   const env = sandboxEnv(
     o.ws.scratch,
@@ -42887,7 +43116,7 @@ async function runAgentTrial(agent, task, trial, ctx) {
     }
   });
   const namespaces = env.sandbox.level === "namespaces";
-  const socket = path30.join(ws.io, "proxy.sock");
+  const socket = path31.join(ws.io, "proxy.sock");
   const rc = { agent, task, key: key2, ws, proxy, socket, nodeModules, ctx };
   let stoppedByBudget = false;
   let ranHere = false;
@@ -43057,8 +43286,8 @@ ${run2.stderr}` : ""}`, REPLY_CHARS),
 }
 
 // src/report/html/write.ts
-import { renameSync as renameSync5, writeFileSync as writeFileSync14 } from "node:fs";
-import path31 from "node:path";
+import { renameSync as renameSync5, writeFileSync as writeFileSync15 } from "node:fs";
+import path32 from "node:path";
 
 // src/report/html/page.ts
 import { randomBytes } from "node:crypto";
@@ -44735,13 +44964,13 @@ function drillData(results, tasks = []) {
   const byKey = new Map(tasks.map((t) => [t.key, t]));
   const table = new DiffTable();
   const notes = /* @__PURE__ */ new Set();
-  const usable = /* @__PURE__ */ new Map();
+  const usable2 = /* @__PURE__ */ new Map();
   for (const t of results.tasks) {
     const task = byKey.get(t.key);
     if (!task) notes.add(`${t.key}: task files not found here, replies shown instead of diffs`);
     else if (task.hash !== t.hash)
       notes.add(`${t.key}: task changed since the run, replies shown instead of diffs`);
-    usable.set(t.key, task && task.hash === t.hash ? task : null);
+    usable2.set(t.key, task && task.hash === t.hash ? task : null);
   }
   return {
     isolation: results.sandbox,
@@ -44758,7 +44987,7 @@ function drillData(results, tasks = []) {
       cost: t.cost,
       modelMs: t.modelMs,
       gradeMs: t.gradeMs,
-      attempts: t.attempts.map((a) => attemptView(a, usable.get(t.task) ?? null, table))
+      attempts: t.attempts.map((a) => attemptView(a, usable2.get(t.task) ?? null, table))
     })),
     diffs: table.diffs,
     notes: [...notes]
@@ -44881,9 +45110,9 @@ ${reportTablesHtml(results)}
 async function writeVisualReport(results, outDir, tasks = []) {
   const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
-  const file = path31.join(outDir, HTML_REPORT_FILE);
+  const file = path32.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync14(tmp, renderHtmlReport(results, figures, tasks));
+  writeFileSync15(tmp, renderHtmlReport(results, figures, tasks));
   renameSync5(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
@@ -44951,9 +45180,9 @@ var Checkpoints3 = class {
 };
 
 // src/run/reply-spool.ts
-import { closeSync as closeSync5, mkdtempSync as mkdtempSync5, openSync as openSync5, readSync as readSync3, rmSync as rmSync10, unlinkSync as unlinkSync4, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync5, mkdtempSync as mkdtempSync5, openSync as openSync5, readSync as readSync3, rmSync as rmSync11, unlinkSync as unlinkSync4, writeSync as writeSync2 } from "node:fs";
 import os8 from "node:os";
-import path32 from "node:path";
+import path33 from "node:path";
 var MIN_SPOOLED_CHARS = 1024;
 var MAX_SCRATCH_BYTES = 1024 * 1024;
 var ReplySpool = class {
@@ -44964,11 +45193,11 @@ var ReplySpool = class {
   spooled = [];
   constructor(tmpRoot = os8.tmpdir()) {
     try {
-      const dir = mkdtempSync5(path32.join(tmpRoot, "aibench-replies-"));
-      const file = path32.join(dir, "replies");
+      const dir = mkdtempSync5(path33.join(tmpRoot, "aibench-replies-"));
+      const file = path33.join(dir, "replies");
       this.fd = openSync5(file, "w+", 384);
       unlinkSync4(file);
-      rmSync10(dir, { recursive: true, force: true });
+      rmSync11(dir, { recursive: true, force: true });
     } catch {
       this.fd = null;
     }
@@ -45058,13 +45287,13 @@ function cacheLimit(env, flag) {
 }
 
 // src/cache/prune.ts
-import { renameSync as renameSync6, rmSync as rmSync11 } from "node:fs";
-import path34 from "node:path";
+import { renameSync as renameSync6, rmSync as rmSync12 } from "node:fs";
+import path35 from "node:path";
 
 // src/cache/entries.ts
-import { lstatSync as lstatSync4, readdirSync as readdirSync7 } from "node:fs";
-import path33 from "node:path";
-var GROUPS = ["fixtures", "go-build", "go-scanner"];
+import { lstatSync as lstatSync5, readdirSync as readdirSync7 } from "node:fs";
+import path34 from "node:path";
+var GROUPS = ["fixtures", "go-build", "go-scanner", "rust-hidden-tests"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
 var BOOKKEEPING = /\.(?:holders|gate|lock)$/;
@@ -45076,7 +45305,7 @@ function diskUsage(root, maxFiles = 2e6) {
     const dir = stack.pop();
     let st2;
     try {
-      st2 = lstatSync4(dir);
+      st2 = lstatSync5(dir);
     } catch {
       continue;
     }
@@ -45084,7 +45313,7 @@ function diskUsage(root, maxFiles = 2e6) {
     seen++;
     if (!st2.isDirectory()) continue;
     try {
-      for (const name of readdirSync7(dir)) stack.push(path33.join(dir, name));
+      for (const name of readdirSync7(dir)) stack.push(path34.join(dir, name));
     } catch {
     }
   }
@@ -45092,13 +45321,13 @@ function diskUsage(root, maxFiles = 2e6) {
 }
 function mtimeMs(p) {
   try {
-    return lstatSync4(p).mtimeMs;
+    return lstatSync5(p).mtimeMs;
   } catch {
     return 0;
   }
 }
 function entry(cacheDir, name) {
-  const dir = path33.join(cacheDir, name);
+  const dir = path34.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
   return {
@@ -45115,7 +45344,7 @@ function listCacheEntries(cacheDir) {
   for (const group of GROUPS) {
     let children;
     try {
-      children = readdirSync7(path33.join(cacheDir, group));
+      children = readdirSync7(path34.join(cacheDir, group));
     } catch {
       continue;
     }
@@ -45123,7 +45352,7 @@ function listCacheEntries(cacheDir) {
   }
   for (const single of SINGLES) {
     try {
-      if (lstatSync4(path33.join(cacheDir, single)).isDirectory()) names.push(single);
+      if (lstatSync5(path34.join(cacheDir, single)).isDirectory()) names.push(single);
     } catch {
     }
   }
@@ -45146,13 +45375,13 @@ function chooseEvictions(entries, limitBytes) {
 
 // src/cache/prune.ts
 async function removeEntry(cacheDir, e) {
-  const dir = path34.join(cacheDir, e.name);
+  const dir = path35.join(cacheDir, e.name);
   const gate = gateLock(dir);
   if (!takeLock(gate)) return "in use (its gate is taken)";
   const trash = `${dir}.trash-${process.pid}`;
   try {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
-    rmSync11(holdersDir(dir), { recursive: true, force: true });
+    rmSync12(holdersDir(dir), { recursive: true, force: true });
     renameSync6(dir, trash);
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
@@ -45211,8 +45440,8 @@ async function releaseAndPrune(env, limitBytes, log) {
 }
 
 // src/run/journal.ts
-import { closeSync as closeSync6, mkdirSync as mkdirSync15, openSync as openSync6, writeSync as writeSync3 } from "node:fs";
-import path35 from "node:path";
+import { closeSync as closeSync6, mkdirSync as mkdirSync16, openSync as openSync6, writeSync as writeSync3 } from "node:fs";
+import path36 from "node:path";
 var OUTPUT_FILES = {
   results: "results.json",
   transcripts: "transcripts.jsonl",
@@ -45222,7 +45451,7 @@ var OUTPUT_FILES = {
 var Journal = class {
   constructor(dir) {
     this.dir = dir;
-    mkdirSync15(dir, { recursive: true });
+    mkdirSync16(dir, { recursive: true });
     this.lines = {
       journal: new AppendOnly(this.file("journal")),
       transcripts: new AppendOnly(this.file("transcripts"))
@@ -45236,7 +45465,7 @@ var Journal = class {
     this.lines.transcripts.close();
   }
   file(name) {
-    return path35.join(this.dir, OUTPUT_FILES[name]);
+    return path36.join(this.dir, OUTPUT_FILES[name]);
   }
   append(entry2) {
     this.lines.journal.append(`${JSON.stringify(entry2)}
@@ -45349,12 +45578,12 @@ var Pool = class {
 
 // src/run/resume.ts
 import { existsSync as existsSync13, readFileSync as readFileSync12 } from "node:fs";
-import path36 from "node:path";
+import path37 from "node:path";
 function trialKey(model, task, trial) {
   return `${model}|${task}|${trial}`;
 }
 function readJournal(out) {
-  const file = path36.join(out, OUTPUT_FILES.journal);
+  const file = path37.join(out, OUTPUT_FILES.journal);
   if (!existsSync13(file))
     throw new UsageError(`--resume: ${out} holds no ${OUTPUT_FILES.journal}; nothing to resume`);
   const lines = readFileSync12(file, "utf8").split("\n").filter(Boolean);
@@ -45642,16 +45871,16 @@ var PreparationFailed = class extends Error {
 };
 function ensureWritableOut(out, resume) {
   try {
-    mkdirSync16(out, { recursive: true });
+    mkdirSync17(out, { recursive: true });
     accessSync2(out, constants4.W_OK);
   } catch {
     throw new UsageError(`--out: ${out} is not a writable folder; choose another --out`);
   }
   if (resume) return;
-  if (existsSync14(path37.join(out, OUTPUT_FILES.journal))) {
+  if (existsSync14(path38.join(out, OUTPUT_FILES.journal))) {
     let status = "unknown";
     try {
-      status = JSON.parse(readFileSync13(path37.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
+      status = JSON.parse(readFileSync13(path38.join(out, OUTPUT_FILES.results), "utf8")).status ?? status;
     } catch {
     }
     if (status === "running" || status === "interrupted" || status === "unknown") {
@@ -45660,7 +45889,7 @@ function ensureWritableOut(out, resume) {
       );
     }
   }
-  for (const f of Object.values(OUTPUT_FILES)) rmSync12(path37.join(out, f), { force: true });
+  for (const f of Object.values(OUTPUT_FILES)) rmSync13(path38.join(out, f), { force: true });
 }
 function pricedAs(p) {
   return isAgent(p) ? p.def.pricedAs : p.spec;
@@ -45714,7 +45943,7 @@ async function runBenchmark(request) {
   const env = request.env ?? process.env;
   const log = request.log ?? (() => {
   });
-  const out = path37.resolve(request.out);
+  const out = path38.resolve(request.out);
   const prior = request.resume ? readJournal(out) : null;
   const opts = prior ? {
     ...request,
@@ -45732,7 +45961,7 @@ async function runBenchmark(request) {
   const journal = new Journal(out);
   const header2 = prior?.header ?? {
     type: "run",
-    runId: randomUUID2(),
+    runId: randomUUID3(),
     startedAt: (/* @__PURE__ */ new Date()).toISOString(),
     models: opts.models,
     tasks: tasks.map((t) => t.key),
@@ -46391,9 +46620,9 @@ function compareResults(head, base, opts = {}) {
 }
 
 // src/results/merge.ts
-import { createHash as createHash4 } from "node:crypto";
-import { existsSync as existsSync15, mkdirSync as mkdirSync17, readdirSync as readdirSync8, readFileSync as readFileSync14, statSync as statSync4 } from "node:fs";
-import path38 from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { existsSync as existsSync15, mkdirSync as mkdirSync18, readdirSync as readdirSync8, readFileSync as readFileSync14, statSync as statSync4 } from "node:fs";
+import path39 from "node:path";
 var STATUS_RANK = {
   complete: 0,
   "budget-exhausted": 1,
@@ -46471,7 +46700,7 @@ function mergeResults(shards) {
   const status = shards.map((s) => s.results.status).sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])[0];
   const finished = shards.map((s) => s.results.finishedAt);
   const runIds = shards.map((s) => s.results.runId).sort();
-  const id = createHash4("sha256").update(runIds.join("\n")).digest("hex");
+  const id = createHash5("sha256").update(runIds.join("\n")).digest("hex");
   return {
     schemaVersion: first.schemaVersion,
     runId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`,
@@ -46512,34 +46741,34 @@ function findResultsFiles(paths) {
   const walk = (dir) => {
     for (const e of readdirSync8(dir, { withFileTypes: true })) {
       if (e.name === "node_modules" || e.name.startsWith(".")) continue;
-      const p = path38.join(dir, e.name);
+      const p = path39.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name === OUTPUT_FILES.results) found.add(path38.resolve(p));
+      else if (e.name === OUTPUT_FILES.results) found.add(path39.resolve(p));
     }
   };
   for (const p of paths) {
     if (!existsSync15(p)) continue;
     if (statSync4(p).isDirectory()) walk(p);
-    else found.add(path38.resolve(p));
+    else found.add(path39.resolve(p));
   }
   return [...found].sort();
 }
 function mergeRunFiles(files, out) {
-  const outDir = path38.resolve(out);
-  if (files.some((f) => path38.dirname(path38.resolve(f)) === outDir)) {
+  const outDir = path39.resolve(out);
+  if (files.some((f) => path39.dirname(path39.resolve(f)) === outDir)) {
     throw new UsageError(`merge: the output folder ${out} holds one of the inputs; choose another --out`);
   }
   const shards = files.map((f) => ({
     results: readResults(f),
-    source: path38.relative(process.cwd(), f) || f
+    source: path39.relative(process.cwd(), f) || f
   }));
   const results = mergeResults(shards);
-  mkdirSync17(outDir, { recursive: true });
-  writeResults(path38.join(outDir, OUTPUT_FILES.results), results);
-  const transcripts = files.map((f) => path38.join(path38.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync15(t)).map((t) => readFileSync14(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
+  mkdirSync18(outDir, { recursive: true });
+  writeResults(path39.join(outDir, OUTPUT_FILES.results), results);
+  const transcripts = files.map((f) => path39.join(path39.dirname(f), OUTPUT_FILES.transcripts)).filter((t) => existsSync15(t)).map((t) => readFileSync14(t, "utf8")).map((text2) => text2 && !text2.endsWith("\n") ? `${text2}
 ` : text2).join("");
-  writeAtomic(path38.join(outDir, OUTPUT_FILES.transcripts), transcripts);
-  writeAtomic(path38.join(outDir, OUTPUT_FILES.report), renderReport(results));
+  writeAtomic(path39.join(outDir, OUTPUT_FILES.transcripts), transcripts);
+  writeAtomic(path39.join(outDir, OUTPUT_FILES.report), renderReport(results));
   return { results, outDir };
 }
 
