@@ -176,10 +176,9 @@ async function buildIn(
   if (packages.length !== 1) return { eligible: false, why: 'not a single package' };
   const { targets, dependencies } = packages[0]!;
   if (dependencies.length) return { eligible: false, why: 'the package has dependencies' };
-  if (
-    targets.some((t) => !t.kind.every((k) => k === 'bin' || k === 'test' || k === 'example' || k === 'bench'))
-  )
-    return { eligible: false, why: 'the hidden tests can link the submission’s library' };
+  // A library (which the tests link) or a build script (which could change what they compile) rules it out.
+  const other = targets.flatMap((t) => t.kind).find((k) => !['bin', 'test', 'example', 'bench'].includes(k));
+  if (other) return { eligible: false, why: `the package has a ${other} target` };
   const testTargets = hiddenTestTargets(task);
   if (!testTargets.length) return { eligible: false, why: 'no hidden test targets' };
   const build = await run(testBuildCommand(host.cargo, testTargets));

@@ -32350,8 +32350,8 @@ async function buildIn(task, env, host, { pkg, target, scratch }) {
   if (packages.length !== 1) return { eligible: false, why: "not a single package" };
   const { targets, dependencies } = packages[0];
   if (dependencies.length) return { eligible: false, why: "the package has dependencies" };
-  if (targets.some((t) => !t.kind.every((k) => k === "bin" || k === "test" || k === "example" || k === "bench")))
-    return { eligible: false, why: "the hidden tests can link the submission\u2019s library" };
+  const other = targets.flatMap((t) => t.kind).find((k) => !["bin", "test", "example", "bench"].includes(k));
+  if (other) return { eligible: false, why: `the package has a ${other} target` };
   const testTargets = hiddenTestTargets(task);
   if (!testTargets.length) return { eligible: false, why: "no hidden test targets" };
   const build = await run2(testBuildCommand(host.cargo, testTargets));
