@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listCacheEntries } from '../src/cache/entries.js';
+import { listCacheEntries, sizeFile } from '../src/cache/entries.js';
 import { chooseEvictions, type CacheEntry } from '../src/cache/evict.js';
 import { gateLock, holdEntry, holdersDir } from '../src/cache/holds.js';
 import { parseCacheLimit } from '../src/cache/limit.js';
@@ -123,6 +123,31 @@ describe('pruneCache on a real cache folder', () => {
         .map((e) => e.name)
         .sort(),
     ).toEqual(['fixtures/react-new', 'go-build/shared']);
+  });
+
+  it('measures an entry that never changes once made, and a growing or rebuilt one again', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'aibench-cache-'));
+    const sizes = () => new Map(listCacheEntries(dir).map((e) => [e.name, e.bytes]));
+    for (const name of ['fixtures/react-a', 'go-build/shared']) {
+      mkdirSync(path.join(make(name, 1, 10), 'deep'));
+    }
+    const first = sizes();
+    expect(first.get('fixtures/react-a')).toBeGreaterThanOrEqual(1 * MB);
+    expect(existsSync(sizeFile(path.join(dir, 'fixtures/react-a')))).toBe(true);
+    // Written below the top folder (whose own time does not change): a fixture install is never
+    // written after it is made, so its kept size stands; Go's build cache grows, and is walked again.
+    for (const name of ['fixtures/react-a', 'go-build/shared'])
+      writeFileSync(path.join(dir, name, 'deep', 'more'), Buffer.alloc(2 * MB, 1));
+    const second = sizes();
+    expect(second.get('fixtures/react-a')).toBe(first.get('fixtures/react-a'));
+    expect(second.get('go-build/shared')).toBeGreaterThanOrEqual(first.get('go-build/shared')! + 2 * MB);
+    // Rebuilt under the same name (a new folder): measured again.
+    rmSync(path.join(dir, 'fixtures/react-a'), { recursive: true });
+    make('fixtures/react-a', 4, 20);
+    expect(sizes().get('fixtures/react-a')).toBeGreaterThanOrEqual(4 * MB);
+    // A pruned entry takes its kept size with it.
+    await pruneCache(dir, 0);
+    expect(readdirSync(path.join(dir, 'fixtures'))).toEqual([]);
   });
 
   it('never removes what a live process holds: another process, or this one until it lets go', async () => {

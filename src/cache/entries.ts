@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, writeFileSync, type Stats } from 'node:fs';
+import { readSmallFileSync } from '../grade/safe-read.js';
 import path from 'node:path';
 import type { CacheEntry } from './evict.js';
 import { holdersDir, isHeld } from './holds.js';
@@ -11,7 +12,14 @@ const SINGLES = ['go-scanner-build'];
 /** What a process writes beside an entry while it works on it: `<name>.tmp-<pid>[-<time>]` and the like. */
 const IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
 /** Bookkeeping beside an entry, not an entry. */
-const BOOKKEEPING = /\.(?:holders|gate|lock)$/;
+const BOOKKEEPING = /\.(?:holders|gate|lock|size)$/;
+/**
+ * Groups whose entries never change once made (a fixture install, a built scanner, prebuilt tests: all
+ * re-exposed read-only to code under test). Their size is measured once and kept beside them in
+ * `<entry>.size`, so a run's end does not walk every file of a fixture's node_modules again. Go's
+ * shared build cache grows with every grading: measured each time.
+ */
+const IMMUTABLE = new Set(['fixtures', 'go-scanner', 'rust-hidden-tests']);
 
 /** Disk use of a folder tree (allocated blocks), links not followed; stops counting past `maxFiles`. */
 export function diskUsage(root: string, maxFiles = 2_000_000): number {
@@ -46,13 +54,40 @@ function mtimeMs(p: string): number {
   }
 }
 
+/** Where an entry's measured size is kept. */
+export const sizeFile = (dir: string): string => `${dir}.size`;
+
+/**
+ * An immutable entry's size: the kept measurement while the folder is the one measured (same inode and
+ * modification time; a rebuilt entry is a new folder), else measured now and kept. Never throws.
+ */
+function measuredOnce(dir: string): number {
+  let st: Stats;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return 0;
+  }
+  const stamp = `${st.ino}:${st.mtimeMs}`;
+  const kept = readSmallFileSync(sizeFile(dir), 256)?.split(' ');
+  if (kept?.length === 2 && kept[0] === stamp && /^\d+$/.test(kept[1]!)) return Number(kept[1]);
+  const bytes = diskUsage(dir);
+  try {
+    writeFileSync(sizeFile(dir), `${stamp} ${bytes}`);
+  } catch {
+    // Measured again next time.
+  }
+  return bytes;
+}
+
 function entry(cacheDir: string, name: string): CacheEntry {
   const dir = path.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
+  const immutable = !inProgress && IMMUTABLE.has(name.split('/')[0]!);
   return {
     name,
-    bytes: diskUsage(dir),
+    bytes: immutable ? measuredOnce(dir) : diskUsage(dir),
     lastUsedMs: Math.max(mtimeMs(dir), mtimeMs(holdersDir(dir))),
     // `<dir>.lock`: an older harness's lease on a per-slot Go build folder, still running.
     held: ownerAlive || isHeld(dir) || lockOwnerAlive(`${dir}.lock`),

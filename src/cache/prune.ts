@@ -1,7 +1,7 @@
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { removeTree } from '../grade/remove-tree.js';
-import { listCacheEntries } from './entries.js';
+import { listCacheEntries, sizeFile } from './entries.js';
 import { chooseEvictions, type CacheEntry } from './evict.js';
 import { gateLock, holdersDir, isHeld } from './holds.js';
 import { releaseLock, takeLock } from './locks.js';
@@ -32,6 +32,7 @@ async function removeEntry(cacheDir: string, e: CacheEntry): Promise<string | nu
     // Only dead processes' marks are left; cleared under the gate, so a hold registered after it stays.
     rmSync(holdersDir(dir), { recursive: true, force: true });
     renameSync(dir, trash);
+    rmSync(sizeFile(dir), { force: true });
   } catch (err) {
     return `could not be moved aside (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
   } finally {

@@ -45291,12 +45291,13 @@ import { renameSync as renameSync6, rmSync as rmSync12 } from "node:fs";
 import path35 from "node:path";
 
 // src/cache/entries.ts
-import { lstatSync as lstatSync5, readdirSync as readdirSync7 } from "node:fs";
+import { lstatSync as lstatSync5, readdirSync as readdirSync7, writeFileSync as writeFileSync16 } from "node:fs";
 import path34 from "node:path";
 var GROUPS = ["fixtures", "go-build", "go-scanner", "rust-hidden-tests"];
 var SINGLES = ["go-scanner-build"];
 var IN_PROGRESS = /\.(?:tmp|src|trash)-(\d+)(?:-\d+)?$/;
-var BOOKKEEPING = /\.(?:holders|gate|lock)$/;
+var BOOKKEEPING = /\.(?:holders|gate|lock|size)$/;
+var IMMUTABLE = /* @__PURE__ */ new Set(["fixtures", "go-scanner", "rust-hidden-tests"]);
 function diskUsage(root, maxFiles = 2e6) {
   let total = 0;
   let seen = 0;
@@ -45326,13 +45327,32 @@ function mtimeMs(p) {
     return 0;
   }
 }
+var sizeFile = (dir) => `${dir}.size`;
+function measuredOnce(dir) {
+  let st2;
+  try {
+    st2 = lstatSync5(dir);
+  } catch {
+    return 0;
+  }
+  const stamp = `${st2.ino}:${st2.mtimeMs}`;
+  const kept = readSmallFileSync(sizeFile(dir), 256)?.split(" ");
+  if (kept?.length === 2 && kept[0] === stamp && /^\d+$/.test(kept[1])) return Number(kept[1]);
+  const bytes2 = diskUsage(dir);
+  try {
+    writeFileSync16(sizeFile(dir), `${stamp} ${bytes2}`);
+  } catch {
+  }
+  return bytes2;
+}
 function entry(cacheDir, name) {
   const dir = path34.join(cacheDir, name);
   const inProgress = IN_PROGRESS.exec(name);
   const ownerAlive = inProgress ? alive(Number(inProgress[1])) : false;
+  const immutable = !inProgress && IMMUTABLE.has(name.split("/")[0]);
   return {
     name,
-    bytes: diskUsage(dir),
+    bytes: immutable ? measuredOnce(dir) : diskUsage(dir),
     lastUsedMs: Math.max(mtimeMs(dir), mtimeMs(holdersDir(dir))),
     // `<dir>.lock`: an older harness's lease on a per-slot Go build folder, still running.
     held: ownerAlive || isHeld(dir) || lockOwnerAlive(`${dir}.lock`),
@@ -45383,6 +45403,7 @@ async function removeEntry(cacheDir, e) {
     if (!e.abandoned && isHeld(dir)) return "in use (held since it was listed)";
     rmSync12(holdersDir(dir), { recursive: true, force: true });
     renameSync6(dir, trash);
+    rmSync12(sizeFile(dir), { force: true });
   } catch (err) {
     return `could not be moved aside (${err.code ?? String(err)})`;
   } finally {
