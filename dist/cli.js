@@ -46,7 +46,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-UJDGBAA5.js";
+} from "./chunks/chunk-AAINFQFY.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {

@@ -7,6 +7,7 @@ import { holdEntry } from '../../cache/holds.js';
 import { lockOwnerAlive, releaseLock, takeLock } from '../../cache/locks.js';
 import type { Task } from '../../tasks/loader.js';
 import { readSmallFileSync } from '../safe-read.js';
+import { depInfoFiles } from '../scan/rust-text.js';
 import { binaryExecutables, testExecutables } from './cargo-artifacts.js';
 import { cargoEnv, hiddenTestTargets, testBuildCommand, type RustHost } from './rust-host.js';
 import { execSandboxed, type GradeEnv } from './types.js';
@@ -48,21 +49,14 @@ type Ready =
   | { eligible: true; tests: Record<string, string>; bins: Record<string, string> }
   | { eligible: false; why: string };
 
-/** What rustc's dep-info (`<output>.d`) says a compile read: its source files and environment variables. */
+/**
+ * What rustc's dep-info (`<output>.d`) says a compile read: its source files (scan/rust-text.ts) and
+ * environment variables, each with the value it had (none: an `option_env!` of an unset variable).
+ */
 export function parseDepInfo(text: string): { sources: string[]; envDeps: Map<string, string | undefined> } {
-  const sources = new Set<string>();
   const envDeps = new Map<string, string | undefined>();
-  for (const line of text.split('\n')) {
-    const env = /^# env-dep:([^=]*)(?:=(.*))?$/.exec(line);
-    if (env) {
-      envDeps.set(env[1]!, env[2]);
-      continue;
-    }
-    // Every input is also listed as a rule of its own, `<path>:` with nothing after; outputs are not.
-    const rule = /^(.*[^\\]):$/.exec(line);
-    if (rule) sources.add(rule[1]!.replace(/\\ /g, ' '));
-  }
-  return { sources: [...sources], envDeps };
+  for (const m of text.matchAll(/^# env-dep:([^=\n]*)(?:=(.*))?$/gm)) envDeps.set(m[1]!, m[2]);
+  return { sources: depInfoFiles(text), envDeps };
 }
 
 /**

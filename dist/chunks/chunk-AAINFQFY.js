@@ -32253,18 +32253,9 @@ var FORMAT = "rust-prebuilt-1";
 var GROUP = "rust-hidden-tests";
 var WAIT_FOR_OTHER_MS = 18e4;
 function parseDepInfo(text2) {
-  const sources = /* @__PURE__ */ new Set();
   const envDeps = /* @__PURE__ */ new Map();
-  for (const line of text2.split("\n")) {
-    const env = /^# env-dep:([^=]*)(?:=(.*))?$/.exec(line);
-    if (env) {
-      envDeps.set(env[1], env[2]);
-      continue;
-    }
-    const rule = /^(.*[^\\]):$/.exec(line);
-    if (rule) sources.add(rule[1].replace(/\\ /g, " "));
-  }
-  return { sources: [...sources], envDeps };
+  for (const m of text2.matchAll(/^# env-dep:([^=\n]*)(?:=(.*))?$/gm)) envDeps.set(m[1], m[2]);
+  return { sources: depInfoFiles(text2), envDeps };
 }
 function depInfoConcern(target, depInfo, pkgDir) {
   const { sources, envDeps } = parseDepInfo(depInfo);
