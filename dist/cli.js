@@ -46,7 +46,7 @@ import {
   tamperRuleIds,
   unprovenRequirements,
   writeVisualReport
-} from "./chunks/chunk-AAINFQFY.js";
+} from "./chunks/chunk-NTQWBGT2.js";
 import "./chunks/chunk-KA5N4WY5.js";
 import "./chunks/chunk-4PK5LUWM.js";
 import {

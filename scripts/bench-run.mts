@@ -1,8 +1,9 @@
 // The run around the gradings, measured side by side in one run: this checkout ("after") against a
 // git revision exported to a temp folder ("before", default main). The machine is shared and noisy:
 // only ratios between runs interleaved here mean anything.
-//   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,retained,schedule,cold] [--scale 0.25]
-//     [--sizes 30,300,1000] [--repeat 1] [--cold-latency 45] [--only before|after] [--profile DIR]
+//   npx tsx scripts/bench-run.mts [--before main] [--parts overhead,graded,retained,schedule,cold]
+//     [--scale 0.25] [--graded-scale 0.05] [--sizes 30,300,1000] [--repeat 1] [--cold-latency 45]
+//     [--only before|after] [--profile DIR]
 // - overhead: harness CPU-seconds (this process's /proc/self/stat; the simulated grader spawns nothing)
 //   ÷ wall, and peak RSS, for --sizes trials (each rounded up to whole trials of every model on every
 //   task: the default 30,300,1000 makes 60, 400 and 1,000 with 20 tasks) of a mock model answering
@@ -14,6 +15,9 @@
 //   Memory: RSS and V8's breakdown at the last reading (its young and old generations apart: the young
 //   one grows with the run's length whatever it retains), and the live heap at the end after a full GC
 //   (what is retained).
+// - graded: the overhead part's largest run again, its gradings now taking their task's simulated time
+//   (below) × --graded-scale on 2 grading slots: the harness's share of a run whose wall is set by its
+//   gradings, as a real run's is, rather than by the mock alone.
 // - retained: the overhead part's runs again, with a full collection every 5 s: the most heap in use
 //   right after one while trials run, i.e. what the run holds per trial, V8's sizing of its heap apart.
 // - schedule: 7 models × 10 tasks × up to 3 attempts against a mock with 2 s latency; each grading
@@ -38,8 +42,9 @@ import { MockLlmServer, textOf, type RecordedRequest } from '../test/support/moc
 const { values } = parseArgs({
   options: {
     before: { type: 'string', default: 'main' },
-    parts: { type: 'string', default: 'overhead,retained,schedule,cold' },
+    parts: { type: 'string', default: 'overhead,graded,retained,schedule,cold' },
     scale: { type: 'string', default: '0.25' },
+    'graded-scale': { type: 'string', default: '0.05' },
     sizes: { type: 'string', default: '30,300,1000' },
     'cold-latency': { type: 'string', default: '45' },
     /** `before` or `after`: measure one tree only (its rows then stand beside an earlier run's). */
@@ -204,47 +209,79 @@ function manyTrials(size: number): Record<string, unknown> {
     attempts: 3,
     concurrency: 32,
     gradeConcurrency: 2,
-    gradeScale: 0,
   };
 }
 const sizes = values.sizes.split(',').map(Number);
+
+/**
+ * One measured run of `size` trials and the same requests by the SDK alone: the overhead table's row
+ * (and the memory table's, when given).
+ */
+async function overheadRow(
+  tree: (typeof trees)[number],
+  size: number,
+  gradeScale: number,
+  memoryRows?: string[],
+): Promise<void> {
+  const server = await simulatedModel(2000);
+  const m = await child(
+    tree.root,
+    { ...manyTrials(size), gradeScale },
+    { stub: true, server, cache: userCache },
+  );
+  await server.stop();
+  // The same request bodies through the SDK alone, as many at a time, against the same mock.
+  const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
+  writeFileSync(bodies, JSON.stringify(server.requests.map((r) => r.body)));
+  const floorServer = await simulatedModel(2000);
+  const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
+  await floorServer.stop();
+  const own = m.cpuSec - floor.cpuSec;
+  memoryRows?.push(
+    `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
+  );
+  console.log(
+    `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - (floor.cpuSec * m.attemptsAtCpuRead) / m.attempts) / m.runningSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
+  );
+}
+const OVERHEAD_HEADER = [
+  '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | while trials run: beyond the SDK ÷ their wall | the end (results.json, report, figures): CPU | peak RSS while trials run | peak RSS incl. the final report |',
+  '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+].join('\n');
 
 if (parts.has('overhead')) {
   const memoryRows: string[] = [];
   console.log(
     '\n### Harness CPU outside gradings ÷ wall, and peak RSS (mock: 2 s latency, 32 at a time; gradings simulated at no cost)\n',
   );
-  console.log(
-    '| trials | tree | wall | harness CPU | CPU ÷ wall | requests | the same requests by the SDK alone: CPU | harness CPU beyond the SDK | beyond the SDK ÷ wall | while trials run: beyond the SDK ÷ their wall | the end (results.json, report, figures): CPU | peak RSS while trials run | peak RSS incl. the final report |',
-  );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(OVERHEAD_HEADER);
   // Rounds interleave the trees: a noisy minute then weighs on both alike.
   for (const size of sizes) {
     for (let round = 0; round < Number(values.repeat); round++) {
-      for (const tree of trees) {
-        const server = await simulatedModel(2000);
-        const m = await child(tree.root, manyTrials(size), { stub: true, server, cache: userCache });
-        await server.stop();
-        // The same request bodies through the SDK alone, as many at a time, against the same mock.
-        const bodies = path.join(temp('aibench-bench-bodies-'), 'bodies.json');
-        writeFileSync(bodies, JSON.stringify(server.requests.map((r) => r.body)));
-        const floorServer = await simulatedModel(2000);
-        const floor = await sdkFloor(tree.root, { bodies, baseURL: floorServer.baseURL, concurrency: 32 });
-        await floorServer.stop();
-        const own = m.cpuSec - floor.cpuSec;
-        memoryRows.push(
-          `| ${m.trials.length} | ${tree.name} | ${['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers'].map((k) => `${m.memoryMb?.[k] ?? '?'} MB`).join(' | ')} | ${f(m.generationsMb?.young ?? NaN, 0)} MB | ${f(m.generationsMb?.old ?? NaN, 0)} MB | ${f(m.liveHeapMb, 0)} MB |`,
-        );
-        console.log(
-          `| ${m.trials.length} | ${tree.name} | ${f(m.wallSec, 1)} s | ${f(m.cpuSec, 1)} s | ${f((m.cpuSec / m.wallSec) * 100, 1)}% | ${floor.requests} | ${f(floor.cpuSec, 1)} s | ${f(own, 1)} s | ${f((own / m.wallSec) * 100, 1)}% | ${f(((m.runningCpuSec - (floor.cpuSec * m.attemptsAtCpuRead) / m.attempts) / m.runningSec) * 100, 1)}% | ${f(m.cpuSec - m.runningCpuSec, 1)} s | ${f(m.runningRssMb, 0)} MB | ${f(m.maxRssMb, 0)} MB |`,
-        );
-      }
+      for (const tree of trees) await overheadRow(tree, size, 0, memoryRows);
     }
   }
   console.log(
     "\nMemory at the last reading while trials ran (process.memoryUsage(); V8's generations from v8.getHeapSpaceStatistics()):\n\n| trials | tree | rss | V8 heap reserved | V8 heap used | external | array buffers | of the heap: young generation | old generation | live heap at the end, after a full GC |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const row of memoryRows) console.log(row);
+}
+
+// The overhead part with gradings that take time, as a real run's do: the same 1,000 trials, each
+// grading holding one of the 2 slots for its task's simulated cost × --graded-scale (stub-grade.mts;
+// the default 0.05 is a grader 20 times faster than the issue measured, so the harness's share is
+// overstated, not flattered). The wall is then the gradings', as in a real nightly run, and the end's
+// one-off writing weighs what it would there.
+if (parts.has('graded')) {
+  const gradedScale = Number(values['graded-scale']);
+  const size = Math.max(...sizes);
+  console.log(
+    `\n### Harness CPU outside gradings ÷ wall, gradings taking their simulated time × ${gradedScale} (mock: 2 s latency, 32 at a time; 2 grading slots)\n`,
+  );
+  console.log(OVERHEAD_HEADER);
+  for (let round = 0; round < Number(values.repeat); round++) {
+    for (const tree of trees) await overheadRow(tree, size, gradedScale);
+  }
 }
 
 if (parts.has('retained')) {

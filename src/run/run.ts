@@ -462,9 +462,10 @@ export async function runBenchmark(request: RunOptions): Promise<RunOutcome> {
     );
   }
   journal.results(results);
-  journal.report(renderReport(results));
+  const reportMd = renderReport(results);
+  journal.report(reportMd);
   // Figures and report.html are a view of results.json: failing to draw them must not fail the run.
-  await writeVisualReport(results, out, tasks).catch((err: unknown) =>
+  await writeVisualReport(results, out, tasks, reportMd).catch((err: unknown) =>
     log(
       `warning: could not write the figures and report.html (${oneLine(err)}); results.json and report.md are complete`,
     ),

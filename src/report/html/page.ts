@@ -35,8 +35,8 @@ const markdown = new Marked({
 });
 
 /** report.md without its figures section (the page shows the figures themselves). */
-function reportTablesHtml(results: Results): string {
-  const md = renderReport(results).replace(/^## Figures\n[\s\S]*?(?=^## )/m, '');
+function reportTablesHtml(reportMd: string): string {
+  const md = reportMd.replace(/^## Figures\n[\s\S]*?(?=^## )/m, '');
   return markdown.parse(md, { async: false });
 }
 
@@ -54,7 +54,13 @@ function figuresHtml(figures: Figure[]): string {
  * of every trial whose drill-down is built from embedded JSON when opened. A Content-Security-Policy
  * allows only this page's own script (by nonce) and no network at all.
  */
-export function renderHtmlReport(results: Results, figures: Figure[], tasks: Task[] = []): string {
+export function renderHtmlReport(
+  results: Results,
+  figures: Figure[],
+  tasks: Task[] = [],
+  /** report.md of these results when the caller has it already (a run's end): not rendered twice. */
+  reportMd: string = renderReport(results),
+): string {
   const nonce = randomBytes(16).toString('base64');
   const data = drillData(results, tasks);
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
@@ -75,7 +81,7 @@ export function renderHtmlReport(results: Results, figures: Figure[], tasks: Tas
 ${figuresHtml(figures)}
 </section>
 <section id="tables">
-${reportTablesHtml(results)}
+${reportTablesHtml(reportMd)}
 </section>
 <section id="trials"><h2>Every attempt</h2>
 <p>Click a trial (or press Enter on it) to see each attempt: the files as a diff against the starter, the grader's feedback, failing tests, steps with durations, tokens, cost, latency and suspect evidence.</p>

@@ -45050,8 +45050,8 @@ var markdown = new ne({
     }
   }
 });
-function reportTablesHtml(results) {
-  const md = renderReport(results).replace(/^## Figures\n[\s\S]*?(?=^## )/m, "");
+function reportTablesHtml(reportMd) {
+  const md = reportMd.replace(/^## Figures\n[\s\S]*?(?=^## )/m, "");
   return markdown.parse(md, { async: false });
 }
 function figuresHtml(figures) {
@@ -45059,7 +45059,7 @@ function figuresHtml(figures) {
     (f) => `<figure id="${escapeHtml(f.key)}" class="figure">${f.svg}<figcaption>${escapeHtml(f.title)} \xB7 <code>${escapeHtml(f.file)}</code></figcaption></figure>`
   ).join("\n");
 }
-function renderHtmlReport(results, figures, tasks = []) {
+function renderHtmlReport(results, figures, tasks = [], reportMd = renderReport(results)) {
   const nonce = randomBytes(16).toString("base64");
   const data = drillData(results, tasks);
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'`;
@@ -45080,7 +45080,7 @@ function renderHtmlReport(results, figures, tasks = []) {
 ${figuresHtml(figures)}
 </section>
 <section id="tables">
-${reportTablesHtml(results)}
+${reportTablesHtml(reportMd)}
 </section>
 <section id="trials"><h2>Every attempt</h2>
 <p>Click a trial (or press Enter on it) to see each attempt: the files as a diff against the starter, the grader's feedback, failing tests, steps with durations, tokens, cost, latency and suspect evidence.</p>
@@ -45098,12 +45098,12 @@ ${reportTablesHtml(results)}
 }
 
 // src/report/html/write.ts
-async function writeVisualReport(results, outDir, tasks = []) {
+async function writeVisualReport(results, outDir, tasks = [], reportMd) {
   const { writeFigures } = await import("./render-LX3SHFVN.js");
   const figures = await writeFigures(results, outDir);
   const file = path32.join(outDir, HTML_REPORT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync15(tmp, renderHtmlReport(results, figures, tasks));
+  writeFileSync15(tmp, renderHtmlReport(results, figures, tasks, reportMd));
   renameSync5(tmp, file);
   return [...figures.map((f) => f.file), HTML_REPORT_FILE];
 }
@@ -46210,8 +46210,9 @@ async function runBenchmark(request) {
     );
   }
   journal.results(results);
-  journal.report(renderReport(results));
-  await writeVisualReport(results, out, tasks).catch(
+  const reportMd = renderReport(results);
+  journal.report(reportMd);
+  await writeVisualReport(results, out, tasks, reportMd).catch(
     (err) => log(
       `warning: could not write the figures and report.html (${oneLine(err)}); results.json and report.md are complete`
     )
